@@ -1,0 +1,1 @@
+"""Qalakar agents package."""

@@ -1,0 +1,201 @@
+"""The assistant: the supervisor graph with its checkpointer, run one turn at a time.
+
+Every channel (websocket, CLI, eval harness, SMS bridges) goes through :meth:`Assistant.stream`,
+which yields the protocol events of contracts §4 and ends each turn with ``turn_end``.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from langchain_core.messages import HumanMessage
+from langgraph.types import Command
+
+from agents.graph import build_graph
+from agents.planners.base import Planner
+from agents.state import RunContext
+from domain.store import Store
+from tools.registry import Registry, ToolContext
+
+Event = dict[str, Any]
+
+
+@dataclass
+class Turn:
+    """The turn object of contracts §4 (``qalakar chat --json``, eval harness)."""
+
+    reply: str = ""
+    tool_calls: list[dict[str, Any]] = field(default_factory=list)
+    tool_results: list[dict[str, Any]] = field(default_factory=list)
+    citations: list[dict[str, Any]] = field(default_factory=list)
+    latency_ms: dict[str, float] = field(default_factory=dict)
+    confirm_request: dict[str, Any] | None = None
+    asks_for: list[str] = field(default_factory=list)
+    error: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        data = {
+            "reply": self.reply, "tool_calls": self.tool_calls, "tool_results": self.tool_results,
+            "citations": self.citations, "latency_ms": self.latency_ms,
+        }
+        if self.confirm_request:
+            data["confirm_request"] = self.confirm_request
+        if self.asks_for:
+            data["asks_for"] = self.asks_for
+        if self.error:
+            data["error"] = self.error
+        return data
+
+
+async def open_checkpointer(stack: AsyncExitStack, url: str | None, sqlite_path: Path) -> Any:
+    """A LangGraph checkpointer: Postgres for a ``postgresql`` URL, else SQLite at ``sqlite_path``."""
+    if url and url.startswith("postgres"):
+        from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+
+        conn = url.replace("postgresql+psycopg://", "postgresql://")
+        saver = await stack.enter_async_context(AsyncPostgresSaver.from_conn_string(conn))
+        await saver.setup()
+        return saver
+    from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
+    sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+    saver = await stack.enter_async_context(AsyncSqliteSaver.from_conn_string(str(sqlite_path)))
+    await saver.setup()
+    return saver
+
+
+def _is_yes(text: str, planner: Planner) -> bool | None:
+    """Interpret a typed answer to a confirmation: True, False, or None when it is neither."""
+    understand = getattr(planner, "understand", None)
+    if understand is not None:
+        prediction, _ = understand(text)
+        if prediction.confidence >= 0.5 and prediction.intent in ("affirm", "deny"):
+            return prediction.intent == "affirm"
+    words = set(text.lower().replace(",", " ").replace(".", " ").split())
+    if words & {"yes", "yeah", "yep", "ok", "okay", "sure", "haan", "confirm", "proceed"}:
+        return True
+    if words & {"no", "nope", "cancel", "stop", "nahi", "don't", "dont"}:
+        return False
+    return None
+
+
+class Assistant:
+    """One planner, one registry, one store, one checkpointer; many sessions."""
+
+    def __init__(self, planner: Planner, registry: Registry, store: Store, checkpointer: Any) -> None:
+        self.planner = planner
+        self.registry = registry
+        self.store = store
+        self.graph = build_graph(planner, checkpointer)
+
+    @staticmethod
+    def thread_id(user_id: str, session_id: str) -> str:
+        """Sessions are scoped to their user: nobody can resume another user's thread."""
+        return f"{user_id}:{session_id}"
+
+    @staticmethod
+    def new_session_id() -> str:
+        """A fresh session id."""
+        return f"s-{uuid.uuid4().hex[:12]}"
+
+    async def pending_confirmation(self, user_id: str, session_id: str) -> dict[str, Any] | None:
+        """The confirm request this session waits on, if any."""
+        config = {"configurable": {"thread_id": self.thread_id(user_id, session_id)}}
+        snapshot = await self.graph.aget_state(config)
+        for task in snapshot.tasks:
+            for intr in task.interrupts:
+                return dict(intr.value)
+        return None
+
+    async def history(self, user_id: str, session_id: str) -> list[Any]:
+        """The messages the checkpointer keeps for this session."""
+        config = {"configurable": {"thread_id": self.thread_id(user_id, session_id)}}
+        snapshot = await self.graph.aget_state(config)
+        return list(snapshot.values.get("messages", []))
+
+    async def stream(
+        self,
+        *,
+        user_id: str,
+        role: str,
+        session_id: str,
+        text: str | None = None,
+        confirm: bool | None = None,
+    ) -> AsyncIterator[Event]:
+        """Run one turn (a message, or the answer to a confirmation) and yield its events."""
+        started = time.perf_counter()
+        run = RunContext(ToolContext(user_id, role, self.store, session_id), self.registry)
+        config = {"configurable": {"thread_id": self.thread_id(user_id, session_id)}}
+        pending = await self.pending_confirmation(user_id, session_id)
+        inputs: list[Any] = []
+        if pending is not None and confirm is None and text is not None:
+            answer = _is_yes(text, self.planner)
+            inputs.append(Command(resume=bool(answer)))
+            if answer is None:  # neither yes nor no: drop the action, then treat it as a new message
+                inputs.append({"messages": [HumanMessage(text)]})
+        elif pending is not None and confirm is not None:
+            inputs.append(Command(resume=confirm))
+        elif text is not None:
+            inputs.append({"messages": [HumanMessage(text)]})
+
+        reply_parts: list[str] = []
+        citations: list[dict[str, Any]] = []
+        confirm_prompt = ""
+        for graph_input in inputs:
+            async for mode, chunk in self.graph.astream(
+                graph_input, config, context=run, stream_mode=["custom", "updates"]
+            ):
+                if mode == "custom":
+                    if chunk["type"] == "assistant_delta":
+                        reply_parts.append(chunk["text"])
+                    if chunk["type"] == "tool_result" and chunk["ok"]:
+                        citations.extend(chunk["result"].get("citations", []) or [])
+                    yield chunk
+                elif "__interrupt__" in chunk:
+                    for intr in chunk["__interrupt__"]:
+                        confirm_prompt = intr.value.get("prompt", "")
+                        yield {"type": "confirm_request", **dict(intr.value)}
+        final = "".join(reply_parts).strip() or confirm_prompt
+        if not final:
+            messages = await self.history(user_id, session_id)
+            last = messages[-1] if messages else None
+            if last is not None and last.type == "ai" and not getattr(last, "tool_calls", None):
+                final = str(last.content)
+        run.timings["total"] = (time.perf_counter() - started) * 1000
+        yield {
+            "type": "assistant_message",
+            "message_id": f"m-{uuid.uuid4().hex[:12]}",
+            "text": final,
+            "citations": [{"doc_id": c.get("doc_id"), "title": c.get("title")} for c in citations],
+        }
+        yield {"type": "turn_end", "latency_ms": {k: round(v, 2) for k, v in run.timings.items()}}
+
+    async def turn(self, **kwargs: Any) -> Turn:
+        """Run one turn and collect it into a :class:`Turn`."""
+        turn = Turn()
+        async for event in self.stream(**kwargs):
+            kind = event["type"]
+            if kind == "tool_call":
+                turn.tool_calls.append({"name": event["name"], "args": event["args"]})
+            elif kind == "tool_result":
+                turn.tool_results.append(
+                    {"name": event["name"], "ok": event["ok"], "result": event["result"]}
+                )
+                if not event["ok"] and turn.error is None:
+                    turn.error = event["result"].get("error")
+            elif kind == "assistant_message":
+                turn.reply, turn.citations = event["text"], event["citations"]
+            elif kind == "confirm_request":
+                turn.confirm_request = {k: v for k, v in event.items() if k != "type"}
+            elif kind == "_asks_for":
+                turn.asks_for = list(event["args"])
+            elif kind == "turn_end":
+                turn.latency_ms = event["latency_ms"]
+        return turn

@@ -1,0 +1,128 @@
+"""The LangGraph supervisor: plan → (confirm) → act → plan … → end.
+
+Each node is a small function. ``plan`` asks the planner for the next message; critical tool
+calls stop at ``confirm`` (a LangGraph interrupt the client answers); ``act`` runs tool calls
+through the registry and loops back so the planner can read the results and answer.
+Protocol events (tool_call, tool_result, assistant_delta) leave through the custom stream.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any, Literal
+
+from langchain_core.messages import AIMessage, ToolMessage
+from langgraph.config import get_stream_writer
+from langgraph.graph import END, START, StateGraph
+from langgraph.runtime import Runtime
+from langgraph.types import Command, interrupt
+
+from agents.planners.base import Planner
+from agents.state import AgentState, RunContext
+from tools.registry import ToolError
+
+MAX_TOOL_ROUNDS = 4
+
+
+def _last_ai(state: AgentState) -> AIMessage | None:
+    for msg in reversed(state.get("messages", [])):
+        if isinstance(msg, AIMessage):
+            return msg
+    return None
+
+
+def _timed(run: RunContext, stage: str, started: float) -> None:
+    run.timings[stage] = run.timings.get(stage, 0.0) + (time.perf_counter() - started) * 1000
+
+
+def build_graph(planner: Planner, checkpointer: Any = None):  # noqa: ANN201 - compiled graph
+    """Compile the supervisor around ``planner`` with an optional checkpointer."""
+
+    async def plan(
+        state: AgentState, runtime: Runtime[RunContext]
+    ) -> Command[Literal["confirm", "act", "__end__"]]:
+        run = runtime.context
+        writer = get_stream_writer()
+        started = time.perf_counter()
+        decision = await planner.plan(
+            state, run, lambda text: writer({"type": "assistant_delta", "text": text})
+        )
+        _timed(run, "plan", started)
+        update: dict[str, Any] = {"messages": [decision.message], **decision.updates}
+        if decision.asks_for:
+            writer({"type": "_asks_for", "args": decision.asks_for})
+        calls = decision.message.tool_calls
+        if not calls:
+            return Command(update={**update, "rounds": 0}, goto=END)
+        if state.get("rounds", 0) >= MAX_TOOL_ROUNDS:
+            return Command(update={**update, "rounds": 0}, goto=END)
+        critical = [c for c in calls if c["name"] in run.registry and run.registry.get(c["name"]).critical]
+        return Command(update=update, goto="confirm" if critical else "act")
+
+    def confirm(state: AgentState, runtime: Runtime[RunContext]) -> Command[Literal["act", "__end__"]]:
+        run = runtime.context
+        message = _last_ai(state)
+        assert message is not None
+        for call in message.tool_calls:
+            if call["name"] not in run.registry or not run.registry.get(call["name"]).critical:
+                continue
+            answer = interrupt({
+                "action_id": call["id"], "name": call["name"], "args": call["args"],
+                "prompt": _confirm_prompt(call["name"], call["args"]),
+            })
+            if not bool(answer):
+                declined = [
+                    ToolMessage(
+                        json.dumps({"error": {"code": "DECLINED", "message": "the user declined"}}),
+                        tool_call_id=c["id"], name=c["name"], status="error",
+                    )
+                    for c in message.tool_calls
+                ]
+                reply = "Okay, I have not done that. Nothing was changed."
+                return Command(
+                    update={"messages": [*declined, AIMessage(reply)], "rounds": 0}, goto=END
+                )
+        return Command(goto="act")
+
+    async def act(state: AgentState, runtime: Runtime[RunContext]) -> Command[Literal["plan"]]:
+        run = runtime.context
+        writer = get_stream_writer()
+        message = _last_ai(state)
+        assert message is not None
+        results: list[ToolMessage] = []
+        for call in message.tool_calls:
+            writer({"type": "tool_call", "call_id": call["id"], "name": call["name"], "args": call["args"]})
+            started = time.perf_counter()
+            try:
+                result = await asyncio.to_thread(
+                    run.registry.invoke, call["name"], call["args"], run.tool_ctx
+                )
+                payload, ok = result.model_dump(mode="json"), True
+            except ToolError as exc:
+                payload, ok = {"error": exc.to_dict()}, False
+            _timed(run, "tool", started)
+            writer({"type": "tool_result", "call_id": call["id"], "name": call["name"],
+                    "ok": ok, "result": payload})
+            results.append(ToolMessage(
+                json.dumps(payload, ensure_ascii=False), tool_call_id=call["id"], name=call["name"],
+                status="success" if ok else "error",
+            ))
+        return Command(
+            update={"messages": results, "rounds": state.get("rounds", 0) + 1}, goto="plan"
+        )
+
+    graph = StateGraph(AgentState, context_schema=RunContext)
+    graph.add_node("plan", plan)
+    graph.add_node("confirm", confirm)
+    graph.add_node("act", act)
+    graph.add_edge(START, "plan")
+    return graph.compile(checkpointer=checkpointer, name="qalakar-supervisor")
+
+
+def _confirm_prompt(name: str, args: dict[str, Any]) -> str:
+    if name == "update_price":
+        return f"Change the price of {args.get('product_id')} to ₹{args.get('new_price')}? (yes/no)"
+    shown = ", ".join(f"{k}={v}" for k, v in args.items())
+    return f"Shall I run {name} ({shown})? (yes/no)"

@@ -1,0 +1,1 @@
+"""The embedded NLU: an intent classifier, entity extractors and per-tool skills."""

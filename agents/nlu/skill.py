@@ -1,0 +1,74 @@
+"""A skill teaches the embedded planner one tool: how to fill its arguments from an utterance,
+what to ask when one is missing, and how to say its result in words.
+
+Skills live in ``agents/skills/<tool>.py`` (``SKILL = Skill(...)``) with training utterances in
+``agents/skills/corpus/<intent>.txt``; adding a tool to the embedded planner is adding both.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from agents.nlu.entities import Utterance
+
+CORPUS_DIR = Path(__file__).resolve().parent.parent / "skills" / "corpus"
+
+
+@dataclass(frozen=True)
+class SkillContext:
+    """What a skill may know besides the utterance: who speaks, and the args so far."""
+
+    user_id: str
+    role: str
+    previous_args: dict[str, Any] = field(default_factory=dict)
+
+
+Filler = Callable[[Utterance, SkillContext], dict[str, Any]]
+Describer = Callable[[dict[str, Any], dict[str, Any]], str]
+
+
+@dataclass(frozen=True)
+class Skill:
+    """How the embedded planner uses one tool."""
+
+    tool: str
+    fill: Filler
+    describe: Describer
+    questions: dict[str, str] = field(default_factory=dict)
+    required: tuple[str, ...] = ()
+
+    def ask(self, missing: list[str]) -> str:
+        """The question for the first missing argument."""
+        name = missing[0]
+        return self.questions.get(name, f"What is the {name.replace('_', ' ')}?")
+
+
+@lru_cache(maxsize=1)
+def load_skills() -> dict[str, Skill]:
+    """Every ``SKILL`` defined in ``agents.skills``, by tool name."""
+    import agents.skills as package
+
+    skills: dict[str, Skill] = {}
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        skill = getattr(module, "SKILL", None)
+        if isinstance(skill, Skill):
+            skills[skill.tool] = skill
+    return skills
+
+
+def load_corpus(directory: Path = CORPUS_DIR) -> list[tuple[str, str]]:
+    """``(utterance, intent)`` pairs from ``<intent>.txt`` files (``#`` starts a comment)."""
+    pairs: list[tuple[str, str]] = []
+    for path in sorted(directory.glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            line = line.split("#", 1)[0].strip()
+            if line:
+                pairs.append((line, path.stem))
+    return pairs

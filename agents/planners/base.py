@@ -1,0 +1,36 @@
+"""The ``Planner`` interface: given the conversation, decide the next message.
+
+A plan is an ``AIMessage``: with ``tool_calls`` to act, or with text to answer. Both the
+embedded NLU planner and the LLM planner return the same shape, so the graph cannot tell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from langchain_core.messages import AIMessage
+
+from agents.state import AgentState, RunContext
+
+Emit = Callable[[str], None]
+
+
+@dataclass
+class Plan:
+    """The planner's decision plus the state keys it wants to change."""
+
+    message: AIMessage
+    updates: dict[str, Any] = field(default_factory=dict)
+    asks_for: list[str] = field(default_factory=list)
+
+
+class Planner(Protocol):
+    """Decides the next message; ``emit`` streams pieces of reply text as they are ready."""
+
+    name: str
+
+    async def plan(self, state: AgentState, run: RunContext, emit: Emit) -> Plan:
+        """Return the next AI message for ``state``."""
+        ...

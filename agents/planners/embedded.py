@@ -1,0 +1,154 @@
+"""The embedded planner: intent classifier + slot extractors, emitting the tool calls an LLM would.
+
+Below the confidence threshold it asks instead of guessing; when required arguments are
+missing it asks for them and keeps the half-filled call in state for the next turn; a
+follow-up that only brings slot values ("what about shipped ones?") reuses the last tool.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from functools import lru_cache
+from typing import Any
+
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+
+from agents.nlu.classifier import IntentClassifier, Prediction
+from agents.nlu.entities import Utterance, parse, place_free_vocabulary
+from agents.nlu.skill import Skill, SkillContext, load_corpus, load_skills
+from agents.planners.base import Emit, Plan
+from agents.state import AgentState, PendingCall, RunContext
+from agents.skills.smalltalk import REPLIES, capabilities
+
+CONTROL_INTENTS = ("affirm", "deny")
+
+
+@lru_cache(maxsize=1)
+def default_classifier() -> IntentClassifier:
+    """The classifier trained on the bundled corpus (trained once per process, ~0.2 s)."""
+    return IntentClassifier().fit(load_corpus())
+
+
+def _call_id() -> str:
+    return f"call_{uuid.uuid4().hex[:16]}"
+
+
+def _stream(text: str, emit: Emit) -> None:
+    words = text.split(" ")
+    for i in range(0, len(words), 4):
+        emit(" ".join(words[i : i + 4]) + (" " if i + 4 < len(words) else ""))
+
+
+class EmbeddedPlanner:
+    """A real NLU planner with measured accuracy; no network, no LLM."""
+
+    name = "embedded"
+
+    def __init__(self, classifier: IntentClassifier | None = None, threshold: float = 0.45) -> None:
+        self.classifier = classifier or default_classifier()
+        self.skills: dict[str, Skill] = load_skills()
+        self.threshold = threshold
+        self.vocabulary = place_free_vocabulary(self.classifier.vocabulary)
+
+    def understand(self, text: str) -> tuple[Prediction, Utterance]:
+        """Classify and parse one utterance."""
+        return self.classifier.predict(text), parse(text, self.vocabulary)
+
+    async def plan(self, state: AgentState, run: RunContext, emit: Emit) -> Plan:
+        """Answer tool results in words, or turn the newest user message into a call."""
+        messages = state.get("messages", [])
+        if messages and isinstance(messages[-1], ToolMessage):
+            text = self._describe_results(messages)
+            _stream(text, emit)
+            return Plan(AIMessage(text))
+        human = next((m for m in reversed(messages) if isinstance(m, HumanMessage)), None)
+        plan = self._plan_turn(str(human.content) if human else "", state, run)
+        if not plan.message.tool_calls:
+            _stream(str(plan.message.content), emit)
+        return plan
+
+    # -- a new user message ---------------------------------------------------------------
+    def _plan_turn(self, text: str, state: AgentState, run: RunContext) -> Plan:
+        prediction, utt = self.understand(text)
+        intent, confident = prediction.intent, prediction.confidence >= self.threshold
+        ctx = SkillContext(run.tool_ctx.user_id, run.role, dict(state.get("last_args") or {}))
+        pending = state.get("pending")
+
+        if pending:
+            if confident and intent == "deny":
+                return self._say("Okay, I've dropped that.", pending=None)
+            skill = self.skills.get(pending["tool"])
+            if skill is not None and (not confident or intent in (pending["tool"], "affirm")
+                                      or set(skill.fill(utt, ctx)) & set(pending["missing"])):
+                args = {**pending["args"], **skill.fill(utt, ctx)}
+                return self._call_or_ask(skill, args, run)
+
+        if confident and intent in self.skills:
+            skill = self.skills[intent]
+            return self._call_or_ask(skill, skill.fill(utt, ctx), run)
+        if confident and intent in REPLIES:
+            return self._say(REPLIES[intent](run.role, self.skills), pending=None)
+
+        last_tool = state.get("last_tool")
+        if last_tool in self.skills:
+            # A follow-up that only carries slot values reuses the previous tool.
+            extra = self.skills[last_tool].fill(utt, ctx)
+            if extra:
+                return self._call_or_ask(self.skills[last_tool], {**ctx.previous_args, **extra}, run)
+        return self._say(
+            "Sorry, I'm not sure what you mean. " + capabilities(run.role, self.skills), pending=None
+        )
+
+    def _call_or_ask(self, skill: Skill, args: dict[str, Any], run: RunContext) -> Plan:
+        args = {k: v for k, v in args.items() if v is not None and v != [] and v != ""}
+        tool = run.registry.get(skill.tool) if skill.tool in run.registry else None
+        if tool is None:
+            return self._say(f"I can't {skill.tool.replace('_', ' ')} yet.", pending=None)
+        missing = [name for name in (skill.required or tuple(tool.required_args())) if name not in args]
+        if missing:
+            pending: PendingCall = {"tool": skill.tool, "args": args, "missing": missing}
+            return Plan(AIMessage(skill.ask(missing)), {"pending": pending}, asks_for=missing)
+        call = {"name": skill.tool, "args": args, "id": _call_id(), "type": "tool_call"}
+        return Plan(
+            AIMessage("", tool_calls=[call]),
+            {"pending": None, "last_tool": skill.tool, "last_args": args},
+        )
+
+    @staticmethod
+    def _say(text: str, **updates: Any) -> Plan:
+        return Plan(AIMessage(text), updates)
+
+    # -- tool results ---------------------------------------------------------------------
+    def _describe_results(self, messages: list) -> str:
+        calls: dict[str, dict[str, Any]] = {}
+        results: list[ToolMessage] = []
+        for msg in reversed(messages):
+            if isinstance(msg, ToolMessage):
+                results.append(msg)
+            elif isinstance(msg, AIMessage):
+                calls = {c["id"]: c for c in msg.tool_calls}
+                break
+        parts = []
+        for msg in reversed(results):
+            payload = json.loads(str(msg.content))
+            call = calls.get(msg.tool_call_id, {"args": {}})
+            if msg.status == "error":
+                parts.append(_describe_error(payload.get("error", {})))
+                continue
+            skill = self.skills.get(str(msg.name))
+            parts.append(skill.describe(call["args"], payload) if skill else "Done.")
+        return " ".join(parts)
+
+
+def _describe_error(error: dict[str, Any]) -> str:
+    code = error.get("code", "ERROR")
+    if code == "FORBIDDEN":
+        return f"Sorry, you can't do that: {error.get('message', 'not allowed for your role')}."
+    if code == "NOT_FOUND":
+        return f"I couldn't find that: {error.get('message', '')}."
+    if code == "UNKNOWN_PLACE":
+        hints = error.get("details", {}).get("suggestions") or []
+        extra = f" Did you mean {', '.join(hints)}?" if hints else ""
+        return f"I don't know that place.{extra}"
+    return f"That didn't work: {error.get('message', code)}."

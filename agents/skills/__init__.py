@@ -1,0 +1,1 @@
+"""Skills of the embedded planner, one module per tool, plus small talk."""

@@ -1,0 +1,42 @@
+"""Skill: ``update_price`` — "change the price of p-00012 to 950" (asks to confirm first)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agents.nlu.entities import Utterance
+from agents.nlu.skill import Skill, SkillContext
+
+
+def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
+    """The product id and the new price (a rupee amount, else the last plain number)."""
+    args: dict[str, Any] = {}
+    products = [i for i in utt.ids if i.startswith("p-")]
+    if products:
+        args["product_id"] = products[0]
+    amounts = [q.value for q in utt.quantities if q.unit == "inr"] or [
+        q.value for q in utt.quantities if q.unit is None
+    ]
+    if amounts:
+        args["new_price"] = amounts[-1]
+    return args
+
+
+def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
+    """Old and new price, and who was told."""
+    told = len(result.get("notifications", []))
+    return (
+        f"Done: {result['product_id']} now costs ₹{result['new_price']:,.0f} "
+        f"(was ₹{result['old_price']:,.0f}). I sent {told} notification{'s' if told != 1 else ''}."
+    )
+
+
+SKILL = Skill(
+    tool="update_price",
+    fill=fill,
+    describe=describe,
+    questions={
+        "product_id": "Which product? Please tell me its id, like p-00012.",
+        "new_price": "What should the new price be, in rupees?",
+    },
+)

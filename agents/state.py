@@ -1,0 +1,47 @@
+"""The supervisor's state and the context each run receives.
+
+State is what the checkpointer keeps between turns (messages, a half-filled call waiting for
+slots, the last tool used); context is what a run is handed and never persisted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any, TypedDict
+
+from langchain_core.messages import AnyMessage
+from langgraph.graph.message import add_messages
+
+from tools.registry import Registry, ToolContext
+
+
+class PendingCall(TypedDict):
+    """A tool call that waits for the user to supply ``missing`` arguments."""
+
+    tool: str
+    args: dict[str, Any]
+    missing: list[str]
+
+
+class AgentState(TypedDict, total=False):
+    """What survives between turns of one session."""
+
+    messages: Annotated[list[AnyMessage], add_messages]
+    pending: PendingCall | None
+    last_tool: str | None
+    last_args: dict[str, Any] | None
+    rounds: int
+
+
+@dataclass
+class RunContext:
+    """Per-run dependencies (LangGraph runtime context): who calls, with which tools."""
+
+    tool_ctx: ToolContext
+    registry: Registry
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def role(self) -> str:
+        """The caller's role."""
+        return self.tool_ctx.role

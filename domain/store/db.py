@@ -1,0 +1,84 @@
+"""The database handle: one engine and session factory per URL, SQLite or PostgreSQL.
+
+``Store.session()`` is a unit of work: it commits on success and rolls back on any error,
+so a failed tool call leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.orm import Session, sessionmaker
+
+from domain.store.audit import install_append_only_guard
+from domain.store.models import Base
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API connection
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+class Store:
+    """An engine plus session factory; build one per process with :meth:`from_url`."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def from_url(cls, url: str, *, echo: bool = False) -> Store:
+        """Connect to ``url`` (``sqlite:///path`` or ``postgresql+psycopg://…``)."""
+        kwargs: dict = {"echo": echo, "future": True}
+        if url.startswith("sqlite"):
+            path = url.split("///", 1)[-1]
+            if path and path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        else:
+            kwargs["pool_pre_ping"] = True
+        engine = create_engine(url, **kwargs)
+        if url.startswith("sqlite"):
+            event.listen(engine, "connect", _sqlite_pragmas)
+        return cls(engine)
+
+    @property
+    def url(self) -> str:
+        """The connection URL with the password hidden."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def create_all(self) -> None:
+        """Create every table that does not exist yet (idempotent)."""
+        Base.metadata.create_all(self.engine)
+
+    def drop_all(self) -> None:
+        """Drop every table of the model (``qalakar seed --reset``)."""
+        Base.metadata.drop_all(self.engine)
+
+    def has_tables(self) -> bool:
+        """True when the schema exists."""
+        return inspect(self.engine).has_table("products")
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A transactional session: commit on success, roll back on error."""
+        with self._sessions() as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def dispose(self) -> None:
+        """Close pooled connections."""
+        self.engine.dispose()
+
+
+install_append_only_guard()

@@ -1,0 +1,1 @@
+"""Qalakar evals package."""

@@ -1,0 +1,77 @@
+"""The one settings object: every ``QALAKAR_*`` variable is read here and nowhere else.
+
+It refuses the placeholder JWT secret outside dev and hands narrow values to the rest.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_JWT_SECRET = "change-me-dev-only-secret"
+
+
+class Settings(BaseSettings):
+    """Runtime configuration (contracts §6); defaults run fully offline."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="QALAKAR_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    env: Literal["dev", "test", "prod"] = "dev"
+    data_dir: Path = Path("./var")
+    database_url: str = "sqlite:///./var/qalakar.db"
+    checkpoint_url: str | None = Field(
+        default=None,
+        description="LangGraph checkpointer: unset = SQLite file in data_dir; postgresql://… = Postgres",
+    )
+    chroma_url: str | None = None
+    llm_base_url: str | None = None
+    llm_model: str = "qalakar-llm"
+    llm_api_key: str = "EMPTY"
+    llm_timeout_s: float = 60.0
+    redis_url: str | None = None
+    jwt_secret: str = PLACEHOLDER_JWT_SECRET
+    jwt_ttl_s: int = 12 * 3600
+    guest_ttl_s: int = 24 * 3600
+    dev_auth: bool = False
+    public_url: str | None = None
+    twilio_auth_token: str | None = None
+    whatsapp_app_secret: str | None = None
+    whatsapp_verify_token: str | None = None
+    whatsapp_access_token: str | None = None
+    whatsapp_api_url: str = "https://graph.facebook.com/v20.0"
+    max_message_chars: int = 4000
+    max_frame_bytes: int = 1_000_000
+    planner_confidence: float = Field(default=0.45, ge=0.0, le=1.0)
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> Settings:
+        if self.env != "dev" and self.jwt_secret == PLACEHOLDER_JWT_SECRET:
+            raise ValueError(
+                "QALAKAR_JWT_SECRET is the placeholder; set a real secret outside QALAKAR_ENV=dev"
+            )
+        if self.env != "dev" and len(self.jwt_secret) < 16:
+            raise ValueError("QALAKAR_JWT_SECRET must be at least 16 characters outside dev")
+        return self
+
+    @property
+    def llm_enabled(self) -> bool:
+        """True when an OpenAI-compatible endpoint is configured."""
+        return bool(self.llm_base_url)
+
+    def checkpoint_path(self) -> Path:
+        """The SQLite file of the LangGraph checkpointer when no URL is given."""
+        return self.data_dir / "checkpoints.sqlite"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (tests build their own ``Settings`` instead)."""
+    return Settings()

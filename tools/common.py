@@ -1,0 +1,42 @@
+"""Argument types shared by several tools: places, coordinates, money."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, Field
+
+from domain.places import Gazetteer, Place
+from domain.store import Buyer, Creator, Store
+
+
+class LatLon(BaseModel):
+    """A point given as coordinates."""
+
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
+PlaceArg = Annotated[
+    str | LatLon,
+    Field(description='A place name as the user said it ("Jaipur") or {"lat": .., "lon": ..}'),
+]
+
+
+def resolve_place(value: str | LatLon) -> Place:
+    """Turn a place argument into a :class:`Place` (raises ``UnknownPlace``)."""
+    if isinstance(value, LatLon):
+        return Place(f"{value.lat:.4f},{value.lon:.4f}", value.lat, value.lon, kind="point")
+    return Gazetteer.default().resolve(value)
+
+
+def home_of(store: Store, user_id: str) -> Place | None:
+    """The registered location of a creator or buyer, if the store has one."""
+    with store.session() as s:
+        creator = s.get(Creator, user_id)
+        if creator is not None:
+            return Place(creator.address or creator.id, creator.lat, creator.lon, creator.region)
+        buyer = s.get(Buyer, user_id)
+        if buyer is not None and buyer.lat is not None and buyer.lon is not None:
+            return Place(buyer.city or buyer.id, buyer.lat, buyer.lon, buyer.state)
+    return None

@@ -1,0 +1,231 @@
+"""One registry of typed tools, shared by the agent, the REST API and the eval harness.
+
+A tool is a name, the roles that may call it, a pydantic argument model, a pydantic result
+model and one function over a domain engine. :meth:`Registry.invoke` is the only way in:
+it checks the role, validates the arguments and turns domain errors into :class:`ToolError`.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import typing
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from domain.errors import DomainError
+from domain.store import Store
+
+log = logging.getLogger(__name__)
+
+Role = Literal["buyer", "creator", "admin", "evaluator"]
+ALL_ROLES: frozenset[str] = frozenset(typing.get_args(Role))
+
+A = TypeVar("A", bound=BaseModel)
+R = TypeVar("R", bound=BaseModel)
+
+
+@dataclass
+class ToolContext:
+    """Who is calling and what they may touch; tools receive nothing else."""
+
+    user_id: str
+    role: str
+    store: Store
+    session_id: str | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+class ToolError(Exception):
+    """A typed failure of a tool call; ``code`` is one of the contract's error codes."""
+
+    STATUS = {
+        "VALIDATION_ERROR": 400,
+        "UNKNOWN_PLACE": 400,
+        "INSUFFICIENT_HISTORY": 422,
+        "FORBIDDEN": 403,
+        "NOT_FOUND": 404,
+        "UNKNOWN_TOOL": 404,
+        "CONFLICT": 409,
+        "PAYLOAD_TOO_LARGE": 413,
+        "UNSUPPORTED_MEDIA": 415,
+        "UPSTREAM_UNAVAILABLE": 503,
+        "INTERNAL_ERROR": 500,
+    }
+
+    def __init__(self, code: str, message: str, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.details = details or {}
+
+    @property
+    def status(self) -> int:
+        """The HTTP status that goes with ``code``."""
+        return self.STATUS.get(self.code, 400)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``error`` object of contracts §3, without timestamp and request id."""
+        return {"code": self.code, "message": self.message, "details": self.details}
+
+
+def validation_error(exc: ValidationError) -> ToolError:
+    """A ``VALIDATION_ERROR`` whose message names the first bad field."""
+    errors = [
+        {"field": ".".join(str(p) for p in e["loc"]) or "(body)", "message": e["msg"], "type": e["type"]}
+        for e in exc.errors(include_url=False, include_input=False)
+    ]
+    first = errors[0]
+    return ToolError(
+        "VALIDATION_ERROR",
+        f"invalid value for '{first['field']}': {first['message']}",
+        {"field": first["field"], "errors": errors},
+    )
+
+
+@dataclass(frozen=True)
+class Tool(Generic[A, R]):
+    """A typed tool; ``critical`` ones need the user's confirmation before the agent runs them."""
+
+    name: str
+    description: str
+    roles: frozenset[str]
+    args_model: type[A]
+    result_model: type[R]
+    fn: Callable[[ToolContext, A], R]
+    critical: bool = False
+
+    def openai_schema(self) -> dict[str, Any]:
+        """The OpenAI ``tools`` entry (what an LLM planner binds)."""
+        return {
+            "type": "function",
+            "function": {
+                "name": self.name,
+                "description": self.description,
+                "parameters": self.args_model.model_json_schema(),
+            },
+        }
+
+    def catalog_entry(self) -> dict[str, Any]:
+        """What ``GET /api/v1/tools`` lists for this tool."""
+        return {
+            "name": self.name,
+            "description": self.description,
+            "roles": sorted(self.roles),
+            "critical": self.critical,
+            "args_schema": self.args_model.model_json_schema(),
+            "result_schema": self.result_model.model_json_schema(),
+        }
+
+    def required_args(self) -> list[str]:
+        """Names of the arguments without defaults."""
+        return [n for n, f in self.args_model.model_fields.items() if f.is_required()]
+
+
+class Registry:
+    """Tools by name; ``invoke`` is the single entry point for every caller."""
+
+    def __init__(self, tools: Iterable[Tool] = ()) -> None:
+        self._tools: dict[str, Tool] = {}
+        for t in tools:
+            self.register(t)
+
+    def register(self, t: Tool) -> Tool:
+        """Add a tool; names are unique."""
+        if t.name in self._tools:
+            raise ValueError(f"tool {t.name!r} is registered twice")
+        self._tools[t.name] = t
+        return t
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._tools
+
+    def __iter__(self):
+        return iter(self._tools.values())
+
+    def names(self) -> list[str]:
+        """Registered tool names, sorted."""
+        return sorted(self._tools)
+
+    def get(self, name: str) -> Tool:
+        """The tool called ``name`` or ``UNKNOWN_TOOL``."""
+        try:
+            return self._tools[name]
+        except KeyError:
+            raise ToolError(
+                "UNKNOWN_TOOL", f"there is no tool called {name!r}", {"known": self.names()}
+            ) from None
+
+    def for_role(self, role: str) -> list[Tool]:
+        """The tools ``role`` may call."""
+        return [t for t in self._tools.values() if role in t.roles]
+
+    def validate(self, name: str, raw_args: Any, role: str) -> tuple[Tool, BaseModel]:
+        """Look up, check the role and parse the arguments, without running anything."""
+        t = self.get(name)
+        if role not in t.roles:
+            raise ToolError(
+                "FORBIDDEN",
+                f"the {role} role may not call {name}",
+                {"tool": name, "allowed_roles": sorted(t.roles)},
+            )
+        if raw_args is None:
+            raw_args = {}
+        if isinstance(raw_args, BaseModel):
+            raw_args = raw_args.model_dump(exclude_unset=True)
+        if not isinstance(raw_args, dict):
+            raise ToolError(
+                "VALIDATION_ERROR", "arguments must be a JSON object", {"field": "(body)"}
+            )
+        try:
+            return t, t.args_model.model_validate(raw_args)
+        except ValidationError as exc:
+            raise validation_error(exc) from exc
+
+    def invoke(self, name: str, raw_args: Any, ctx: ToolContext) -> BaseModel:
+        """Run one call: role check, validation, the engine, errors typed; nothing else."""
+        t, args = self.validate(name, raw_args, ctx.role)
+        try:
+            return t.fn(ctx, args)
+        except ToolError:
+            raise
+        except DomainError as exc:
+            details = dict(exc.details)
+            if exc.field:
+                details["field"] = exc.field
+            raise ToolError(exc.code, exc.message, details) from exc
+        except ValidationError as exc:
+            raise validation_error(exc) from exc
+        except Exception as exc:
+            log.exception("tool %s failed", name)
+            raise ToolError("INTERNAL_ERROR", f"{name} failed unexpectedly") from exc
+
+
+REGISTRY = Registry()
+
+
+def tool(
+    name: str, *, roles: Iterable[str] | Literal["any"], critical: bool = False
+) -> Callable[[Callable[[ToolContext, A], R]], Tool[A, R]]:
+    """Register ``fn(ctx, args) -> result`` in :data:`REGISTRY`; models come from its hints.
+
+    The function's docstring is the description an LLM reads.
+    """
+
+    def decorate(fn: Callable[[ToolContext, A], R]) -> Tool[A, R]:
+        hints = typing.get_type_hints(fn)
+        params = list(inspect.signature(fn).parameters)
+        args_model, result_model = hints[params[1]], hints["return"]
+        allowed = ALL_ROLES if roles == "any" else frozenset(roles)
+        unknown = allowed - ALL_ROLES
+        if unknown:
+            raise ValueError(f"unknown roles {sorted(unknown)} for tool {name}")
+        description = inspect.cleandoc(fn.__doc__ or name)
+        return REGISTRY.register(
+            Tool(name, description, allowed, args_model, result_model, fn, critical)
+        )
+
+    return decorate

@@ -1,0 +1,82 @@
+"""``search_products``: find crafts by words, place and radius, price and authenticity."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from domain import discovery
+from domain.errors import InvalidInput
+from tools.common import PlaceArg, home_of, resolve_place
+from tools.registry import ToolContext, tool
+
+
+class SearchProductsArgs(BaseModel):
+    """Arguments of ``search_products``; all optional."""
+
+    query: str | None = Field(default=None, max_length=300, description="What the buyer wants, in words")
+    location: PlaceArg | None = None
+    radius_km: float | None = Field(
+        default=None, gt=0, le=5000, description="Only results within this distance; none = nationwide"
+    )
+    craft_types: list[str] = Field(default_factory=list, description="e.g. ['blue pottery']")
+    price_min: float | None = Field(default=None, ge=0)
+    price_max: float | None = Field(default=None, ge=0)
+    min_authenticity: float | None = Field(default=None, ge=0, le=100)
+    limit: int = Field(default=10, ge=1, le=50)
+
+
+class ProductHit(BaseModel):
+    """One product in the results."""
+
+    id: str
+    title: str
+    price: float
+    category: str
+    craft: str = ""
+    authenticity_score: float | None = None
+    creator_id: str
+    creator_name: str = ""
+    rating: float = 0.0
+    distance_km: float | None = None
+
+
+class SearchProductsResult(BaseModel):
+    """Ranked products and where they come from."""
+
+    products: list[ProductHit]
+    creators: list[dict] = []
+    craft_clusters: list[dict] = []
+    heritage_trails: list[dict] = []
+    total: int = 0
+    center: dict | None = None
+    radius_km: float | None = None
+
+
+@tool("search_products", roles="any")
+def search_products(ctx: ToolContext, args: SearchProductsArgs) -> SearchProductsResult:
+    """Search active handicraft listings by words, place and radius (km), crafts, price and authenticity.
+
+    With a radius every result lies within it of the location; without one the search is nationwide.
+    """
+    if args.price_min is not None and args.price_max is not None and args.price_min > args.price_max:
+        raise InvalidInput("price_min is above price_max", field="price_min")
+    center = resolve_place(args.location) if args.location is not None else None
+    if center is None and args.radius_km is not None:
+        center = home_of(ctx.store, ctx.user_id)
+        if center is None:
+            raise InvalidInput("a radius needs a location to measure from", field="location")
+    query = discovery.SearchQuery(
+        text=args.query or "", center=center, radius_km=args.radius_km,
+        craft_types=args.craft_types, price_min=args.price_min, price_max=args.price_max,
+        min_authenticity=args.min_authenticity, limit=args.limit,
+    )
+    with ctx.store.session() as s:
+        hits = discovery.search(s, query)
+    return SearchProductsResult(
+        products=[ProductHit(**p) for p in hits.products],
+        creators=hits.creators,
+        craft_clusters=hits.clusters,
+        total=hits.total,
+        center={"name": center.name, "lat": center.lat, "lon": center.lon} if center else None,
+        radius_km=args.radius_km,
+    )

@@ -1,0 +1,1 @@
+"""Qalakar voice package."""
