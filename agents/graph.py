@@ -58,8 +58,7 @@ def build_graph(planner: Planner, checkpointer: Any = None):  # noqa: ANN201 - c
             return Command(update={**update, "rounds": 0}, goto=END)
         if state.get("rounds", 0) >= MAX_TOOL_ROUNDS:
             return Command(update={**update, "rounds": 0}, goto=END)
-        critical = [c for c in calls if c["name"] in run.registry and run.registry.get(c["name"]).critical]
-        return Command(update=update, goto="confirm" if critical else "act")
+        return Command(update=update, goto="confirm" if _needs_confirmation(run, calls) else "act")
 
     def confirm(state: AgentState, runtime: Runtime[RunContext]) -> Command[Literal["act", "__end__"]]:
         run = runtime.context
@@ -121,8 +120,22 @@ def build_graph(planner: Planner, checkpointer: Any = None):  # noqa: ANN201 - c
     return graph.compile(checkpointer=checkpointer, name="qalakar-supervisor")
 
 
+def _needs_confirmation(run: RunContext, calls: list[dict[str, Any]]) -> bool:
+    """Critical calls that would run: a call the registry refuses anyway fails without asking."""
+    for call in calls:
+        try:
+            tool, _ = run.registry.validate(call["name"], call["args"], run.role)
+        except ToolError:
+            continue
+        if tool.critical:
+            return True
+    return False
+
+
 def _confirm_prompt(name: str, args: dict[str, Any]) -> str:
     if name == "update_price":
-        return f"Change the price of {args.get('product_id')} to ₹{args.get('new_price')}? (yes/no)"
+        price = args.get("new_price")
+        shown = f"₹{price:,.0f}" if isinstance(price, int | float) else f"₹{price}"
+        return f"Change the price of {args.get('product_id')} to {shown}? (yes/no)"
     shown = ", ".join(f"{k}={v}" for k, v in args.items())
     return f"Shall I run {name} ({shown})? (yes/no)"

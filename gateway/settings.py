@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PLACEHOLDER_JWT_SECRET = "change-me-dev-only-secret"
+PLACEHOLDER_JWT_SECRET = "change-me-dev-only-secret-not-for-production"
 
 
 class Settings(BaseSettings):
@@ -57,8 +57,8 @@ class Settings(BaseSettings):
             raise ValueError(
                 "QALAKAR_JWT_SECRET is the placeholder; set a real secret outside QALAKAR_ENV=dev"
             )
-        if self.env != "dev" and len(self.jwt_secret) < 16:
-            raise ValueError("QALAKAR_JWT_SECRET must be at least 16 characters outside dev")
+        if self.env != "dev" and len(self.jwt_secret) < 32:
+            raise ValueError("QALAKAR_JWT_SECRET must be at least 32 characters outside dev")
         return self
 
     @property

@@ -57,7 +57,7 @@ def settings(data_dir: Path, database_url: str):  # noqa: ANN201 - gateway.setti
 
     return Settings(
         env="test", data_dir=data_dir, database_url=database_url, dev_auth=True,
-        jwt_secret="test-secret-0123456789abcdef", _env_file=None,
+        jwt_secret="test-secret-0123456789abcdef-0123456789", _env_file=None,
     )
 
 

@@ -44,6 +44,9 @@ class ToolError(Exception):
 
     STATUS = {
         "VALIDATION_ERROR": 400,
+        "BAD_REQUEST": 400,
+        "UNAUTHORIZED": 401,
+        "RATE_LIMITED": 429,
         "UNKNOWN_PLACE": 400,
         "INSUFFICIENT_HISTORY": 422,
         "FORBIDDEN": 403,
@@ -178,7 +181,8 @@ class Registry:
             raw_args = raw_args.model_dump(exclude_unset=True)
         if not isinstance(raw_args, dict):
             raise ToolError(
-                "VALIDATION_ERROR", "arguments must be a JSON object", {"field": "(body)"}
+                "VALIDATION_ERROR", "invalid value for '(body)': arguments must be a JSON object",
+                {"field": "(body)"},
             )
         try:
             return t, t.args_model.model_validate(raw_args)

@@ -1,0 +1,54 @@
+# Qalakar: `make run` serves the assistant, `make test` runs the whole suite.
+# Both create/refresh .venv on their own and are safe to run again.
+
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test bench eval install dev serve seed ingest lint clean
+
+$(BIN)/python:
+	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# Reinstall only when pyproject.toml changes (the stamp carries its hash).
+$(VENV)/.run-%: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[$*]'
+	@touch $@
+
+install: $(VENV)/.run-voice
+dev: $(VENV)/.run-dev,voice
+
+seed: install
+	$(BIN)/qalakar seed
+
+ingest: install
+	$(BIN)/qalakar ingest
+
+serve: install
+	QALAKAR_DEV_AUTH=$${QALAKAR_DEV_AUTH:-1} $(BIN)/qalakar serve --host $(HOST) --port $(PORT)
+
+run: install
+	$(BIN)/qalakar seed
+	@if $(BIN)/qalakar --help | grep -q ingest; then $(BIN)/qalakar ingest; fi
+	@echo "Serving on http://$(HOST):$(PORT)  (widget: /, creator console: /creator)"
+	QALAKAR_DEV_AUTH=$${QALAKAR_DEV_AUTH:-1} $(BIN)/qalakar serve --host $(HOST) --port $(PORT)
+
+test: dev
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+bench: dev
+	@mkdir -p bench/results
+	@set -e; for f in bench/bench_*.py; do m=$$(basename $$f .py); $(BIN)/python -m bench.$$m; done
+
+eval: dev
+	$(BIN)/qalakar eval run $(foreach d,$(wildcard evals/datasets/*.jsonl),--dataset $(d)) --out eval-report
+
+lint: dev
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) var eval-report .pytest_cache

@@ -1,0 +1,85 @@
+"""Spine benchmark: one typed turn through the embedded planner and a tool, in-process and over
+the websocket, with the bare tool call measured in the same run as the baseline.
+
+Run: ``python -m bench.bench_spine`` (``make bench`` runs every benchmark).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import figure, report, summary, timings_ms
+
+TEXT = "show my pending orders"
+REPEAT = 200
+
+
+async def _inproc(settings, store) -> tuple[list[float], list[float]]:  # noqa: ANN001
+    from gateway.wiring import open_assistant
+    from tools.registry import ToolContext
+
+    async with open_assistant(settings, store=store) as assistant:
+        turns: list[float] = []
+        for i in range(REPEAT + 5):
+            started = time.perf_counter()
+            await assistant.turn(user_id="c-0001", role="creator", session_id=f"bench-{i % 20}", text=TEXT)
+            if i >= 5:
+                turns.append((time.perf_counter() - started) * 1000)
+        ctx = ToolContext("c-0001", "creator", store)
+        tool = timings_ms(lambda: assistant.registry.invoke("list_orders", {"status": "pending"}, ctx), REPEAT)
+    return turns, tool
+
+
+async def _websocket(settings) -> list[float]:  # noqa: ANN001
+    from websockets.asyncio.client import connect
+
+    from tests.live import LiveServer
+
+    server = LiveServer(settings).start()
+    try:
+        samples = []
+        async with connect(f"{server.ws}?token={server.token('c-0001', 'creator')}") as ws:
+            await ws.recv()
+            for i in range(REPEAT + 5):
+                started = time.perf_counter()
+                await ws.send(json.dumps({"type": "user_message", "text": TEXT}))
+                while json.loads(await ws.recv())["type"] != "turn_end":
+                    pass
+                if i >= 5:
+                    samples.append((time.perf_counter() - started) * 1000)
+        return samples
+    finally:
+        server.stop()
+
+
+def main() -> None:
+    """Seed a fresh store, then measure."""
+    from domain.seed import seed
+    from domain.store import Store
+    from gateway.settings import Settings
+
+    tmp = Path(tempfile.mkdtemp(prefix="qalakar-bench-"))
+    settings = Settings(env="test", data_dir=tmp, database_url=f"sqlite:///{tmp}/bench.db", dev_auth=True,
+                        jwt_secret="bench-secret-0123456789abcdef-0123456789", _env_file=None)
+    store = Store.from_url(settings.database_url)
+    started = time.perf_counter()
+    seed(store, seed=42, reset=True, progress=False)
+    seed_s = time.perf_counter() - started
+    turns, tool = asyncio.run(_inproc(settings, store))
+    ws = asyncio.run(_websocket(settings))
+    t, b, w = summary(turns), summary(tool), summary(ws)
+    report("spine", {
+        "turn_inproc_p50": figure(t["p50"], "ms", baseline=b["p50"], note="baseline: the bare list_orders call"),
+        "turn_inproc_p95": figure(t["p95"], "ms", baseline=b["p95"], target="<= 40 ms on 2 cores"),
+        "turn_websocket_p50": figure(w["p50"], "ms", baseline=t["p50"], note="baseline: the in-process turn"),
+        "turn_websocket_p95": figure(w["p95"], "ms", baseline=t["p95"]),
+        "seed_full_marketplace": figure(seed_s, "s", note="SQLite, seed 42, synthetic data"),
+    }, samples=REPEAT, text=TEXT)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,190 @@
+"""The ``qalakar`` command line: serve, seed, ingest, token, chat, eval.
+
+Bad arguments exit 2 with a one-line message; no command prints a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from typing import Annotated
+
+from enum import Enum
+
+import typer
+
+try:  # typer ≥ 0.20 vendors click; its exceptions are not click's
+    from typer._click import exceptions as click_errors
+except ImportError:  # pragma: no cover - older typer
+    from click import exceptions as click_errors
+
+from gateway.settings import Settings, get_settings
+
+app = typer.Typer(
+    name="qalakar", add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+    help="Qalakar: an agentic assistant for a handicraft marketplace.",
+)
+
+ROLES = ("buyer", "creator", "admin", "evaluator")
+
+
+class RoleName(str, Enum):
+    """Roles of contracts §3."""
+
+    buyer = "buyer"
+    creator = "creator"
+    admin = "admin"
+    evaluator = "evaluator"
+
+
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except Exception as exc:  # pydantic's message names the variable
+        raise click_errors.UsageError(f"bad configuration: {exc}".splitlines()[0] + " " + _first_error(exc)) from exc
+
+
+def _first_error(exc: Exception) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        return f"({'.'.join(map(str, first['loc'])) or 'settings'}: {first['msg']})"
+    return ""
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind")] = "",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port")] = 0,
+) -> None:
+    """Run the gateway (uvicorn)."""
+    import uvicorn
+
+    from gateway.app import create_app
+
+    settings = _settings()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
+                log_level="info", ws_max_size=settings.max_frame_bytes * 2)
+
+
+@app.command()
+def seed(
+    seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same data")] = 42,
+    reset: Annotated[bool, typer.Option("--reset", help="Drop all tables first")] = False,
+) -> None:
+    """Create tables and a deterministic synthetic marketplace (idempotent without --reset)."""
+    from domain.seed import seed as run_seed
+    from domain.store import Store
+
+    settings = _settings()
+    store = Store.from_url(settings.database_url)
+    report = run_seed(store, seed=seed, reset=reset, progress=sys.stderr.isatty())
+    for hook in _post_seed_hooks():
+        hook(store, settings)
+    typer.echo(json.dumps({"database": store.url, **_report_dict(report)}, default=str))
+
+
+def _report_dict(report: object) -> dict:
+    from dataclasses import asdict, is_dataclass
+
+    return asdict(report) if is_dataclass(report) else dict(vars(report))
+
+
+def _post_seed_hooks() -> list:
+    """Steps other engines add after seeding (e.g. rendering product images)."""
+    hooks = []
+    try:
+        from domain.media import seed_media_hook  # the Verification engines' images
+
+        hooks.append(seed_media_hook)
+    except ImportError:
+        pass
+    return hooks
+
+
+@app.command()
+def token(
+    user_id: Annotated[str, typer.Option("--user-id", help="Subject of the token")],
+    role: Annotated[RoleName, typer.Option(help="buyer, creator, admin or evaluator")],
+    ttl: Annotated[int, typer.Option(min=60, help="Lifetime in seconds")] = 12 * 3600,
+) -> None:
+    """Print a signed JWT for that user."""
+    from gateway.auth import issue_token
+
+    typer.echo(issue_token(_settings(), user_id, role.value, ttl))
+
+
+@app.command()
+def chat(
+    text: Annotated[str, typer.Argument(help="What the user says")],
+    role: Annotated[RoleName, typer.Option(help="buyer, creator, admin or evaluator")] = RoleName.buyer,
+    user_id: Annotated[str, typer.Option("--user-id")] = "b-0001",
+    session: Annotated[str, typer.Option("--session", help="Session id; reuse it to continue")] = "cli",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the turn object")] = False,
+) -> None:
+    """One turn in-process, through the same supervisor the gateway runs."""
+    from gateway.wiring import open_assistant
+
+    settings = _settings()
+    logging.basicConfig(level=logging.WARNING)
+
+    async def run() -> dict:
+        async with open_assistant(settings) as assistant:
+            turn = await assistant.turn(user_id=user_id, role=role.value, session_id=session, text=text)
+            return turn.to_dict()
+
+    turn = asyncio.run(run())
+    typer.echo(json.dumps(turn, ensure_ascii=False, indent=2) if as_json else turn["reply"])
+
+
+def _mount_optional() -> None:
+    """Subcommands that live with their own packages."""
+    try:
+        from evals.cli import app as eval_app
+
+        app.add_typer(eval_app, name="eval", help="The eval harness (evals.md)")
+    except ImportError:
+        pass
+    try:
+        from knowledge.cli import ingest as ingest_index
+
+        @app.command()
+        def ingest(rebuild: Annotated[bool, typer.Option("--rebuild", help="Start over")] = False) -> None:
+            """Build the heritage knowledge index (only changed documents are re-embedded)."""
+            result = ingest_index(_settings(), rebuild=rebuild, progress=sys.stderr.isatty())
+            typer.echo(json.dumps(result if isinstance(result, dict) else _report_dict(result), default=str))
+    except ImportError:
+        pass
+
+
+_mount_optional()
+
+
+def main() -> None:
+    """Console entry point: one-line errors, exit 2 on usage errors."""
+    try:
+        app(standalone_mode=False)
+    except (typer.Exit, SystemExit) as exc:
+        sys.exit(getattr(exc, "exit_code", getattr(exc, "code", 0)))
+    except click_errors.NoArgsIsHelpError as exc:
+        typer.echo(exc.format_message() if hasattr(exc, "format_message") else str(exc), err=True)
+        sys.exit(2)
+    except click_errors.UsageError as exc:
+        typer.echo(f"qalakar: error: {' '.join(exc.format_message().split())}", err=True)
+        sys.exit(2)
+    except typer.Abort:
+        typer.echo("qalakar: aborted", err=True)
+        sys.exit(130)
+    except click_errors.ClickException as exc:
+        typer.echo(f"qalakar: error: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # never a traceback to the user
+        typer.echo(f"qalakar: error: {type(exc).__name__}: {exc}".splitlines()[0], err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

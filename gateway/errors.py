@@ -1,0 +1,91 @@
+"""The one error shape of contracts §3, for HTTP responses and websocket frames alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from tools.registry import ToolError
+
+log = logging.getLogger(__name__)
+
+_HTTP_CODES = {
+    400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED", 409: "CONFLICT", 413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA", 422: "VALIDATION_ERROR", 429: "RATE_LIMITED",
+}
+
+
+def new_request_id() -> str:
+    """A short id that ties a client's error to the server's log line."""
+    return f"req-{uuid.uuid4().hex[:12]}"
+
+
+def envelope(
+    code: str, message: str, details: dict[str, Any] | None = None, request_id: str | None = None
+) -> dict[str, Any]:
+    """``{"error": {code, message, details, timestamp, request_id}}``."""
+    return {
+        "error": {
+            "code": code,
+            "message": message,
+            "details": details or {},
+            "timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
+            "request_id": request_id or new_request_id(),
+        }
+    }
+
+
+def from_tool_error(exc: ToolError, request_id: str | None = None) -> dict[str, Any]:
+    """The envelope of a :class:`ToolError`."""
+    return envelope(exc.code, exc.message, exc.details, request_id)
+
+
+def _rid(request: Request) -> str:
+    return getattr(request.state, "request_id", None) or new_request_id()
+
+
+def install(app: FastAPI) -> None:
+    """Route every failure through the envelope; no traceback reaches a client."""
+
+    @app.exception_handler(ToolError)
+    async def _tool_error(request: Request, exc: ToolError) -> JSONResponse:
+        return JSONResponse(from_tool_error(exc, _rid(request)), status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"field": ".".join(str(p) for p in e["loc"] if p not in ("body", "query", "path")) or "(body)",
+             "message": e["msg"], "type": e["type"]}
+            for e in exc.errors()
+        ]
+        first = errors[0] if errors else {"field": "(body)", "message": "invalid request"}
+        body = envelope(
+            "VALIDATION_ERROR", f"invalid value for '{first['field']}': {first['message']}",
+            {"field": first["field"], "errors": errors}, _rid(request),
+        )
+        return JSONResponse(body, status_code=400)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = _HTTP_CODES.get(exc.status_code, "ERROR")
+        detail = exc.detail if isinstance(exc.detail, str) else code.lower()
+        return JSONResponse(
+            envelope(code, detail, {}, _rid(request)), status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        rid = _rid(request)
+        log.exception("unhandled error %s", rid)
+        return JSONResponse(
+            envelope("INTERNAL_ERROR", "something went wrong on our side", {}, rid), status_code=500
+        )

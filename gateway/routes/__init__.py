@@ -1,0 +1,1 @@
+"""HTTP routers of the engines, each a module with ``router = APIRouter()``; all are included."""

@@ -1,0 +1,128 @@
+// Qalakar chat client: speaks the /ws/chat protocol (contracts §4). No build step.
+"use strict";
+
+export class ChatClient {
+  constructor({ tokenUrl = "/auth/guest", token = null, onFrame }) {
+    this.tokenUrl = tokenUrl;
+    this.token = token;
+    this.onFrame = onFrame;
+    this.sessionId = sessionStorage.getItem("qalakar.session") || null;
+    this.queue = [];
+  }
+
+  async connect() {
+    if (!this.token) {
+      const cached = sessionStorage.getItem("qalakar.token");
+      if (cached) this.token = cached;
+      else {
+        const res = await fetch(this.tokenUrl, { method: "POST" });
+        const body = await res.json();
+        this.token = body.token;
+        sessionStorage.setItem("qalakar.token", this.token);
+      }
+    }
+    const proto = location.protocol === "https:" ? "wss" : "ws";
+    const params = new URLSearchParams({ token: this.token });
+    if (this.sessionId) params.set("session_id", this.sessionId);
+    this.ws = new WebSocket(`${proto}://${location.host}/ws/chat?${params}`);
+    this.ws.onmessage = (ev) => {
+      if (typeof ev.data !== "string") return;
+      const frame = JSON.parse(ev.data);
+      if (frame.type === "session") {
+        this.sessionId = frame.session_id;
+        sessionStorage.setItem("qalakar.session", frame.session_id);
+      }
+      if (frame.type === "error" && frame.error.code === "UNAUTHORIZED") {
+        sessionStorage.removeItem("qalakar.token");
+      }
+      this.onFrame(frame);
+    };
+    this.ws.onclose = () => this.onFrame({ type: "_closed" });
+    await new Promise((resolve, reject) => {
+      this.ws.onopen = resolve;
+      this.ws.onerror = reject;
+    });
+    this.queue.splice(0).forEach((f) => this.send(f));
+  }
+
+  send(frame) {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) this.queue.push(frame);
+    else this.ws.send(JSON.stringify(frame));
+  }
+
+  say(text) { this.send({ type: "user_message", text, message_id: crypto.randomUUID() }); }
+  confirm(actionId, approved) { this.send({ type: "confirm", action_id: actionId, approved }); }
+  interrupt() { this.send({ type: "interrupt" }); }
+}
+
+// Renders frames into a transcript element: streamed replies, tool activity, confirmations.
+export function mountChat(root, client) {
+  const log = root.querySelector("[data-log]");
+  const form = root.querySelector("form");
+  const input = form.querySelector("input");
+  let live = null;
+
+  const add = (cls, text) => {
+    const el = document.createElement("div");
+    el.className = `msg ${cls}`;
+    el.textContent = text;
+    log.appendChild(el);
+    log.scrollTop = log.scrollHeight;
+    return el;
+  };
+
+  client.onFrame = (f) => {
+    switch (f.type) {
+      case "tool_call":
+        add("tool", `⚙ ${f.name}(${Object.entries(f.args).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(", ")})`);
+        break;
+      case "tool_result":
+        add(f.ok ? "tool ok" : "tool fail", f.ok ? `✓ ${f.name}` : `✗ ${f.name}: ${f.result.error?.code}`);
+        break;
+      case "assistant_delta":
+        if (!live) live = add("assistant streaming", "");
+        live.textContent += f.text;
+        break;
+      case "assistant_message": {
+        const el = live || add("assistant", "");
+        el.classList.remove("streaming");
+        el.textContent = f.text;
+        el.dataset.role = "reply";
+        if (f.citations && f.citations.length) {
+          const c = document.createElement("div");
+          c.className = "cites";
+          c.textContent = "Sources: " + f.citations.map((x) => x.title || x.doc_id).join(", ");
+          el.appendChild(c);
+        }
+        live = null;
+        break;
+      }
+      case "confirm_request": {
+        const box = add("confirm", f.prompt + " ");
+        for (const [label, ok] of [["Yes", true], ["No", false]]) {
+          const b = document.createElement("button");
+          b.textContent = label;
+          b.onclick = () => { client.confirm(f.action_id, ok); box.querySelectorAll("button").forEach((x) => (x.disabled = true)); };
+          box.appendChild(b);
+        }
+        break;
+      }
+      case "error":
+        add("error", `${f.error.code}: ${f.error.message}`);
+        break;
+      case "_closed":
+        add("error", "Disconnected. Reload to reconnect.");
+        break;
+    }
+  };
+
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const text = input.value.trim();
+    if (!text) return;
+    add("user", text);
+    client.say(text);
+    input.value = "";
+  });
+  return { add };
+}
