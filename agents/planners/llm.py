@@ -1,12 +1,24 @@
 """The LLM planner: any OpenAI-compatible endpoint (vLLM in production) with the tools bound.
 
 It streams: text pieces go out through ``emit`` as they arrive, tool-call fragments are
-summed into one ``AIMessage`` exactly as LangChain assembles them.
+summed into one ``AIMessage`` exactly as LangChain assembles them. An unreachable or failing
+endpoint becomes a polite reply, never an exception the channel has to turn into a traceback.
 """
 
 from __future__ import annotations
 
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, SystemMessage
+import logging
+from collections.abc import Sequence
+
+import httpx
+import openai
+from langchain_core.messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    SystemMessage,
+    ToolMessage,
+)
 from langchain_openai import ChatOpenAI
 
 from agents.planners.base import Emit, Plan
@@ -23,6 +35,40 @@ home_decor, basketry, leather, stonework, glass. If a required argument is missi
 Answer briefly and warmly, in the user's language, with ₹ for prices."""
 
 HISTORY_LIMIT = 24
+UNAVAILABLE = "Sorry, the language model is unavailable right now."
+
+log = logging.getLogger(__name__)
+
+
+def sanitize_history(messages: Sequence[BaseMessage]) -> list[BaseMessage]:
+    """The messages an OpenAI-style API accepts: every tool call answered, no stray answers.
+
+    An interrupted turn can leave an ``AIMessage`` whose tool calls never got their
+    ``ToolMessage`` (and the history window can cut a call off from its answers); such APIs
+    reject both, so the calls are dropped (their text, if any, is kept) with their answers.
+    """
+    kept: list[BaseMessage] = []
+    i = 0
+    while i < len(messages):
+        msg = messages[i]
+        i += 1
+        if isinstance(msg, ToolMessage):
+            continue  # answers are taken together with their call below; this one has none
+        calls = [*msg.tool_calls, *msg.invalid_tool_calls] if isinstance(msg, AIMessage) else []
+        if not calls:
+            kept.append(msg)
+            continue
+        answers: list[ToolMessage] = []
+        while i < len(messages) and isinstance(messages[i], ToolMessage):
+            answers.append(messages[i])  # type: ignore[arg-type] - checked just above
+            i += 1
+        wanted = {call["id"] for call in calls}
+        answered = [a for a in answers if a.tool_call_id in wanted]
+        if wanted <= {a.tool_call_id for a in answered}:
+            kept.extend([msg, *answered])
+        elif msg.content:
+            kept.append(AIMessage(content=msg.content, id=msg.id))
+    return kept
 
 
 class LLMPlanner:
@@ -30,10 +76,15 @@ class LLMPlanner:
 
     name = "llm"
 
-    def __init__(self, base_url: str, model: str, api_key: str = "EMPTY", timeout: float = 60.0) -> None:
+    def __init__(
+        self, base_url: str, model: str, api_key: str = "EMPTY", timeout: float = 60.0,
+        streaming: bool = True,
+    ) -> None:
+        # disable_streaming makes astream fall back to one plain completion for servers
+        # that cannot stream (or stream tool calls badly)
         self.model = ChatOpenAI(
             base_url=base_url, model=model, api_key=api_key, timeout=timeout,
-            streaming=True, temperature=0, max_retries=1,
+            streaming=streaming, disable_streaming=not streaming, temperature=0, max_retries=1,
         )
 
     async def plan(self, state: AgentState, run: RunContext, emit: Emit) -> Plan:
@@ -41,12 +92,20 @@ class LLMPlanner:
         tools = [t.openai_schema() for t in run.registry.for_role(run.role)]
         bound = self.model.bind_tools(tools) if tools else self.model
         system = SystemMessage(SYSTEM_PROMPT.format(role=run.role, user_id=run.tool_ctx.user_id))
-        history: list[BaseMessage] = list(state.get("messages", []))[-HISTORY_LIMIT:]
-        merged: AIMessageChunk | None = None
-        async for chunk in bound.astream([system, *history]):
-            if isinstance(chunk.content, str) and chunk.content:
-                emit(chunk.content)
-            merged = chunk if merged is None else merged + chunk
+        history = sanitize_history(list(state.get("messages", []))[-HISTORY_LIMIT:])
+        merged: AIMessageChunk | AIMessage | None = None
+        emitted = False
+        try:
+            async for chunk in bound.astream([system, *history]):
+                if isinstance(chunk.content, str) and chunk.content:
+                    emit(chunk.content)
+                    emitted = True
+                merged = chunk if merged is None else merged + chunk
+        except (openai.APIError, httpx.HTTPError) as exc:
+            log.warning("LLM endpoint failed (%s): %s", type(exc).__name__, exc)
+            # the reply is what was emitted, so the apology goes out the same way
+            emit(("\n" if emitted else "") + UNAVAILABLE)
+            return Plan(AIMessage(UNAVAILABLE))
         if merged is None:
             return Plan(AIMessage("Sorry, I got no answer from the language model."))
         message = AIMessage(
