@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
@@ -60,9 +61,18 @@ class IntentClassifier:
         return list(self.pipeline.classes_)
 
     def predict(self, text: str) -> Prediction:
-        """The most likely intent of ``text``."""
-        proba = self.pipeline.predict_proba([prepare(text)])[0]
+        """The most likely intent of ``text``.
+
+        Same numbers as ``pipeline.predict_proba``, computed from the fitted parts directly:
+        sklearn's per-call validation and joblib dispatch cost ~10 ms, the maths ~0.5 ms.
+        """
+        doc = [prepare(text)]
+        features = sp.hstack([vec.transform(doc) for _, vec in self.pipeline["features"].transformer_list])
+        model = self.pipeline["model"]
+        scores = np.asarray(features @ model.coef_.T).ravel() + model.intercept_
+        proba = np.exp(scores - scores.max())
+        proba /= proba.sum()
         order = np.argsort(proba)[::-1]
-        classes = self.pipeline.classes_
+        classes = model.classes_
         ranking = [(str(classes[i]), float(proba[i])) for i in order[:3]]
         return Prediction(ranking[0][0], ranking[0][1], ranking)
