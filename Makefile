@@ -45,6 +45,7 @@ bench: dev
 	@set -e; for f in bench/bench_*.py; do m=$$(basename $$f .py); $(BIN)/python -m bench.$$m; done
 
 eval: dev
+	$(BIN)/qalakar seed
 	$(BIN)/qalakar eval run $(foreach d,$(wildcard evals/datasets/*.jsonl),--dataset $(d)) --out eval-report
 
 lint: dev
