@@ -89,10 +89,12 @@ def _is_yes(text: str, planner: Planner) -> bool | None:
 class Assistant:
     """One planner, one registry, one store, one checkpointer; many sessions."""
 
-    def __init__(self, planner: Planner, registry: Registry, store: Store, checkpointer: Any) -> None:
+    def __init__(self, planner: Planner, registry: Registry, store: Store, checkpointer: Any,
+                 tool_extras: dict[str, Any] | None = None) -> None:
         self.planner = planner
         self.registry = registry
         self.store = store
+        self.tool_extras = dict(tool_extras or {})
         self.graph = build_graph(planner, checkpointer)
 
     @staticmethod
@@ -131,7 +133,9 @@ class Assistant:
     ) -> AsyncIterator[Event]:
         """Run one turn (a message, or the answer to a confirmation) and yield its events."""
         started = time.perf_counter()
-        run = RunContext(ToolContext(user_id, role, self.store, session_id), self.registry)
+        run = RunContext(
+            ToolContext(user_id, role, self.store, session_id, dict(self.tool_extras)), self.registry
+        )
         config = {"configurable": {"thread_id": self.thread_id(user_id, session_id)}}
         pending = await self.pending_confirmation(user_id, session_id)
         inputs: list[Any] = []

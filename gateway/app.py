@@ -113,7 +113,7 @@ async def invoke_tool(
 ) -> dict[str, Any]:
     """Invoke one tool with a JSON object of arguments; same checks as the agent."""
     state = request.app.state
-    ctx = ToolContext(user.user_id, user.role, state.store)
+    ctx = ToolContext(user.user_id, user.role, state.store, extras={"settings": state.settings})
     try:
         result = await asyncio.to_thread(state.registry.invoke, name, args or {}, ctx)
     except ToolError as exc:

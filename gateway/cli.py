@@ -31,12 +31,15 @@ ROLES = ("buyer", "creator", "admin", "evaluator")
 
 
 class RoleName(str, Enum):
-    """Roles of contracts §3."""
+    """Roles of contracts §3, plus the heritage readers of seed prop 57."""
 
     buyer = "buyer"
     creator = "creator"
     admin = "admin"
     evaluator = "evaluator"
+    researcher = "researcher"
+    tourist = "tourist"
+    cultural_organization = "cultural_organization"
 
 
 def _settings() -> Settings:

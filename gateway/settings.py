@@ -45,6 +45,14 @@ class Settings(BaseSettings):
     whatsapp_verify_token: str | None = None
     whatsapp_access_token: str | None = None
     whatsapp_api_url: str = "https://graph.facebook.com/v20.0"
+    embed_model: str = Field(
+        default="use-multilingual-v3",
+        description="Sentence encoder for the knowledge index: a packaged model name or an .onnx path",
+    )
+    knowledge_min_confidence: float | None = Field(
+        default=None, ge=0.0, le=1.0,
+        description="Below this retrieval confidence heritage answers say 'I don't know' (unset: per model)",
+    )
     max_message_chars: int = 4000
     max_frame_bytes: int = 1_000_000
     planner_confidence: float = Field(default=0.45, ge=0.0, le=1.0)

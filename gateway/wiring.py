@@ -54,4 +54,5 @@ async def open_assistant(
     async with AsyncExitStack() as stack:
         store = store or make_store(settings)
         saver = await open_checkpointer(stack, checkpoint_url(settings), settings.checkpoint_path())
-        yield Assistant(planner or make_planner(settings), load_all(), store, saver)
+        yield Assistant(planner or make_planner(settings), load_all(), store, saver,
+                        tool_extras={"settings": settings})

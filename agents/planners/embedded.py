@@ -22,6 +22,8 @@ from agents.state import AgentState, PendingCall, RunContext
 from agents.skills.smalltalk import REPLIES, capabilities
 
 CONTROL_INTENTS = ("affirm", "deny")
+KNOWLEDGE_TOOL = "heritage_lookup"
+KNOWLEDGE_FALLBACK_MIN_PROBABILITY = 0.2
 
 
 @lru_cache(maxsize=1)
@@ -96,9 +98,23 @@ class EmbeddedPlanner:
             extra = self.skills[last_tool].fill(utt, ctx)
             if extra:
                 return self._call_or_ask(self.skills[last_tool], {**ctx.previous_args, **extra}, run)
+        if self._looks_like_a_knowledge_question(prediction, utt):
+            # Unsure, but it reads like a question about crafts: the knowledge base answers,
+            # or says honestly that it does not know.
+            return self._call_or_ask(self.skills[KNOWLEDGE_TOOL], {"question": text}, run)
         return self._say(
             "Sorry, I'm not sure what you mean. " + capabilities(run.role, self.skills), pending=None
         )
+
+    def _looks_like_a_knowledge_question(self, prediction: Prediction, utt: Utterance) -> bool:
+        words = utt.norm.split()
+        if KNOWLEDGE_TOOL not in self.skills or len(words) < 3:
+            return False
+        if not (utt.crafts or utt.categories or any(len(w) > 3 and w in self.classifier.vocabulary
+                                                    for w in words)):
+            return False  # nothing in it we have ever seen: ask rather than look it up
+        return any(intent == KNOWLEDGE_TOOL and p >= KNOWLEDGE_FALLBACK_MIN_PROBABILITY
+                   for intent, p in prediction.ranking[:2])
 
     def _call_or_ask(self, skill: Skill, args: dict[str, Any], run: RunContext) -> Plan:
         args = {k: v for k, v in args.items() if v is not None and v != [] and v != ""}

@@ -59,8 +59,11 @@ def sanitize_history(messages: Sequence[BaseMessage]) -> list[BaseMessage]:
             kept.append(msg)
             continue
         answers: list[ToolMessage] = []
-        while i < len(messages) and isinstance(messages[i], ToolMessage):
-            answers.append(messages[i])  # type: ignore[arg-type] - checked just above
+        while i < len(messages):
+            answer = messages[i]
+            if not isinstance(answer, ToolMessage):
+                break
+            answers.append(answer)
             i += 1
         wanted = {call["id"] for call in calls}
         answered = [a for a in answers if a.tool_call_id in wanted]
@@ -93,7 +96,7 @@ class LLMPlanner:
         bound = self.model.bind_tools(tools) if tools else self.model
         system = SystemMessage(SYSTEM_PROMPT.format(role=run.role, user_id=run.tool_ctx.user_id))
         history = sanitize_history(list(state.get("messages", []))[-HISTORY_LIMIT:])
-        merged: AIMessageChunk | AIMessage | None = None
+        merged: AIMessageChunk | None = None
         emitted = False
         try:
             async for chunk in bound.astream([system, *history]):

@@ -58,8 +58,9 @@ export class ChatClient {
 // Renders frames into a transcript element: streamed replies, tool activity, confirmations.
 export function mountChat(root, client) {
   const log = root.querySelector("[data-log]");
-  const form = root.querySelector("form");
-  const input = form.querySelector("input");
+  // the message box, not the first form: the creator console has a sign-in form above it
+  const input = root.querySelector('input[name="text"]');
+  const form = input.form;
   let live = null;
 
   const add = (cls, text) => {

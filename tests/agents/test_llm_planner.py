@@ -79,7 +79,8 @@ class ScriptedLLM(ThreadingHTTPServer):
         answers = [m for m in body["messages"] if m["role"] == "tool"]
         if answers:
             result = json.loads(answers[-1]["content"])
-            return {"content": f"You have {result['total']} pending orders right now.", "tool_calls": []}
+            answer = f"You have {result['total']} pending orders right now."
+            return {"content": answer, "tool_calls": []}
         return {"content": None, "tool_calls": [{
             "id": f"call_{next(self.ids)}", "name": "list_orders",
             "arguments": json.dumps({"status": "pending"}),
@@ -129,9 +130,10 @@ class _Handler(BaseHTTPRequestHandler):
         cid, created = f"chatcmpl-{uuid.uuid4().hex[:8]}", int(time.time())
 
         def send(delta: dict[str, Any] | None, finish: str | None = None, **extra: Any) -> None:
-            chunk = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": MODEL,
-                     "choices": [] if delta is None else
-                     [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}], **extra}
+            choices = [] if delta is None else [
+                {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}]
+            chunk = {"id": cid, "object": "chat.completion.chunk", "created": created,
+                     "model": MODEL, "choices": choices, **extra}
             self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
             self.wfile.flush()
 
@@ -155,12 +157,13 @@ def _completion(reply: dict[str, Any]) -> dict[str, Any]:
     message: dict[str, Any] = {"role": "assistant", "content": reply["content"]}
     if reply["tool_calls"]:
         message["tool_calls"] = [
-            {"id": c["id"], "type": "function", "function": {"name": c["name"], "arguments": c["arguments"]}}
+            {"id": c["id"], "type": "function",
+             "function": {"name": c["name"], "arguments": c["arguments"]}}
             for c in reply["tool_calls"]
         ]
     return {
-        "id": f"chatcmpl-{uuid.uuid4().hex[:8]}", "object": "chat.completion", "created": int(time.time()),
-        "model": MODEL,
+        "id": f"chatcmpl-{uuid.uuid4().hex[:8]}", "object": "chat.completion",
+        "created": int(time.time()), "model": MODEL,
         "choices": [{"index": 0, "message": message, "logprobs": None,
                      "finish_reason": "tool_calls" if reply["tool_calls"] else "stop"}],
         "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
@@ -203,7 +206,8 @@ def run_turn(settings: Settings, store: Store, planner: LLMPlanner, text: str,
             if before:
                 config = {"configurable": {"thread_id": assistant.thread_id(user, session)}}
                 await assistant.graph.aupdate_state(config, {"messages": before}, as_node="plan")
-            return [e async for e in assistant.stream(user_id=user, role=role, session_id=session, text=text)]
+            turn = assistant.stream(user_id=user, role=role, session_id=session, text=text)
+            return [e async for e in turn]
 
     return asyncio.run(scenario())
 
@@ -255,11 +259,13 @@ def test_the_server_gets_the_roles_tools_and_the_system_prompt(
         assert spec["type"] == "function" and spec["function"]["parameters"]["type"] == "object"
     system = first["messages"][0]
     assert system["role"] == "system"
-    assert "Qalakar" in system["content"] and f"The caller is a {role} with id {user}" in system["content"]
+    assert "Qalakar" in system["content"]
+    assert f"The caller is a {role} with id {user}" in system["content"]
     assert first["messages"][1] == {"role": "user", "content": "show my pending orders"}
 
 
-def test_non_streamed_completions_work_too(llm: ScriptedLLM, settings: Settings, store: Store) -> None:
+def test_non_streamed_completions_work_too(llm: ScriptedLLM, settings: Settings,
+                                           store: Store) -> None:
     planner = LLMPlanner(base_url=llm.base_url, model=MODEL, streaming=False)
     events = run_turn(settings, store, planner, "show my pending orders")
 
@@ -271,8 +277,9 @@ def test_non_streamed_completions_work_too(llm: ScriptedLLM, settings: Settings,
     assert kinds(events)[-1] == "turn_end"
 
 
-def test_a_failing_endpoint_becomes_a_polite_reply(llm: ScriptedLLM, settings: Settings, store: Store,
-                                                   caplog: pytest.LogCaptureFixture) -> None:
+def test_a_failing_endpoint_becomes_a_polite_reply(
+    llm: ScriptedLLM, settings: Settings, store: Store, caplog: pytest.LogCaptureFixture,
+) -> None:
     llm.fail = True
     with caplog.at_level(logging.WARNING, logger="agents.planners.llm"):
         events = run_turn(settings, store, LLMPlanner(base_url=llm.base_url, model=MODEL), "hello")
@@ -281,7 +288,7 @@ def test_a_failing_endpoint_becomes_a_polite_reply(llm: ScriptedLLM, settings: S
     assert events[1]["text"] == UNAVAILABLE
     assert "Traceback" not in json.dumps(events)
     assert llm.requests, "the endpoint was asked"
-    assert any("InternalServerError" in r.getMessage() for r in caplog.records)
+    assert any("500" in r.getMessage() for r in caplog.records), "the failure is logged"
 
 
 def test_an_unreachable_endpoint_becomes_a_polite_reply(settings: Settings, store: Store) -> None:
@@ -296,13 +303,15 @@ def test_an_unanswered_tool_call_in_history_is_not_sent(llm: ScriptedLLM, settin
                                                         store: Store) -> None:
     interrupted = [
         HumanMessage("show my pending orders"),
-        AIMessage("Let me look.", tool_calls=[
-            {"id": "call_lost", "name": "list_orders", "args": {"status": "pending"}, "type": "tool_call"}]),
+        AIMessage("Let me look.", tool_calls=[{
+            "id": "call_lost", "name": "list_orders", "args": {"status": "pending"},
+            "type": "tool_call"}]),
     ]
     # The validator is real: this history as it stands is what OpenAI-style servers refuse.
     raw = [{"role": "user", "content": "hi"},
-           {"role": "assistant", "content": None, "tool_calls": [
-               {"id": "call_lost", "type": "function", "function": {"name": "list_orders", "arguments": "{}"}}]},
+           {"role": "assistant", "content": None, "tool_calls": [{
+               "id": "call_lost", "type": "function",
+               "function": {"name": "list_orders", "arguments": "{}"}}]},
            {"role": "user", "content": "still there?"}]
     refused = httpx.post(f"{llm.base_url}/chat/completions", json={"model": MODEL, "messages": raw})
     assert refused.status_code == 400
@@ -352,7 +361,8 @@ def test_make_planner_follows_the_settings(tmp_path: Path) -> None:
 
 
 @pytest.mark.integration
-def test_the_gateway_chats_with_the_llm_over_the_websocket(llm: ScriptedLLM, tmp_path: Path) -> None:
+def test_the_gateway_chats_with_the_llm_over_the_websocket(llm: ScriptedLLM,
+                                                          tmp_path: Path) -> None:
     settings = Settings(env="test", data_dir=tmp_path, database_url=f"sqlite:///{tmp_path}/gw.db",
                         dev_auth=True, jwt_secret=JWT_SECRET, llm_base_url=llm.base_url,
                         llm_model=MODEL, _env_file=None)

@@ -1,0 +1,60 @@
+"""Skill: ``analyze_authenticity`` — "is my photo up-… hand-made looking? it's a saree"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agents.nlu.entities import Utterance
+from agents.nlu.skill import Skill, SkillContext
+from agents.skills._images import image_refs
+
+_TECHNIQUES = ("hand weaving", "hand painting", "hand carving", "block printing", "embroidery",
+               "wheel throwing", "glazing", "lacquerware", "wood turning", "inlay", "tie dye",
+               "hand knotting", "filigree", "casting", "mirror work")
+
+
+def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
+    """Images, the category, claimed techniques and a product id, where said."""
+    args: dict[str, Any] = {}
+    refs = image_refs(utt.text)
+    if refs:
+        args["images"] = refs
+    if utt.categories:
+        args["category"] = utt.categories[0]
+    claimed = [t for t in _TECHNIQUES if t in utt.norm]
+    if claimed:
+        args["claimed_techniques"] = claimed
+    products = [i for i in utt.ids if i.startswith("p-")]
+    if products:
+        args["product_id"] = products[0]
+    return args
+
+
+def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
+    """The score, what it rests on, and whether a moderator will look."""
+    score = result["authenticity_score"]
+    ind = result.get("handmade_indicators", {})
+    marks = len(ind.get("tool_marks", []))
+    flags = result.get("mass_production_flags", [])
+    parts = [f"Authenticity score: {score:.0f} out of 100 (confidence {result.get('confidence', 0):.0%})."]
+    parts.append(f"I found {marks} tool mark{'s' if marks != 1 else ''}, texture irregularity "
+                 f"{ind.get('texture_irregularity', 0):.2f} and colour variation "
+                 f"{ind.get('color_variation', 0):.2f}.")
+    if result.get("style_consistency") is not None:
+        parts.append(f"Style match with your earlier photos: {result['style_consistency']:.0%}.")
+    if flags:
+        parts.append("Signs of machine work: " + "; ".join(flags[:2]) + ".")
+    if result.get("requires_manual_review"):
+        parts.append("Because the score is below 60, the listing goes to manual review.")
+    return " ".join(parts)
+
+
+SKILL = Skill(
+    tool="analyze_authenticity",
+    fill=fill,
+    describe=describe,
+    questions={
+        "images": "Please upload the photo first and tell me its id (it looks like up-1a2b3c4d5e6f7a8b).",
+        "category": "What kind of product is it: textiles, pottery, painting, woodwork, metalware…?",
+    },
+)

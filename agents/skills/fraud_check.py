@@ -1,0 +1,42 @@
+"""Skill: ``fraud_check`` — "check seller c-0297 for fraud" (admins only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agents.nlu.entities import Utterance
+from agents.nlu.skill import Skill, SkillContext
+
+_ACTION = {"no_action": "no action is needed", "warning": "a warning is advised",
+           "manual_review": "a moderator should review the account",
+           "suspend": "suspension is recommended (a moderator confirms it)"}
+
+
+def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
+    """The seller id."""
+    sellers = [i for i in utt.ids if i.startswith("c-")]
+    return {"seller_id": sellers[0]} if sellers else {}
+
+
+def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
+    """Scores, the rules that fired, the recommended action."""
+    rules = result.get("rules_triggered", [])
+    ev = result.get("evidence", {})
+    complaints = ev.get("buyer_complaints", {}).get("count", 0)
+    text = (f"{result['seller_id']}: fraud risk {result['fraud_risk_score']:.0f}/100, "
+            f"reseller score {result['reseller_score']:.0f}/100; {_ACTION[result['recommended_action']]}.")
+    if rules:
+        text += " Why: " + "; ".join(r.split(":", 1)[1].strip() for r in rules[:3]) + "."
+    else:
+        text += f" No rule fired; {complaints} buyer complaint{'s' if complaints != 1 else ''}."
+    if result.get("review_id"):
+        text += f" Opened review case {result['review_id']}."
+    return text
+
+
+SKILL = Skill(
+    tool="fraud_check",
+    fill=fill,
+    describe=describe,
+    questions={"seller_id": "Which seller should I check? Please give their id, like c-0123."},
+)

@@ -1,0 +1,48 @@
+"""Skill: ``image_theft_check`` — "c-0123 is using my photo up-…"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agents.nlu.entities import Utterance
+from agents.nlu.skill import Skill, SkillContext
+from agents.skills._images import image_refs
+
+
+def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
+    """The photo and the reported seller (a creator id other than the speaker)."""
+    args: dict[str, Any] = {}
+    refs = image_refs(utt.text)
+    if refs:
+        args["image"] = refs[0]
+    sellers = [i for i in utt.ids if i.startswith("c-") and i != ctx.user_id]
+    if sellers:
+        args["reported_seller_id"] = sellers[0]
+    return args
+
+
+def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
+    """The verdict in words, with the matching listings."""
+    seller = result["reported_seller_id"]
+    sim = result["similarity"]
+    theirs = [m for m in result.get("matches", []) if m.get("seller_id") == seller]
+    if result.get("flagged"):
+        listed = ", ".join(m["product_id"] for m in theirs[:3] if m.get("product_id"))
+        return (f"Yes: {seller} shows a copy of that photo (similarity {sim:.0%})"
+                + (f" on {listed}" if listed else "")
+                + ". I flagged the account for a moderator.")
+    others = len(result.get("matches", []))
+    extra = f" It does closely match {others} other listing photo{'s' if others != 1 else ''}." if others else ""
+    return (f"I did not find that photo on {seller}'s listings (best similarity {sim:.0%}, "
+            f"the bar is 90%).{extra}")
+
+
+SKILL = Skill(
+    tool="image_theft_check",
+    fill=fill,
+    describe=describe,
+    questions={
+        "image": "Please upload your original photo and tell me its id (like up-1a2b3c4d5e6f7a8b).",
+        "reported_seller_id": "Which seller is using it? Please give their id, like c-0123.",
+    },
+)

@@ -1,0 +1,73 @@
+"""``heritage_lookup``: answer a question about Indian crafts from the heritage knowledge base."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from knowledge.access import require_reader
+from tools.registry import ToolContext, tool
+
+
+class HeritageLookupArgs(BaseModel):
+    """Arguments of ``heritage_lookup``."""
+
+    question: str = Field(min_length=2, max_length=500,
+                          description="The user's question about a craft, its history, technique, "
+                                      "authenticity or care, or about selling crafts")
+    craft: str | None = Field(default=None, max_length=80,
+                              description="Only use documents about this craft, e.g. 'dhokra'")
+    region: str | None = Field(default=None, max_length=80,
+                               description="Only use documents from this state, e.g. 'Odisha'")
+
+
+class HeritageCitation(BaseModel):
+    """A document the answer relies on."""
+
+    doc_id: str
+    title: str
+    snippet: str
+    score: float
+
+
+class HeritageLookupResult(BaseModel):
+    """The answer in words, its citations, and whether the knowledge base knew."""
+
+    answer: str
+    citations: list[HeritageCitation]
+    confident: bool = True
+    confidence: float = 0.0
+    mode: str = "extractive"
+
+
+def _knowledge_base(ctx: ToolContext) -> Any:
+    from knowledge.service import get_knowledge_base
+
+    settings = ctx.extras.get("settings")
+    if settings is None:
+        # The gateway's one settings object; tools get it this way until ToolContext carries it.
+        from gateway.settings import get_settings
+
+        settings = get_settings()
+    return get_knowledge_base(settings)
+
+
+@tool("heritage_lookup", roles="any")
+def heritage_lookup(ctx: ToolContext, args: HeritageLookupArgs) -> HeritageLookupResult:
+    """Answer questions about Indian handicrafts from the heritage knowledge base, with citations.
+
+    Use it for what a craft is ("what is Madhubani"), its history, region, technique, materials
+    and motifs, how to tell genuine work ("is my pashmina real"), how to care for it, and
+    creator help (pricing handmade work, shipping fragile items, photos, festival demand).
+    It says it does not know when the knowledge base has nothing relevant.
+    """
+    require_reader(ctx.role)
+    filters = {"crafts": args.craft, "region": args.region}
+    answer = _knowledge_base(ctx).ask(args.question, filters=filters)
+    return HeritageLookupResult(
+        answer=answer.text,
+        citations=[HeritageCitation(doc_id=c.doc_id, title=c.title, snippet=c.snippet,
+                                    score=c.score) for c in answer.citations],
+        confident=answer.confident, confidence=answer.confidence, mode=answer.mode,
+    )
