@@ -21,7 +21,10 @@ from domain.store import Store
 
 log = logging.getLogger(__name__)
 
-Role = Literal["buyer", "creator", "admin", "evaluator"]
+# The contract's four roles, plus the heritage readers of seed prop 57.
+Role = Literal[
+    "buyer", "creator", "admin", "evaluator", "researcher", "tourist", "cultural_organization"
+]
 ALL_ROLES: frozenset[str] = frozenset(typing.get_args(Role))
 
 A = TypeVar("A", bound=BaseModel)
