@@ -27,7 +27,7 @@ from gateway import errors
 from gateway.auth import CurrentUser, guest_id, issue_token
 from gateway.metrics import Metrics
 from gateway.settings import Settings, get_settings
-from gateway.wiring import make_store, open_assistant
+from gateway.wiring import make_store, open_assistant, tool_extras
 from tools import load_all
 from tools.registry import ToolContext, ToolError
 
@@ -113,7 +113,7 @@ async def invoke_tool(
 ) -> dict[str, Any]:
     """Invoke one tool with a JSON object of arguments; same checks as the agent."""
     state = request.app.state
-    ctx = ToolContext(user.user_id, user.role, state.store, extras={"settings": state.settings})
+    ctx = ToolContext(user.user_id, user.role, state.store, extras=tool_extras(state.settings))
     try:
         result = await asyncio.to_thread(state.registry.invoke, name, args or {}, ctx)
     except ToolError as exc:

@@ -84,28 +84,26 @@ def seed(
 
     settings = _settings()
     store = Store.from_url(settings.database_url)
-    report = run_seed(store, seed=seed, reset=reset, progress=sys.stderr.isatty())
-    for hook in _post_seed_hooks():
-        hook(store, settings)
-    typer.echo(json.dumps({"database": store.url, **_report_dict(report)}, default=str))
+    progress = sys.stderr.isatty()
+    report = run_seed(store, seed=seed, reset=reset, progress=progress)
+    # Every seeded product gets real image files; their hashes feed the theft index.
+    from domain.vision.library import forget_indexes, generate_seed_images
+
+    if reset:
+        forget_indexes()
+    images = generate_seed_images(store, settings.data_dir, progress=progress)
+    typer.echo(json.dumps({"database": store.url, **_report_dict(report), "images": _report_dict(images)},
+                          default=str))
 
 
 def _report_dict(report: object) -> dict:
     from dataclasses import asdict, is_dataclass
 
-    return asdict(report) if is_dataclass(report) else dict(vars(report))
-
-
-def _post_seed_hooks() -> list:
-    """Steps other engines add after seeding (e.g. rendering product images)."""
-    hooks = []
-    try:
-        from domain.media import seed_media_hook  # the Verification engines' images
-
-        hooks.append(seed_media_hook)
-    except ImportError:
-        pass
-    return hooks
+    if is_dataclass(report):
+        return asdict(report)
+    if isinstance(report, dict):
+        return report
+    return dict(vars(report)) if hasattr(report, "__dict__") else {"value": report}
 
 
 @app.command()

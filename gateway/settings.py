@@ -53,6 +53,8 @@ class Settings(BaseSettings):
         default=None, ge=0.0, le=1.0,
         description="Below this retrieval confidence heritage answers say 'I don't know' (unset: per model)",
     )
+    max_upload_bytes: int = Field(default=8 * 1024 * 1024, gt=0, description="Largest image upload")
+    max_upload_pixels: int = Field(default=24_000_000, gt=0, description="Most pixels an upload may have")
     max_message_chars: int = 4000
     max_frame_bytes: int = 1_000_000
     planner_confidence: float = Field(default=0.45, ge=0.0, le=1.0)

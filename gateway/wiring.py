@@ -46,6 +46,11 @@ def checkpoint_url(settings: Settings) -> str | None:
     return None
 
 
+def tool_extras(settings: Settings) -> dict:
+    """What tools may read besides the store: the settings and where data files live."""
+    return {"settings": settings, "data_dir": settings.data_dir}
+
+
 @asynccontextmanager
 async def open_assistant(
     settings: Settings, store: Store | None = None, planner: Planner | None = None
@@ -55,4 +60,4 @@ async def open_assistant(
         store = store or make_store(settings)
         saver = await open_checkpointer(stack, checkpoint_url(settings), settings.checkpoint_path())
         yield Assistant(planner or make_planner(settings), load_all(), store, saver,
-                        tool_extras={"settings": settings})
+                        tool_extras=tool_extras(settings))

@@ -8,9 +8,23 @@ from agents.nlu.entities import Utterance
 from agents.nlu.skill import Skill, SkillContext
 from agents.skills._images import image_refs
 
-_TECHNIQUES = ("hand weaving", "hand painting", "hand carving", "block printing", "embroidery",
-               "wheel throwing", "glazing", "lacquerware", "wood turning", "inlay", "tie dye",
-               "hand knotting", "filigree", "casting", "mirror work")
+_TECHNIQUES = (
+    "hand weaving",
+    "hand painting",
+    "hand carving",
+    "block printing",
+    "embroidery",
+    "wheel throwing",
+    "glazing",
+    "lacquerware",
+    "wood turning",
+    "inlay",
+    "tie dye",
+    "hand knotting",
+    "filigree",
+    "casting",
+    "mirror work",
+)
 
 
 def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
@@ -36,10 +50,15 @@ def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
     ind = result.get("handmade_indicators", {})
     marks = len(ind.get("tool_marks", []))
     flags = result.get("mass_production_flags", [])
-    parts = [f"Authenticity score: {score:.0f} out of 100 (confidence {result.get('confidence', 0):.0%})."]
-    parts.append(f"I found {marks} tool mark{'s' if marks != 1 else ''}, texture irregularity "
-                 f"{ind.get('texture_irregularity', 0):.2f} and colour variation "
-                 f"{ind.get('color_variation', 0):.2f}.")
+    parts = [
+        f"Authenticity score: {score:.0f} out of 100 "
+        f"(confidence {result.get('confidence', 0):.0%})."
+    ]
+    parts.append(
+        f"I found {marks} tool mark{'s' if marks != 1 else ''}, texture irregularity "
+        f"{ind.get('texture_irregularity', 0):.2f} and colour variation "
+        f"{ind.get('color_variation', 0):.2f}."
+    )
     if result.get("style_consistency") is not None:
         parts.append(f"Style match with your earlier photos: {result['style_consistency']:.0%}.")
     if flags:
@@ -54,7 +73,9 @@ SKILL = Skill(
     fill=fill,
     describe=describe,
     questions={
-        "images": "Please upload the photo first and tell me its id (it looks like up-1a2b3c4d5e6f7a8b).",
-        "category": "What kind of product is it: textiles, pottery, painting, woodwork, metalware…?",
+        "images": "Please upload the photo first and tell me its id "
+        "(it looks like up-1a2b3c4d5e6f7a8b).",
+        "category": "What kind of product is it: textiles, pottery, painting, woodwork, "
+        "metalware…?",
     },
 )

@@ -7,9 +7,12 @@ from typing import Any
 from agents.nlu.entities import Utterance
 from agents.nlu.skill import Skill, SkillContext
 
-_ACTION = {"no_action": "no action is needed", "warning": "a warning is advised",
-           "manual_review": "a moderator should review the account",
-           "suspend": "suspension is recommended (a moderator confirms it)"}
+_ACTION = {
+    "no_action": "no action is needed",
+    "warning": "a warning is advised",
+    "manual_review": "a moderator should review the account",
+    "suspend": "suspension is recommended (a moderator confirms it)",
+}
 
 
 def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
@@ -23,8 +26,11 @@ def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
     rules = result.get("rules_triggered", [])
     ev = result.get("evidence", {})
     complaints = ev.get("buyer_complaints", {}).get("count", 0)
-    text = (f"{result['seller_id']}: fraud risk {result['fraud_risk_score']:.0f}/100, "
-            f"reseller score {result['reseller_score']:.0f}/100; {_ACTION[result['recommended_action']]}.")
+    text = (
+        f"{result['seller_id']}: fraud risk {result['fraud_risk_score']:.0f}/100, "
+        f"reseller score {result['reseller_score']:.0f}/100; "
+        f"{_ACTION[result['recommended_action']]}."
+    )
     if rules:
         text += " Why: " + "; ".join(r.split(":", 1)[1].strip() for r in rules[:3]) + "."
     else:

@@ -28,13 +28,21 @@ def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
     theirs = [m for m in result.get("matches", []) if m.get("seller_id") == seller]
     if result.get("flagged"):
         listed = ", ".join(m["product_id"] for m in theirs[:3] if m.get("product_id"))
-        return (f"Yes: {seller} shows a copy of that photo (similarity {sim:.0%})"
-                + (f" on {listed}" if listed else "")
-                + ". I flagged the account for a moderator.")
+        return (
+            f"Yes: {seller} shows a copy of that photo (similarity {sim:.0%})"
+            + (f" on {listed}" if listed else "")
+            + ". I flagged the account for a moderator."
+        )
     others = len(result.get("matches", []))
-    extra = f" It does closely match {others} other listing photo{'s' if others != 1 else ''}." if others else ""
-    return (f"I did not find that photo on {seller}'s listings (best similarity {sim:.0%}, "
-            f"the bar is 90%).{extra}")
+    extra = (
+        f" It does closely match {others} other listing photo{'s' if others != 1 else ''}."
+        if others
+        else ""
+    )
+    return (
+        f"I did not find that photo on {seller}'s listings (best similarity {sim:.0%}, "
+        f"the bar is 90%).{extra}"
+    )
 
 
 SKILL = Skill(

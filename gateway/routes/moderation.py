@@ -30,18 +30,31 @@ def _admin(user: Any) -> None:
 
 
 def _item(item: ReviewItem) -> dict[str, Any]:
-    return {"id": item.id, "kind": item.kind, "target_type": item.target_type,
-            "target_id": item.target_id, "seller_id": item.seller_id, "reason": item.reason,
-            "score": item.score, "status": item.status, "evidence": item.evidence,
-            "created_by": item.created_by, "created_at": item.created_at.isoformat(),
-            "decided_by": item.decided_by, "decision_note": item.decision_note,
-            "decided_at": item.decided_at.isoformat() if item.decided_at else None}
+    return {
+        "id": item.id,
+        "kind": item.kind,
+        "target_type": item.target_type,
+        "target_id": item.target_id,
+        "seller_id": item.seller_id,
+        "reason": item.reason,
+        "score": item.score,
+        "status": item.status,
+        "evidence": item.evidence,
+        "created_by": item.created_by,
+        "created_at": item.created_at.isoformat(),
+        "decided_by": item.decided_by,
+        "decision_note": item.decision_note,
+        "decided_at": item.decided_at.isoformat() if item.decided_at else None,
+    }
 
 
 @router.get("")
 async def review_queue(
-    request: Request, user: CurrentUser,
-    status: Annotated[str | None, Query(pattern="^(open|confirmed_fraud|dismissed|warned|approved|rejected|all)$")] = "open",
+    request: Request,
+    user: CurrentUser,
+    status: Annotated[
+        str | None, Query(pattern="^(open|confirmed_fraud|dismissed|warned|approved|rejected|all)$")
+    ] = "open",
     kind: Annotated[str | None, Query(pattern="^(fraud|image_theft|authenticity)$")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
@@ -52,26 +65,36 @@ async def review_queue(
     def run() -> dict[str, Any]:
         with request.app.state.store.session() as s:
             items, total = moderation.list_queue(
-                s, status=None if status == "all" else status, kind=kind, limit=limit, offset=offset)
-            return {"items": [_item(i) for i in items], "total": total, "limit": limit,
-                    "offset": offset}
+                s, status=None if status == "all" else status, kind=kind, limit=limit, offset=offset
+            )
+            return {
+                "items": [_item(i) for i in items],
+                "total": total,
+                "limit": limit,
+                "offset": offset,
+            }
 
     return await asyncio.to_thread(run)
 
 
 @router.post("/{item_id}/decision")
-async def decide(request: Request, user: CurrentUser, item_id: int, body: DecisionBody
-                 ) -> dict[str, Any]:
+async def decide(
+    request: Request, user: CurrentUser, item_id: int, body: DecisionBody
+) -> dict[str, Any]:
     """Decide a case; confirmed fraud suspends the seller and notifies their buyers."""
     _admin(user)
 
     def run() -> dict[str, Any]:
         try:
             with request.app.state.store.session() as s:
-                return moderation.decide(s, item_id=item_id, decision=body.decision,
-                                         actor=user.user_id, note=body.note)
+                return moderation.decide(
+                    s, item_id=item_id, decision=body.decision, actor=user.user_id, note=body.note
+                )
         except DomainError as exc:
-            raise ToolError(exc.code, exc.message,
-                            {**exc.details, **({"field": exc.field} if exc.field else {})}) from exc
+            raise ToolError(
+                exc.code,
+                exc.message,
+                {**exc.details, **({"field": exc.field} if exc.field else {})},
+            ) from exc
 
     return await asyncio.to_thread(run)
