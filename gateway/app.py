@@ -65,7 +65,8 @@ async def readyz(request: Request, response: Response) -> dict[str, Any]:
     checks["assistant"] = "ok" if assistant is not None else "starting"
     checks["planner"] = assistant.planner.name if assistant is not None else None
     checks["tools"] = len(state.registry.names())
-    ready = checks["database"] == "ok" and assistant is not None
+    checks["knowledge_index"] = getattr(state, "warmup", {}).get("knowledge", "loading")
+    ready = checks["database"] == "ok" and assistant is not None and checks["knowledge_index"] == "ok"
     response.status_code = 200 if ready else 503
     return {"status": "ready" if ready else "not_ready", "checks": checks}
 
@@ -145,6 +146,20 @@ async def static_file(name: str) -> FileResponse:
     return FileResponse(path, media_type=media)
 
 
+async def _warm_knowledge(app: FastAPI, settings: Settings) -> None:
+    try:
+        from knowledge import get_knowledge_base
+
+        base = await asyncio.to_thread(get_knowledge_base, settings)
+        await asyncio.to_thread(base.retrieve, "madhubani painting", k=1)
+        app.state.warmup["knowledge"] = "ok"
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:  # the rest of the product works without the index
+        log.exception("knowledge index failed to load")
+        app.state.warmup["knowledge"] = f"error: {type(exc).__name__}"
+
+
 def _route_modules() -> list[APIRouter]:
     import gateway.routes as package
 
@@ -164,9 +179,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = await asyncio.to_thread(make_store, settings)
+        app.state.warmup = {"knowledge": "loading"}
         async with open_assistant(settings, store=app.state.store) as assistant:
             app.state.assistant = assistant
+            # Load the knowledge index off the request path, so no turn pays for it.
+            warming = asyncio.create_task(_warm_knowledge(app, settings))
             yield
+            warming.cancel()
         app.state.store.dispose()
 
     app = FastAPI(
