@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     )
     max_upload_bytes: int = Field(default=8 * 1024 * 1024, gt=0, description="Largest image upload")
     max_upload_pixels: int = Field(default=24_000_000, gt=0, description="Most pixels an upload may have")
+    logistics_api_url: str | None = Field(
+        default=None, description="A courier aggregator's rate API; unset: rate cards only"
+    )
+    logistics_api_key: str | None = None
     max_message_chars: int = 4000
     max_frame_bytes: int = 1_000_000
     planner_confidence: float = Field(default=0.45, ge=0.0, le=1.0)

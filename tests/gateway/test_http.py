@@ -18,6 +18,9 @@ def client(seeded_store, data_dir, database_url):  # noqa: ANN001, ANN201
     settings = Settings(env="test", data_dir=data_dir, database_url=database_url, dev_auth=True,
                         jwt_secret="test-secret-0123456789abcdef-0123456789", _env_file=None)
     with TestClient(create_app(settings)) as c:
+        deadline = time.monotonic() + 120
+        while c.get("/readyz").status_code != 200 and time.monotonic() < deadline:
+            time.sleep(0.2)  # the knowledge index loads in the background
         yield c
 
 
