@@ -1,34 +1,102 @@
-"""Product search, first version: text match plus a geodesic radius filter.
+"""Hyperlocal discovery: a spatial index, BM25 text relevance and a quality-aware ranking.
 
-The Access engines replace the internals (spatial index, BM25, ranking signals) behind the same
-function; what stays is the contract that every result lies within the radius (prop 15).
+``ProductIndex`` holds searchable listings in memory: a scikit-learn ``BallTree`` (haversine)
+answers radius queries, an inverted index scores BM25 over title, craft, materials,
+techniques and description, and the ranking puts quality listings (authenticity > 80 and
+rating > 4) first, trending ones next, then relevance and proximity. ``upsert`` and ``remove``
+keep it current on write; every result of a radius query lies within the radius (prop 15).
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+import numpy as np
+from sklearn.neighbors import BallTree
 
+from domain.errors import InvalidInput
+from domain.geodesy import EARTH_KM, haversine_km, vincenty_km
 from domain.places import Place, distance_km
-from domain.store.models import Cluster, Creator, Product
 
+# Haversine on the mean sphere and the WGS-84 geodesic differ by under 0.6 %; only points in
+# that band around the radius need the exact (slower) geodesic check.
+SPHERE_ERROR = 0.0060
+QUALITY_AUTH, QUALITY_RATING = 80.0, 4.0
+TRENDING_SHARE, TRENDING_MIN_SALES = 0.03, 10
+REBUILD_AFTER = 512
+RELEVANT_SHARE = 0.6  # of the best BM25 score: 'as relevant as the best'
+FIELD_WEIGHTS = {
+    "title": 2,
+    "craft": 2,
+    "materials": 1,
+    "techniques": 1,
+    "category": 1,
+    "description": 1,
+}
 STOPWORDS = frozenset(
     "a an and the of for in on at to with by from near me my show find search looking want "
     "some any buy get items item products product things craft crafts handmade made".split()
 )
-KM_PER_DEG_LAT = 110.574
 
 
 def terms(text: str) -> list[str]:
     """Lowercase word terms without stopwords, crudely singularised."""
     words = re.findall(r"[a-z0-9]+", text.lower())
-    return [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
-            for w in words if w not in STOPWORDS]
+    return [
+        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+        for w in words
+        if w not in STOPWORDS
+    ]
+
+
+@dataclass
+class ProductDoc:
+    """What search needs to know about one active listing and its creator."""
+
+    id: str
+    title: str
+    creator_id: str
+    lat: float
+    lon: float
+    price: float
+    category: str = ""
+    craft: str = ""
+    description: str = ""
+    materials: Sequence[str] = ()
+    techniques: Sequence[str] = ()
+    authenticity_score: float | None = None
+    rating: float = 0.0
+    views_7d: int = 0
+    sales_30d: int = 0
+    creator_name: str = ""
+    region: str = ""
+    cluster_id: str | None = None
+
+    def fields(self) -> dict[str, str]:
+        """Text per field, for BM25."""
+        return {
+            "title": self.title,
+            "craft": self.craft,
+            "materials": " ".join(self.materials),
+            "techniques": " ".join(self.techniques),
+            "category": self.category.replace("_", " "),
+            "description": self.description,
+        }
+
+    @property
+    def quality(self) -> bool:
+        """Authenticity above 80 and rating above 4 (prop 36)."""
+        return (self.authenticity_score or 0) > QUALITY_AUTH and self.rating > QUALITY_RATING
+
+    @property
+    def demand(self) -> float:
+        """Recent demand: 30-day sales plus 7-day views at fifty views a sale."""
+        return self.sales_30d + self.views_7d / 50
 
 
 @dataclass
@@ -47,86 +115,296 @@ class SearchQuery:
 
 @dataclass
 class SearchHits:
-    """Ranked products plus the creators and clusters they come from."""
+    """Ranked products plus the creators and cluster ids they come from."""
 
     products: list[dict[str, Any]]
     creators: list[dict[str, Any]]
-    clusters: list[dict[str, Any]]
+    cluster_ids: list[str]
     total: int
 
 
-def _bbox(center: Place, radius_km: float) -> tuple[float, float, float, float]:
-    dlat = radius_km / KM_PER_DEG_LAT
-    dlon = radius_km / max(1e-6, 111.320 * math.cos(math.radians(center.lat)))
-    return center.lat - dlat, center.lat + dlat, center.lon - dlon, center.lon + dlon
+class BM25:
+    """Okapi BM25 over an inverted index that grows and shrinks with the catalogue."""
 
+    def __init__(self, k1: float = 1.2, b: float = 0.75) -> None:
+        self.k1, self.b = k1, b
+        self.postings: dict[str, dict[int, float]] = defaultdict(dict)
+        self.lengths: dict[int, float] = {}
+        self._total = 0.0
+        self._cache: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
-def search(session: Session, q: SearchQuery) -> SearchHits:
-    """Active products matching the text and filters, within the radius when one is given."""
-    cond = [Product.status == "active", Creator.status == "active"]
-    if q.price_min is not None:
-        cond.append(Product.price >= q.price_min)
-    if q.price_max is not None:
-        cond.append(Product.price <= q.price_max)
-    if q.min_authenticity is not None:
-        cond.append(Product.authenticity_score >= q.min_authenticity)
-    if q.center is not None and q.radius_km is not None:
-        # A cheap box first; the exact geodesic check below decides.
-        lat0, lat1, lon0, lon1 = _bbox(q.center, q.radius_km * 1.01 + 1)
-        cond += [Creator.lat.between(lat0, lat1), Creator.lon.between(lon0, lon1)]
-    rows = session.execute(
-        select(Product, Creator).join(Creator, Creator.id == Product.creator_id).where(*cond)
-    ).all()
+    def add(self, idx: int, weighted_terms: Iterable[tuple[str, float]]) -> None:
+        """Index document ``idx`` (term, weight) pairs; weights count like repeats."""
+        length = 0.0
+        for term, weight in weighted_terms:
+            self.postings[term][idx] = self.postings[term].get(idx, 0.0) + weight
+            self._cache.pop(term, None)
+            length += weight
+        self.lengths[idx] = length
+        self._total += length
 
-    wanted = terms(q.text)
-    crafts = [c.lower() for c in q.craft_types]
-    distances: dict[str, float | None] = {}
-    scored: list[tuple[float, float, Product, Creator]] = []
-    for product, creator in rows:
-        if creator.id not in distances:
-            distances[creator.id] = (
-                distance_km((q.center.lat, q.center.lon), (creator.lat, creator.lon))
-                if q.center is not None else None
+    def remove(self, idx: int, words: Iterable[str]) -> None:
+        """Forget document ``idx``."""
+        for term in set(words):
+            self.postings.get(term, {}).pop(idx, None)
+            self._cache.pop(term, None)
+        self._total -= self.lengths.pop(idx, 0.0)
+
+    def _arrays(self, term: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        hit = self._cache.get(term)
+        if hit is None:
+            post = self.postings.get(term, {})
+            docs = np.fromiter(post.keys(), dtype=np.int64, count=len(post))
+            tfs = np.fromiter(post.values(), dtype=np.float64, count=len(post))
+            lens = np.array([self.lengths[d] for d in docs], dtype=np.float64)
+            hit = self._cache[term] = (docs, tfs, lens)
+        return hit
+
+    def scores(self, query_terms: Sequence[str], size: int) -> np.ndarray:
+        """A dense array of BM25 scores, one per document slot (0 where nothing matched)."""
+        out = np.zeros(size)
+        n = max(1, len(self.lengths))
+        avgdl = self._total / n if n else 1.0
+        for term in dict.fromkeys(query_terms):
+            docs, tfs, lens = self._arrays(term)
+            if not len(docs):
+                continue
+            idf = math.log(1 + (n - len(docs) + 0.5) / (len(docs) + 0.5))
+            out[docs] += (
+                idf * tfs * (self.k1 + 1) / (tfs + self.k1 * (1 - self.b + self.b * lens / avgdl))
             )
-        dist = distances[creator.id]
-        if q.radius_km is not None and dist is not None and dist > q.radius_km:
-            continue
-        haystack = " ".join(
-            [product.title, product.description, product.craft, product.category,
-             " ".join(product.materials or []), " ".join(product.techniques or []),
-             creator.primary_craft]
-        ).lower()
-        if crafts and not any(c in haystack for c in crafts):
-            continue
-        hay_terms = set(terms(haystack))
-        matched = sum(1 for t in wanted if t in hay_terms)
-        if wanted and matched == 0:
-            continue
-        relevance = matched / len(wanted) if wanted else 1.0
-        quality = (product.authenticity_score or 0) / 100 * 0.3 + (product.rating or 0) / 5 * 0.2
-        scored.append((relevance + quality, dist if dist is not None else 0.0, product, creator))
+        return out
 
-    scored.sort(key=lambda s: (-s[0], s[1], s[2].id))
-    top = scored[: q.limit]
-    products = [
-        {
-            "id": p.id, "title": p.title, "price": round(p.price, 2), "category": p.category,
-            "craft": p.craft, "authenticity_score": p.authenticity_score,
-            "creator_id": c.id, "creator_name": c.name, "rating": p.rating,
-            "distance_km": round(distances[c.id], 2) if distances[c.id] is not None else None,
-        }
-        for _, _, p, c in top
-    ]
-    seen: dict[str, dict[str, Any]] = {}
-    for _, _, _, c in top:
-        seen.setdefault(c.id, {
-            "id": c.id, "name": c.name, "primary_craft": c.primary_craft, "region": c.region,
-            "lat": c.lat, "lon": c.lon,
-            "distance_km": round(distances[c.id], 2) if distances[c.id] is not None else None,
-        })
-    cluster_ids = {c.cluster_id for _, _, _, c in top if c.cluster_id}
-    clusters = [
-        {"id": k.id, "name": k.name, "lat": k.lat, "lon": k.lon, "craft": k.craft}
-        for k in session.scalars(select(Cluster).where(Cluster.id.in_(cluster_ids)).order_by(Cluster.id))
-    ] if cluster_ids else []
-    return SearchHits(products, list(seen.values()), clusters, len(scored))
+
+class ProductIndex:
+    """Searchable listings: spatial tree, BM25, filters and ranking, updated on write."""
+
+    def __init__(self, docs: Iterable[ProductDoc] = ()) -> None:
+        self.docs: list[ProductDoc] = []
+        self.slot: dict[str, int] = {}
+        self.bm25 = BM25()
+        self._words: list[list[str]] = []
+        self.alive = np.zeros(0, dtype=bool)
+        self.lat = np.zeros(0)
+        self.lon = np.zeros(0)
+        self.price = np.zeros(0)
+        self.auth = np.zeros(0)
+        self.quality = np.zeros(0, dtype=bool)
+        self.demand = np.zeros(0)
+        self.sales = np.zeros(0)
+        self._tree: BallTree | None = None
+        self._tree_n = 0
+        docs = list(docs)
+        for i, doc in enumerate(docs):
+            self._index_text(i, doc)
+        self.docs = docs
+        self.slot = {d.id: i for i, d in enumerate(docs)}
+        self.alive = np.ones(len(docs), dtype=bool)
+        self.lat = np.array([d.lat for d in docs], dtype=float)
+        self.lon = np.array([d.lon for d in docs], dtype=float)
+        self.price = np.array([d.price for d in docs], dtype=float)
+        self.auth = np.array([d.authenticity_score or 0.0 for d in docs], dtype=float)
+        self.quality = np.array([d.quality for d in docs], dtype=bool)
+        self.demand = np.array([d.demand for d in docs], dtype=float)
+        self.sales = np.array([d.sales_30d for d in docs], dtype=float)
+        self.rebuild()
+
+    def __len__(self) -> int:
+        return int(self.alive.sum())
+
+    def __contains__(self, product_id: str) -> bool:
+        return product_id in self.slot
+
+    def _index_text(self, i: int, doc: ProductDoc) -> None:
+        weighted = [
+            (t, float(FIELD_WEIGHTS[name]))
+            for name, text in doc.fields().items()
+            for t in terms(text)
+        ]
+        self._words.append([t for t, _ in weighted])
+        self.bm25.add(i, weighted)
+
+    def _append(self, doc: ProductDoc) -> None:
+        i = len(self.docs)
+        self.docs.append(doc)
+        self.slot[doc.id] = i
+        self._index_text(i, doc)
+        self.alive = np.append(self.alive, True)
+        self.lat = np.append(self.lat, doc.lat)
+        self.lon = np.append(self.lon, doc.lon)
+        self.price = np.append(self.price, doc.price)
+        self.auth = np.append(self.auth, doc.authenticity_score or 0.0)
+        self.quality = np.append(self.quality, doc.quality)
+        self.demand = np.append(self.demand, doc.demand)
+        self.sales = np.append(self.sales, doc.sales_30d)
+
+    def rebuild(self) -> None:
+        """Rebuild the spatial tree over every slot (dead slots are masked at query time)."""
+        if len(self.docs):
+            self._tree = BallTree(np.radians(np.c_[self.lat, self.lon]), metric="haversine")
+        self._tree_n = len(self.docs)
+        self._trend_cut = self._trending_threshold()
+
+    def _trending_threshold(self) -> float:
+        live = self.demand[self.alive] if len(self.alive) else np.zeros(0)
+        if not len(live):
+            return math.inf
+        return float(np.quantile(live, 1 - TRENDING_SHARE))
+
+    def trending(self, i: int) -> bool:
+        """Top 3 % of live listings by recent demand, with at least ten sales."""
+        return bool(
+            self.demand[i] >= self._trend_cut and self.docs[i].sales_30d >= TRENDING_MIN_SALES
+        )
+
+    def upsert(self, doc: ProductDoc) -> None:
+        """Add or replace a listing; it is searchable as soon as this returns (prop 33)."""
+        self.remove(doc.id)
+        self._append(doc)
+        if len(self.docs) - self._tree_n > REBUILD_AFTER:
+            self.rebuild()
+
+    def remove(self, product_id: str) -> None:
+        """Take a listing out of search (sold, archived, deleted)."""
+        i = self.slot.pop(product_id, None)
+        if i is not None:
+            self.alive[i] = False
+            self.bm25.remove(i, self._words[i])
+
+    def within(self, center: Place, radius_km: float) -> tuple[np.ndarray, np.ndarray]:
+        """Live slots within ``radius_km`` (WGS-84 geodesic) of ``center``, with distances."""
+        parts = []
+        if self._tree is not None and self._tree_n:
+            found = self._tree.query_radius(
+                np.radians([[center.lat, center.lon]]), r=radius_km * (1 + SPHERE_ERROR) / EARTH_KM
+            )[0]
+            parts.append(found)
+        if len(self.docs) > self._tree_n:  # written since the last rebuild: checked directly
+            parts.append(np.arange(self._tree_n, len(self.docs)))
+        idx = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        idx = idx[self.alive[idx]]
+        d = haversine_km(self.lat[idx], self.lon[idx], center.lat, center.lon)
+        sure = d <= radius_km * (1 - SPHERE_ERROR)
+        band = (~sure) & (d <= radius_km * (1 + SPHERE_ERROR))
+        ks = np.flatnonzero(band)
+        if len(ks):
+            exact = vincenty_km(self.lat[idx[ks]], self.lon[idx[ks]], center.lat, center.lon)
+            # Vincenty agrees with geopy's geodesic to well under a millimetre; within a metre
+            # of the edge the reference geodesic decides.
+            for j in np.flatnonzero(np.abs(exact - radius_km) < 1e-3):
+                k = ks[j]
+                exact[j] = distance_km(
+                    (center.lat, center.lon), (self.lat[idx[k]], self.lon[idx[k]])
+                )
+            sure[ks] = exact <= radius_km
+            d[ks] = exact
+        return idx[sure], d[sure]
+
+    def _crafts_match(self, i: int, crafts: Sequence[str]) -> bool:
+        doc = self.docs[i]
+        hay = " ".join(
+            [doc.title, doc.craft, doc.category, *doc.materials, *doc.techniques]
+        ).lower()
+        return any(c in hay for c in crafts)
+
+    def search(self, q: SearchQuery) -> SearchHits:
+        """Rank live listings for ``q``; with a radius every hit lies inside it."""
+        if q.radius_km is not None and q.center is None:
+            raise InvalidInput("a radius needs a location to measure from", field="location")
+        if q.price_min is not None and q.price_max is not None and q.price_min > q.price_max:
+            raise InvalidInput("price_min is above price_max", field="price_min")
+        n = len(self.docs)
+        dist = np.full(n, np.nan)
+        if q.radius_km is not None and q.center is not None:
+            idx, d = self.within(q.center, q.radius_km)
+            dist[idx] = d
+        else:
+            idx = np.flatnonzero(self.alive)
+            if q.center is not None:
+                dist[idx] = haversine_km(self.lat[idx], self.lon[idx], q.center.lat, q.center.lon)
+        keep = np.ones(len(idx), dtype=bool)
+        if q.price_min is not None:
+            keep &= self.price[idx] >= q.price_min
+        if q.price_max is not None:
+            keep &= self.price[idx] <= q.price_max
+        if q.min_authenticity is not None:
+            keep &= self.auth[idx] >= q.min_authenticity
+        idx = idx[keep]
+        words = terms(q.text)
+        if words:
+            rel_all = self.bm25.scores(words, n)
+            idx = idx[rel_all[idx] > 0]
+            rel = rel_all[idx] / max(float(rel_all[idx].max(initial=0.0)), 1e-9)
+        else:
+            rel = np.ones(len(idx))
+        if q.craft_types:
+            crafts = [c.lower().strip() for c in q.craft_types if c.strip()]
+            ok = np.array([self._crafts_match(int(i), crafts) for i in idx], dtype=bool)
+            idx, rel = idx[ok], rel[ok] if len(ok) else rel
+        if q.center is not None:
+            scale = q.radius_km or 500.0
+            prox = 1.0 / (1.0 + dist[idx] / scale)
+        else:
+            prox = np.zeros(len(idx))
+        score = 0.75 * rel + 0.25 * prox
+        trend = (self.demand[idx] >= self._trend_cut) & (self.sales[idx] >= TRENDING_MIN_SALES)
+        # Listings that match most of the words come first; within them quality first (prop 36),
+        # then trending (props 18, 35), then relevance and proximity. Without words every
+        # listing is equally relevant, so quality and trending order the whole list.
+        relevant = rel >= RELEVANT_SHARE
+        order = np.lexsort((idx, -score, ~trend, ~self.quality[idx], ~relevant))
+        top = idx[order[: q.limit]]
+        top_trend = dict(
+            zip(idx[order[: q.limit]].tolist(), trend[order[: q.limit]].tolist(), strict=True)
+        )
+        return self._hits(top, top_trend, dist, q, len(idx))
+
+    def _hits(
+        self, top: np.ndarray, trend: dict[int, bool], dist: np.ndarray, q: SearchQuery, total: int
+    ) -> SearchHits:
+        products: list[dict[str, Any]] = []
+        creators: dict[str, dict[str, Any]] = {}
+        clusters: list[str] = []
+        exact: dict[str, float | None] = {}
+        for i in top.tolist():
+            doc = self.docs[i]
+            if doc.creator_id not in exact:
+                exact[doc.creator_id] = (
+                    distance_km((q.center.lat, q.center.lon), (doc.lat, doc.lon))
+                    if q.center is not None
+                    else None
+                )
+            d = exact[doc.creator_id]
+            if q.radius_km is not None and d is not None:
+                d = min(d, q.radius_km)  # the band check above already proved it is inside
+            products.append(
+                {
+                    "id": doc.id,
+                    "title": doc.title,
+                    "price": round(doc.price, 2),
+                    "category": doc.category,
+                    "craft": doc.craft,
+                    "authenticity_score": doc.authenticity_score,
+                    "creator_id": doc.creator_id,
+                    "creator_name": doc.creator_name,
+                    "rating": doc.rating,
+                    "distance_km": round(d, 2) if d is not None else None,
+                    "trending": trend.get(i, False),
+                    "quality": doc.quality,
+                }
+            )
+            creators.setdefault(
+                doc.creator_id,
+                {
+                    "id": doc.creator_id,
+                    "name": doc.creator_name,
+                    "region": doc.region,
+                    "lat": doc.lat,
+                    "lon": doc.lon,
+                    "cluster_id": doc.cluster_id,
+                    "distance_km": round(d, 2) if d is not None else None,
+                },
+            )
+            if doc.cluster_id and doc.cluster_id not in clusters:
+                clusters.append(doc.cluster_id)
+        return SearchHits(products, list(creators.values()), clusters, total)

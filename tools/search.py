@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 
 from domain import discovery
+from domain.discovery_store import live_index
 from domain.errors import InvalidInput
+from domain.store import Store
+from domain.store.models import Cluster
 from tools.common import PlaceArg, home_of, resolve_place
 from tools.registry import ToolContext, tool
 
@@ -13,10 +19,15 @@ from tools.registry import ToolContext, tool
 class SearchProductsArgs(BaseModel):
     """Arguments of ``search_products``; all optional."""
 
-    query: str | None = Field(default=None, max_length=300, description="What the buyer wants, in words")
+    query: str | None = Field(
+        default=None, max_length=300, description="What the buyer wants, in words"
+    )
     location: PlaceArg | None = None
     radius_km: float | None = Field(
-        default=None, gt=0, le=5000, description="Only results within this distance; none = nationwide"
+        default=None,
+        gt=0,
+        le=5000,
+        description="Only results within this distance; none = nationwide",
     )
     craft_types: list[str] = Field(default_factory=list, description="e.g. ['blue pottery']")
     price_min: float | None = Field(default=None, ge=0)
@@ -38,6 +49,8 @@ class ProductHit(BaseModel):
     creator_name: str = ""
     rating: float = 0.0
     distance_km: float | None = None
+    trending: bool = False
+    quality: bool = False
 
 
 class SearchProductsResult(BaseModel):
@@ -52,13 +65,43 @@ class SearchProductsResult(BaseModel):
     radius_km: float | None = None
 
 
+def product_index(store: Store) -> discovery.ProductIndex:
+    """The live index of ``store``, refreshed with whatever was written since the last look."""
+    live = live_index(f"{store.url}#{id(store.engine)}")
+    with store.session() as s:
+        return live.refresh(s)
+
+
+def _clusters(store: Store, ids: list[str]) -> list[dict[str, Any]]:
+    if not ids:
+        return []
+    with store.session() as s:
+        rows = {k.id: k for k in s.scalars(select(Cluster).where(Cluster.id.in_(ids)))}
+    return [
+        {
+            "id": k.id,
+            "name": k.name,
+            "lat": k.lat,
+            "lon": k.lon,
+            "craft": k.craft,
+            "heritage_trail": f"heritage_trail(cluster_id={k.id})",
+        }
+        for k in (rows[i] for i in ids if i in rows)
+    ]
+
+
 @tool("search_products", roles="any")
 def search_products(ctx: ToolContext, args: SearchProductsArgs) -> SearchProductsResult:
-    """Search active handicraft listings by words, place and radius (km), crafts, price and authenticity.
+    """Search active handicraft listings by words, place, radius (km), crafts, price, authenticity.
 
     With a radius every result lies within it of the location; without one the search is nationwide.
+    Quality listings (authenticity over 80, rating over 4) rank first, trending ones next.
     """
-    if args.price_min is not None and args.price_max is not None and args.price_min > args.price_max:
+    if (
+        args.price_min is not None
+        and args.price_max is not None
+        and args.price_min > args.price_max
+    ):
         raise InvalidInput("price_min is above price_max", field="price_min")
     center = resolve_place(args.location) if args.location is not None else None
     if center is None and args.radius_km is not None:
@@ -66,16 +109,24 @@ def search_products(ctx: ToolContext, args: SearchProductsArgs) -> SearchProduct
         if center is None:
             raise InvalidInput("a radius needs a location to measure from", field="location")
     query = discovery.SearchQuery(
-        text=args.query or "", center=center, radius_km=args.radius_km,
-        craft_types=args.craft_types, price_min=args.price_min, price_max=args.price_max,
-        min_authenticity=args.min_authenticity, limit=args.limit,
+        text=args.query or "",
+        center=center,
+        radius_km=args.radius_km,
+        craft_types=args.craft_types,
+        price_min=args.price_min,
+        price_max=args.price_max,
+        min_authenticity=args.min_authenticity,
+        limit=args.limit,
     )
-    with ctx.store.session() as s:
-        hits = discovery.search(s, query)
+    hits = product_index(ctx.store).search(query)
+    clusters = _clusters(ctx.store, hits.cluster_ids)
     return SearchProductsResult(
         products=[ProductHit(**p) for p in hits.products],
         creators=hits.creators,
-        craft_clusters=hits.clusters,
+        craft_clusters=clusters,
+        heritage_trails=[
+            {"cluster_id": k["id"], "name": f"{k['name']} heritage trail"} for k in clusters[:3]
+        ],
         total=hits.total,
         center={"name": center.name, "lat": center.lat, "lon": center.lon} if center else None,
         radius_km=args.radius_km,

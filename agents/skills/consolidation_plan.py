@@ -1,0 +1,38 @@
+"""Skill: ``consolidation_plan`` — "can I ship my pending orders together?"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agents.nlu.entities import Utterance
+from agents.nlu.skill import Skill, SkillContext
+
+
+def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
+    """A radius when the user gives one ("within 30 km"); otherwise nothing to fill."""
+    radius = utt.first("km")
+    return {"radius_km": radius} if radius else {}
+
+
+def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
+    """The groups worth sending together and what they save."""
+    groups = [g for g in result.get("groups", []) if g["recommendation"] == "bulk"]
+    if not groups:
+        n = result.get("pending_orders", 0)
+        return (
+            f"You have {n} pending orders; none go to the same area, so ship them one by one."
+            if n
+            else "You have no pending orders to ship."
+        )
+    shown = "; ".join(
+        f"{', '.join(g['order_ids'])} to {g['region']}: ₹{g['bulk_cost']:,.0f} together "
+        f"instead of ₹{g['individual_cost']:,.0f} (save ₹{g['savings']:,.0f})"
+        for g in groups[:3]
+    )
+    return (
+        f"Ship {len(groups)} group{'s' if len(groups) != 1 else ''} together to save "
+        f"₹{result['total_savings']:,.0f} in all: {shown}."
+    )
+
+
+SKILL = Skill(tool="consolidation_plan", fill=fill, describe=describe)

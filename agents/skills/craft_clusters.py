@@ -1,0 +1,39 @@
+"""Skill: ``craft_clusters`` — "which craft clusters are near Jaipur?"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agents.nlu.entities import Utterance
+from agents.nlu.skill import Skill, SkillContext
+
+
+def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
+    """Place, radius and craft when named."""
+    args: dict[str, Any] = {}
+    if utt.places:
+        args["location"] = utt.places[0].name
+    radius = utt.first("km")
+    if radius:
+        args["radius_km"] = radius
+    if utt.crafts:
+        args["craft"] = utt.crafts[0]
+    return args
+
+
+def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
+    """The nearest few clusters and the endangered ones."""
+    clusters = result.get("clusters", [])
+    if not clusters:
+        return "I found no craft clusters there."
+    shown = "; ".join(
+        f"{c['name']} ({c['creator_count']} creators"
+        + (f", {c['distance_km']:.0f} km away" if c.get("distance_km") is not None else "")
+        + (", endangered" if c.get("endangered") else "")
+        + ")"
+        for c in clusters[:4]
+    )
+    return f"{len(clusters)} craft cluster{'s' if len(clusters) != 1 else ''}: {shown}."
+
+
+SKILL = Skill(tool="craft_clusters", fill=fill, describe=describe)

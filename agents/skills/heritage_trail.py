@@ -1,0 +1,40 @@
+"""Skill: ``heritage_trail`` — "plan a heritage trail for blue pottery"."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from agents.nlu.entities import Utterance
+from agents.nlu.skill import Skill, SkillContext
+
+_CLUSTER = re.compile(r"\bk\s*-?\s*(\d{1,3})\b")
+
+
+def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
+    """A cluster id, or a craft and a region."""
+    args: dict[str, Any] = {}
+    if m := _CLUSTER.search(utt.text.lower()):
+        args["cluster_id"] = f"k-{int(m.group(1)):03d}"
+        return args
+    if utt.crafts:
+        args["craft"] = utt.crafts[0]
+    if utt.places:
+        args["region"] = utt.places[0].name
+    return args
+
+
+def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
+    """The route in short: stops, time, the first stop's story."""
+    stops = result.get("waypoints", [])
+    hours = result.get("estimated_duration_min", 0) / 60
+    names = ", ".join(w.get("name") or w["creator_id"] for w in stops[:4])
+    more = f" and {len(stops) - 4} more" if len(stops) > 4 else ""
+    first = stops[0]["narrative"] if stops else ""
+    return (
+        f"{result['name']}: {len(stops)} workshops, about {hours:.1f} hours "
+        f"({result.get('distance_km', 0):.0f} km). Stops: {names}{more}. First stop: {first}"
+    )
+
+
+SKILL = Skill(tool="heritage_trail", fill=fill, describe=describe)

@@ -1,0 +1,43 @@
+"""Skill: ``recommend_similar`` — "show me things like p-00012"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agents.nlu.entities import Utterance
+from agents.nlu.skill import Skill, SkillContext
+
+_SHARED = {"nearby": "made nearby"}
+
+
+def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
+    """The product id the user names."""
+    products = [i for i in utt.ids if i.startswith("p-")]
+    return {"product_id": products[0]} if products else {}
+
+
+def _why(shared: list[str]) -> str:
+    parts = [
+        _SHARED.get(s, s.replace("craft:", "same craft, ").replace("material:", "also "))
+        for s in shared[:2]
+    ]
+    return "; ".join(parts)
+
+
+def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
+    """The first few with the reason each was picked."""
+    products = result.get("products", [])
+    if not products:
+        return f"I found nothing similar to {result.get('product_id', 'that')} right now."
+    shown = "; ".join(
+        f"{p['title']} (₹{p['price']:,.0f}, {p['id']}: {_why(p['shared'])})" for p in products[:3]
+    )
+    return f"Similar to {result['product_id']}: {shown}."
+
+
+SKILL = Skill(
+    tool="recommend_similar",
+    fill=fill,
+    describe=describe,
+    questions={"product_id": "Which product should I match? Tell me its id, like p-00012."},
+)

@@ -1,0 +1,95 @@
+"""Skill: ``shipping_quote`` — "how much to ship 2 kg to Delhi, it costs ₹1500"."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from agents.nlu.entities import Utterance
+from agents.nlu.skill import Skill, SkillContext
+
+_DIMS = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(?:x|by|\*)\s*(\d+(?:\.\d+)?)\s*(?:x|by|\*)\s*(\d+(?:\.\d+)?)"
+)
+_ORDER = ("destination", "weight_kg", "declared_price")
+
+
+def _places(utt: Utterance) -> dict[str, str]:
+    """Destination (and origin when the user says "from X")."""
+    out: dict[str, str] = {}
+    for name, place in zip(utt.place_names, utt.places, strict=False):
+        if re.search(rf"\bfrom\s+{re.escape(name.split()[0])}", utt.norm) and "origin" not in out:
+            out["origin"] = place.name
+        elif "destination" not in out:
+            out["destination"] = place.name
+    return out
+
+
+def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
+    """Places, weight (kg or g), price (₹ or a plain number) and box size (L x W x H cm)."""
+    args: dict[str, Any] = dict(_places(utt))
+    for q in utt.quantities:
+        if q.unit == "kg" and "weight_kg" not in args:
+            args["weight_kg"] = q.value
+        elif q.unit == "g" and "weight_kg" not in args:
+            args["weight_kg"] = round(q.value / 1000, 3)
+        elif q.unit == "inr" and "declared_price" not in args:
+            args["declared_price"] = q.value
+    if m := _DIMS.search(utt.text.lower()):
+        length, width, height = (float(v) for v in m.groups())
+        args["dimensions_cm"] = {"length": length, "width": width, "height": height}
+    plain = [
+        q.value
+        for q in utt.quantities
+        if q.unit is None and not (m and q.span[0] >= m.start() and q.span[1] <= m.end() + 3)
+    ]
+    if plain:
+        # A bare number answers the first numeric slot still open (weight before price).
+        have = {**ctx.previous_args, **args}
+        for slot in ("weight_kg", "declared_price"):
+            if slot not in have and plain:
+                value = plain.pop(0)
+                if slot == "weight_kg" and value > 100:  # nobody ships 500 kg by courier: a price
+                    args["declared_price"] = value
+                    break
+                args[slot] = value
+    return args
+
+
+def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
+    """The best offer, the runner-up, and any warning or saving."""
+    dest = result.get("destination", {}).get("name", args.get("destination", "there"))
+    text = (
+        f"Cheapest within a week: {result['provider']} at ₹{result['optimal_cost']:,.0f}, "
+        f"about {result['delivery_days']} days to {dest} "
+        f"({result['cost_percentage']:.0f}% of the price)."
+    )
+    others = [q for q in result.get("all_quotes", []) if q["provider"] != result["provider"]][:2]
+    if others:
+        text += (
+            " Also: "
+            + ", ".join(
+                f"{q['provider']} ₹{q['cost']:,.0f} ({q['delivery_days']} days)" for q in others
+            )
+            + "."
+        )
+    if result.get("warning"):
+        text += f" {result['warning']} {result.get('suggestion') or ''}".rstrip()
+    if result.get("bulk_savings"):
+        text += f" Shipping it with your pending orders there saves ₹{result['bulk_savings']:,.0f}."
+    if result.get("fallback_reason"):
+        text += " (Courier APIs did not answer; these are rate-card prices.)"
+    return text
+
+
+SKILL = Skill(
+    tool="shipping_quote",
+    fill=fill,
+    describe=describe,
+    questions={
+        "destination": "Where should it go? Tell me the city or town.",
+        "weight_kg": "How much does the packed parcel weigh, in kg?",
+        "declared_price": "What is the item's price in rupees?",
+    },
+    required=_ORDER,
+)

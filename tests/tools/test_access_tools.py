@@ -1,0 +1,252 @@
+"""Access tools on the seeded marketplace: logistics, discovery, clusters, trails, prices."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete, func, select
+
+from domain.geodesy import haversine_km
+from domain.store.models import AuditEntry, Cluster, Creator, Notification, Product
+from tools import load_all
+from tools.registry import ToolContext, ToolError
+
+REGISTRY = load_all()
+FIXTURE_OK = [HealthCheck.function_scoped_fixture]
+
+
+def call(store, name: str, args: dict, user: str = "c-0215", role: str = "creator"):  # noqa: ANN001, ANN201
+    return REGISTRY.invoke(name, args, ToolContext(user, role, store))
+
+
+def test_shipping_quote_from_the_creators_home(seeded_store) -> None:  # noqa: ANN001
+    r = call(
+        seeded_store,
+        "shipping_quote",
+        {"destination": "Baronassie", "weight_kg": 1.2, "declared_price": 800},
+    )
+    assert r.destination["name"] == "Varanasi" and r.source == "rate_card"
+    assert r.optimal_cost == min(q.cost for q in r.all_quotes if q.delivery_days <= 7)
+    assert len(r.all_quotes) >= 4 and r.delivery_days <= 7
+    assert r.cost_percentage == pytest.approx(r.optimal_cost / 800 * 100, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "field"),
+    [
+        (
+            {"destination": "Delhi", "weight_kg": 0, "declared_price": 500},
+            "VALIDATION_ERROR",
+            "weight_kg",
+        ),
+        ({"destination": "Delhi", "weight_kg": 1}, "VALIDATION_ERROR", "declared_price"),
+        (
+            {"destination": "Xqzvbnm Town", "weight_kg": 1, "declared_price": 500},
+            "UNKNOWN_PLACE",
+            "place",
+        ),
+        (
+            {
+                "destination": "Delhi",
+                "weight_kg": 1,
+                "declared_price": 500,
+                "dimensions_cm": {"length": 10, "width": -1, "height": 3},
+            },
+            "VALIDATION_ERROR",
+            "dimensions_cm.width",
+        ),
+    ],
+)
+def test_bad_shipping_arguments_name_the_field(seeded_store, args, code, field) -> None:  # noqa: ANN001
+    with pytest.raises(ToolError) as err:
+        call(seeded_store, "shipping_quote", args)
+    assert err.value.code == code and err.value.details["field"] == field
+
+
+def test_a_buyer_without_a_home_must_name_the_origin(seeded_store) -> None:  # noqa: ANN001
+    with pytest.raises(ToolError) as err:
+        call(
+            seeded_store,
+            "shipping_quote",
+            {"destination": "Delhi", "weight_kg": 1, "declared_price": 900},
+            user="b-guest-x",
+            role="buyer",
+        )
+    assert err.value.details["field"] == "origin"
+
+
+def test_consolidation_plan_groups_pending_orders(seeded_store) -> None:  # noqa: ANN001
+    r = call(seeded_store, "consolidation_plan", {})
+    assert r.pending_orders >= 2 and r.groups
+    for g in r.groups:
+        assert len(g.order_ids) >= 2
+        assert (g.recommendation == "bulk") == (g.bulk_cost < g.individual_cost)
+    with pytest.raises(ToolError) as err:
+        call(seeded_store, "consolidation_plan", {}, user="b-0001", role="buyer")
+    assert err.value.code == "FORBIDDEN"
+
+
+def test_a_new_listing_is_searchable_at_once_and_gone_when_archived(seeded_store) -> None:  # noqa: ANN001
+    """Property 33: Product Discoverability — on the real store, through the tool."""
+    call(
+        seeded_store, "search_products", {"query": "pottery"}, user="b-0001", role="buyer"
+    )  # index warm
+    with seeded_store.session() as s:
+        s.add(
+            Product(
+                id="p-99001",
+                creator_id="c-0001",
+                title="Zardozi peacock torana",
+                category="textiles",
+                craft="zardozi",
+                price=4200,
+                status="active",
+                authenticity_score=90,
+                rating=4.5,
+            )
+        )
+    try:
+        hits = call(
+            seeded_store,
+            "search_products",
+            {"query": "zardozi torana"},
+            user="b-0001",
+            role="buyer",
+        )
+        assert [p.id for p in hits.products] == ["p-99001"]
+        with seeded_store.session() as s:
+            s.get(Product, "p-99001").status = "archived"
+        hits = call(
+            seeded_store,
+            "search_products",
+            {"query": "zardozi torana"},
+            user="b-0001",
+            role="buyer",
+        )
+        assert hits.products == []
+    finally:
+        with seeded_store.session() as s:
+            s.execute(delete(Product).where(Product.id == "p-99001"))
+
+
+def test_quality_first_on_a_craft_search(seeded_store) -> None:  # noqa: ANN001
+    r = call(
+        seeded_store,
+        "search_products",
+        {"craft_types": ["blue pottery"], "limit": 50},
+        "b-0001",
+        "buyer",
+    )
+    flags = [p.quality for p in r.products]
+    assert r.products and flags == sorted(flags, reverse=True)
+
+
+def test_recommend_similar_names_what_is_shared_and_notifies_once(seeded_store) -> None:  # noqa: ANN001
+    """Property 34 on the store: a matching buyer is told, and so is the creator, once."""
+    with seeded_store.session() as s:
+        craft = s.scalar(select(Product.craft).where(Product.id == "p-00001"))
+        s.execute(
+            delete(Notification).where(
+                Notification.kind == "preference_match", Notification.user_id == "b-0002"
+            )
+        )
+    r1 = call(seeded_store, "recommend_similar", {"product_id": "p-00001"}, "b-0002", "buyer")
+    assert r1.products and all(p.shared for p in r1.products)
+    assert any(s == f"craft:{craft}" for p in r1.products for s in p.shared)
+    r2 = call(seeded_store, "recommend_similar", {"product_id": "p-00001"}, "b-0002", "buyer")
+    assert r2.notified == []  # already told
+    with pytest.raises(ToolError) as err:
+        call(seeded_store, "recommend_similar", {"product_id": "p-99999"}, "b-0002", "buyer")
+    assert err.value.code == "NOT_FOUND"
+
+
+def test_clusters_are_documented_and_creators_assigned(seeded_store) -> None:  # noqa: ANN001
+    """Properties 21 and 54 on the seeded map: creators sit in a matching cluster within 100 km,
+    and each cluster carries its specialisations and historical context."""
+    r = call(seeded_store, "craft_clusters", {}, "b-0001", "buyer")
+    with seeded_store.session() as s:
+        clusters = {k.id: k for k in s.scalars(select(Cluster))}
+        creators = list(s.scalars(select(Creator).where(Creator.status == "active")))
+    assert {c.id for c in r.clusters} >= set(clusters)
+    for c in r.clusters:
+        assert c.specializations and c.history and -90 <= c.lat <= 90
+        assert c.endangered == (c.endangered_reason is not None)
+    assert sum(c.creator_count for c in r.clusters) == len(creators) - r.unassigned_creators
+    near = call(
+        seeded_store, "craft_clusters", {"location": "Jaipur", "radius_km": 60}, "b-0001", "buyer"
+    )
+    assert near.clusters and all(c.distance_km <= 60 for c in near.clusters)
+
+
+def test_cluster_trail_includes_its_creators(seeded_store) -> None:  # noqa: ANN001
+    """Property 17 on the store: k-002's trail visits every blue-pottery creator within 100 km."""
+    r = call(seeded_store, "heritage_trail", {"cluster_id": "k-002"}, "b-0001", "buyer")
+    with seeded_store.session() as s:
+        k = s.get(Cluster, "k-002")
+        expected = {
+            c.id
+            for c in s.scalars(select(Creator).where(Creator.status == "active"))
+            if c.primary_craft.casefold() == k.craft.casefold()
+            and float(haversine_km(c.lat, c.lon, k.lat, k.lon)) <= 100
+        }
+    assert {w.creator_id for w in r.waypoints} == expected
+    assert all(w.narrative for w in r.waypoints) and r.estimated_duration_min > 0
+    with pytest.raises(ToolError) as err:
+        call(seeded_store, "heritage_trail", {"cluster_id": "k-999"}, "b-0001", "buyer")
+    assert err.value.code == "NOT_FOUND"
+
+
+@pytest.fixture(scope="module")
+def owned(seeded_store) -> list[tuple[str, str, float]]:  # noqa: ANN001
+    with seeded_store.session() as s:
+        rows = s.execute(
+            select(Product.id, Product.creator_id, Product.price)
+            .where(Product.status == "active")
+            .order_by(Product.id)
+            .limit(60)
+        ).all()
+    return [tuple(r) for r in rows]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=FIXTURE_OK)
+@given(pick=st.integers(0, 59), factor=st.floats(0.5, 2.0), as_admin=st.booleans())
+def test_price_update_notifies_twice_and_is_audited(
+    seeded_store, owned, pick, factor, as_admin
+) -> None:  # noqa: ANN001
+    """Property 27: Critical Actions Trigger Dual Notifications — every price update produces an
+    in-app visual alert and a voice notification to the owner, and an audit entry."""
+    pid, owner, price = owned[pick]
+    new = round(price * factor, 2)
+    user, role = ("a-0001", "admin") if as_admin else (owner, "creator")
+    with seeded_store.session() as s:
+        before = s.scalar(select(func.max(Notification.id))) or 0
+        audit_before = s.scalar(select(func.max(AuditEntry.id))) or 0
+    try:
+        r = call(seeded_store, "update_price", {"product_id": pid, "new_price": new}, user, role)
+        assert r.new_price == new and r.old_price == price
+        with seeded_store.session() as s:
+            notes = list(s.scalars(select(Notification).where(Notification.id > before)))
+            audits = list(s.scalars(select(AuditEntry).where(AuditEntry.id > audit_before)))
+        assert sorted((n.channel, n.kind, n.user_id) for n in notes) == [
+            ("in_app", "visual_alert", owner),
+            ("voice", "voice_notification", owner),
+        ]
+        assert [(a.action, a.target, a.actor) for a in audits] == [("price_update", pid, user)]
+    finally:
+        with seeded_store.session() as s:
+            s.get(Product, pid).price = price
+            s.execute(delete(Notification).where(Notification.id > before))
+
+
+def test_price_update_by_another_creator_writes_nothing(seeded_store, owned) -> None:  # noqa: ANN001
+    pid, owner, _ = owned[0]
+    other = "c-0002" if owner != "c-0002" else "c-0003"
+    with seeded_store.session() as s:
+        n0 = s.scalar(select(func.count(Notification.id)))
+    with pytest.raises(ToolError) as err:
+        call(seeded_store, "update_price", {"product_id": pid, "new_price": 999}, other, "creator")
+    assert err.value.code == "FORBIDDEN"
+    with seeded_store.session() as s:
+        assert s.scalar(select(func.count(Notification.id))) == n0
+    assert REGISTRY.get("update_price").critical

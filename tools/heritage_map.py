@@ -1,0 +1,255 @@
+"""``craft_clusters`` and ``heritage_trail``: where crafts are made, and routes to visit them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from domain.clusters import ClusterSite, CreatorPoint, assign, discover, endangered_crafts
+from domain.errors import InsufficientData, NotFound
+from domain.geodesy import haversine_km
+from domain.store.models import Cluster, Creator, DailySales
+from domain.trails import Trail, build_trail, trail_groups
+from tools.common import PlaceArg, resolve_place
+from tools.registry import ToolContext, tool
+
+
+def _points(s: Session) -> tuple[list[CreatorPoint], dict[str, Creator]]:
+    creators = list(
+        s.scalars(select(Creator).where(Creator.status == "active").order_by(Creator.id))
+    )
+    return [CreatorPoint(c.id, c.lat, c.lon, c.primary_craft) for c in creators], {
+        c.id: c for c in creators
+    }
+
+
+def _sites(s: Session) -> list[ClusterSite]:
+    return [
+        ClusterSite(
+            k.id,
+            k.name,
+            k.lat,
+            k.lon,
+            [k.craft, *[c for c in (k.primary_crafts or []) if c != k.craft]],
+            specializations=list(dict.fromkeys([*(k.techniques or []), *(k.materials or [])])),
+            history=k.description,
+            endangered=k.endangered,
+        )
+        for k in s.scalars(select(Cluster).order_by(Cluster.id))
+    ]
+
+
+def practitioner_counts(s: Session, days: int = 365) -> tuple[dict[str, int], dict[str, int]]:
+    """Creators with sales per craft in the last ``days`` and in the ``days`` before."""
+    end = s.scalar(select(func.max(DailySales.day))) or dt.date.today()
+    mid, start = end - dt.timedelta(days=days), end - dt.timedelta(days=2 * days)
+
+    def count(lo: dt.date, hi: dt.date) -> dict[str, int]:
+        rows = s.execute(
+            select(Creator.primary_craft, func.count(func.distinct(DailySales.creator_id)))
+            .join(Creator, Creator.id == DailySales.creator_id)
+            .where(DailySales.day > lo, DailySales.day <= hi, Creator.status == "active")
+            .group_by(Creator.primary_craft)
+        ).all()
+        return {craft.casefold(): n for craft, n in rows}
+
+    return count(mid, end), count(start, mid)
+
+
+class CraftClustersArgs(BaseModel):
+    """Arguments of ``craft_clusters``; all optional."""
+
+    location: PlaceArg | None = None
+    radius_km: float | None = Field(
+        default=None, gt=0, le=5000, description="Only clusters this close"
+    )
+    craft: str | None = Field(default=None, max_length=80, description="e.g. 'blue pottery'")
+
+
+class ClusterLine(BaseModel):
+    """One cluster on the craft map."""
+
+    id: str
+    name: str
+    lat: float
+    lon: float
+    creator_count: int
+    primary_crafts: list[str]
+    endangered: bool
+    endangered_reason: str | None = None
+    specializations: list[str] = []
+    history: str = ""
+    distance_km: float | None = None
+
+
+class CraftClustersResult(BaseModel):
+    """Clusters, known and newly found, with endangered crafts flagged."""
+
+    clusters: list[ClusterLine]
+    unassigned_creators: int = 0
+
+
+@tool("craft_clusters", roles="any")
+def craft_clusters(ctx: ToolContext, args: CraftClustersArgs) -> CraftClustersResult:
+    """Map India's craft clusters: where each craft is made, how many creators work there, and
+    which crafts are endangered (under 50 active practitioners or declining). Filter by place,
+    radius in km and craft."""
+    center = resolve_place(args.location) if args.location is not None else None
+    with ctx.store.session() as s:
+        points, _ = _points(s)
+        sites = _sites(s)
+        now, before = practitioner_counts(s)
+    placed = assign(points, sites)
+    loose = [p for p in points if placed[p.id] is None]
+    sites += discover(loose)
+    flagged = endangered_crafts(now, before)
+    lines = []
+    for site in sites:
+        reason = next((flagged[c.casefold()] for c in site.crafts if c.casefold() in flagged), None)
+        km = float(haversine_km(site.lat, site.lon, center.lat, center.lon)) if center else None
+        if args.craft and not any(args.craft.casefold() in c.casefold() for c in site.crafts):
+            continue
+        if args.radius_km is not None and km is not None and km > args.radius_km:
+            continue
+        lines.append(
+            ClusterLine(
+                id=site.id,
+                name=site.name,
+                lat=site.lat,
+                lon=site.lon,
+                creator_count=len(site.creator_ids),
+                primary_crafts=site.crafts,
+                endangered=bool(reason) or site.endangered,
+                endangered_reason=reason
+                or ("listed as endangered in the craft catalogue" if site.endangered else None),
+                specializations=site.specializations,
+                history=site.history,
+                distance_km=round(km, 1) if km is not None else None,
+            )
+        )
+    lines.sort(key=lambda c: (c.distance_km if c.distance_km is not None else 0.0, c.id))
+    return CraftClustersResult(clusters=lines, unassigned_creators=len(loose))
+
+
+class HeritageTrailArgs(BaseModel):
+    """Arguments of ``heritage_trail``: a cluster, or a craft and/or region."""
+
+    cluster_id: str | None = Field(
+        default=None, pattern=r"^k-\d{3}$", description="A cluster id like k-002"
+    )
+    craft: str | None = Field(default=None, max_length=80, description="e.g. 'bidriware'")
+    region: PlaceArg | None = Field(
+        default=None, description="A state or a place the trail should be near"
+    )
+
+
+class WaypointLine(BaseModel):
+    """One stop."""
+
+    creator_id: str
+    name: str = ""
+    lat: float
+    lon: float
+    narrative: str
+
+
+class HeritageTrailResult(BaseModel):
+    """An ordered route with a narrative per stop."""
+
+    name: str
+    craft: str
+    cluster_id: str | None = None
+    waypoints: list[WaypointLine]
+    distance_km: float
+    estimated_duration_min: int
+    description: str
+
+
+def _narrator(creators: dict[str, Creator], history: dict[str, str]) -> Any:
+    def narrate(craft: str, creator_id: str) -> str:
+        c = creators[creator_id]
+        past = history.get(craft.casefold(), "")
+        own = (c.story or c.bio or "").split(". ")[0].rstrip(".")
+        craft_text = f"{c.name}, {c.years_experience} years of {craft}" + (
+            f" ({c.address})" if c.address else ""
+        )
+        return " ".join(t for t in (f"{craft_text}.", f"{own}." if own else "", past) if t)
+
+    return narrate
+
+
+def _region_filter(
+    points: list[CreatorPoint], creators: dict[str, Creator], region: Any
+) -> list[CreatorPoint]:
+    if isinstance(region, str) and any(
+        c.region.casefold() == region.casefold() for c in creators.values()
+    ):
+        return [p for p in points if creators[p.id].region.casefold() == region.casefold()]
+    place = resolve_place(region)
+    return [p for p in points if float(haversine_km(p.lat, p.lon, place.lat, place.lon)) <= 100.0]
+
+
+@tool("heritage_trail", roles="any")
+def heritage_trail(ctx: ToolContext, args: HeritageTrailArgs) -> HeritageTrailResult:
+    """Plan a heritage trail: a short route through artisans' workshops of one craft cluster or
+    craft/region, with the story of each stop and how long the visit takes."""
+    with ctx.store.session() as s:
+        points, creators = _points(s)
+        sites = _sites(s)
+    history = {c.casefold(): site.history for site in sites for c in site.crafts}
+    narrate = _narrator(creators, history)
+    if args.cluster_id:
+        site = next((k for k in sites if k.id == args.cluster_id), None)
+        if site is None:
+            raise NotFound(f"no cluster {args.cluster_id}", field="cluster_id")
+        assign(points, sites)
+        members = [p for p in points if p.id in set(site.creator_ids)]
+        trail = build_trail(
+            f"{site.name} heritage trail", site.crafts[0], members, narrate, site.history
+        )
+        return _result(trail, creators, site.id)
+    chosen = points
+    if args.craft:
+        chosen = [p for p in chosen if args.craft.casefold() in p.craft.casefold()]
+    if args.region is not None:
+        chosen = _region_filter(chosen, creators, args.region)
+    groups = trail_groups(chosen)
+    if not groups:
+        raise InsufficientData(
+            "no three creators of one craft lie within 50 km of each other here",
+            field="craft" if args.craft else "region",
+        )
+    best = max(groups, key=lambda g: (len(g), -ord(g[0].id[-1])))
+    craft = best[0].craft
+    town = creators[best[0].id].region
+    trail = build_trail(
+        f"{craft} trail, {town}", craft, best, narrate, history.get(craft.casefold(), "")
+    )
+    return _result(trail, creators, creators[best[0].id].cluster_id)
+
+
+def _result(
+    trail: Trail, creators: dict[str, Creator], cluster_id: str | None
+) -> HeritageTrailResult:
+    return HeritageTrailResult(
+        name=trail.name,
+        craft=trail.craft,
+        cluster_id=cluster_id,
+        waypoints=[
+            WaypointLine(
+                creator_id=w.creator_id,
+                name=creators[w.creator_id].name,
+                lat=w.lat,
+                lon=w.lon,
+                narrative=w.narrative,
+            )
+            for w in trail.waypoints
+        ],
+        distance_km=trail.distance_km,
+        estimated_duration_min=trail.estimated_duration_min,
+        description=trail.description,
+    )
