@@ -1,4 +1,4 @@
-"""The LangGraph supervisor: plan → (confirm) → act → plan … → end.
+"""The LangGraph supervisor: plan → (confirm) → act → plan … → respond.
 
 Each node is a small function. ``plan`` asks the planner for the next message; critical tool
 calls stop at ``confirm`` (a LangGraph interrupt the client answers); ``act`` runs tool calls
@@ -24,6 +24,7 @@ from agents.state import AgentState, RunContext
 from tools.registry import ToolError
 
 MAX_TOOL_ROUNDS = 4
+REPLY_CHUNK_WORDS = 4
 
 
 def _last_ai(state: AgentState) -> AIMessage | None:
@@ -42,7 +43,7 @@ def build_graph(planner: Planner, checkpointer: Any = None):  # noqa: ANN201 - c
 
     async def plan(
         state: AgentState, runtime: Runtime[RunContext]
-    ) -> Command[Literal["confirm", "act", "__end__"]]:
+    ) -> Command[Literal["confirm", "act", "respond"]]:
         run = runtime.context
         writer = get_stream_writer()
         started = time.perf_counter()
@@ -54,10 +55,8 @@ def build_graph(planner: Planner, checkpointer: Any = None):  # noqa: ANN201 - c
         if decision.asks_for:
             writer({"type": "_asks_for", "args": decision.asks_for})
         calls = decision.message.tool_calls
-        if not calls:
-            return Command(update={**update, "rounds": 0}, goto=END)
-        if state.get("rounds", 0) >= MAX_TOOL_ROUNDS:
-            return Command(update={**update, "rounds": 0}, goto=END)
+        if not calls or state.get("rounds", 0) >= MAX_TOOL_ROUNDS:
+            return Command(update={**update, "reply_streamed": decision.streamed}, goto="respond")
         return Command(update=update, goto="confirm" if _needs_confirmation(run, calls) else "act")
 
     def confirm(state: AgentState, runtime: Runtime[RunContext]) -> Command[Literal["act", "__end__"]]:
@@ -112,11 +111,26 @@ def build_graph(planner: Planner, checkpointer: Any = None):  # noqa: ANN201 - c
             update={"messages": results, "rounds": state.get("rounds", 0) + 1}, goto="plan"
         )
 
+    def respond(state: AgentState) -> dict[str, Any]:
+        """Deliver the reply: stream it in pieces unless the planner streamed it as it wrote."""
+        if not state.get("reply_streamed"):
+            message = _last_ai(state)
+            text = str(message.content) if message is not None else ""
+            writer = get_stream_writer()
+            words = text.split(" ")
+            for i in range(0, len(words), REPLY_CHUNK_WORDS):
+                piece = " ".join(words[i : i + REPLY_CHUNK_WORDS])
+                writer({"type": "assistant_delta",
+                        "text": piece + (" " if i + REPLY_CHUNK_WORDS < len(words) else "")})
+        return {"rounds": 0, "reply_streamed": False}
+
     graph = StateGraph(AgentState, context_schema=RunContext)
     graph.add_node("plan", plan)
     graph.add_node("confirm", confirm)
     graph.add_node("act", act)
+    graph.add_node("respond", respond)
     graph.add_edge(START, "plan")
+    graph.add_edge("respond", END)
     return graph.compile(checkpointer=checkpointer, name="qalakar-supervisor")
 
 

@@ -31,6 +31,7 @@ class AgentState(TypedDict, total=False):
     last_tool: str | None
     last_args: dict[str, Any] | None
     rounds: int
+    reply_streamed: bool
 
 
 @dataclass

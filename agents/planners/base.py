@@ -24,6 +24,7 @@ class Plan:
     message: AIMessage
     updates: dict[str, Any] = field(default_factory=dict)
     asks_for: list[str] = field(default_factory=list)
+    streamed: bool = False  # the planner already sent the reply text through ``emit``
 
 
 class Planner(Protocol):

@@ -36,12 +36,6 @@ def _call_id() -> str:
     return f"call_{uuid.uuid4().hex[:16]}"
 
 
-def _stream(text: str, emit: Emit) -> None:
-    words = text.split(" ")
-    for i in range(0, len(words), 4):
-        emit(" ".join(words[i : i + 4]) + (" " if i + 4 < len(words) else ""))
-
-
 class EmbeddedPlanner:
     """A real NLU planner with measured accuracy; no network, no LLM."""
 
@@ -58,17 +52,15 @@ class EmbeddedPlanner:
         return self.classifier.predict(text), parse(text, self.vocabulary)
 
     async def plan(self, state: AgentState, run: RunContext, emit: Emit) -> Plan:
-        """Answer tool results in words, or turn the newest user message into a call."""
+        """Answer tool results in words, or turn the newest user message into a call.
+
+        Replies are whole strings; the graph's respond node streams them.
+        """
         messages = state.get("messages", [])
         if messages and isinstance(messages[-1], ToolMessage):
-            text = self._describe_results(messages)
-            _stream(text, emit)
-            return Plan(AIMessage(text))
+            return Plan(AIMessage(self._describe_results(messages)))
         human = next((m for m in reversed(messages) if isinstance(m, HumanMessage)), None)
-        plan = self._plan_turn(str(human.content) if human else "", state, run)
-        if not plan.message.tool_calls:
-            _stream(str(plan.message.content), emit)
-        return plan
+        return self._plan_turn(str(human.content) if human else "", state, run)
 
     # -- a new user message ---------------------------------------------------------------
     def _plan_turn(self, text: str, state: AgentState, run: RunContext) -> Plan:

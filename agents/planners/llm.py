@@ -108,7 +108,7 @@ class LLMPlanner:
             log.warning("LLM endpoint failed (%s): %s", type(exc).__name__, exc)
             # the reply is what was emitted, so the apology goes out the same way
             emit(("\n" if emitted else "") + UNAVAILABLE)
-            return Plan(AIMessage(UNAVAILABLE))
+            return Plan(AIMessage(UNAVAILABLE), streamed=True)
         if merged is None:
             return Plan(AIMessage("Sorry, I got no answer from the language model."))
         message = AIMessage(
@@ -116,4 +116,4 @@ class LLMPlanner:
             response_metadata=merged.response_metadata,
         )
         updates = {"last_tool": message.tool_calls[-1]["name"]} if message.tool_calls else {}
-        return Plan(message, updates)
+        return Plan(message, updates, streamed=emitted)
