@@ -33,6 +33,7 @@ serve: install
 
 run: install
 	$(BIN)/qalakar seed
+	$(BIN)/qalakar refresh 2>/dev/null
 	@if $(BIN)/qalakar --help | grep -q ingest; then $(BIN)/qalakar ingest; fi
 	@echo "Serving on http://$(HOST):$(PORT)  (widget: /, creator console: /creator)"
 	QALAKAR_DEV_AUTH=$${QALAKAR_DEV_AUTH:-1} $(BIN)/qalakar serve --host $(HOST) --port $(PORT)

@@ -107,6 +107,24 @@ def _report_dict(report: object) -> dict:
 
 
 @app.command()
+def refresh() -> None:
+    """Recompute golden prices and demand forecasts after new sales; notify affected creators."""
+    import time
+
+    from domain.forecasting.service import refresh_forecasts
+    from domain.pricing.refresh import refresh_golden_prices
+    from gateway.wiring import make_store
+
+    settings = _settings()
+    store = make_store(settings)
+    started = time.perf_counter()
+    prices = refresh_golden_prices(store, settings.data_dir)
+    forecasts = refresh_forecasts(store)
+    typer.echo(json.dumps({"golden_prices": _report_dict(prices), "forecasts": _report_dict(forecasts),
+                           "seconds": round(time.perf_counter() - started, 2)}, default=str))
+
+
+@app.command()
 def token(
     user_id: Annotated[str, typer.Option("--user-id", help="Subject of the token")],
     role: Annotated[RoleName, typer.Option(help="buyer, creator, admin or evaluator")],

@@ -1,0 +1,165 @@
+"""Slot helpers shared by the intelligence skills: numbers with the words around them,
+materials from the cost table, a category from what the piece is, spoken periods in days.
+
+Creators speak ("took me forty hours", "capital of 20 thousand", "fifty diyas"), so amounts
+are read with their context words rather than by position alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from agents.nlu.entities import Utterance, _words_to_digits
+from domain.catalog import CLUSTERS
+from domain.pricing.tables import default_tables
+
+_MONEY_WORDS = r"(?:rs\.?|rupees?|inr|₹)"
+_NUM = re.compile(
+    r"(₹\s*)?(\d+(?:,\d{2,3})*(?:\.\d+)?)\s*(k\b|thousand|lakhs?|lacs?)?\s*"
+    r"(rs\.?|rupees?|inr|kgs?|kilos?|kilograms?|grams?|gms?|g\b|hours?|hrs?|h\b|days?|weeks?|"
+    r"months?|years?)?", re.I)
+_SCALE = {"k": 1_000, "thousand": 1_000, "lakh": 100_000, "lakhs": 100_000, "lac": 100_000,
+          "lacs": 100_000}
+_UNIT = {"rs": "inr", "rs.": "inr", "rupee": "inr", "rupees": "inr", "inr": "inr",
+         "kg": "kg", "kgs": "kg", "kilo": "kg", "kilos": "kg", "kilogram": "kg", "kilograms": "kg",
+         "gram": "g", "grams": "g", "gm": "g", "gms": "g", "g": "g",
+         "hour": "h", "hours": "h", "hr": "h", "hrs": "h", "h": "h",
+         "day": "d", "days": "d", "week": "w", "weeks": "w", "month": "mo", "months": "mo",
+         "year": "y", "years": "y"}
+_PERIOD_DAYS = {"d": 1, "w": 7, "mo": 30, "y": 365}
+_NEXT_PERIOD = {"next week": 7, "next month": 30, "coming month": 30, "next quarter": 90,
+                "next year": 365, "this year": 365, "coming year": 365, "festive season": 60,
+                "festival season": 60, "wedding season": 120}
+# Category cues the catalog's keywords miss or get wrong for creators' own words.
+_DIYA = re.compile(r"\bdiyas?\b|\bdeepam\b|\bdeeye\b|\bdiye\b")
+_METAL = re.compile(r"\b(brass|metal|bell metal|copper|bronze|dhokra)\b")
+_EXTRA_CATEGORY = (
+    (re.compile(r"\b(kurtas?|sarees?|saris?|dupattas?|stoles?|shawls?|fabric|cloth)\b"),
+     "textiles"),
+    (re.compile(r"\b(pots?|pottery|terracotta|clay|ceramics?|matka)\b"), "pottery"),
+    (re.compile(r"\b(paintings?|artworks?|madhubani|pattachitra|warli)\b"), "painting"),
+    (re.compile(r"\b(brass|bell metal|dhokra|bidri|metal ?ware)\b"), "metalware"),
+    (re.compile(r"\b(jewell?e?ry|necklaces?|earrings?|bangles?|jhumkas?)\b"), "jewellery"),
+    (re.compile(r"\b(toys?|dolls?)\b"), "toys"),
+    (re.compile(r"\b(baskets?|bamboo|cane)\b"), "basketry"),
+    (re.compile(r"\b(leather|chappals?|juttis?|sandals?)\b"), "leather"),
+    (re.compile(r"\b(marble|stone ?work|soapstone)\b"), "stonework"),
+    (re.compile(r"\b(glass|bangles of glass)\b"), "glass"),
+    (re.compile(r"\b(wooden|woodwork|wood carving|carved wood)\b"), "woodwork"),
+    (re.compile(r"\b(wall hangings?|home decor|lamp shades?|applique)\b"), "home_decor"),
+)
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A number, its unit (``None`` when unsaid) and the words just before and after it."""
+
+    value: float
+    unit: str | None
+    before: str
+    after: str
+
+
+def amounts(utt: Utterance) -> list[Amount]:
+    """Every number in the utterance, in order, with its unit and context words."""
+    text = _words_to_digits(re.sub(r"\s+", " ", utt.text.lower().replace("₹", " ₹ ")).strip())
+    text = re.sub(r"\b[cbpok]-?\d{2,6}\b", " ", text)  # ids are not amounts
+    out = []
+    for m in _NUM.finditer(text):
+        value = float(m.group(2).replace(",", ""))
+        if m.group(3):
+            value *= _SCALE[m.group(3).lower()]
+        unit = _UNIT.get((m.group(4) or "").lower().rstrip(".") or "", None)
+        if (m.group(4) or "").lower() == "rs.":
+            unit = "inr"
+        before = text[max(0, m.start() - 40):m.start()]
+        if m.group(1) or re.search(_MONEY_WORDS + r"\s*$", before):
+            unit = "inr"
+        out.append(Amount(value, unit, before, text[m.end():m.end() + 30]))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _material_terms() -> list[tuple[str, str]]:
+    tables = default_tables()
+    terms = [(alias, name) for alias, name in tables.aliases.items()]
+    return sorted(terms, key=lambda t: -len(t[0]))
+
+
+# Adjectives people use for a material ("a wooden toy"); "golden" is left out on purpose:
+# "golden price" is the tool's name, not gold.
+_ADJECTIVES = {"wooden": "wood", "woollen": "wool", "woolen": "wool", "earthen": "clay",
+               "silken": "silk", "metallic": "brass", "leathern": "leather"}
+_NOT_A_MATERIAL = frozenset(
+    "it is its it's made of from with out mostly mainly pure real the a an i used use using "
+    "mine my some and".split())
+
+
+def materials(utt: Utterance) -> list[str]:
+    """Materials named in the utterance, as the table names them (longest phrase first)."""
+    padded = " " + " ".join(_ADJECTIVES.get(w, w) for w in utt.norm.split()) + " "
+    found: list[str] = []
+    for term, name in _material_terms():
+        hit = f" {term} " in padded or f" {term}s " in padded
+        if hit and name not in found:
+            found.append(name)
+            padded = padded.replace(f" {term} ", " ").replace(f" {term}s ", " ")
+    return found
+
+
+def unknown_material(utt: Utterance) -> str | None:
+    """A short answer that names no known material ("kryptonite"): passed on as said, so the
+    tool's validation answers with the materials it knows instead of the question looping."""
+    words = [w for w in utt.norm.split() if w not in _NOT_A_MATERIAL]
+    if not words or len(utt.norm.split()) > 4 or utt.quantities or utt.places:
+        return None
+    return " ".join(words)
+
+
+def category(utt: Utterance) -> str | None:
+    """The product category: diyas are clay unless said to be metal; then the catalog's cues."""
+    norm = utt.norm
+    if _DIYA.search(norm):
+        return "metalware" if _METAL.search(norm) else "pottery"
+    for pattern, cat in _EXTRA_CATEGORY:
+        if pattern.search(norm):
+            return cat
+    if utt.categories:
+        return utt.categories[0]
+    for craft in utt.crafts:
+        for c in CLUSTERS:
+            if craft in (c.craft.lower(), *[a.lower() for a in c.aliases]):
+                return c.category
+    return None
+
+
+def techniques(utt: Utterance) -> list[str]:
+    """Techniques of the catalog named in the utterance."""
+    padded = f" {utt.norm} "
+    names = {t for c in CLUSTERS for t in c.techniques}
+    return sorted(t for t in names if f" {t} " in padded)
+
+
+def horizon_days(utt: Utterance) -> int | None:
+    """A spoken period in days ("next three months" → 90, "two weeks" → 14)."""
+    for a in amounts(utt):
+        if a.unit in _PERIOD_DAYS:
+            return int(round(a.value * _PERIOD_DAYS[a.unit]))
+    for phrase, days in _NEXT_PERIOD.items():
+        if phrase in utt.norm:
+            return days
+    return None
+
+
+def region(utt: Utterance) -> str | None:
+    """The place the user named (its canonical name), or "all" for the whole country."""
+    if re.search(r"\b(all india|whole country|nationwide|across india|all over india|"
+                 r"entire country|in india)\b", utt.norm):
+        return "all"
+    padded = f" {utt.norm} "
+    for state in sorted(default_tables().wages, key=len, reverse=True):
+        if f" {state.lower()} " in padded:  # a state before a sound-alike town ("kerala")
+            return state
+    return utt.places[0].name if utt.places else None

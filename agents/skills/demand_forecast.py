@@ -1,0 +1,55 @@
+"""Skill: ``demand_forecast`` — "how will pottery sell in Rajasthan over the next three months"."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from agents.nlu.entities import Utterance
+from agents.nlu.skill import Skill, SkillContext
+from agents.skills import _intelligence as intel
+
+
+def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
+    """Category, region (a state, a place or "all") and the horizon in days."""
+    args: dict[str, Any] = {}
+    if cat := intel.category(utt):
+        args["category"] = cat
+    if region := intel.region(utt):
+        args["region"] = region
+    if (days := intel.horizon_days(utt)) is not None:
+        args["horizon_days"] = min(365, max(7, days))
+    return args
+
+
+def _day(iso: str) -> str:
+    return dt.date.fromisoformat(iso).strftime("%d %b")
+
+
+def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
+    """Total expected sales, the peaks ahead, the main driver and what to make."""
+    where = f" in {result['region']}" if result.get("region") else " across India"
+    days = result["horizon_days"]
+    total = result["total_predicted"]
+    parts = [f"Over the next {days} days I expect about {total:,.0f} {result['category']} "
+             f"pieces to sell{where} (about {total / max(days, 1):,.0f} a day)."]
+    if result.get("fallback"):
+        parts.append("There is little sales history, so this is only the historical average.")
+    peaks = result.get("seasonal_peaks", [])[:3]
+    if peaks:
+        parts.append("Peaks: " + "; ".join(
+            f"{_day(p['date'])} ({p['reason']}, ~{p['expected']:,.0f} a day)" for p in peaks) + ".")
+    drivers = [d for d in result.get("key_drivers", []) if d["impact"] > 0][:2]
+    if drivers:
+        parts.append("Main drivers: " + ", ".join(
+            f"{d['factor']} (+{d['impact']:.0%})" for d in drivers) + ".")
+    parts.append(f"Plan to make about {result['recommended_production']:,} pieces yourself.")
+    return " ".join(parts)
+
+
+SKILL = Skill(
+    tool="demand_forecast",
+    fill=fill,
+    describe=describe,
+    questions={"category": "Which craft should I forecast: pottery, textiles, brass, jewellery…?"},
+)

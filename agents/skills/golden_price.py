@@ -1,0 +1,72 @@
+"""Skill: ``golden_price`` — "what should I charge for a silk saree, 2 kg, took me 40 hours"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agents.nlu.entities import Utterance
+from agents.nlu.skill import Skill, SkillContext
+from agents.skills import _intelligence as intel
+
+HOURS_PER_WORKDAY = 8  # "three days of work" is three working days
+
+
+def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
+    """Category, materials, weight (kg or g), hours (or working days), techniques, place."""
+    args: dict[str, Any] = {}
+    if cat := intel.category(utt):
+        args["category"] = cat
+    if mats := intel.materials(utt):
+        args["materials"] = mats
+    elif not intel.category(utt) and (said := intel.unknown_material(utt)):
+        args["materials"] = [said]
+    for a in intel.amounts(utt):
+        if a.unit == "kg" and "weight_kg" not in args:
+            args["weight_kg"] = a.value
+        elif a.unit == "g" and "weight_kg" not in args:
+            args["weight_kg"] = round(a.value / 1000, 3)
+        elif a.unit == "h" and "production_hours" not in args:
+            args["production_hours"] = a.value
+        elif a.unit in ("d", "w") and "production_hours" not in args:
+            args["production_hours"] = a.value * HOURS_PER_WORKDAY * (6 if a.unit == "w" else 1)
+    if techs := intel.techniques(utt):
+        args["techniques"] = techs
+    if utt.places:
+        args["location"] = utt.places[0].name
+    return args
+
+
+def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
+    """The golden price, its range, the cost parts, the market view and the confidence."""
+    r, b = result["price_range"], result["breakdown"]
+    hours = args.get("production_hours")
+    labour = f"labour ₹{b['labor']:,.0f}" + (
+        f" ({hours:g} h at ₹{b['hourly_rate']:,.0f}/h)" if hours and b.get("hourly_rate") else "")
+    parts = [f"Charge about ₹{result['golden_price']:,.0f} "
+             f"(fair range ₹{r['min']:,.0f} to ₹{r['max']:,.0f}).",
+             f"Your costs: materials ₹{b['materials']:,.0f}, {labour}, overhead "
+             f"₹{b['overhead']:,.0f}, shipping ₹{b['transport']:,.0f}."]
+    market = result.get("market_price")
+    if market:
+        cost = b["materials"] + b["labor"] + b["overhead"] + b["transport"]
+        if market < cost * 1.1:
+            parts.append(f"Similar pieces sell for about ₹{market:,.0f}, below your cost, so "
+                         "I kept the price at your floor; don't sell below it.")
+        else:
+            parts.append(f"Similar pieces sell for about ₹{market:,.0f}.")
+    level = "low" if result.get("low_confidence") else "good"
+    parts.append(f"Confidence: {level} ({result['confidence']:.0%}).")
+    return " ".join(parts)
+
+
+SKILL = Skill(
+    tool="golden_price",
+    fill=fill,
+    describe=describe,
+    questions={
+        "category": "What kind of piece is it: a saree, a pot, a brass lamp, a painting?",
+        "materials": "What is it made of (for example silk, cotton, brass, clay, wood)?",
+        "weight_kg": "How much does it weigh? Say it in kg, like '2 kg'.",
+        "production_hours": "How long did it take to make? Say the hours, like '40 hours'.",
+    },
+)

@@ -1,0 +1,77 @@
+"""Skill: ``production_plan`` — "how many diyas should I make for Diwali", "I plan 50 sarees"."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from agents.nlu.entities import Utterance
+from agents.nlu.skill import Skill, SkillContext
+from agents.skills import _intelligence as intel
+
+_CAPITAL = re.compile(r"(capital|budget|savings|invest|money|fund|afford|total of|in hand|spend)")
+_SELL = re.compile(r"(sell|selling|sold|price|charge|mrp)")
+# "150 each", "costing 150": a unitless number that is the cost of one piece.
+_UNIT_COST_AFTER = re.compile(r"\s*(each|apiece|a piece|per piece|per unit|a unit)\b")
+_UNIT_COST_BEFORE = re.compile(r"(costing|costs|cost|cost of|at)\s*$")
+_STOCK_AFTER = re.compile(r"^\s*\w*\s*(in stock|left|ready|already|unsold|lying)")
+
+
+def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
+    """Category, how many to make, unit cost, stock on hand, capital, selling price, region."""
+    args: dict[str, Any] = {}
+    if cat := intel.category(utt):
+        args["category"] = cat
+    for a in intel.amounts(utt):
+        near_before = a.before[-22:]
+        if a.unit == "inr" or (a.value >= 1000 and _CAPITAL.search(near_before)):
+            if _CAPITAL.search(near_before) or _CAPITAL.search(a.after[:12]):
+                args.setdefault("capital", a.value)
+            elif _SELL.search(near_before):
+                args.setdefault("unit_price", a.value)
+            else:
+                args.setdefault("unit_cost", a.value)
+        elif a.unit is None:
+            if _STOCK_AFTER.search(a.after) or re.search(r"(have|already|stock)\s*\w*\s*$",
+                                                        near_before):
+                args.setdefault("current_inventory", int(a.value))
+            elif _UNIT_COST_AFTER.match(a.after) or _UNIT_COST_BEFORE.search(near_before):
+                args.setdefault("unit_cost", a.value)
+            else:
+                args.setdefault("planned_quantity", int(a.value))
+        elif a.unit in ("d", "w", "mo") and "horizon_days" not in args:
+            days = {"d": 1, "w": 7, "mo": 30}[a.unit] * a.value
+            args["horizon_days"] = int(min(180, max(7, days)))
+    if region := intel.region(utt):
+        args["region"] = region
+    return args
+
+
+def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
+    """How many to make against the plan, the risk and the first warnings."""
+    rec, planned = result["recommended_quantity"], result["planned_quantity"]
+    days = result["horizon_days"]
+    parts = [f"Make about {rec} pieces" + (f" rather than {planned}" if rec < planned else "")
+             + f": I expect you can sell about {result['forecast_demand']:,.0f} in the next "
+             f"{days} days, plus a safety margin of {result['safety_margin']:,.0f}"
+             + (f", minus the {result['current_inventory']} you already have"
+                if result.get("current_inventory") else "") + "."]
+    parts.append(f"Risk is {result['risk_level']} (financial exposure "
+                 f"{result['financial_exposure']:.2f}).")
+    warnings = result.get("warnings", [])
+    # The first warning restates "make fewer than planned", which the opening already says.
+    parts.extend(warnings[1:3] if rec < planned else warnings[:2])
+    return " ".join(parts)
+
+
+SKILL = Skill(
+    tool="production_plan",
+    fill=fill,
+    describe=describe,
+    questions={
+        "category": "Which product are you planning to make: diyas, sarees, brass lamps…?",
+        "planned_quantity": "How many pieces are you planning to make?",
+        "unit_cost": "How much does one piece cost you to make? Say it in rupees, like "
+                     "'40 rupees each'.",
+    },
+)
