@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
 from domain.places import Gazetteer, Place
 from domain.store import Buyer, Creator, Store
+from domain.store.models import CATEGORIES
+
+# The twelve categories of tools.md, as one type every tool shares.
+Category = Literal[CATEGORIES]  # type: ignore[valid-type]  # Literal over the constant tuple
 
 
 class LatLon(BaseModel):

@@ -22,10 +22,9 @@ from domain.forecasting.service import CACHE, creator_share, data_end, load_seri
 from domain.places import Gazetteer
 from domain.pricing.tables import default_tables
 from domain.store import Creator, DailySales, Order, Product
+from tools.common import Category
 from tools.registry import ToolContext, tool
 
-Category = Literal["textiles", "pottery", "painting", "metalware", "woodwork", "jewellery", "toys",
-                   "home_decor", "basketry", "leather", "stonework", "glass"]
 NATIONWIDE_WORDS = frozenset({"all", "india", "nationwide", "national", "everywhere", "country",
                               "all india", "whole country"})
 

@@ -10,17 +10,13 @@ under ``<data_dir>/models`` (``ctx.extras["data_dir"]``).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
 from domain.pricing.engine import PriceQuery
 from domain.pricing.service import price_for
-from tools.common import PlaceArg, resolve_place
+from tools.common import Category, PlaceArg, resolve_place
 from tools.registry import ToolContext, tool
-
-Category = Literal["textiles", "pottery", "painting", "metalware", "woodwork", "jewellery", "toys",
-                   "home_decor", "basketry", "leather", "stonework", "glass"]
 
 
 class Dimensions(BaseModel):

@@ -20,22 +20,9 @@ from domain.store import audit
 from domain.store.models import Product
 from domain.vision import authenticity, classifier, theft
 from domain.vision.library import load_image
+from tools.common import Category
 from tools.registry import ToolContext, tool
 
-Category = Literal[
-    "textiles",
-    "pottery",
-    "painting",
-    "metalware",
-    "woodwork",
-    "jewellery",
-    "toys",
-    "home_decor",
-    "basketry",
-    "leather",
-    "stonework",
-    "glass",
-]
 ImageRef = str
 HISTORY_IMAGES = 6
 
