@@ -14,11 +14,13 @@ from typing import Any
 
 import numpy as np
 
+from domain import geodesy
+
 UTC = dt.UTC
 
 # India's bounding box (mainland plus islands, generous by a few tenths of a degree).
 INDIA_BBOX = (6.5, 68.0, 37.6, 97.5)  # lat_min, lon_min, lat_max, lon_max
-EARTH_RADIUS_KM = 6371.0088
+EARTH_RADIUS_KM = geodesy.EARTH_KM
 
 # IST is UTC+05:30; artisans and buyers act during the Indian day (09:00-21:00 IST).
 _IST_DAY_START_UTC_MIN = 3 * 60 + 30
@@ -105,10 +107,7 @@ def unique_keys(rng: np.random.Generator, n: int, taken: set[str],
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance in km (good to 0.5 % against the geodesic, enough for seeding)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+    return float(geodesy.haversine_km(lat1, lon1, lat2, lon2))
 
 
 def offset(lat: float, lon: float, bearing_deg: float, km: float) -> tuple[float, float]:
