@@ -1,8 +1,8 @@
 """Hyperlocal discovery: a spatial index, BM25 text relevance and a quality-aware ranking.
 
-``ProductIndex`` holds searchable listings in memory: a scikit-learn ``BallTree`` (haversine)
-answers radius queries, an inverted index scores BM25 over title, craft, materials,
-techniques and description, and the ranking puts quality listings (authenticity > 80 and
+``ProductIndex`` holds searchable listings in memory: a latitude-row grid
+(``domain.spatial.LatLonGrid``) answers radius queries, refined to the WGS-84 geodesic near the
+edge; an inverted index scores BM25 over title, craft, materials, techniques and description; and the ranking puts quality listings (authenticity > 80 and
 rating > 4) first, trending ones next, then relevance and proximity. ``upsert`` and ``remove``
 keep it current on write; every result of a radius query lies within the radius (prop 15).
 """
@@ -17,11 +17,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sklearn.neighbors import BallTree
 
 from domain.errors import InvalidInput
-from domain.geodesy import EARTH_KM, haversine_km, vincenty_km
+from domain.geodesy import (
+    ANDOYER_LAMBERT_ERROR,
+    ANDOYER_LAMBERT_MAX_KM,
+    andoyer_lambert_km,
+    haversine_km,
+    vincenty_km,
+)
 from domain.places import Place, distance_km
+from domain.spatial import LatLonGrid
 
 # Haversine on the mean sphere and the WGS-84 geodesic differ by under 0.6 %; only points in
 # that band around the radius need the exact (slower) geodesic check.
@@ -192,8 +198,8 @@ class ProductIndex:
         self.quality = np.zeros(0, dtype=bool)
         self.demand = np.zeros(0)
         self.sales = np.zeros(0)
-        self._tree: BallTree | None = None
-        self._tree_n = 0
+        self._grid: LatLonGrid | None = None
+        self._grid_n = 0
         docs = list(docs)
         for i, doc in enumerate(docs):
             self._index_text(i, doc)
@@ -239,10 +245,9 @@ class ProductIndex:
         self.sales = np.append(self.sales, doc.sales_30d)
 
     def rebuild(self) -> None:
-        """Rebuild the spatial tree over every slot (dead slots are masked at query time)."""
-        if len(self.docs):
-            self._tree = BallTree(np.radians(np.c_[self.lat, self.lon]), metric="haversine")
-        self._tree_n = len(self.docs)
+        """Rebuild the spatial grid over every slot (dead slots are masked at query time)."""
+        self._grid = LatLonGrid(self.lat, self.lon)
+        self._grid_n = len(self.docs)
         self._trend_cut = self._trending_threshold()
 
     def _trending_threshold(self) -> float:
@@ -261,7 +266,7 @@ class ProductIndex:
         """Add or replace a listing; it is searchable as soon as this returns (prop 33)."""
         self.remove(doc.id)
         self._append(doc)
-        if len(self.docs) - self._tree_n > REBUILD_AFTER:
+        if len(self.docs) - self._grid_n > REBUILD_AFTER:
             self.rebuild()
 
     def remove(self, product_id: str) -> None:
@@ -273,29 +278,29 @@ class ProductIndex:
 
     def within(self, center: Place, radius_km: float) -> tuple[np.ndarray, np.ndarray]:
         """Live slots within ``radius_km`` (WGS-84 geodesic) of ``center``, with distances."""
-        parts = []
-        if self._tree is not None and self._tree_n:
-            found = self._tree.query_radius(
-                np.radians([[center.lat, center.lon]]), r=radius_km * (1 + SPHERE_ERROR) / EARTH_KM
-            )[0]
-            parts.append(found)
-        if len(self.docs) > self._tree_n:  # written since the last rebuild: checked directly
-            parts.append(np.arange(self._tree_n, len(self.docs)))
-        idx = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-        idx = idx[self.alive[idx]]
-        d = haversine_km(self.lat[idx], self.lon[idx], center.lat, center.lon)
+        reach = radius_km * (1 + SPHERE_ERROR)
+        idx, d = np.zeros(0, dtype=np.int64), np.zeros(0)
+        if self._grid is not None and self._grid_n:
+            idx, d = self._grid.within(center.lat, center.lon, reach)
+        if len(self.docs) > self._grid_n:  # written since the last rebuild: checked directly
+            tail = np.arange(self._grid_n, len(self.docs))
+            dt = haversine_km(self.lat[tail], self.lon[tail], center.lat, center.lon)
+            idx, d = np.concatenate([idx, tail[dt <= reach]]), np.concatenate([d, dt[dt <= reach]])
+        live = self.alive[idx]
+        idx, d = idx[live], d[live]
         sure = d <= radius_km * (1 - SPHERE_ERROR)
-        band = (~sure) & (d <= radius_km * (1 + SPHERE_ERROR))
-        ks = np.flatnonzero(band)
+        ks = np.flatnonzero(~sure)  # the band where sphere and ellipsoid may disagree
         if len(ks):
-            exact = vincenty_km(self.lat[idx[ks]], self.lon[idx[ks]], center.lat, center.lon)
-            # Vincenty agrees with geopy's geodesic to well under a millimetre; within a metre
-            # of the edge the reference geodesic decides.
-            for j in np.flatnonzero(np.abs(exact - radius_km) < 1e-3):
-                k = ks[j]
-                exact[j] = distance_km(
-                    (center.lat, center.lon), (self.lat[idx[k]], self.lon[idx[k]])
-                )
+            lat, lon = self.lat[idx[ks]], self.lon[idx[ks]]
+            if radius_km <= ANDOYER_LAMBERT_MAX_KM:
+                exact = andoyer_lambert_km(lat, lon, center.lat, center.lon)
+                tolerance = radius_km * ANDOYER_LAMBERT_ERROR + 1e-6
+            else:  # Vincenty agrees with geopy's geodesic to well under a millimetre
+                exact = vincenty_km(lat, lon, center.lat, center.lon)
+                tolerance = 1e-3
+            # Where the estimate is too close to the edge to tell, the reference geodesic decides.
+            for j in np.flatnonzero(np.abs(exact - radius_km) <= tolerance):
+                exact[j] = distance_km((center.lat, center.lon), (lat[j], lon[j]))
             sure[ks] = exact <= radius_km
             d[ks] = exact
         return idx[sure], d[sure]
