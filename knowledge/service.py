@@ -9,8 +9,10 @@ still works. Heritage trails and tools call :meth:`KnowledgeBase.retrieve` and
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from knowledge.access import require_reader
@@ -24,6 +26,38 @@ log = logging.getLogger(__name__)
 #: about 97% of answerable questions pass and the off-topic ones do not (bench_knowledge prints
 #: both rates).
 MIN_CONFIDENCE = {"use-multilingual-v3": 0.5, "minilm-l6-int8": 0.6}
+
+
+#: Sections of a heritage document that tell a craft's story to a visitor, in telling order
+#: ("" is the opening paragraph); care and buying notes are left to ``heritage_lookup``.
+STORY_SECTIONS = ("", "historical context", "technique and materials",
+                  "regional specialisations", "how to tell genuine work")
+
+
+@dataclass(frozen=True)
+class Story:
+    """A short passage of a heritage document, for a trail stop or a listing."""
+
+    doc_id: str
+    title: str
+    section: str
+    text: str
+
+
+def _story_text(markdown: str, sentences: int = 2) -> tuple[str, str]:
+    """(section heading, its first ``sentences`` sentences as plain text)."""
+    heading, lines = "", []
+    for line in markdown.splitlines():
+        line = line.strip()
+        if line.startswith("#"):
+            heading = heading or line.lstrip("#").strip()
+        elif line.startswith("!["):
+            continue
+        elif line:
+            lines.append(line[2:].rstrip(".") + "." if line.startswith("- ") else line)
+    text = re.sub(r"\s+", " ", " ".join(lines)).strip()
+    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z\"'(])", text)
+    return heading, " ".join(parts[:sentences]).strip()
 
 
 class KnowledgeBase:
@@ -54,6 +88,31 @@ class KnowledgeBase:
         if role is not None:
             require_reader(role)
         return self.answerer.answer(self.retriever.retrieve(question, filters, k))
+
+
+    def stories(self, craft: str, cluster_id: str | None = None) -> list[Story]:
+        """Passages telling ``craft``'s story (history, technique, specialities, how to tell
+        genuine work) from its heritage document: the cluster's own document when there is one,
+        else the best document about the craft. Empty when the knowledge base has none."""
+        docs = self.retriever.docs
+        doc_id = next((d for d, m in sorted(docs.items())
+                       if cluster_id and m.cluster_id == cluster_id), None)
+        if doc_id is None and craft.strip():
+            hits = self.retrieve(f"history and technique of {craft}", {"crafts": craft}, k=1)
+            doc_id = hits[0].doc_id if hits else None
+        if doc_id is None:
+            return []
+        nodes = sorted((n for n in self.retriever.nodes.values()
+                        if n.metadata.get("doc_id") == doc_id),
+                       key=lambda n: (n.start_char_idx or 0, n.node_id))
+        title = docs[doc_id].title
+        found: dict[str, Story] = {}
+        for i, node in enumerate(nodes):
+            heading, text = _story_text(node.get_content())
+            section = "" if i == 0 or heading.casefold() == title.casefold() else heading.casefold()
+            if section in STORY_SECTIONS and text and section not in found:
+                found[section] = Story(doc_id, title, heading or title, text)
+        return [found[k] for k in STORY_SECTIONS if k in found]
 
 
 _BASES: dict[KnowledgeConfig, KnowledgeBase] = {}

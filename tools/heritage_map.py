@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -16,6 +17,8 @@ from domain.store.models import Cluster, Creator, DailySales
 from domain.trails import Trail, build_trail, trail_groups
 from tools.common import PlaceArg, resolve_place
 from tools.registry import ToolContext, tool
+
+log = logging.getLogger(__name__)
 
 
 def _points(s: Session) -> tuple[list[CreatorPoint], dict[str, Creator]]:
@@ -155,6 +158,9 @@ class WaypointLine(BaseModel):
     lat: float
     lon: float
     narrative: str
+    source: str | None = Field(
+        default=None, description="The heritage document the stop's story comes from"
+    )
 
 
 class HeritageTrailResult(BaseModel):
@@ -167,19 +173,66 @@ class HeritageTrailResult(BaseModel):
     distance_km: float
     estimated_duration_min: int
     description: str
+    sources: list[str] = Field(
+        default_factory=list, description="Heritage documents the stories come from"
+    )
 
 
-def _narrator(creators: dict[str, Creator], history: dict[str, str]) -> Any:
-    def narrate(craft: str, creator_id: str) -> str:
-        c = creators[creator_id]
-        past = history.get(craft.casefold(), "")
+class _Narrator:
+    """Each stop's story: its maker, in their own words, and a passage of the craft's heritage
+    document (a different one per stop: history, technique, specialities, how to tell genuine
+    work). Where the knowledge base has no document, the cluster's description serves."""
+
+    def __init__(self, ctx: ToolContext, creators: dict[str, Creator], history: dict[str, str]):
+        self.ctx, self.creators, self.history = ctx, creators, history
+        self.cluster_id: str | None = None
+        self.sources: dict[str, str] = {}  # creator id → doc id
+        self._stories: dict[str, list[Any]] = {}
+        self._told: dict[str, int] = {}
+
+    def stories(self, craft: str) -> list[Any]:
+        key = craft.casefold()
+        if key not in self._stories:
+            self._stories[key] = _heritage_stories(self.ctx, craft, self.cluster_id)
+        return self._stories[key]
+
+    def __call__(self, craft: str, creator_id: str) -> str:
+        c = self.creators[creator_id]
         own = (c.story or c.bio or "").split(". ")[0].rstrip(".")
-        craft_text = f"{c.name}, {c.years_experience} years of {craft}" + (
+        maker = f"{c.name}, {c.years_experience} years of {craft}" + (
             f" ({c.address})" if c.address else ""
         )
-        return " ".join(t for t in (f"{craft_text}.", f"{own}." if own else "", past) if t)
+        stories = self.stories(craft)
+        if stories:
+            n = self._told.get(craft.casefold(), 0)
+            self._told[craft.casefold()] = n + 1
+            # the opening passage describes the whole trail; the stops tell the rest
+            told = stories[1:] or stories
+            story = told[n % len(told)]
+            heritage = story.text
+            self.sources[creator_id] = story.doc_id
+        else:
+            heritage = self.history.get(craft.casefold(), "")
+        return " ".join(t for t in (f"{maker}.", f"{own}." if own else "", heritage) if t)
 
-    return narrate
+    def intro(self, craft: str, fallback: str) -> str:
+        stories = self.stories(craft)
+        return stories[0].text if stories else fallback
+
+
+def _heritage_stories(ctx: ToolContext, craft: str, cluster_id: str | None) -> list[Any]:
+    """The craft's story passages from the heritage knowledge base configured for this call;
+    none when the call carries no settings (a bare registry call) or the base is unavailable."""
+    settings = ctx.extras.get("settings")
+    if settings is None:
+        return []
+    try:
+        from knowledge.service import get_knowledge_base
+
+        return get_knowledge_base(settings).stories(craft, cluster_id)
+    except Exception:  # noqa: BLE001 - a trail without heritage text is still a trail
+        log.warning("heritage knowledge unavailable for trail narratives", exc_info=True)
+        return []
 
 
 def _region_filter(
@@ -201,17 +254,22 @@ def heritage_trail(ctx: ToolContext, args: HeritageTrailArgs) -> HeritageTrailRe
         points, creators = _points(s)
         sites = _sites(s)
     history = {c.casefold(): site.history for site in sites for c in site.crafts}
-    narrate = _narrator(creators, history)
+    narrate = _Narrator(ctx, creators, history)
     if args.cluster_id:
         site = next((k for k in sites if k.id == args.cluster_id), None)
         if site is None:
             raise NotFound(f"no cluster {args.cluster_id}", field="cluster_id")
         assign(points, sites)
         members = [p for p in points if p.id in set(site.creator_ids)]
+        narrate.cluster_id = site.id
         trail = build_trail(
-            f"{site.name} heritage trail", site.crafts[0], members, narrate, site.history
+            f"{site.name} heritage trail",
+            site.crafts[0],
+            members,
+            narrate,
+            narrate.intro(site.crafts[0], site.history),
         )
-        return _result(trail, creators, site.id)
+        return _result(trail, creators, site.id, narrate.sources)
     chosen = points
     if args.craft:
         chosen = [p for p in chosen if args.craft.casefold() in p.craft.casefold()]
@@ -226,14 +284,19 @@ def heritage_trail(ctx: ToolContext, args: HeritageTrailArgs) -> HeritageTrailRe
     best = max(groups, key=lambda g: (len(g), -ord(g[0].id[-1])))
     craft = best[0].craft
     town = creators[best[0].id].region
+    narrate.cluster_id = creators[best[0].id].cluster_id
     trail = build_trail(
-        f"{craft} trail, {town}", craft, best, narrate, history.get(craft.casefold(), "")
+        f"{craft} trail, {town}",
+        craft,
+        best,
+        narrate,
+        narrate.intro(craft, history.get(craft.casefold(), "")),
     )
-    return _result(trail, creators, creators[best[0].id].cluster_id)
+    return _result(trail, creators, creators[best[0].id].cluster_id, narrate.sources)
 
 
 def _result(
-    trail: Trail, creators: dict[str, Creator], cluster_id: str | None
+    trail: Trail, creators: dict[str, Creator], cluster_id: str | None, sources: dict[str, str]
 ) -> HeritageTrailResult:
     return HeritageTrailResult(
         name=trail.name,
@@ -246,10 +309,12 @@ def _result(
                 lat=w.lat,
                 lon=w.lon,
                 narrative=w.narrative,
+                source=sources.get(w.creator_id),
             )
             for w in trail.waypoints
         ],
         distance_km=trail.distance_km,
         estimated_duration_min=trail.estimated_duration_min,
         description=trail.description,
+        sources=sorted(set(sources.values())),
     )
