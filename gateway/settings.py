@@ -59,6 +59,13 @@ class Settings(BaseSettings):
         default=None, description="A courier aggregator's rate API; unset: rate cards only"
     )
     logistics_api_key: str | None = None
+    geocoder_url: str | None = Field(
+        default=None,
+        description="A Nominatim-compatible geocoder asked (and cached) only for places the "
+        "offline gazetteer does not know; unset = fully offline",
+    )
+    geocoder_user_agent: str = "qalakar"
+    geocoder_timeout_s: float = Field(default=3.0, gt=0)
     max_message_chars: int = 4000
     max_frame_bytes: int = 1_000_000
     planner_confidence: float = Field(default=0.45, ge=0.0, le=1.0)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, Field
 
+from domain.geocoder import geocoder_for
 from domain.places import Gazetteer, Place
 from domain.store import Buyer, Creator, Store
 from domain.store.models import CATEGORIES
+
+if TYPE_CHECKING:
+    from tools.registry import ToolContext
 
 # The twelve categories of tools.md, as one type every tool shares.
 Category = Literal[CATEGORIES]  # type: ignore[valid-type]  # Literal over the constant tuple
@@ -27,11 +31,18 @@ PlaceArg = Annotated[
 ]
 
 
-def resolve_place(value: str | LatLon) -> Place:
-    """Turn a place argument into a :class:`Place` (raises ``UnknownPlace``)."""
+def resolve_place(value: str | LatLon, ctx: ToolContext | None = None) -> Place:
+    """Turn a place argument into a :class:`Place` (raises ``UnknownPlace``).
+
+    Names resolve offline; a name the gazetteer does not know exactly is asked of the online
+    geocoder when the call's settings configure one (``QALAKAR_GEOCODER_URL``), before fuzzy
+    matching guesses at a sound-alike.
+    """
     if isinstance(value, LatLon):
         return Place(f"{value.lat:.4f},{value.lon:.4f}", value.lat, value.lon, kind="point")
-    return Gazetteer.default().resolve(value)
+    settings = ctx.extras.get("settings") if ctx is not None else None
+    geocoder = geocoder_for(settings) if settings is not None else None
+    return Gazetteer.default().resolve(value, geocoder.geocode if geocoder else None)
 
 
 def home_of(store: Store, user_id: str) -> Place | None:

@@ -101,7 +101,7 @@ def craft_clusters(ctx: ToolContext, args: CraftClustersArgs) -> CraftClustersRe
     """Map India's craft clusters: where each craft is made, how many creators work there, and
     which crafts are endangered (under 50 active practitioners or declining). Filter by place,
     radius in km and craft."""
-    center = resolve_place(args.location) if args.location is not None else None
+    center = resolve_place(args.location, ctx) if args.location is not None else None
     with ctx.store.session() as s:
         points, _ = _points(s)
         sites = _sites(s)
@@ -236,13 +236,13 @@ def _heritage_stories(ctx: ToolContext, craft: str, cluster_id: str | None) -> l
 
 
 def _region_filter(
-    points: list[CreatorPoint], creators: dict[str, Creator], region: Any
+    ctx: ToolContext, points: list[CreatorPoint], creators: dict[str, Creator], region: Any
 ) -> list[CreatorPoint]:
     if isinstance(region, str) and any(
         c.region.casefold() == region.casefold() for c in creators.values()
     ):
         return [p for p in points if creators[p.id].region.casefold() == region.casefold()]
-    place = resolve_place(region)
+    place = resolve_place(region, ctx)
     return [p for p in points if float(haversine_km(p.lat, p.lon, place.lat, place.lon)) <= 100.0]
 
 
@@ -274,7 +274,7 @@ def heritage_trail(ctx: ToolContext, args: HeritageTrailArgs) -> HeritageTrailRe
     if args.craft:
         chosen = [p for p in chosen if args.craft.casefold() in p.craft.casefold()]
     if args.region is not None:
-        chosen = _region_filter(chosen, creators, args.region)
+        chosen = _region_filter(ctx, chosen, creators, args.region)
     groups = trail_groups(chosen)
     if not groups:
         raise InsufficientData(

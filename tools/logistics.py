@@ -92,7 +92,7 @@ def providers_for(ctx: ToolContext) -> list[LogisticsProvider]:
 
 def _origin(ctx: ToolContext, value: Any) -> Place:
     if value is not None:
-        return resolve_place(value)
+        return resolve_place(value, ctx)
     home = home_of(ctx.store, ctx.user_id)
     if home is None:
         raise InvalidInput("where does it ship from? give an origin", field="origin")
@@ -144,7 +144,7 @@ def shipping_quote(ctx: ToolContext, args: ShippingQuoteArgs) -> ShippingQuoteRe
     how much sending it together with pending orders to the same area would save.
     """
     origin = _origin(ctx, args.origin)
-    destination = resolve_place(args.destination)
+    destination = resolve_place(args.destination, ctx)
     d = args.dimensions_cm
     dims = (d.length, d.width, d.height) if d else None
     shipment = Shipment(

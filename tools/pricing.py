@@ -91,7 +91,7 @@ def golden_price(ctx: ToolContext, args: GoldenPriceArgs) -> GoldenPriceResult:
     for this lamp".
     """
     # Coordinates carry no state, so the national wage applies to them.
-    origin = resolve_place(args.location) if args.location is not None else None
+    origin = resolve_place(args.location, ctx) if args.location is not None else None
     dims = (args.dimensions_cm.length, args.dimensions_cm.width, args.dimensions_cm.height) \
         if args.dimensions_cm else None
     query = PriceQuery(args.category, tuple(args.materials), args.weight_kg, args.production_hours,

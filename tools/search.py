@@ -103,7 +103,7 @@ def search_products(ctx: ToolContext, args: SearchProductsArgs) -> SearchProduct
         and args.price_min > args.price_max
     ):
         raise InvalidInput("price_min is above price_max", field="price_min")
-    center = resolve_place(args.location) if args.location is not None else None
+    center = resolve_place(args.location, ctx) if args.location is not None else None
     if center is None and args.radius_km is not None:
         center = home_of(ctx.store, ctx.user_id)
         if center is None:
