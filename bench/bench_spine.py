@@ -63,8 +63,10 @@ def main() -> None:
     from gateway.settings import Settings
 
     tmp = Path(tempfile.mkdtemp(prefix="qalakar-bench-"))
+    # One user sends REPEAT turns in a row: rate limits off, or the bench would time 429s.
     settings = Settings(env="test", data_dir=tmp, database_url=f"sqlite:///{tmp}/bench.db", dev_auth=True,
-                        jwt_secret="bench-secret-0123456789abcdef-0123456789", _env_file=None)
+                        jwt_secret="bench-secret-0123456789abcdef-0123456789", _env_file=None,
+                        rate_limit_per_minute=0, rate_limit_turns_per_minute=0)
     store = Store.from_url(settings.database_url)
     started = time.perf_counter()
     seed(store, seed=42, reset=True, progress=False)

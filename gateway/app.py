@@ -2,6 +2,7 @@
 
 ``create_app(settings)`` builds one app; its lifespan opens the store and the assistant (with
 its checkpointer). Every router module in ``gateway/routes/`` is included automatically.
+One middleware tags requests with an id, applies the HTTP rate limit and counts metrics.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from sqlalchemy import text
 from gateway import errors
 from gateway.auth import CurrentUser, guest_id, issue_token
 from gateway.metrics import Metrics
+from gateway.ratelimit import RateLimits, too_many_requests
 from gateway.settings import Settings, get_settings
 from gateway.wiring import make_store, open_assistant, tool_extras
 from tools import load_all
@@ -186,6 +188,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             warming = asyncio.create_task(_warm_knowledge(app, settings))
             yield
             warming.cancel()
+        await app.state.rate_limits.aclose()
         app.state.store.dispose()
 
     app = FastAPI(
@@ -196,13 +199,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.metrics = Metrics()
     app.state.registry = load_all()
     app.state.assistant = None
+    app.state.rate_limits = RateLimits(settings)
     errors.install(app)
 
     @app.middleware("http")
     async def request_context(request: Request, call_next):  # noqa: ANN001, ANN202
         request.state.request_id = request.headers.get("x-request-id") or errors.new_request_id()
         started = time.perf_counter()
-        response = await call_next(request)
+        decision = await app.state.rate_limits.check_http(request)
+        if decision is not None and not decision.allowed:
+            app.state.metrics.rate_limited.labels("http").inc()
+            response = too_many_requests(decision, request.state.request_id)
+        else:
+            response = await call_next(request)
         route = request.scope.get("route")
         app.state.metrics.http_requests.labels(
             request.method, getattr(route, "path", "(unmatched)"), str(response.status_code)

@@ -24,6 +24,10 @@ class Metrics:
         self.tool_calls = Counter(
             "qalakar_tool_calls_total", "Tool calls", ["tool", "ok"], registry=self.registry
         )
+        self.rate_limited = Counter(
+            "qalakar_rate_limited_total", "Requests and turns refused by rate limits", ["scope"],
+            registry=self.registry,
+        )
         self.ws_errors = Counter(
             "qalakar_ws_errors_total", "Error frames sent", ["code"], registry=self.registry
         )

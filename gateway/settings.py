@@ -34,7 +34,21 @@ class Settings(BaseSettings):
     llm_model: str = "qalakar-llm"
     llm_api_key: str = "EMPTY"
     llm_timeout_s: float = 60.0
-    redis_url: str | None = None
+    redis_url: str | None = Field(
+        default=None,
+        description="Shared rate-limit counters (redis://…); unset = counted in-process",
+    )
+    rate_limit_per_minute: int = Field(
+        default=240, ge=0,
+        description="HTTP requests per caller (token subject, else client address); 0 = off",
+    )
+    rate_limit_turns_per_minute: int = Field(
+        default=30, ge=0, description="Chat turns per user on /ws/chat; 0 = off"
+    )
+    rate_limit_window_s: float = Field(
+        default=60.0, gt=0,
+        description="The sliding window both limits count over (60 = per minute; tests shorten it)",
+    )
     jwt_secret: str = PLACEHOLDER_JWT_SECRET
     jwt_ttl_s: int = 12 * 3600
     guest_ttl_s: int = 24 * 3600

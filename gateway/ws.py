@@ -2,7 +2,8 @@
 
 One reader task takes frames off the socket so ``interrupt`` and ``ping`` are answered while a
 turn is running; turns run one at a time. Every error is a frame of the §3 shape and the socket
-stays open for the next turn, except when authentication fails.
+stays open for the next turn, except when authentication fails. A turn over the user's rate
+limit is answered with ``RATE_LIMITED`` and ``turn_end``; ping, interrupt and confirm are free.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ router = APIRouter()
 
 AUTH_TIMEOUT_S = 10.0
 CLIENT_FRAMES = {"user_message", "audio_start", "audio_end", "confirm", "interrupt", "ping", "auth"}
+# Frames that start a new turn of the user's own; a confirm answers a turn already counted.
+TURN_FRAMES = {"user_message", "audio_start"}
 
 
 class Connection:
@@ -91,10 +94,26 @@ class Connection:
             await self.send({"type": "turn_end",
                              "latency_ms": {"total": round((time.perf_counter() - started) * 1000, 2)}})
 
+    async def within_turn_limit(self) -> bool:
+        """Count one turn; when over the limit, say so with an error and ``turn_end``."""
+        started = time.perf_counter()
+        decision = await self.app.state.rate_limits.check_turn(self.principal.user_id)
+        if decision is None or decision.allowed:
+            return True
+        self.app.state.metrics.rate_limited.labels("turn").inc()
+        await self.error("RATE_LIMITED",
+                         f"too many messages; try again in {decision.retry_after_header} s",
+                         **decision.details())
+        await self.send({"type": "turn_end", "rate_limited": True,
+                         "latency_ms": {"total": round((time.perf_counter() - started) * 1000, 2)}})
+        return False
+
     async def handle(self, frame: dict[str, Any]) -> None:
         """Act on one (already parsed) frame."""
         kind = frame.get("type")
         settings = self.app.state.settings
+        if kind in TURN_FRAMES and not await self.within_turn_limit():
+            return
         if kind == "user_message":
             text = frame.get("text")
             if not isinstance(text, str) or not text.strip():

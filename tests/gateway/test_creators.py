@@ -44,6 +44,7 @@ def client(own_store: Store, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         database_url=own_store.url,
         dev_auth=True,
         jwt_secret="test-secret-0123456789abcdef-0123456789",
+        rate_limit_per_minute=0,  # the property tests send hundreds of requests a minute
         _env_file=None,
     )
     with TestClient(create_app(settings)) as c:
