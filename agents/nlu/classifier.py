@@ -16,7 +16,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
-_IDS = re.compile(r"\b[cbpok]-\d+\b", re.I)
+_IDS = re.compile(r"\b[cbpok](?:\s?-\s?\d+|\s\d{2,})\b", re.I)  # "p-00012", "p 00012"
 
 
 def prepare(text: str) -> str:
@@ -27,7 +27,7 @@ def prepare(text: str) -> str:
 
 @dataclass(frozen=True)
 class Prediction:
-    """The best intent, its probability and the runner-up."""
+    """The best intent, its probability, and every intent from most to least likely."""
 
     intent: str
     confidence: float
@@ -74,5 +74,5 @@ class IntentClassifier:
         proba /= proba.sum()
         order = np.argsort(proba)[::-1]
         classes = model.classes_
-        ranking = [(str(classes[i]), float(proba[i])) for i in order[:3]]
+        ranking = [(str(classes[i]), float(proba[i])) for i in order]
         return Prediction(ranking[0][0], ranking[0][1], ranking)

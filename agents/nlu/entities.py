@@ -10,15 +10,25 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from rapidfuzz.distance import Levenshtein
+
 from domain.catalog import CATEGORY_KEYWORDS, CLUSTERS
 from domain.places import Gazetteer, Place, normalize
 
-_WORD_NUMBERS = {
-    "zero": 0, "one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90, "hundred": 100, "half": 0.5, "couple": 2, "few": 3,
+_SMALL_NUMBERS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
 }
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}
+_SCALES = {"hundred": 100, "thousand": 1_000, "k": 1_000, "lakh": 100_000, "lakhs": 100_000,
+           "lac": 100_000, "lacs": 100_000, "crore": 10_000_000, "crores": 10_000_000}
+NUMBER_WORDS = frozenset({*_SMALL_NUMBERS, *_TENS, *_SCALES})
+_PERIODS = ("d", "w", "mo", "y")
+_VAGUE_NUMBERS = {"half": 0.5, "couple": 2, "few": 3}
+_NUMERAL = re.compile(r"^\d[\d,]*(?:\.\d+)?$")
+_THOUSANDS = re.compile(r"^(\d+(?:\.\d+)?)k$")
 _UNITS = {
     "km": "km", "kms": "km", "kilometer": "km", "kilometers": "km", "kilometre": "km",
     "kilometres": "km", "kilo meters": "km",
@@ -32,14 +42,22 @@ _UNITS = {
 }
 STATUS_SYNONYMS = {
     "pending": ("pending", "new order", "new orders", "waiting", "unconfirmed", "not confirmed",
-                "open orders", "awaiting"),
+                "open orders", "awaiting", "yet to be confirmed", "not yet confirmed"),
     "confirmed": ("confirmed", "accepted", "approved"),
-    "in_production": ("in production", "being made", "making", "in progress", "production"),
-    "shipped": ("shipped", "dispatched", "sent out", "on the way", "in transit", "shipping"),
-    "delivered": ("delivered", "received", "completed", "reached"),
+    "in_production": ("in production", "being made", "making", "in progress", "production",
+                      "being crafted", "being woven", "in the making", "in the works",
+                      "under production", "being prepared"),
+    "shipped": ("shipped", "dispatched", "sent out", "on the way", "in transit", "shipping",
+                "on their way", "on its way", "out for delivery", "couriered", "posted"),
+    "delivered": ("delivered", "received", "recieved", "completed", "reached", "arrived"),
     "cancelled": ("cancelled", "canceled", "cancelation", "cancellation", "called off"),
 }
-_ID_RE = re.compile(r"\b([cbpok])\s?[- ]?\s?(\d{1,6})\b", re.I)
+# Single words a mistyped or mis-heard status is compared with ("shiped", "pendng").
+_STATUS_WORDS = {"pending": "pending", "confirmed": "confirmed", "production": "in_production",
+                 "shipped": "shipped", "dispatched": "shipped", "delivered": "delivered",
+                 "cancelled": "cancelled", "canceled": "cancelled"}
+# "p-00234", "p 234", "P-234", and digit by digit as speech-to-text writes it: "p 0 0 2 3 4".
+_ID_RE = re.compile(r"\b([cbpok])\s?[- ]?\s?(\d(?: \d(?!\d)){1,5}|\d{1,6})\b", re.I)
 _ID_WIDTH = {"c": 4, "b": 4, "p": 5, "o": 6, "k": 3}
 _NUM_RE = re.compile(
     r"(₹\s?)?(\d+(?:[.,]\d+)*)\s*(" + "|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True)) + r")?\b",
@@ -63,6 +81,7 @@ class Utterance:
 
     text: str
     norm: str
+    digits: str = ""  # lower case, spoken numbers as digits, ids blanked out
     quantities: list[Quantity] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
     statuses: list[str] = field(default_factory=list)
@@ -76,24 +95,71 @@ class Utterance:
         return next((q.value for q in self.quantities if q.unit == unit), None)
 
 
+def _bare(token: str) -> str:
+    return token.strip(".,!?;:\"'()")
+
+
+def _read_number(words: list[str], i: int) -> tuple[float, int] | None:
+    """The number spoken from ``words[i]`` on and how many words it took, or ``None``.
+
+    "fourteen hundred" is 1400 and "two thousand five hundred" 2500, but "zero zero two"
+    stays three numbers: digit-by-digit speech is how ids are read out.
+    """
+    total = current = 0.0
+    last: str | None = None  # the kind of the previous word
+    j = i
+    while j < len(words):
+        word = words[j]
+        nxt, after = (words[j + 1 : j + 3] + ["", ""])[:2]
+        small, tens = _SMALL_NUMBERS.get(word), _TENS.get(word)
+        if last is None and word in ("a", "an") and nxt in _SCALES and nxt != "k":
+            current, last = 1, "small"
+        elif last is None and (m := _THOUSANDS.match(word)):
+            current, last = float(m.group(1)) * 1000, "scale"  # "5k"
+        elif last is None and _NUMERAL.match(word):
+            current, last = float(word.replace(",", "")), "numeral"
+        elif small is not None and (last in (None, "hundred", "scale")
+                                    or (last == "tens" and 0 < small < 10)):
+            current, last = current + small, "small"
+        elif tens is not None and last in (None, "hundred", "scale"):
+            current, last = current + tens, "tens"
+        elif word == "hundred" and last != "scale" and current < 100:
+            current, last = (current or 1) * 100, "hundred"
+        elif word in _SCALES and word != "hundred" and (last or word != "k") and last != "scale":
+            total, current, last = total + (current or 1) * _SCALES[word], 0, "scale"
+        elif word == "and" and last and (nxt, after) == ("a", "half"):
+            return total + current + 0.5, j + 3 - i
+        elif word == "and" and last in ("hundred", "scale") and (nxt in _SMALL_NUMBERS
+                                                                  or nxt in _TENS):
+            pass  # "one hundred and fifty"
+        else:
+            break
+        j += 1
+    return (total + current, j - i) if last else None
+
+
 def _words_to_digits(text: str) -> str:
-    """``"fifty km"`` → ``"50 km"``, ``"twenty five"`` → ``"25"`` (small numbers only)."""
+    """``"fifty km"`` → ``"50 km"``, ``"fourteen hundred"`` → ``"1400"``, ``"5k"`` → ``"5000"``."""
     tokens = text.split()
+    words = [_bare(t) for t in tokens]
     out: list[str] = []
     i = 0
     while i < len(tokens):
-        word = tokens[i]
-        if word in _WORD_NUMBERS and word not in ("a", "an"):
-            value = _WORD_NUMBERS[word]
-            if i + 1 < len(tokens) and tokens[i + 1] in _WORD_NUMBERS and tokens[i + 1] not in ("a", "an", "half"):
-                nxt = _WORD_NUMBERS[tokens[i + 1]]
-                value = value * nxt if nxt == 100 else value + nxt
-                i += 1
-            out.append(str(value))
-        elif word in ("a", "an") and i + 1 < len(tokens) and tokens[i + 1] in _UNITS and _UNITS[tokens[i + 1]] in ("w", "mo", "y", "d"):
-            out.append("1")
+        word = words[i]
+        read = _read_number(words, i)
+        if read is not None and (read[1] > 1 or not _NUMERAL.match(word)):
+            value, size = read
+            last = tokens[i + size - 1]
+            number = str(int(value)) if value == int(value) else str(value)
+            out.append(number + last[len(last.rstrip(".,!?;:")):])  # keep "hundred." 's full stop
+            i += size
+            continue
+        if word in _VAGUE_NUMBERS:
+            out.append(str(_VAGUE_NUMBERS[word]))
+        elif word in ("a", "an") and _UNITS.get(" ".join(words[i + 1 : i + 2])) in _PERIODS:
+            out.append("1")  # "a week"
         else:
-            out.append(word)
+            out.append(tokens[i])
         i += 1
     return " ".join(out)
 
@@ -127,6 +193,8 @@ def _find_places(norm: str, vocabulary: frozenset[str]) -> list[tuple[str, Place
             span = " ".join(tokens[i : i + size])
             if len(span) < 3:
                 continue
+            if any(len(t) < 2 for t in tokens[i : i + size]):
+                continue  # a lone letter is what is left of "5k" or an id, not of a town
             in_vocab = all(t in vocabulary for t in tokens[i : i + size])
             cued = i > 0 and tokens[i - 1] in _PLACE_CUES
             place = gaz.exact(span) if cued or not in_vocab else None
@@ -138,6 +206,93 @@ def _find_places(norm: str, vocabulary: frozenset[str]) -> list[tuple[str, Place
                 found.append((span, place))
                 used.update(range(i, i + size))
     return found
+
+
+def _statuses(norm: str, vocabulary: frozenset[str]) -> list[str]:
+    """Order statuses named in ``norm``, always values of the status enum.
+
+    A word one letter away from a status word ("shiped", "deliverd") counts as that status,
+    unless it is a word the corpus knows (then it means something else).
+    """
+    padded = f" {norm} "
+    found = [s for s, words in STATUS_SYNONYMS.items() if any(f" {w} " in padded for w in words)]
+    for token in norm.split():
+        if len(token) < 5 or token in vocabulary or token in _STATUS_WORDS:
+            continue
+        for word, status in _STATUS_WORDS.items():
+            if token[0] == word[0] and Levenshtein.distance(token, word, score_cutoff=1) <= 1:
+                if status not in found:
+                    found.append(status)
+                break
+    return found
+
+
+_AMOUNT = r"(?:₹|rs\.?|inr)?\s*(\d[\d,]*(?:\.\d+)?)(?![\d.,]*\d)"
+_CURRENCY = r"\s*(?:₹|rs\b\.?|rupees?\b|inr\b|/-)?"
+# An amount followed by another unit is a distance, weight or count, not a price.
+_NOT_PRICE = (r"(?!\s*(?:km|kms|kilomet|kg|kgs|kilo|grams?\b|g\b|gms?\b|hours?|hrs?\b|days?|weeks?"
+              r"|months?|years?|cm|%|percent|pieces|pcs|items|units|stars?)\b)")
+_PRICE_RANGE = (
+    re.compile(rf"\b(?:between|from){_CURRENCY}{_AMOUNT}{_CURRENCY}\s*(?:and|to|-){_CURRENCY}{_AMOUNT}"
+               rf"{_NOT_PRICE}"),
+    re.compile(rf"\b(?:range|price|priced|budget|costing)\s*(?:of|is)?{_CURRENCY}{_AMOUNT}{_CURRENCY}"
+               rf"\s*(?:to|-){_CURRENCY}{_AMOUNT}{_NOT_PRICE}"),
+    # A bare "5000 to 15000" or "5000-15000" is a price when money is named after it.
+    re.compile(rf"{_AMOUNT}\s*(?:to|-)\s*{_AMOUNT}\s*(?:₹|rs\b|rupees?\b|inr\b)"),
+)
+_PRICE_MAX = (
+    re.compile(rf"\b(?:under|below|less than|lesser than|upto|up to|within|max|maximum|at most"
+               rf"|not more than|no more than|cheaper than|budget of|budget is|budget){_CURRENCY}"
+               rf"{_AMOUNT}{_NOT_PRICE}"),
+    re.compile(rf"{_AMOUNT}{_CURRENCY}\s*(?:or less|or below|or under|and below|and under|max)\b"),
+)
+_PRICE_MIN = (
+    re.compile(rf"\b(?:above|over|more than|greater than|at least|atleast|min|minimum|starting at"
+               rf"|starting from|costlier than|not less than){_CURRENCY}{_AMOUNT}{_NOT_PRICE}"),
+    re.compile(rf"{_AMOUNT}{_CURRENCY}\s*(?:or more|or above|and above|plus|onwards)\b"),
+)
+# Bounds right after these words are scores, not prices ("authenticity above 80").
+_SCORE_WORDS = re.compile(r"(?:authentic\w*|score|rating|rated)\s*(?:of|is|should be)?\s*$")
+
+
+def price_bounds(digits: str) -> tuple[float | None, float | None]:
+    """``(price_min, price_max)`` said in ``digits`` (an ``Utterance.digits``): "between 5000 and
+    15000", "from 2k to 5k", "3000-6000 rupees", "under 2500", "above 10000", "500 or more"."""
+
+    def amount(raw: str) -> float:
+        return float(raw.replace(",", ""))
+
+    def is_price(m: re.Match[str]) -> bool:
+        return not _SCORE_WORDS.search(digits[max(0, m.start() - 30):m.start()])
+
+    for pattern in _PRICE_RANGE:
+        for m in pattern.finditer(digits):
+            if is_price(m):
+                low, high = sorted((amount(m.group(1)), amount(m.group(2))))
+                return low, high
+    def first(patterns: tuple[re.Pattern[str], ...]) -> float | None:
+        hits = (m for p in patterns for m in p.finditer(digits) if is_price(m))
+        return next((amount(m.group(1)) for m in hits), None)
+
+    return first(_PRICE_MIN), first(_PRICE_MAX)
+
+
+_QUESTION_START = re.compile(
+    r"^(?:what|whats|which|who|whom|whose|why|how|when|where|is|are|was|were|does|do|did|can|"
+    r"could|should|would|will|tell me|explain)\b"
+)
+_ADVICE = re.compile(r"\b(?:what should|should i|what now|what do i do|how (?:do|should|can) i|"
+                     r"tips|advice|best way)\b")
+
+
+def is_question(utt: Utterance) -> bool:
+    """Whether the utterance is phrased as a question ("who revived blue pottery", "…?")."""
+    return utt.text.rstrip().endswith("?") or bool(_QUESTION_START.match(utt.norm))
+
+
+def asks_advice(utt: Utterance) -> bool:
+    """Whether the user asks what to do ("a buyer got a broken vase, what now")."""
+    return bool(_ADVICE.search(utt.norm))
 
 
 def place_free_vocabulary(words: frozenset[str]) -> frozenset[str]:
@@ -157,11 +312,12 @@ def parse(text: str, vocabulary: frozenset[str] = frozenset()) -> Utterance:
     norm_spaced = re.sub(r"\s+", " ", text.lower().replace("₹", " ₹ ")).strip()
     digits = _words_to_digits(norm_spaced)
     utt = Utterance(text=text, norm=normalize(text))
-    for m in _ID_RE.finditer(text):
-        prefix, num = m.group(1).lower(), m.group(2)
+    for m in _ID_RE.finditer(digits):
+        prefix, num = m.group(1).lower(), m.group(2).replace(" ", "")
         if len(num) <= _ID_WIDTH[prefix] and (len(num) >= 2 or "-" in m.group(0)):
             utt.ids.append(f"{prefix}-{int(num):0{_ID_WIDTH[prefix]}d}")
     digits = _ID_RE.sub(" ", digits)
+    utt.digits = digits
     for m in _NUM_RE.finditer(digits):
         raw = m.group(2).replace(",", "")
         try:
@@ -173,9 +329,7 @@ def parse(text: str, vocabulary: frozenset[str] = frozenset()) -> Utterance:
             unit = "inr"
         utt.quantities.append(Quantity(value, unit, m.span()))
     padded = f" {utt.norm} "
-    for status, words in STATUS_SYNONYMS.items():
-        if any(f" {w} " in padded for w in words):
-            utt.statuses.append(status)
+    utt.statuses = _statuses(utt.norm, vocabulary)
     for category, words in CATEGORY_KEYWORDS.items():
         if any(f" {w} " in padded or f" {w}s " in padded for w in words):
             utt.categories.append(category)

@@ -31,6 +31,7 @@ class SkillContext:
 
 Filler = Callable[[Utterance, SkillContext], dict[str, Any]]
 Describer = Callable[[dict[str, Any], dict[str, Any]], str]
+Cue = Callable[[Utterance], bool]
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,12 @@ class Skill:
     describe: Describer
     questions: dict[str, str] = field(default_factory=dict)
     required: tuple[str, ...] = ()
+    # Arguments that, said on their own ("only within 25 km"), narrow the previous call to
+    # this tool instead of starting a new one.
+    refines: tuple[str, ...] = ()
+    # Entities that name this tool plainly enough ("pending oders", "p-00235 ... 1650 rupees")
+    # to pick it when the classifier hesitates.
+    cued: Cue | None = None
 
     def ask(self, missing: list[str]) -> str:
         """The question for the first missing argument."""

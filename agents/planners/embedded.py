@@ -1,8 +1,10 @@
 """The embedded planner: intent classifier + slot extractors, emitting the tool calls an LLM would.
 
-Below the confidence threshold it asks instead of guessing; when required arguments are
-missing it asks for them and keeps the half-filled call in state for the next turn; a
-follow-up that only brings slot values ("what about shipped ones?") reuses the last tool.
+Below the confidence threshold it asks instead of guessing, unless a likely skill recognises
+its own entities in the turn ("pending oders", "glass bangles in firozabad"); when required
+arguments are missing it asks for them and keeps the half-filled call in state for the next
+turn; a follow-up that only brings slot values ("what about shipped ones?", "only within
+25 km") reuses the last tool and keeps its other arguments.
 """
 
 from __future__ import annotations
@@ -15,15 +17,20 @@ from typing import Any
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from agents.nlu.classifier import IntentClassifier, Prediction
-from agents.nlu.entities import Utterance, parse, place_free_vocabulary
+from agents.nlu.entities import Utterance, is_question, parse, place_free_vocabulary
 from agents.nlu.skill import Skill, SkillContext, load_corpus, load_skills
 from agents.planners.base import Emit, Plan
-from agents.state import AgentState, PendingCall, RunContext
 from agents.skills.smalltalk import REPLIES, capabilities
+from agents.state import AgentState, PendingCall, RunContext
 
 CONTROL_INTENTS = ("affirm", "deny")
 KNOWLEDGE_TOOL = "heritage_lookup"
 KNOWLEDGE_FALLBACK_MIN_PROBABILITY = 0.2
+QUESTION_FALLBACK_MIN_PROBABILITY = 0.15  # heritage is what questions are for
+# Below the threshold, an intent among the best CUED_RANKS whose skill recognises its own
+# entities in the turn ("pending oders", "p-00235 ... 1650 rupees") is taken.
+CUED_RANKS = 2
+CUED_MIN_PROBABILITY = 0.1
 
 
 @lru_cache(maxsize=1)
@@ -78,13 +85,17 @@ class EmbeddedPlanner:
                 args = {**pending["args"], **skill.fill(utt, ctx)}
                 return self._call_or_ask(skill, args, run)
 
+        last_tool = state.get("last_tool")
+        if refined := self._refinement(intent, confident, utt, ctx, last_tool):
+            return self._call_or_ask(self.skills[str(last_tool)], refined, run)
         if confident and intent in self.skills:
             skill = self.skills[intent]
             return self._call_or_ask(skill, skill.fill(utt, ctx), run)
         if confident and intent in REPLIES:
             return self._say(REPLIES[intent](run.role, self.skills), pending=None)
 
-        last_tool = state.get("last_tool")
+        if cued := self._cued_skill(prediction, utt):
+            return self._call_or_ask(cued, cued.fill(utt, ctx), run)
         if last_tool in self.skills:
             # A follow-up that only carries slot values reuses the previous tool.
             extra = self.skills[last_tool].fill(utt, ctx)
@@ -98,6 +109,33 @@ class EmbeddedPlanner:
             "Sorry, I'm not sure what you mean. " + capabilities(run.role, self.skills), pending=None
         )
 
+    def _refinement(self, intent: str, confident: bool, utt: Utterance, ctx: SkillContext,
+                    last_tool: str | None) -> dict[str, Any] | None:
+        """The previous call with the filters this turn changes, when the turn only brings
+        filters for it ("only within 25 km" after a search near Bhuj keeps query and place)."""
+        skill = self.skills.get(str(last_tool))
+        if skill is None or not skill.refines or not ctx.previous_args:
+            return None
+        extra = skill.fill(utt, ctx)
+        if not extra or not set(extra) <= set(skill.refines):
+            return None
+        if confident and intent != last_tool:
+            # Another tool is meant unless the turn is filters for it too (radius, place).
+            other = self.skills.get(intent)
+            if other is None or not other.refines:
+                return None
+            if not set(other.fill(utt, ctx)) <= set(other.refines):
+                return None
+        return {**ctx.previous_args, **extra}
+
+    def _cued_skill(self, prediction: Prediction, utt: Utterance) -> Skill | None:
+        """Of the classifier's two best guesses, the likelier one whose entities name it."""
+        for intent, probability in prediction.ranking[:CUED_RANKS]:
+            skill = self.skills.get(intent)
+            if probability >= CUED_MIN_PROBABILITY and skill and skill.cued and skill.cued(utt):
+                return skill
+        return None
+
     def _looks_like_a_knowledge_question(self, prediction: Prediction, utt: Utterance) -> bool:
         words = utt.norm.split()
         if KNOWLEDGE_TOOL not in self.skills or len(words) < 3:
@@ -105,8 +143,10 @@ class EmbeddedPlanner:
         if not (utt.crafts or utt.categories or any(len(w) > 3 and w in self.classifier.vocabulary
                                                     for w in words)):
             return False  # nothing in it we have ever seen: ask rather than look it up
-        return any(intent == KNOWLEDGE_TOOL and p >= KNOWLEDGE_FALLBACK_MIN_PROBABILITY
-                   for intent, p in prediction.ranking[:2])
+        floor = KNOWLEDGE_FALLBACK_MIN_PROBABILITY
+        if is_question(utt):
+            floor = QUESTION_FALLBACK_MIN_PROBABILITY
+        return any(intent == KNOWLEDGE_TOOL and p >= floor for intent, p in prediction.ranking[:2])
 
     def _call_or_ask(self, skill: Skill, args: dict[str, Any], run: RunContext) -> Plan:
         args = {k: v for k, v in args.items() if v is not None and v != [] and v != ""}

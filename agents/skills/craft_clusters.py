@@ -36,4 +36,6 @@ def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
     return f"{len(clusters)} craft cluster{'s' if len(clusters) != 1 else ''}: {shown}."
 
 
-SKILL = Skill(tool="craft_clusters", fill=fill, describe=describe)
+SKILL = Skill(
+    tool="craft_clusters", fill=fill, describe=describe, refines=("location", "radius_km")
+)

@@ -1,34 +1,63 @@
-"""Skill: ``list_orders`` — "show my pending orders", "what has shipped?"."""
+"""Skill: ``list_orders`` — "show my pending orders", "what has shipped?", "my parcels"."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from agents.nlu.entities import Utterance
+from rapidfuzz.distance import Levenshtein
+
+from agents.nlu.entities import Utterance, asks_advice
 from agents.nlu.skill import Skill, SkillContext
 
 _LABEL = {"in_production": "in production"}
+# What people call an order; a typo one letter away still counts ("oders").
+_ORDER_NOUNS = frozenset(
+    "order orders parcel parcels package packages purchase purchases sale sales shipment "
+    "shipments".split()
+)
+# With a status, these say whose orders are meant ("anything i bought still being made").
+_OWNER_PHRASES = ("i bought", "i ordered", "i purchased", "i sold", "customer", "customers",
+                  "buyer", "buyers", "my shop")
 
 
 # Words that can stand before "orders" without naming a status.
 _NOT_STATUS = frozenset(
     "my the all new recent latest open any your our buyer buyers customer customers which what "
     "these those some many few sales today todays this week month last previous past more other "
-    "of for show list see check".split()
+    "of for show list see check every".split()
 )
 _BEFORE_ORDERS = re.compile(r"\b([a-z_]+) orders?\b")
 
 
 def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
-    """The status, when the user names one; an unknown status word is passed on as said,
-    so the tool's validation answers with the statuses that exist."""
+    """The status, when the user names one; a word before "orders" that is no status, not even
+    misspelt ("returned orders"), is passed on as said, so the tool's validation answers with
+    the statuses that exist."""
     if utt.statuses:
         return {"status": utt.statuses[0]}
     m = _BEFORE_ORDERS.search(utt.norm)
     if m and m.group(1) not in _NOT_STATUS:
         return {"status": m.group(1)}
     return {}
+
+
+def _is_order_noun(word: str) -> bool:
+    return word in _ORDER_NOUNS or (
+        len(word) >= 5
+        and any(word[0] == noun[0] and Levenshtein.distance(word, noun, score_cutoff=1) <= 1
+                for noun in _ORDER_NOUNS if len(noun) >= 5)
+    )
+
+
+def cued(utt: Utterance) -> bool:
+    """Orders by another name ("parcels", "every sale", "pending oders"), or a status said of
+    what someone bought or sold; not a request for advice about an order."""
+    padded = f" {utt.norm} "
+    named = any(_is_order_noun(w) for w in utt.norm.split()) or (
+        bool(utt.statuses) and any(f" {p} " in padded for p in _OWNER_PHRASES)
+    )
+    return named and not asks_advice(utt)
 
 
 def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
@@ -50,4 +79,4 @@ def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
     return f"You have {total} {label}{noun}: {shown}{more}."
 
 
-SKILL = Skill(tool="list_orders", fill=fill, describe=describe)
+SKILL = Skill(tool="list_orders", fill=fill, describe=describe, refines=("status",), cued=cued)

@@ -1,34 +1,47 @@
-"""Skill: ``search_products`` — "blue pottery near Jaipur within 50 km"."""
+"""Skill: ``search_products`` — "blue pottery near Jaipur within 50 km", "silk sarees 5k-15k"."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from agents.nlu.entities import Utterance
+from agents.nlu.entities import NUMBER_WORDS, Utterance, price_bounds
 from agents.nlu.skill import Skill, SkillContext
 
 _FILLER = frozenset(
     "show me find search for looking look i am im want to buy get some any a an the please can "
     "you near nearby around within in from at of by close km kms kilometers kilometres radius "
-    "under below above over less more than rs rupees inr and with made handmade products items "
-    "things stuff sell selling sold who where is are there what do have crafts craft me my "
-    "something anything available options best good nice cheap under budget".split()
+    "under below above over less more than rs rupees rupee inr and with made handmade products "
+    "items things stuff sell selling sold who where is are there what do have crafts craft me my "
+    "something anything available options best good nice cheap budget between upto up max "
+    "maximum min minimum least most or plus onwards starting cheaper costlier greater lesser "
+    "not no k thousand lakh lakhs lac price priced range costing only just also instead now "
+    "then ones those these about how authenticity authentic score rating".split()
 )
-_UNDER = re.compile(r"\b(?:under|below|less than|upto|up to|within budget of|max|cheaper than)\s*₹?\s*(\d[\d,]*)")
-_OVER = re.compile(r"\b(?:over|above|more than|at least|min|minimum)\s*₹?\s*(\d[\d,]*)")
+# Words of a question, a price check or another task: a product noun alone does not make
+# such an utterance a search.
+_NOT_SHOPPING = re.compile(
+    r"\?|\b(what|whats|why|how|who|whom|when|which|history|story|origin|tell|explain|meaning|"
+    r"mean|difference|known|famous|tips|advice|learn|should|is|are|does|do|did|can|could|"
+    r"price|pricing|cost|worth|ship|shipping|courier|demand|forecast|plan|produce|stock|"
+    r"inventory|listing|photo|picture|image|similar|authentic|real|fake|trail|tour|cluster|"
+    r"clusters)\b"
+)
+_MIN_AUTHENTICITY = re.compile(
+    r"\bauthentic\w*\s*(?:score|rating)?\s*(?:of|above|over|at least|more than|min|minimum)\s*(\d+)"
+)
 
 
 def _query(utt: Utterance) -> str | None:
-    drop = set(_FILLER)
+    drop = set(_FILLER | NUMBER_WORDS)
     for name in utt.place_names:
         drop.update(name.split())
-    words = [w for w in utt.norm.split() if w not in drop and not w.isdigit()]
+    words = [w for w in utt.norm.split() if w not in drop]
     return " ".join(words) or None
 
 
 def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
-    """Words, place, radius and price bounds found in the utterance."""
+    """Words, place, radius, price bounds and a minimum authenticity found in the utterance."""
     args: dict[str, Any] = {}
     query = _query(utt)
     if query:
@@ -38,12 +51,20 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     radius = utt.first("km")
     if radius:
         args["radius_km"] = radius
-    lowered = utt.text.lower()
-    if m := _UNDER.search(lowered):
-        args["price_max"] = float(m.group(1).replace(",", ""))
-    if m := _OVER.search(lowered):
-        args["price_min"] = float(m.group(1).replace(",", ""))
+    low, high = price_bounds(utt.digits)
+    if low is not None:
+        args["price_min"] = low
+    if high is not None:
+        args["price_max"] = high
+    if m := _MIN_AUTHENTICITY.search(utt.digits):
+        args["min_authenticity"] = float(m.group(1))
     return args
+
+
+def cued(utt: Utterance) -> bool:
+    """A product named without a question or another task: "chanderi sarees", "glass bangles
+    in firozabad" are shopping; "what is chanderi?" is for the knowledge base."""
+    return bool(utt.categories or utt.crafts) and not _NOT_SHOPPING.search(utt.text.lower())
 
 
 def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
@@ -66,4 +87,10 @@ def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
     return f"I found {result.get('total', len(products))} matches for {what}{where}. Top picks: {shown}."
 
 
-SKILL = Skill(tool="search_products", fill=fill, describe=describe)
+SKILL = Skill(
+    tool="search_products",
+    fill=fill,
+    describe=describe,
+    refines=("location", "radius_km", "price_min", "price_max", "min_authenticity"),
+    cued=cued,
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from agents.nlu.entities import Utterance
@@ -22,6 +23,19 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     return args
 
 
+_PRICE_WORDS = re.compile(
+    r"\b(price|prices|priced|cost|costs|rate|sell|make it|should be|now be|set|change|update|"
+    r"reduce|lower|raise|increase|mark)\b"
+)
+
+
+def cued(utt: Utterance) -> bool:
+    """A product id with a new amount: "p-00235 should now be 1650 rupees"."""
+    if not {"product_id", "new_price"} <= set(fill(utt, SkillContext("", ""))):
+        return False
+    return any(q.unit == "inr" for q in utt.quantities) or bool(_PRICE_WORDS.search(utt.norm))
+
+
 def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
     """Old and new price, and who was told."""
     told = len(result.get("notifications", []))
@@ -39,4 +53,5 @@ SKILL = Skill(
         "product_id": "Which product? Please tell me its id, like p-00012.",
         "new_price": "What should the new price be, in rupees?",
     },
+    cued=cued,
 )

@@ -13,6 +13,7 @@ from agents.assistant import Assistant, Turn
 from agents.nlu.classifier import IntentClassifier
 from agents.nlu.skill import load_corpus
 from agents.planners.embedded import EmbeddedPlanner
+from domain.places import normalize
 from domain.store import Store
 from tools import load_all
 
@@ -48,7 +49,8 @@ def test_intent_accuracy_under_cross_validation() -> None:
             if label in tools:
                 tool_total += 1
                 tool_correct += hit
-    # Measured 2026-11-28 on 975 lines / 22 intents: 0.84 overall, 0.88 on tool intents.
+    # Measured 2026-11-28 on 1007 lines / 23 intents: 0.842 overall, 0.886 on tool intents
+    # (0.839 / 0.880 on 981 lines before the order, search and price paraphrases were added).
     # Short small-talk lines ("ok", "nah") and heritage-vs-cluster questions are the hard part.
     assert correct / len(pairs) >= 0.80
     assert tool_correct / tool_total >= 0.85
@@ -107,3 +109,104 @@ def test_declining_a_confirmation_changes_nothing(assistant: Assistant) -> None:
     assert turn.confirm_request is not None
     answer = say(assistant, "no", session="decline")
     assert answer.tool_calls == [] and "not done" in answer.reply.lower()
+
+
+@pytest.mark.parametrize(
+    ("text", "args"),
+    [
+        # Status paraphrases, typos and other names for orders.
+        ("are my packages on their way to the buyers", {"status": "shipped"}),
+        ("what is still being made for my customers", {"status": "in_production"}),
+        ("list my deliverd orders", {"status": "delivered"}),
+        ("shw me cancled oders", {"status": "cancelled"}),
+        ("all the sales i have made", {}),
+    ],
+)
+def test_orders_by_other_words_and_misspellings(assistant: Assistant, text: str,
+                                                 args: dict) -> None:
+    turn = say(assistant, text, session=f"orders-{text}")
+    assert turn.tool_calls == [{"name": "list_orders", "args": args}]
+
+
+def test_a_word_that_is_no_status_is_left_to_the_tool_to_refuse(assistant: Assistant) -> None:
+    # The tool's validation error names the statuses that exist; a near miss is corrected first.
+    turn = say(assistant, "show my returned orders", session="returned")
+    assert turn.tool_calls == [{"name": "list_orders", "args": {"status": "returned"}}]
+
+
+@pytest.mark.parametrize(
+    ("text", "args"),
+    [
+        ("show me ikat sarees between 4000 and 9000 rupees",
+         {"query": "ikat sarees", "price_min": 4000, "price_max": 9000}),
+        ("brass lamps from 2k to 5k", {"query": "brass lamps", "price_min": 2000, "price_max": 5000}),
+        ("pashmina shawls 8000-20000 rupees",
+         {"query": "pashmina shawls", "price_min": 8000, "price_max": 20000}),
+        ("wooden toys below five hundred rupees", {"query": "wooden toys", "price_max": 500}),
+        ("marble coasters more than 1200", {"query": "marble coasters", "price_min": 1200}),
+    ],
+)
+def test_price_ranges_fill_bounds_not_the_query(assistant: Assistant, text: str, args: dict) -> None:
+    turn = say(assistant, text, session=f"range-{text}")
+    assert turn.tool_calls == [{"name": "search_products", "args": args}]
+
+
+def test_a_filter_follow_up_keeps_the_previous_search(assistant: Assistant) -> None:
+    say(assistant, "blue pottery near jaipur", session="narrow")
+    turn = say(assistant, "just within 30 km", session="narrow")
+    assert turn.tool_calls == [{"name": "search_products", "args": {
+        "query": "blue pottery", "location": "Jaipur", "radius_km": 30}}]
+    turn = say(assistant, "and under 1500 rupees", session="narrow")
+    assert turn.tool_calls == [{"name": "search_products", "args": {
+        "query": "blue pottery", "location": "Jaipur", "radius_km": 30, "price_max": 1500}}]
+
+
+def test_new_words_after_a_search_start_a_new_search(assistant: Assistant) -> None:
+    say(assistant, "blue pottery near jaipur", session="fresh")
+    turn = say(assistant, "show me pashmina shawls", session="fresh")
+    assert turn.tool_calls == [{"name": "search_products", "args": {"query": "pashmina shawls"}}]
+
+
+@pytest.mark.parametrize(
+    ("text", "args"),
+    [
+        ("terracotta horses in bankura", {"query": "terracotta horses", "location": "bankura"}),
+        ("bidri boxes from bidar", {"query": "bidri boxes", "location": "bidar"}),
+        ("kalamkari dupattas", {"query": "kalamkari dupattas"}),
+        ("phulkari dupattas", {"query": "phulkari dupattas"}),
+    ],
+)
+def test_a_product_and_a_place_is_shopping(assistant: Assistant, text: str, args: dict) -> None:
+    turn = say(assistant, text, session=f"shop-{text}")
+    assert [c["name"] for c in turn.tool_calls] == ["search_products"]
+    called = turn.tool_calls[0]["args"]
+    if "location" in called:
+        called["location"] = normalize(called["location"])  # the gazetteer writes "Bānkura"
+    assert called == args
+
+
+@pytest.mark.parametrize("text", ["what is the history of bidri work in bidar",
+                                  "how are phulkari dupattas embroidered"])
+def test_a_question_about_a_product_is_for_the_knowledge_base(assistant: Assistant,
+                                                              text: str) -> None:
+    turn = say(assistant, text, session=f"ask-{text}")
+    assert [c["name"] for c in turn.tool_calls] == ["heritage_lookup"]
+
+
+@pytest.mark.parametrize(
+    ("text", "args"),
+    [
+        ("the brass bell p-00140 should now cost 780 rupees",
+         {"product_id": "p-00140", "new_price": 780.0}),
+        ("my madhubani panel p-00088 ought to be 3200 rupees now",
+         {"product_id": "p-00088", "new_price": 3200.0}),
+        ("set price of p zero zero one four zero to two thousand one hundred",
+         {"product_id": "p-00140", "new_price": 2100.0}),
+        ("change P-140 to twelve hundred", {"product_id": "p-00140", "new_price": 1200.0}),
+    ],
+)
+def test_price_changes_said_any_way_ask_to_confirm(assistant: Assistant, text: str,
+                                                   args: dict) -> None:
+    turn = say(assistant, text, session=f"price-{text}")
+    assert turn.tool_calls == []
+    assert turn.confirm_request is not None and turn.confirm_request["args"] == args
