@@ -17,7 +17,13 @@ from typing import Any
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from agents.nlu.classifier import IntentClassifier, Prediction
-from agents.nlu.entities import Utterance, is_question, parse, place_free_vocabulary
+from agents.nlu.entities import (
+    Utterance,
+    asks_advice,
+    is_question,
+    parse,
+    place_free_vocabulary,
+)
 from agents.nlu.skill import Skill, SkillContext, load_corpus, load_skills
 from agents.planners.base import Emit, Plan
 from agents.skills.smalltalk import REPLIES, capabilities
@@ -31,6 +37,11 @@ QUESTION_FALLBACK_MIN_PROBABILITY = 0.15  # heritage is what questions are for
 # entities in the turn ("pending oders", "p-00235 ... 1650 rupees") is taken.
 CUED_RANKS = 2
 CUED_MIN_PROBABILITY = 0.1
+# An advice question ("how much advance should I ask for a bulk order") that gives none of the
+# specifics its likeliest tool needs is answered from the knowledge base's guides instead of
+# starting that tool's questions, when the knowledge base is among the best ADVICE_RANKS guesses.
+ADVICE_RANKS = 3
+ADVICE_MIN_PROBABILITY = 0.04
 
 
 @lru_cache(maxsize=1)
@@ -88,6 +99,8 @@ class EmbeddedPlanner:
         last_tool = state.get("last_tool")
         if refined := self._refinement(intent, confident, utt, ctx, last_tool):
             return self._call_or_ask(self.skills[str(last_tool)], refined, run)
+        if self._wants_general_advice(prediction, utt, ctx, run):
+            return self._call_or_ask(self.skills[KNOWLEDGE_TOOL], {"question": text}, run)
         if confident and intent in self.skills:
             skill = self.skills[intent]
             return self._call_or_ask(skill, skill.fill(utt, ctx), run)
@@ -135,6 +148,22 @@ class EmbeddedPlanner:
             if probability >= CUED_MIN_PROBABILITY and skill and skill.cued and skill.cued(utt):
                 return skill
         return None
+
+    def _wants_general_advice(self, prediction: Prediction, utt: Utterance, ctx: SkillContext,
+                              run: RunContext) -> bool:
+        """An advice question with none of the specifics the likeliest tool needs."""
+        skill = self.skills.get(prediction.intent)
+        if KNOWLEDGE_TOOL not in self.skills or skill is None or skill.tool == KNOWLEDGE_TOOL:
+            return False
+        if not asks_advice(utt) or utt.ids:
+            return False
+        if not any(intent == KNOWLEDGE_TOOL and p >= ADVICE_MIN_PROBABILITY
+                   for intent, p in prediction.ranking[:ADVICE_RANKS]):
+            return False
+        tool = run.registry.get(skill.tool) if skill.tool in run.registry else None
+        required = skill.required or (tuple(tool.required_args()) if tool else ())
+        given = skill.fill(utt, ctx)
+        return bool(required) and not any(name in given for name in required)
 
     def _looks_like_a_knowledge_question(self, prediction: Prediction, utt: Utterance) -> bool:
         words = utt.norm.split()

@@ -21,6 +21,18 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     return {"seller_id": sellers[0]} if sellers else {}
 
 
+_FRAUD_WORDS = frozenset(
+    "fraud fraudulent scam scammer fake suspend suspension ban block complaint complaints "
+    "suspicious investigate investigation reseller reselling dodgy cheat cheating".split()
+)
+
+
+def cued(utt: Utterance) -> bool:
+    """A seller id said with words of fraud ("should we suspend c-0297", "complaints against
+    c-0142")."""
+    return any(i.startswith("c-") for i in utt.ids) and bool(_FRAUD_WORDS & set(utt.norm.split()))
+
+
 def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
     """Scores, the rules that fired, the recommended action."""
     rules = result.get("rules_triggered", [])
@@ -45,4 +57,5 @@ SKILL = Skill(
     fill=fill,
     describe=describe,
     questions={"seller_id": "Which seller should I check? Please give their id, like c-0123."},
+    cued=cued,
 )

@@ -210,3 +210,21 @@ def test_price_changes_said_any_way_ask_to_confirm(assistant: Assistant, text: s
     turn = say(assistant, text, session=f"price-{text}")
     assert turn.tool_calls == []
     assert turn.confirm_request is not None and turn.confirm_request["args"] == args
+
+
+def test_advice_without_specifics_is_for_the_knowledge_base(assistant: Assistant) -> None:
+    turn = say(assistant, "what is the best way to price a hand-painted tray", session="advice-1")
+    assert [c["name"] for c in turn.tool_calls] == ["heritage_lookup"]
+
+
+def test_advice_about_a_listing_goes_to_the_tool(assistant: Assistant) -> None:
+    turn = say(assistant, "what is the best way to ship p-00140 to delhi", session="advice-2")
+    assert turn.tool_calls == [] and "weigh" in turn.reply  # shipping_quote asks for the weight
+
+
+@pytest.mark.parametrize("text", ["is c-0297 a reseller", "ban c-0297 for reselling"])
+def test_a_seller_id_with_fraud_words_is_a_fraud_check(assistant: Assistant, text: str) -> None:
+    turn = say(assistant, text, session=f"fraud-{text}", role="admin", user="admin-1")
+    assert [(c["name"], c["args"]) for c in turn.tool_calls] == [
+        ("fraud_check", {"seller_id": "c-0297"})
+    ]
