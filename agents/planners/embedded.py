@@ -10,6 +10,7 @@ turn; a follow-up that only brings slot values ("what about shipped ones?", "onl
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from functools import lru_cache
 from typing import Any
@@ -42,6 +43,19 @@ CUED_MIN_PROBABILITY = 0.1
 # starting that tool's questions, when the knowledge base is among the best ADVICE_RANKS guesses.
 ADVICE_RANKS = 3
 ADVICE_MIN_PROBABILITY = 0.04
+
+
+@lru_cache(maxsize=1)
+def knowledge_vocabulary() -> frozenset[str]:
+    """Words of the heritage corpus ("jangarh", "paithani"): a question that uses them is one
+    the knowledge base may answer, though no training utterance has them."""
+    from knowledge.corpus import load_corpus as load_heritage
+
+    return frozenset(
+        w
+        for doc in load_heritage()
+        for w in re.findall(r"[a-z]{4,}", f"{doc.title} {doc.body}".lower())
+    )
 
 
 @lru_cache(maxsize=1)
@@ -169,8 +183,8 @@ class EmbeddedPlanner:
         words = utt.norm.split()
         if KNOWLEDGE_TOOL not in self.skills or len(words) < 3:
             return False
-        if not (utt.crafts or utt.categories or any(len(w) > 3 and w in self.classifier.vocabulary
-                                                    for w in words)):
+        known = self.classifier.vocabulary | knowledge_vocabulary()
+        if not (utt.crafts or utt.categories or any(len(w) > 3 and w in known for w in words)):
             return False  # nothing in it we have ever seen: ask rather than look it up
         floor = KNOWLEDGE_FALLBACK_MIN_PROBABILITY
         if is_question(utt):

@@ -228,3 +228,9 @@ def test_a_seller_id_with_fraud_words_is_a_fraud_check(assistant: Assistant, tex
     assert [(c["name"], c["args"]) for c in turn.tool_calls] == [
         ("fraud_check", {"seller_id": "c-0297"})
     ]
+
+
+def test_a_question_in_the_heritage_corpus_words_is_looked_up(assistant: Assistant) -> None:
+    """No training line names Jangarh Singh Shyam; the heritage corpus does."""
+    turn = say(assistant, "who is jangarh singh shyam", session="ask-jangarh")
+    assert [c["name"] for c in turn.tool_calls] == ["heritage_lookup"]
