@@ -54,7 +54,6 @@ class OnlineGeocoder:
         self._cache_path = cache_path
         self._lock = threading.Lock()
         self._cache: dict[str, dict[str, Any] | None] = self._load()
-        self.requests = 0
 
     def _load(self) -> dict[str, dict[str, Any] | None]:
         if self._cache_path is None or not self._cache_path.exists():
@@ -84,7 +83,6 @@ class OnlineGeocoder:
             if key in self._cache:
                 return _place(self._cache[key])
         try:
-            self.requests += 1
             found = self._client.geocode(
                 name, exactly_one=True, country_codes=self._country_codes, addressdetails=True
             )

@@ -18,7 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-import jwt
 from fastapi import Request
 from fastapi.responses import JSONResponse
 from redis.asyncio import Redis
@@ -26,8 +25,10 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
+from gateway.auth import verify_token
 from gateway.errors import envelope
 from gateway.settings import Settings
+from tools.registry import ToolError
 
 log = logging.getLogger(__name__)
 
@@ -228,10 +229,8 @@ class RateLimits:
         header = request.headers.get("authorization", "")
         if header.lower().startswith("bearer "):
             try:
-                claims = jwt.decode(header[7:].strip(), self.settings.jwt_secret,
-                                    algorithms=["HS256"], options={"require": ["sub", "exp"]})
-                return f"user:{claims['sub']}"
-            except jwt.PyJWTError:
+                return f"user:{verify_token(self.settings, header[7:].strip()).user_id}"
+            except ToolError:
                 pass  # a bad token is refused by the route; count it against the address
         # Behind a proxy, uvicorn's --proxy-headers puts the real client here.
         return f"ip:{request.client.host if request.client else 'unknown'}"

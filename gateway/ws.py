@@ -26,10 +26,15 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from gateway.auth import Principal, verify_token
 from gateway.errors import envelope
 from gateway.speech import (
-    NO_SPEECH_REPLY, AudioRejected, Recording, Speech, pcm_frames, voice_problem,
+    NO_SPEECH_REPLY,
+    AudioRejected,
+    Recording,
+    Speech,
+    pcm_frames,
+    voice_problem,
 )
-from voice.audio import VoiceUnavailable
 from tools.registry import ToolError
+from voice.audio import VoiceUnavailable
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -37,7 +42,9 @@ router = APIRouter()
 AUTH_TIMEOUT_S = 10.0
 CLIENT_FRAMES = {"user_message", "audio_start", "audio_end", "confirm", "interrupt", "ping", "auth"}
 # Frames that start a new turn of the user's own; a confirm answers a turn already counted.
-TURN_FRAMES = {"user_message", "audio_start"}
+# ``voice_turn`` is internal: the reader queues one for each finished recording (clients cannot
+# send it; ``_parse`` accepts only CLIENT_FRAMES).
+TURN_FRAMES = {"user_message", "voice_turn"}
 
 
 class Connection:
@@ -299,7 +306,7 @@ class Connection:
                                  field="action_id")
                 return
             await self.run_turn(confirm=approved)
-        elif kind == "audio_start" and isinstance(frame.get("recording"), Recording):
+        elif kind == "voice_turn":
             await self.voice_turn(frame["recording"])
         elif kind == "auth":
             await self.error("VALIDATION_ERROR", "already authenticated", field="type")
@@ -381,7 +388,7 @@ async def chat(ws: WebSocket) -> None:
                 elif frame["type"] == "audio_end":
                     if (recording := await conn.audio_end()) is not None:
                         # Queued as one turn frame: counted by the rate limit like a message.
-                        await queue.put({"type": "audio_start", "recording": recording})
+                        await queue.put({"type": "voice_turn", "recording": recording})
                 else:
                     await queue.put(frame)
         except WebSocketDisconnect:
