@@ -5,13 +5,14 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from domain import listings
+from tools.common import ProductId
 from tools.registry import ToolContext, tool
 
 
 class UpdatePriceArgs(BaseModel):
     """Arguments of ``update_price``."""
 
-    product_id: str = Field(pattern=r"^p-\d{5}$", description="The listing id, like p-00012")
+    product_id: ProductId = Field(description="The listing id, like p-00012")
     new_price: float = Field(gt=0, le=10_000_000, description="The new price in INR")
 
 
