@@ -165,6 +165,8 @@ class Assistant:
                 if mode == "custom":
                     if chunk["type"] == "assistant_delta":
                         reply_parts.append(chunk["text"])
+                    elif chunk["type"] == "_reply_reset":
+                        reply_parts.clear()
                     if chunk["type"] == "tool_result" and chunk["ok"]:
                         citations.extend(chunk["result"].get("citations", []) or [])
                     yield chunk
