@@ -51,6 +51,8 @@ def build_graph(planner: Planner, checkpointer: Any = None):  # noqa: ANN201 - c
             state, run, lambda text: writer({"type": "assistant_delta", "text": text})
         )
         _timed(run, "plan", started)
+        if decision.retract:
+            writer({"type": "_reply_reset"})
         update: dict[str, Any] = {"messages": [decision.message], **decision.updates}
         if decision.asks_for:
             writer({"type": "_asks_for", "args": decision.asks_for})

@@ -9,6 +9,7 @@ turn; a follow-up that only brings slot values ("what about shipped ones?", "onl
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import uuid
@@ -92,7 +93,11 @@ class EmbeddedPlanner:
         if messages and isinstance(messages[-1], ToolMessage):
             return Plan(AIMessage(self._describe_results(messages)), self._follow_up(messages))
         human = next((m for m in reversed(messages) if isinstance(m, HumanMessage)), None)
-        return self._plan_turn(str(human.content) if human else "", state, run)
+        # Classifying and fuzzy place matching are CPU work: off the event loop, so one
+        # turn never stalls the sockets and health checks of everyone else.
+        return await asyncio.to_thread(
+            self._plan_turn, str(human.content) if human else "", state, run
+        )
 
     # -- a new user message ---------------------------------------------------------------
     def _plan_turn(self, text: str, state: AgentState, run: RunContext) -> Plan:
