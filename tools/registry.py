@@ -16,7 +16,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from domain.errors import DomainError
+from domain.errors import DomainError, quote
 from domain.store import Store
 
 log = logging.getLogger(__name__)
@@ -162,7 +162,7 @@ class Registry:
             return self._tools[name]
         except KeyError:
             raise ToolError(
-                "UNKNOWN_TOOL", f"there is no tool called {name!r}", {"known": self.names()}
+                "UNKNOWN_TOOL", f"there is no tool called {quote(name)}", {"known": self.names()}
             ) from None
 
     def for_role(self, role: str) -> list[Tool]:
