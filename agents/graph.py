@@ -156,5 +156,9 @@ def _confirm_prompt(name: str, args: dict[str, Any]) -> str:
         price = args.get("new_price")
         shown = f"₹{price:,.0f}" if isinstance(price, int | float) else f"₹{price}"
         return f"Change the price of {args.get('product_id')} to {shown}? (yes/no)"
+    if name == "publish_listing":
+        price = args.get("price")
+        at = f" at ₹{price:,.0f}" if isinstance(price, int | float) else ""
+        return f"Publish {args.get('listing_id')}{at}? Buyers will see it at once. (yes/no)"
     shown = ", ".join(f"{k}={v}" for k, v in args.items())
     return f"Shall I run {name} ({shown})? (yes/no)"

@@ -357,3 +357,13 @@ class AuditEntry(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class WorkerJob(Base):
+    """When a periodic job of ``qalakar worker`` last ran; its row is the lock workers share."""
+
+    __tablename__ = "worker_jobs"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_run_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
