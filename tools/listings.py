@@ -38,7 +38,7 @@ class UpdatePriceArgs(BaseModel):
 
 
 class UpdatePriceResult(BaseModel):
-    """Old and new price and the notifications sent."""
+    """Old and new price, and the notifications queued (with their status)."""
 
     product_id: str
     old_price: float
