@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field, ValidationError
+from fastapi import APIRouter, Body
+from pydantic import BaseModel, Field
 
 from domain import portfolio
-from domain.errors import DomainError
-from gateway.auth import CurrentUser
+from gateway.deps import CurrentUser, StoreDep, ToolConfigDep
 from tools.common import PlaceArg, resolve_place
-from tools.registry import ToolError, validation_error
+from tools.registry import ToolContext, ToolError
 
 router = APIRouter(prefix="/api/v1", tags=["creators"])
 
@@ -59,43 +58,20 @@ class CompletionBody(BaseModel):
     review: str = Field(default="", max_length=4000)
 
 
-def _parse(model: type[BaseModel], body: Any) -> Any:
-    try:
-        return model.model_validate(body)
-    except ValidationError as exc:
-        raise validation_error(exc) from exc
-
-
-def _domain(fn: Any, *args: Any, **kwargs: Any) -> Any:
-    try:
-        return fn(*args, **kwargs)
-    except DomainError as exc:
-        details = dict(exc.details)
-        if exc.field:
-            details["field"] = exc.field
-        raise ToolError(exc.code, exc.message, details) from exc
-
-
-async def _body(request: Request) -> Any:
-    try:
-        return await request.json()
-    except ValueError as exc:
-        raise ToolError("BAD_REQUEST", "the body must be JSON", {"field": "(body)"}) from exc
-
-
 @router.post("/creators", status_code=201)
-async def register(request: Request, user: CurrentUser) -> dict[str, Any]:
+async def register(
+    body: RegistrationBody, user: CurrentUser, store: StoreDep, config: ToolConfigDep
+) -> dict[str, Any]:
     """Register a creator (an admin, or a signed-in user onboarding) with a new portfolio."""
-    body: RegistrationBody = _parse(RegistrationBody, await _body(request))
+    ctx = ToolContext(user.user_id, user.role, store, config=config)
 
     def work() -> dict[str, Any]:
-        home = _domain(resolve_place, body.location)
         reg = portfolio.Registration(
             name=body.name,
             phone=body.phone,
             craft=body.craft,
             category=body.category,
-            home=home,
+            home=resolve_place(body.location, ctx),
             techniques=body.techniques,
             materials=body.materials,
             preferred_language=body.preferred_language,
@@ -105,63 +81,57 @@ async def register(request: Request, user: CurrentUser) -> dict[str, Any]:
             production_process=body.production_process,
             email=body.email,
         )
-        with request.app.state.store.session() as s:
-            creator = _domain(portfolio.register, s, reg, actor=user.user_id)
-            return _domain(portfolio.portfolio, s, creator.id)
+        with store.session() as s:
+            creator = portfolio.register(s, reg, actor=user.user_id)
+            return portfolio.portfolio(s, creator.id)
 
     return await asyncio.to_thread(work)
 
 
 @router.get("/creators/{creator_id}/portfolio")
-async def read_portfolio(request: Request, user: CurrentUser, creator_id: str) -> dict[str, Any]:
+async def read_portfolio(creator_id: str, user: CurrentUser, store: StoreDep) -> dict[str, Any]:
     """Anyone signed in may read a portfolio."""
 
     def work() -> dict[str, Any]:
-        with request.app.state.store.session() as s:
-            return _domain(portfolio.portfolio, s, creator_id)
+        with store.session() as s:
+            return portfolio.portfolio(s, creator_id)
 
     return await asyncio.to_thread(work)
 
 
 @router.get("/portfolio")
-async def my_portfolio(request: Request, user: CurrentUser) -> dict[str, Any]:
+async def my_portfolio(user: CurrentUser, store: StoreDep) -> dict[str, Any]:
     """The caller's own portfolio."""
-    return await read_portfolio(request, user, user.user_id)
+    return await read_portfolio(user.user_id, user, store)
 
 
 @router.patch("/portfolio")
-async def edit_portfolio(request: Request, user: CurrentUser) -> dict[str, Any]:
+async def edit_portfolio(edit: PortfolioEdit, user: CurrentUser, store: StoreDep) -> dict[str, Any]:
     """Edit the caller's own portfolio."""
-    edit: PortfolioEdit = _parse(PortfolioEdit, await _body(request))
     changes = edit.model_dump(exclude_unset=True)
     if not changes:
         raise ToolError("VALIDATION_ERROR", "nothing to change", {"field": "(body)"})
 
     def work() -> dict[str, Any]:
-        with request.app.state.store.session() as s:
-            return _domain(
-                portfolio.edit, s, user.user_id, changes, actor=user.user_id, role=user.role
-            )
+        with store.session() as s:
+            return portfolio.edit(s, user.user_id, changes, actor=user.user_id, role=user.role)
 
     return await asyncio.to_thread(work)
 
 
 @router.post("/orders/{order_id}/complete")
-async def complete(request: Request, user: CurrentUser, order_id: str) -> dict[str, Any]:
+async def complete(
+    order_id: str, user: CurrentUser, store: StoreDep,
+    body: Annotated[CompletionBody | None, Body()] = None,
+) -> dict[str, Any]:
     """Mark an order delivered, with an optional review; returns the creator's portfolio."""
-    raw = await request.body()
-    body: CompletionBody = _parse(CompletionBody, (await _body(request)) if raw else {})
+    body = body or CompletionBody()
 
     def work() -> dict[str, Any]:
-        with request.app.state.store.session() as s:
-            return _domain(
-                portfolio.complete_order,
-                s,
-                order_id,
-                actor=user.user_id,
-                role=user.role,
-                rating=body.rating,
-                review_text=body.review,
+        with store.session() as s:
+            return portfolio.complete_order(
+                s, order_id, actor=user.user_id, role=user.role,
+                rating=body.rating, review_text=body.review,
             )
 
     return await asyncio.to_thread(work)
