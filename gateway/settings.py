@@ -53,12 +53,58 @@ class Settings(BaseSettings):
     jwt_ttl_s: int = 12 * 3600
     guest_ttl_s: int = 24 * 3600
     dev_auth: bool = False
-    public_url: str | None = None
-    twilio_auth_token: str | None = None
-    whatsapp_app_secret: str | None = None
+    public_url: str | None = Field(
+        default=None,
+        description="The externally visible base URL (https://…); webhook signatures are checked "
+        "against it because proxies change the Host. Unset: the URL the request arrived on",
+    )
+    twilio_auth_token: str | None = Field(
+        default=None, description="Verifies X-Twilio-Signature; unset = Twilio webhooks refused"
+    )
+    twilio_account_sid: str | None = Field(
+        default=None, description="Sends SMS notifications through Twilio's REST API (with the token)"
+    )
+    twilio_api_url: str = Field(
+        default="https://api.twilio.com", description="Base of Twilio's REST API (tests: local)"
+    )
+    twilio_media_url: str = Field(
+        default="https://api.twilio.com",
+        description="Inbound MediaUrl0 is fetched only when it starts with this base",
+    )
+    twilio_sms_from: str | None = Field(default=None, description="Sender number of SMS notifications")
+    whatsapp_app_secret: str | None = Field(
+        default=None, description="Verifies X-Hub-Signature-256; unset = WhatsApp webhooks refused"
+    )
     whatsapp_verify_token: str | None = None
     whatsapp_access_token: str | None = None
     whatsapp_api_url: str = "https://graph.facebook.com/v20.0"
+    whatsapp_phone_number_id: str | None = Field(
+        default=None, description="The business number notifications are sent from (Graph id)"
+    )
+    channel_max_body_bytes: int = Field(default=256_000, gt=0, description="Largest webhook body")
+    channel_media_max_bytes: int = Field(
+        default=5_000_000, gt=0, description="Largest image or voice note fetched from a provider"
+    )
+    channel_timeout_s: float = Field(
+        default=10.0, gt=0, description="Timeout of each provider call (media, replies, notifications)"
+    )
+    channel_send_attempts: int = Field(
+        default=3, ge=1, le=10, description="Tries of one outbound reply before giving up"
+    )
+    channel_backoff_s: float = Field(default=0.5, ge=0, description="First retry delay; doubles")
+    notify_max_attempts: int = Field(
+        default=8, ge=1, le=50, description="Tries of one notification on one channel before 'failed'"
+    )
+    notify_backoff_s: float = Field(
+        default=30.0, ge=0, description="First notification retry delay; doubles, capped at 1 h"
+    )
+    worker_poll_s: float = Field(
+        default=2.0, gt=0, description="How often the worker looks for work"
+    )
+    worker_refresh_s: float = Field(
+        default=6 * 3600.0, gt=0,
+        description="How often the worker recomputes golden prices and forecasts (qalakar refresh)",
+    )
     embed_model: str = Field(
         default="use-multilingual-v3",
         description="Sentence encoder for the knowledge index: a packaged model name or an .onnx path",

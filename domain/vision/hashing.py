@@ -35,7 +35,7 @@ class Signature:
 
     @property
     def code(self) -> int:
-        """pHash and dHash as one 128-bit integer (what the multi-index splits)."""
+        """pHash and dHash as one 128-bit integer (what the hash index scans)."""
         return (self.phash << 64) | self.dhash
 
     def hex(self) -> tuple[str, str]:

@@ -2,7 +2,7 @@
 
 ``generate_seed_images`` draws a JPEG for every image key of the seeded products (the same key
 always gives the same file, so reused keys give identical photos) and indexes its signature.
-:func:`signature_index` keeps one in-memory multi-index per database, topped up incrementally
+:func:`signature_index` keeps one in-memory hash index per database, topped up incrementally
 from ``image_signatures`` so uploads made by any process are found by the next query.
 """
 
@@ -237,7 +237,7 @@ _INDEXES_LOCK = threading.Lock()
 
 
 def signature_index(session: Session) -> tuple[HashIndex, dict[Hashable, SignatureRef]]:
-    """The multi-index over every stored signature of this database, brought up to date."""
+    """The hash index over every stored signature of this database, brought up to date."""
     bind = session.get_bind()
     url = bind.engine.url.render_as_string(hide_password=True)
     with _INDEXES_LOCK:
@@ -256,12 +256,14 @@ def signature_index(session: Session) -> tuple[HashIndex, dict[Hashable, Signatu
             .where(ImageSignature.id > cached.last_id)
             .order_by(ImageSignature.id)
         )
+        fresh = []
         for rid, media_id, product_id, seller_id, ph, dh, chroma in rows:
             if rid < cached.last_id:
                 continue
-            cached.index.add(rid, Signature.from_stored(ph, dh, chroma))
+            fresh.append((rid, Signature.from_stored(ph, dh, chroma)))
             cached.refs[rid] = SignatureRef(media_id, product_id, seller_id)
             cached.last_id = rid
+        cached.index.add_many(fresh)
         return cached.index, cached.refs
 
 
