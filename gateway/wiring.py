@@ -20,7 +20,7 @@ from domain.store import Store
 from gateway.settings import Settings
 from knowledge.config import KnowledgeConfig
 from tools import load_all
-from tools.registry import ToolConfig
+from tools.registry import LLMConfig, ToolConfig
 
 
 def knowledge_config(settings: Settings) -> KnowledgeConfig:
@@ -58,6 +58,16 @@ def media_config(settings: Settings) -> MediaConfig:
     )
 
 
+def llm_config(settings: Settings) -> LLMConfig | None:
+    """The OpenAI-compatible endpoint, when ``QALAKAR_LLM_BASE_URL`` names one."""
+    if not settings.llm_base_url:
+        return None
+    return LLMConfig(
+        str(settings.llm_base_url), settings.llm_model, settings.llm_api_key,
+        settings.llm_timeout_s,
+    )
+
+
 def tool_config(settings: Settings) -> ToolConfig:
     """Everything tools may use besides the store, from the settings."""
     return ToolConfig(
@@ -66,6 +76,7 @@ def tool_config(settings: Settings) -> ToolConfig:
         geocoder=geocoder_config(settings),
         logistics=LogisticsConfig(settings.logistics_api_url, settings.logistics_api_key),
         media=media_config(settings),
+        llm=llm_config(settings),
     )
 
 

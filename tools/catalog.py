@@ -21,6 +21,8 @@ TOOLS: tuple[Tool, ...] = (
     discovery.recommend_similar,
     orders.list_orders,
     listings.update_price,
+    listings.create_listing,
+    listings.publish_listing,
     pricing.golden_price,
     logistics.shipping_quote,
     logistics.consolidation_plan,

@@ -37,6 +37,16 @@ R = TypeVar("R", bound=BaseModel)
 
 
 @dataclass(frozen=True)
+class LLMConfig:
+    """An OpenAI-compatible chat endpoint (vLLM, llama.cpp server, Ollama) tools may use."""
+
+    base_url: str
+    model: str = "qalakar-llm"
+    api_key: str = "EMPTY"
+    timeout_s: float = 60.0
+
+
+@dataclass(frozen=True)
 class ToolConfig:
     """What tools may use besides the store, built once from the settings by the gateway.
 
@@ -49,6 +59,14 @@ class ToolConfig:
     geocoder: GeocoderConfig | None = None
     logistics: LogisticsConfig = field(default_factory=LogisticsConfig)
     media: MediaConfig | None = None
+    llm: LLMConfig | None = None
+
+    @property
+    def media_root(self) -> Path | None:
+        """Where uploaded images live: the media config's root, else ``data_dir/media``."""
+        if self.media is not None:
+            return self.media.root
+        return self.data_dir / "media" if self.data_dir is not None else None
 
 
 @dataclass

@@ -32,7 +32,7 @@ def _data_dir(ctx: ToolContext) -> Path | None:
 
 
 def _media_root(ctx: ToolContext) -> Path | None:
-    return ctx.config.media.root if ctx.config.media is not None else None
+    return ctx.config.media_root
 
 
 class AnalyzeAuthenticityArgs(BaseModel):

@@ -237,7 +237,7 @@ class Conversations:
 
     def _check_photo(self, creator_id: str, data: bytes) -> str:
         from domain.media import store_upload
-        from gateway.wiring import tool_extras
+        from gateway.wiring import tool_config
 
         settings = self.settings
         store: Store = self.state.store
@@ -250,7 +250,7 @@ class Conversations:
                                          max_pixels=settings.max_upload_pixels)
             except DomainError as exc:  # not an image, too large: the reason is in the message
                 raise ToolError("UNSUPPORTED_MEDIA", str(exc), {"field": "media"}) from exc
-        ctx = ToolContext(creator_id, "creator", store, USER_THREAD, extras=tool_extras(settings))
+        ctx = ToolContext(creator_id, "creator", store, USER_THREAD, tool_config(settings))
         result = self.state.registry.invoke(
             "analyze_authenticity", {"images": [stored.id], "category": category}, ctx
         ).model_dump(mode="json")

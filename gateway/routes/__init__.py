@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from gateway.routes import auth, creators, marketplace, moderation, ops, pages, tools, uploads
+from gateway.routes import (
+    auth,
+    channels,
+    creators,
+    marketplace,
+    moderation,
+    ops,
+    pages,
+    tools,
+    uploads,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     ops.router,
@@ -15,4 +25,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     marketplace.router,
     moderation.router,
     uploads.router,
+    channels.router,
 )
