@@ -42,7 +42,8 @@ class LiveServer:
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
-        deadline = time.monotonic() + 60
+        # A fresh data folder ingests the heritage corpus before readiness; allow for slow machines.
+        deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             try:
                 if httpx.get(f"{self.http}/readyz", timeout=2).status_code == 200:

@@ -10,6 +10,7 @@ from gateway.routes import (
     creators,
     marketplace,
     moderation,
+    notifications,
     ops,
     pages,
     tools,
@@ -25,5 +26,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     marketplace.router,
     moderation.router,
     uploads.router,
+    notifications.router,
     channels.router,
 )

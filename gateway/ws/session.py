@@ -4,7 +4,9 @@ One reader task takes frames off the socket so ``interrupt`` and ``ping`` are an
 turn is running. Every error is a frame of the §3 shape and the socket stays open for the next
 turn, except when authentication fails. A turn over the user's rate limit is answered with
 ``RATE_LIMITED`` and ``turn_end``; ping, interrupt and confirm are free. A finished recording
-is queued as one turn, counted against the rate limit like a message.
+or live utterance is queued as one turn, counted against the rate limit like a message. A help
+request is answered with the spoken guide in the user's preferred language (property 26); a
+critical action's result adds a ``notification`` frame and speaks it (property 27).
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from gateway.auth import Principal, verify_token
-from gateway.speech import Recording
+from gateway.listening import Utterance
+from gateway.speech import Recording, profile_language
 from gateway.ws.protocol import (
     AUTH_TIMEOUT_S,
     CLIENT_FRAMES,
@@ -30,13 +33,14 @@ from gateway.ws.protocol import (
 )
 from gateway.ws.voice import Voice
 from tools.registry import ToolError
+from voice import phrases
 
 log = logging.getLogger(__name__)
 router = APIRouter()
 
-# What the reader queues for the turn loop: a client frame that starts or answers a turn, or a
-# finished recording. Recordings are objects, not frames, so no client can forge a voice turn.
-TurnItem = dict[str, Any] | Recording
+# What the turn loop runs: a client frame that starts or answers a turn, a finished WAV
+# recording, or a live utterance. Voice items are objects, not frames: no client can forge one.
+TurnItem = dict[str, Any] | Recording | Utterance
 
 
 class Connection:
@@ -49,7 +53,13 @@ class Connection:
         self.app = ws.app
         self.turn: asyncio.Task[None] | None = None
         self.send_lock = asyncio.Lock()
+        self.language: str | None = None  # the profile's preferred language, read at connect
+        self.turns: asyncio.Queue[TurnItem | None] = asyncio.Queue()
         self.voice = Voice(self)
+
+    async def queue_turn(self, item: TurnItem | None) -> None:
+        """Queue a turn for the turn loop (``None`` ends the loop)."""
+        await self.turns.put(item)
 
     async def send_bytes(self, data: bytes) -> None:
         """One binary frame."""
@@ -69,11 +79,14 @@ class Connection:
     async def run_turn(self, *, text: str | None = None, confirm: bool | None = None,
                        message_id: str | None = None, spoken: bool = False,
                        started: float | None = None,
-                       latency: dict[str, float] | None = None) -> None:
+                       latency: dict[str, float] | None = None,
+                       language: str | None = None) -> None:
         """Stream one turn's events to the client; always ends with ``turn_end``.
 
         ``spoken`` turns also speak the reply before ``turn_end``; ``started`` and ``latency``
-        carry the time already spent on the turn (transcription) into ``turn_end``.
+        carry the time already spent on the turn (transcription) into ``turn_end``. A help
+        request is answered aloud with the guide in the user's preferred language (prop 26);
+        a critical action's notification is shown and spoken (prop 27), typed turn or not.
         """
         assistant = self.app.state.assistant
         metrics = self.app.state.metrics
@@ -83,6 +96,9 @@ class Connection:
         ended = False
         reply = ""
         held_end: dict[str, Any] | None = None
+        notices: list[tuple[str, str]] = []  # (text, language) spoken after the reply
+        guide = phrases.say_in("guide", self.language) if text and phrases.asks_for_help(text) \
+            else None
         try:
             async for event in assistant.stream(
                 user_id=self.principal.user_id, role=self.principal.role,
@@ -102,14 +118,25 @@ class Connection:
                     ended = True
                 await self.send(event)
                 if kind == "tool_result":
+                    if event["ok"] and (notice := self._notification(event)) is not None:
+                        await self.send(notice)
+                        notices.append(phrases.say_in("price_changed", self.language,
+                                                      **notice["values"]))
                     metrics.tool_calls.labels(event["name"], str(event["ok"]).lower()).inc()
                     if not event["ok"]:
                         outcome = "tool_error"
                         err = event["result"].get("error", {})
                         await self.error(err.get("code", "ERROR"), err.get("message", ""),
                                          **(err.get("details") or {}))
-            if spoken and self.app.state.settings.speak_replies and reply:
-                await self.voice.speak(reply, started, latency)
+            if self.app.state.settings.speak_replies:
+                said: list[tuple[str, str | None]] = []
+                if guide is not None:
+                    said.append(guide)
+                elif spoken and reply:
+                    said.append((reply, phrases.script_of(reply, language)))
+                said.extend(notices)
+                for words, lang in said:
+                    await self.voice.speak(words, started, latency, lang)
             if held_end is not None:
                 await self.send(
                     {**held_end, **turn_end(started, {**held_end.get("latency_ms", {}), **latency})}
@@ -131,6 +158,22 @@ class Connection:
         if not ended:
             await self.send(turn_end(started))
 
+    def _notification(self, event: dict[str, Any]) -> dict[str, Any] | None:
+        """The visual alert for a critical tool's result that notified someone, else ``None``."""
+        registry = self.app.state.registry
+        name = event.get("name")
+        result = event.get("result") or {}
+        if name not in registry or not registry.get(name).critical:
+            return None
+        if not any(n.get("kind") == "voice_notification" for n in result.get("notifications", [])):
+            return None
+        values = {"title": result.get("product_id", ""),
+                  "old": f"{float(result.get('old_price', 0)):,.0f}",
+                  "new": f"{float(result.get('new_price', 0)):,.0f}"}
+        text, _ = phrases.say_in("price_changed", "en", **values)
+        return {"type": "notification", "kind": "visual_alert", "level": "critical",
+                "tool": name, "text": text, "values": values}
+
     async def within_turn_limit(self) -> bool:
         """Count one turn; when over the limit, say so with an error and ``turn_end``."""
         started = time.perf_counter()
@@ -146,9 +189,13 @@ class Connection:
 
     async def handle(self, item: TurnItem) -> None:
         """Act on one queued item: a parsed client frame or a finished recording."""
-        if isinstance(item, Recording):
-            if await self.within_turn_limit():
-                await self.voice.turn(item)
+        if isinstance(item, Recording | Utterance):
+            if not await self.within_turn_limit():
+                return
+            if isinstance(item, Recording):
+                await self.voice.recording_turn(item)
+            else:
+                await self.voice.utterance_turn(item)
             return
         kind = item.get("type")
         if kind == "user_message":
@@ -216,7 +263,7 @@ async def _authenticate(ws: WebSocket) -> Principal | None:
         return None
 
 
-async def _read(ws: WebSocket, conn: Connection, queue: asyncio.Queue[TurnItem | None]) -> None:
+async def _read(ws: WebSocket, conn: Connection) -> None:
     """Take frames off the socket: answer ping, interrupt and audio at once, queue turns."""
     limit = ws.app.state.settings.max_frame_bytes
     try:
@@ -241,13 +288,13 @@ async def _read(ws: WebSocket, conn: Connection, queue: asyncio.Queue[TurnItem |
                 await conn.voice.start(frame)
             elif kind == "audio_end":
                 if (recording := await conn.voice.end()) is not None:
-                    await queue.put(recording)
+                    await conn.queue_turn(recording)
             else:
-                await queue.put(frame)
+                await conn.queue_turn(frame)
     except WebSocketDisconnect:
         pass
     finally:
-        await queue.put(None)
+        await conn.queue_turn(None)
 
 
 @router.websocket("/ws/chat")
@@ -260,12 +307,14 @@ async def chat(ws: WebSocket) -> None:
     assistant = ws.app.state.assistant
     session_id = ws.query_params.get("session_id") or assistant.new_session_id()
     conn = Connection(ws, principal, session_id)
+    conn.language = await asyncio.to_thread(
+        profile_language, ws.app.state.store, principal.user_id, principal.role)
     await conn.send({"type": "session", "session_id": session_id,
-                     "user_id": principal.user_id, "role": principal.role})
-    queue: asyncio.Queue[TurnItem | None] = asyncio.Queue()
-    reading = asyncio.create_task(_read(ws, conn, queue))
+                     "user_id": principal.user_id, "role": principal.role,
+                     "language": conn.language or "en"})
+    reading = asyncio.create_task(_read(ws, conn))
     try:
-        while (item := await queue.get()) is not None:
+        while (item := await conn.turns.get()) is not None:
             conn.turn = asyncio.create_task(conn.handle(item))
             with contextlib.suppress(asyncio.CancelledError):
                 await conn.turn
@@ -273,5 +322,6 @@ async def chat(ws: WebSocket) -> None:
         pass
     finally:
         reading.cancel()
+        conn.voice.cancel_live()
         if conn.turn is not None and not conn.turn.done():
             conn.turn.cancel()
