@@ -33,7 +33,24 @@ class Settings(BaseSettings):
     llm_base_url: str | None = None
     llm_model: str = "qalakar-llm"
     llm_api_key: str = "EMPTY"
-    llm_timeout_s: float = 60.0
+    llm_timeout_s: float = Field(
+        default=20.0, gt=0,
+        description="Seconds a completion may take; past it the embedded planner answers (offline)",
+    )
+    llm_max_tokens: int = Field(default=512, ge=16, le=32768, description="Cap on each completion")
+    llm_context_tokens: int = Field(
+        default=8192, ge=1024, description="The model's context length; history is trimmed to fit"
+    )
+    llm_route_tools: bool = Field(
+        default=True,
+        description="Bind only the tools the intent classifier ranks likely (fewer prompt tokens)",
+    )
+    llm_breaker_failures: int = Field(
+        default=3, ge=1, description="Failures in a row that open the LLM circuit breaker"
+    )
+    llm_breaker_cooldown_s: float = Field(
+        default=30.0, gt=0, description="Seconds the open breaker skips the LLM before one trial"
+    )
     redis_url: str | None = Field(
         default=None,
         description="Shared rate-limit counters (redis://…); unset = counted in-process",

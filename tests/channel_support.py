@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -38,6 +39,7 @@ class FakeProvider:
     media: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     fail_next: int = 0
     fail_status: int = 503
+    delay_s: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
     server: ThreadingHTTPServer | None = None
     counter: int = 0
@@ -97,6 +99,8 @@ class FakeProvider:
 
             def do_POST(self) -> None:  # noqa: N802
                 item = self._record()
+                if provider.delay_s:
+                    time.sleep(provider.delay_s)
                 with provider.lock:
                     if provider.fail_next > 0:
                         provider.fail_next -= 1
