@@ -96,8 +96,11 @@ def build_graph(planner: Planner, checkpointer: Any = None):  # noqa: ANN201 - c
             writer({"type": "tool_call", "call_id": call["id"], "name": call["name"], "args": call["args"]})
             started = time.perf_counter()
             try:
+                # The call id keys the idempotency record of a critical (confirmed) action:
+                # a confirmation replayed after a lost checkpoint returns the recorded result.
                 result = await asyncio.to_thread(
-                    run.registry.invoke, call["name"], call["args"], run.tool_ctx
+                    run.registry.invoke, call["name"], call["args"], run.tool_ctx,
+                    action_id=call["id"],
                 )
                 payload, ok = result.model_dump(mode="json"), True
             except ToolError as exc:

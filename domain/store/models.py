@@ -324,6 +324,26 @@ class ChannelMessage(Base):
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
+class IdempotencyRecord(Base):
+    """The recorded result of a critical action, written in the change's own transaction.
+
+    ``(scope, action_id)`` is unique: a replayed confirmation (or a retried request with the
+    same key) finds the row and gets the recorded result instead of running the action again.
+    ``scope`` is who asked and in which session; action ids come from planners and clients.
+    """
+
+    __tablename__ = "idempotency"
+    __table_args__ = (UniqueConstraint("scope", "action_id", name="uq_idempotency_scope_action"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    scope: Mapped[str] = mapped_column(String(200))
+    action_id: Mapped[str] = mapped_column(String(120))
+    tool: Mapped[str] = mapped_column(String(60))
+    args_digest: Mapped[str] = mapped_column(String(64))
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class AuditEntry(Base):
     """One append-only audit record; ``hash`` chains it to the previous one (tamper-evident)."""
 
