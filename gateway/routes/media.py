@@ -21,7 +21,9 @@ from fastapi.responses import FileResponse, HTMLResponse
 
 from domain import media_files
 from domain.errors import DomainError
+from domain.store import Store
 from domain.store.models import Cluster, Creator, Product
+from gateway.deps import StoreDep, ToolConfigDep
 from tools.registry import ToolError
 
 router = APIRouter(tags=["media"])
@@ -32,14 +34,10 @@ _PRODUCT_ID = re.compile(r"^p-\d{5}$")
 _CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; base-uri 'none'"
 
 
-def _media_root(request: Request) -> Path:
-    return Path(request.app.state.settings.data_dir) / "media"
-
-
-def _locate(request: Request, key: str, thumb: bool) -> media_files.MediaBlob:
+def _locate(store: Store, root: Path, key: str, thumb: bool) -> media_files.MediaBlob:
     try:
-        with request.app.state.store.session() as s:
-            return media_files.locate(s, key, _media_root(request), thumb=thumb)
+        with store.session() as s:
+            return media_files.locate(s, key, root, thumb=thumb)
     except DomainError as exc:
         raise ToolError(exc.code, exc.message, {"field": exc.field or "key"}) from exc
 
@@ -55,13 +53,17 @@ def _etag_matches(header: str | None, etag: str) -> bool:
 
 @router.get("/media/{key}")
 async def media(
-    request: Request, key: str, size: Literal["full", "thumb"] = Query(default="full")
+    request: Request, store: StoreDep, config: ToolConfigDep, key: str,
+    size: Literal["full", "thumb"] = Query(default="full"),
 ) -> Response:
     """A product photo (``?size=thumb``: at most 256 px a side, JPEG); public, cacheable."""
     if not media_files.KEY.match(key):
         raise ToolError("VALIDATION_ERROR", "not a media key (up-… or img-… and 16 hex digits)",
                         {"field": "key"})
-    blob = await asyncio.to_thread(_locate, request, key, size == "thumb")
+    root = config.media_root
+    if root is None:
+        raise ToolError("NOT_FOUND", "no media store is configured", {"field": "key"})
+    blob = await asyncio.to_thread(_locate, store, root, key, size == "thumb")
     headers = {"ETag": f'"{blob.etag}"', "Cache-Control": CACHE,
                "X-Content-Type-Options": "nosniff"}
     if _etag_matches(request.headers.get("if-none-match"), blob.etag):
@@ -198,8 +200,8 @@ def heritage_for(cluster_id: str | None, craft: str) -> Heritage | None:
     return Heritage(text, doc.title, source) if text else None
 
 
-def _view(request: Request, product_id: str) -> ProductView:
-    with request.app.state.store.session() as s:
+def _view(store: Store, product_id: str) -> ProductView:
+    with store.session() as s:
         p = s.get(Product, product_id)
         if p is None or p.status not in PUBLIC_STATUSES:
             raise ToolError("NOT_FOUND", f"no published listing {product_id}",
@@ -222,12 +224,12 @@ def _view(request: Request, product_id: str) -> ProductView:
 
 
 @router.get("/p/{product_id}", response_class=HTMLResponse)
-async def product_page(request: Request, product_id: str) -> HTMLResponse:
+async def product_page(store: StoreDep, product_id: str) -> HTMLResponse:
     """A published listing as a web page (the widget's product cards link here)."""
     if not _PRODUCT_ID.match(product_id):
         raise ToolError("VALIDATION_ERROR", "a product id looks like p-00012",
                         {"field": "product_id"})
-    view = await asyncio.to_thread(_view, request, product_id)
+    view = await asyncio.to_thread(_view, store, product_id)
     return HTMLResponse(render_product_page(view), headers={
         "Cache-Control": PAGE_CACHE, "Content-Security-Policy": _CSP,
         "X-Content-Type-Options": "nosniff",

@@ -31,12 +31,13 @@ pytestmark = pytest.mark.integration
 def server(seeded_store, data_dir, database_url) -> Iterator[LiveServer]:  # noqa: ANN001
     """The gateway over the seeded store, with the small authenticity model and the heritage
     index built before it starts (on a busy machine ingesting outlasts the readiness wait)."""
-    from knowledge import get_knowledge_base
+    from gateway.wiring import knowledge_config
+    from knowledge.service import get_knowledge_base
 
     settings = Settings(env="test", data_dir=data_dir, database_url=database_url, dev_auth=True,
                         jwt_secret="test-secret-0123456789abcdef-0123456789", _env_file=None)
     classifier.install_model(small_model(), data_dir / "models")  # the full one takes a minute
-    get_knowledge_base(settings)
+    get_knowledge_base(knowledge_config(settings))
     live = LiveServer(settings).start()
     yield live
     live.stop()
