@@ -211,7 +211,8 @@ def test_theft_check_flags_at_ninety_percent(store, pick, seed, reporter) -> Non
         image, _ = load_image(s, key)
         copy = augment(image, np.random.default_rng(seed))
         report = check_theft(
-            s, copy, reported_seller_id=p.creator_id, reporter_id=reporter, image_ref=key
+            s, copy, reported_seller_id=p.creator_id, reporter_id=reporter,
+            reporter_role="admin", image_ref=key,
         )
         theirs = [m.similarity for m in report.matches if m.seller_id == p.creator_id]
         assert report.flagged == (report.similarity >= 0.9)
