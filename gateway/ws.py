@@ -28,6 +28,12 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from gateway.auth import Principal, verify_token
+from gateway.channels.voice_inbox import (
+    mark_spoken,
+    spoken_with_notices,
+    take_spoken_notices,
+    voice_notification_ids,
+)
 from gateway.errors import envelope
 from gateway.listening import LiveRecording, Utterance
 from gateway.speech import (
@@ -112,6 +118,7 @@ class Connection:
         reply = ""
         held_end: dict[str, Any] | None = None
         notices: list[tuple[str, str]] = []  # (text, language) spoken after the reply
+        spoken_ids: list[int] = []  # the voice notifications those notices deliver
         guide = phrases.say_in("guide", self.language) if text and phrases.asks_for_help(text) \
             else None
         try:
@@ -137,6 +144,7 @@ class Connection:
                         await self.send(notice)
                         notices.append(phrases.say_in("price_changed", self.language,
                                                       **notice["values"]))
+                        spoken_ids.extend(voice_notification_ids(event["result"]))
                     metrics.tool_calls.labels(event["name"], str(event["ok"]).lower()).inc()
                     if not event["ok"]:
                         outcome = "tool_error"
@@ -145,6 +153,11 @@ class Connection:
                                          **(err.get("details") or {}))
             if self.app.state.settings.speak_replies:
                 said: list[tuple[str, str | None]] = []
+                if spoken:  # voice notifications the worker queued while the user was away
+                    queued = await asyncio.to_thread(take_spoken_notices, self.app.state.store,
+                                                     self.principal.user_id)
+                    if queued:
+                        said.append((spoken_with_notices(queued, ""), None))
                 if guide is not None:
                     said.append(guide)
                 elif spoken and reply:
@@ -152,6 +165,8 @@ class Connection:
                 said.extend(notices)
                 for words, lang in said:
                     await self.speak(words, started, latency, lang)
+                if spoken_ids and notices:
+                    await asyncio.to_thread(mark_spoken, self.app.state.store, spoken_ids)
             if held_end is not None:
                 await self.send({**held_end, "latency_ms": {
                     **held_end.get("latency_ms", {}), **latency,
