@@ -19,6 +19,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 
+from agents import replies
 from agents.planners.base import Planner
 from agents.state import AgentState, RunContext
 from tools.registry import ToolError
@@ -54,6 +55,8 @@ def build_graph(planner: Planner, checkpointer: Any = None):  # noqa: ANN201 - c
         update: dict[str, Any] = {"messages": [decision.message], **decision.updates}
         if decision.asks_for:
             writer({"type": "_asks_for", "args": decision.asks_for})
+        if decision.error:
+            writer({"type": "error", "error": decision.error})
         calls = decision.message.tool_calls
         if not calls or state.get("rounds", 0) >= MAX_TOOL_ROUNDS:
             return Command(update={**update, "reply_streamed": decision.streamed}, goto="respond")
@@ -68,7 +71,7 @@ def build_graph(planner: Planner, checkpointer: Any = None):  # noqa: ANN201 - c
                 continue
             answer = interrupt({
                 "action_id": call["id"], "name": call["name"], "args": call["args"],
-                "prompt": _confirm_prompt(call["name"], call["args"]),
+                "prompt": _confirm_prompt(call["name"], call["args"], state.get("language") or "en"),
             })
             if not bool(answer):
                 declined = [
@@ -78,7 +81,7 @@ def build_graph(planner: Planner, checkpointer: Any = None):  # noqa: ANN201 - c
                     )
                     for c in message.tool_calls
                 ]
-                reply = "Okay, I have not done that. Nothing was changed."
+                reply = replies.act("declined", state.get("language") or "en")
                 return Command(
                     update={"messages": [*declined, AIMessage(reply)], "rounds": 0}, goto=END
                 )
@@ -146,10 +149,10 @@ def _needs_confirmation(run: RunContext, calls: list[dict[str, Any]]) -> bool:
     return False
 
 
-def _confirm_prompt(name: str, args: dict[str, Any]) -> str:
+def _confirm_prompt(name: str, args: dict[str, Any], lang: str = "en") -> str:
     if name == "update_price":
         price = args.get("new_price")
         shown = f"₹{price:,.0f}" if isinstance(price, int | float) else f"₹{price}"
-        return f"Change the price of {args.get('product_id')} to {shown}? (yes/no)"
+        return replies.act("confirm_price", lang, product=str(args.get("product_id")), price=shown)
     shown = ", ".join(f"{k}={v}" for k, v in args.items())
-    return f"Shall I run {name} ({shown})? (yes/no)"
+    return replies.act("confirm", lang, name=name, args=shown)

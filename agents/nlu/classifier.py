@@ -15,13 +15,16 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from agents.nlu.hindi import to_english
+
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _IDS = re.compile(r"\b[cbpok](?:\s?-\s?\d+|\s\d{2,})\b", re.I)  # "p-00012", "p 00012"
 
 
 def prepare(text: str) -> str:
-    """Normalise what varies but carries no intent: ids and digits become placeholders."""
-    text = _IDS.sub(" ID ", text.lower())
+    """Normalise what varies but carries no intent: Hindi and Hinglish are read through their
+    English gloss; ids and digits become placeholders."""
+    text = _IDS.sub(" ID ", to_english(text).lower())
     return _DIGITS.sub(" NUM ", text)
 
 

@@ -14,6 +14,7 @@ from rapidfuzz.distance import Levenshtein
 
 from domain.catalog import CATEGORY_KEYWORDS, CLUSTERS
 from domain.places import Gazetteer, Place, normalize
+from domain.vocabulary import Vocabulary, category_of
 
 _SMALL_NUMBERS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -307,6 +308,19 @@ def place_free_vocabulary(words: frozenset[str]) -> frozenset[str]:
     return frozenset(w for w in words if w in crafts or not is_town(w))
 
 
+def _add_vocabulary(utt: Utterance) -> None:
+    """Crafts and categories the shared craft vocabulary knows ("kantha quilt", "chikan kurta",
+    "sandalwood box") when the catalog's keywords named none."""
+    matches = Vocabulary.default().find(utt.norm, kinds=("craft", "product"), fuzzy=False)
+    for m in matches:
+        if m.entry.kind == "craft" and m.entry.canonical not in utt.crafts:
+            utt.crafts.append(m.entry.canonical)
+    if not utt.categories and matches:
+        category = category_of(utt.norm)
+        if category:
+            utt.categories.append(category)
+
+
 def parse(text: str, vocabulary: frozenset[str] = frozenset()) -> Utterance:
     """Extract every entity the skills use from ``text``; ``vocabulary`` = known non-place words."""
     norm_spaced = re.sub(r"\s+", " ", text.lower().replace("₹", " ₹ ")).strip()
@@ -336,6 +350,7 @@ def parse(text: str, vocabulary: frozenset[str] = frozenset()) -> Utterance:
     for term, craft in _craft_terms().items():
         if f" {term} " in padded:
             utt.crafts.append(craft)
+    _add_vocabulary(utt)
     for span, place in _find_places(utt.norm, vocabulary):
         utt.places.append(place)
         utt.place_names.append(span)

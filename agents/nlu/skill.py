@@ -49,6 +49,8 @@ class Skill:
     # Entities that name this tool plainly enough ("pending oders", "p-00235 ... 1650 rupees")
     # to pick it when the classifier hesitates.
     cued: Cue | None = None
+    # The result in Hindi; without it a Hindi reply says the result in English.
+    describe_hi: Describer | None = None
 
     def ask(self, missing: list[str]) -> str:
         """The question for the first missing argument."""

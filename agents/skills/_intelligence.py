@@ -14,6 +14,7 @@ from functools import lru_cache
 from agents.nlu.entities import Utterance, _words_to_digits
 from domain.catalog import CLUSTERS
 from domain.pricing.tables import default_tables
+from domain.vocabulary import category_of
 
 _MONEY_WORDS = r"(?:rs\.?|rupees?|inr|₹)"
 _NUM = re.compile(
@@ -126,6 +127,8 @@ def category(utt: Utterance) -> str | None:
     for pattern, cat in _EXTRA_CATEGORY:
         if pattern.search(norm):
             return cat
+    if cat := category_of(norm):
+        return cat
     if utt.categories:
         return utt.categories[0]
     for craft in utt.crafts:
