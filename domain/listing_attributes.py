@@ -29,6 +29,9 @@ _ONES = {
     "das": 10, "dus": 10, "gyarah": 11, "barah": 12, "baarah": 12, "pandrah": 15, "pandra": 15,
     "bees": 20, "bis": 20, "tees": 30, "chalis": 40, "chaalis": 40, "pachas": 50,
     "pachaas": 50, "saath": 60,
+    # Devanagari
+    "एक": 1, "दो": 2, "तीन": 3, "चार": 4, "पांच": 5, "पाँच": 5, "छह": 6, "छः": 6, "सात": 7,
+    "आठ": 8, "नौ": 9, "दस": 10, "बीस": 20, "तीस": 30, "चालीस": 40, "पचास": 50,
 }
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
          "eighty": 80, "ninety": 90}
@@ -36,7 +39,7 @@ _SCALES = {"hundred": 100, "sau": 100, "thousand": 1000, "hazaar": 1000, "hazar"
            "lakh": 100_000, "lakhs": 100_000, "lac": 100_000}
 _FRACTIONS = {"half": 0.5, "aadha": 0.5, "adha": 0.5, "quarter": 0.25, "paav": 0.25,
               "pav": 0.25, "dedh": 1.5, "dhai": 2.5, "dhaai": 2.5, "adhai": 2.5,
-              "couple": 2, "few": 3}
+              "couple": 2, "few": 3, "डेढ़": 1.5, "ढाई": 2.5, "आधा": 0.5}
 _PLUS_HALF = {"saade", "sade", "saadhe", "sadhe"}  # "saade teen" = 3.5
 _PLUS_QUARTER = {"sava", "savva", "sawa"}  # "sava do" = 2.25
 _MINUS_QUARTER = {"paune", "pone"}  # "paune do" = 1.75
@@ -45,19 +48,22 @@ _LENGTH = {"mm": 0.1, "millimetre": 0.1, "millimeter": 0.1, "cm": 1.0, "cms": 1.
            "centimetre": 1.0, "centimeter": 1.0, "centi": 1.0, "m": 100.0, "mtr": 100.0,
            "mtrs": 100.0, "metre": 100.0, "meter": 100.0, "inch": 2.54, "in": 2.54,
            "inches": 2.54, "inchs": 2.54, "ft": 30.48, "feet": 30.48, "foot": 30.48,
-           "yard": 91.44, "yards": 91.44, "yd": 91.44, "gaj": 91.44, "gaz": 91.44}
+           "सेमी": 1.0, "मीटर": 100.0, "इंच": 2.54, "फुट": 30.48, "yard": 91.44,
+           "yards": 91.44, "yd": 91.44, "gaj": 91.44, "gaz": 91.44}
 _WEIGHT = {"kg": 1.0, "kgs": 1.0, "kilo": 1.0, "kilos": 1.0, "kilogram": 1.0,
            "kilograms": 1.0, "g": 0.001, "gm": 0.001, "gms": 0.001, "gram": 0.001,
            "grams": 0.001, "gramme": 0.001, "lb": 0.4536, "lbs": 0.4536, "pound": 0.4536,
-           "pounds": 0.4536}
+           "pounds": 0.4536, "किलो": 1.0, "ग्राम": 0.001}
 _TIME = {"hour": 1.0, "hours": 1.0, "hr": 1.0, "hrs": 1.0, "h": 1.0, "ghanta": 1.0,
          "ghante": 1.0, "ghanton": 1.0, "minute": 1 / 60, "minutes": 1 / 60, "mins": 1 / 60,
          "day": WORKDAY_HOURS, "days": WORKDAY_HOURS, "din": WORKDAY_HOURS,
          "dino": WORKDAY_HOURS, "dinon": WORKDAY_HOURS, "week": 6 * WORKDAY_HOURS,
          "weeks": 6 * WORKDAY_HOURS, "hafta": 6 * WORKDAY_HOURS, "hafte": 6 * WORKDAY_HOURS,
          "month": 26 * WORKDAY_HOURS, "months": 26 * WORKDAY_HOURS,
-         "mahina": 26 * WORKDAY_HOURS, "mahine": 26 * WORKDAY_HOURS}
-_MONEY = {"rs", "rupees", "rupee", "inr", "rupaye", "rupaiye", "rupay", "rupiya", "rupiye"}
+         "mahina": 26 * WORKDAY_HOURS, "mahine": 26 * WORKDAY_HOURS,
+         "घंटे": 1.0, "घंटा": 1.0, "दिन": WORKDAY_HOURS, "हफ्ते": 6 * WORKDAY_HOURS}
+_MONEY = {"रुपये", "रुपए", "rs", "rupees", "rupee", "inr", "rupaye", "rupaiye", "rupay",
+          "rupiya", "rupiye"}
 _PRICE_CUES = {"price", "priced", "sell", "selling", "cost", "costs", "mrp", "rate", "daam",
                "keemat", "kimat", "charge", "for"}
 # Words that make a duration something other than the time spent making the piece.

@@ -23,6 +23,7 @@ from domain.catalog import CATEGORY_KEYWORDS, CLUSTERS
 from domain.places import phonetic_key
 
 DATA = Path(__file__).parent / "data" / "vocabulary.json"
+GLOSSARY = Path(__file__).parent / "data" / "glossary.json"
 CORPUS = Path(__file__).resolve().parent.parent / "knowledge" / "corpus"
 KINDS = ("product", "craft", "material", "technique", "color", "region", "category")
 MAX_NGRAM = 4
@@ -315,4 +316,17 @@ def _default() -> Vocabulary:
         add((words, Entry("craft", words, _keyword_category(f"{words} {title}"), region)))
     for category in CATEGORY_KEYWORDS:
         add((category.replace("_", " "), Entry("category", category, category)))
+    # Hindi in Devanagari: the translation glossary's words name the same terms.
+    pairs_index: dict[str, list[Entry]] = {}
+    for surface, entry in pairs:
+        for f in _forms(surface):
+            pairs_index.setdefault(f, []).append(entry)
+    glossary = json.loads(GLOSSARY.read_text(encoding="utf-8"))
+    for kind, section in (("product", "product"), ("material", "material"),
+                          ("technique", "technique"), ("color", "color"), ("craft", "craft")):
+        for term, row in glossary[section].items():
+            hindi = row[0].partition("|")[0]
+            found = [e for f in _forms(term) for e in pairs_index.get(f, []) if e.kind == kind]
+            if found:
+                add((hindi, found[0]))
     return Vocabulary(pairs, raw.get("stopwords", ()))
