@@ -18,13 +18,14 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from agents.nlu.hindi import to_english
 
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
-_IDS = re.compile(r"\b[cbpok](?:\s?-\s?\d+|\s\d{2,})\b", re.I)  # "p-00012", "p 00012"
+_IDS = re.compile(r"\b([cbpok])(?:\s?-\s?\d+|\s\d{2,})\b", re.I)  # "p-00012", "p 00012"
 
 
 def prepare(text: str) -> str:
     """Normalise what varies but carries no intent: Hindi and Hinglish are read through their
     English gloss; ids and digits become placeholders."""
-    text = _IDS.sub(" ID ", to_english(text).lower())
+    # The kind of id is kept ("c-0297" is a seller, "p-00012" a product): it tells tools apart.
+    text = _IDS.sub(lambda m: f" {m.group(1)}id ", to_english(text).lower())
     return _DIGITS.sub(" NUM ", text)
 
 

@@ -31,6 +31,7 @@ from agents.nlu.references import off_topic, resolve_reference, shown_products
 from agents.nlu.skill import Skill, SkillContext, load_corpus, load_skills
 from agents.planners.base import Emit, Plan
 from agents.replies import act, capabilities
+from agents.skills._hindi import DESCRIBE_HI
 from agents.skills.smalltalk import SMALL_TALK, reply
 from agents.state import AgentState, PendingCall, RunContext
 
@@ -46,6 +47,10 @@ CUED_MIN_PROBABILITY = 0.1
 # specifics its likeliest tool needs is answered from the knowledge base's guides instead of
 # starting that tool's questions, when the knowledge base is among the best ADVICE_RANKS guesses.
 ADVICE_RANKS = 3
+# A tool the caller's role may not use gives way to one of the next ROLE_RANKS - 1 guesses
+# that it may use, when that one is this likely or its skill recognises its own entities.
+ROLE_RANKS = 3
+ROLE_SWITCH_MIN_PROBABILITY = 0.25
 ADVICE_MIN_PROBABILITY = 0.04
 
 
@@ -84,7 +89,7 @@ class EmbeddedPlanner:
         self.vocabulary = place_free_vocabulary(self.classifier.vocabulary)
 
     def understand(self, text: str) -> tuple[Prediction, Utterance]:
-        """Classify and parse one utterance (Hindi and Hinglish read through their English gloss)."""
+        """Classify and parse one utterance (Hindi and Hinglish through their English gloss)."""
         gloss = to_english(text)
         utt = parse(gloss, self.vocabulary)
         utt.text = text if gloss == text else gloss
@@ -127,12 +132,35 @@ class EmbeddedPlanner:
         except Exception:  # noqa: BLE001 - a profile lookup never fails a turn
             return None
 
+    def _for_role(self, prediction: Prediction, utt: Utterance, run: RunContext) -> Prediction:
+        """When the likeliest tool is one the caller may not use, a close runner-up the caller
+        may use wins ("authentic ikat sarees above 80" from a buyer is a search); otherwise the
+        forbidden tool stays and is refused in words."""
+        top = prediction.intent
+        if top not in self.skills or top not in run.registry:
+            return prediction
+        if run.role in run.registry.get(top).roles:
+            return prediction
+        for intent, probability in prediction.ranking[1:ROLE_RANKS]:
+            skill = self.skills.get(intent)
+            if skill is None or intent not in run.registry:
+                continue
+            if run.role not in run.registry.get(intent).roles:
+                continue
+            cued = probability >= CUED_MIN_PROBABILITY and skill.cued is not None and skill.cued(utt)
+            if probability >= ROLE_SWITCH_MIN_PROBABILITY or cued:
+                ranking = [(intent, probability),
+                           *[r for r in prediction.ranking if r[0] != intent]]
+                return Prediction(intent, max(probability, self.threshold), ranking)
+        return prediction
+
     def _role_tools(self, run: RunContext) -> list[str]:
         return [t.name for t in run.registry.for_role(run.role)]
 
     # -- a new user message ---------------------------------------------------------------
     def _plan_turn(self, text: str, state: AgentState, run: RunContext, lang: str) -> Plan:
         prediction, utt = self.understand(text)
+        prediction = self._for_role(prediction, utt, run)
         intent, confident = prediction.intent, prediction.confidence >= self.threshold
         ctx = SkillContext(run.tool_ctx.user_id, run.role, dict(state.get("last_args") or {}))
         pending = state.get("pending")
@@ -175,7 +203,8 @@ class EmbeddedPlanner:
             # A follow-up that only carries slot values reuses the previous tool.
             extra = self.skills[last_tool].fill(utt, ctx)
             if extra:
-                return self._call_or_ask(self.skills[last_tool], {**ctx.previous_args, **extra}, run, turn)
+                args = {**ctx.previous_args, **extra}
+                return self._call_or_ask(self.skills[last_tool], args, run, turn)
         if self._looks_like_a_knowledge_question(prediction, utt):
             # Unsure, but it reads like a question about crafts: the knowledge base answers,
             # or says honestly that it does not know.
@@ -261,7 +290,8 @@ class EmbeddedPlanner:
             fields = tool.args_model.model_fields
             if "declared_price" in fields and referred.get("price"):
                 args.setdefault("declared_price", referred["price"])
-        missing = [name for name in (skill.required or tuple(tool.required_args())) if name not in args]
+        required = skill.required or tuple(tool.required_args())
+        missing = [name for name in required if name not in args]
         if missing:
             pending: PendingCall = {"tool": skill.tool, "args": args, "missing": missing}
             question = replies.ask(missing[0], skill.ask(missing), lang)
@@ -315,11 +345,20 @@ class EmbeddedPlanner:
             skill = self.skills.get(str(msg.name))
             if skill is None:
                 parts.append(act("done", lang))
-            elif lang == "hi" and skill.describe_hi is not None:
-                parts.append(skill.describe_hi(call["args"], payload))
             else:
-                parts.append(skill.describe(call["args"], payload))
+                parts.append(_say_result(skill, call["args"], payload, lang))
         return " ".join(parts), shown
+
+
+def _say_result(skill: Skill, args: dict[str, Any], payload: dict[str, Any], lang: str) -> str:
+    """The result in ``lang``; English when no Hindi describer knows this result's shape."""
+    hindi = skill.describe_hi or DESCRIBE_HI.get(skill.tool)
+    if lang == "hi" and hindi is not None:
+        try:
+            return hindi(args, payload)
+        except (KeyError, TypeError, ValueError):
+            pass  # a result shape the Hindi describer does not know: say it in English
+    return skill.describe(args, payload)
 
 
 def _describe_error(error: dict[str, Any], lang: str = "en") -> str:
