@@ -147,8 +147,9 @@ class EmbeddedPlanner:
                 continue
             if run.role not in run.registry.get(intent).roles:
                 continue
-            cued = probability >= CUED_MIN_PROBABILITY and skill.cued is not None and skill.cued(utt)
-            if probability >= ROLE_SWITCH_MIN_PROBABILITY or cued:
+            cued = skill.cued is not None and skill.cued(utt)
+            if probability >= ROLE_SWITCH_MIN_PROBABILITY or (
+                    cued and probability >= CUED_MIN_PROBABILITY):
                 ranking = [(intent, probability),
                            *[r for r in prediction.ranking if r[0] != intent]]
                 return Prediction(intent, max(probability, self.threshold), ranking)
@@ -261,7 +262,9 @@ class EmbeddedPlanner:
         tool = run.registry.get(skill.tool) if skill.tool in run.registry else None
         required = skill.required or (tuple(tool.required_args()) if tool else ())
         given = skill.fill(utt, ctx)
-        return bool(required) and not any(name in given for name in required)
+        # What kind of piece it is says little: "how to price a hand-painted tray" is advice.
+        specific = [name for name in required if name != "category"] or list(required)
+        return bool(specific) and not any(name in given for name in specific)
 
     def _looks_like_a_knowledge_question(self, prediction: Prediction, utt: Utterance) -> bool:
         words = utt.norm.split()
@@ -290,6 +293,10 @@ class EmbeddedPlanner:
             fields = tool.args_model.model_fields
             if "declared_price" in fields and referred.get("price"):
                 args.setdefault("declared_price", referred["price"])
+            if "origin" in fields and "origin" not in args and run.role != "creator":
+                # A buyer ships from the maker's workshop.
+                if origin := _maker_location(str(referred["id"]), run):
+                    args["origin"] = origin
         required = skill.required or tuple(tool.required_args())
         missing = [name for name in required if name not in args]
         if missing:
@@ -348,6 +355,24 @@ class EmbeddedPlanner:
             else:
                 parts.append(_say_result(skill, call["args"], payload, lang))
         return " ".join(parts), shown
+
+
+def _maker_location(product_id: str, run: RunContext) -> dict[str, float] | None:
+    """Where the maker of ``product_id`` works, as coordinates (``None`` when unknown)."""
+    store = run.tool_ctx.store
+    if store is None:
+        return None
+    from domain.store.models import Creator, Product
+
+    try:
+        with store.session() as session:
+            product = session.get(Product, product_id)
+            maker = session.get(Creator, product.creator_id) if product is not None else None
+            if maker is None:
+                return None
+            return {"lat": float(maker.lat), "lon": float(maker.lon)}
+    except Exception:  # noqa: BLE001 - a missing origin only means the tool asks for one
+        return None
 
 
 def _say_result(skill: Skill, args: dict[str, Any], payload: dict[str, Any], lang: str) -> str:
