@@ -52,6 +52,8 @@ def build_graph(planner: Planner, checkpointer: Any = None):  # noqa: ANN201 - c
             state, run, lambda text: writer({"type": "assistant_delta", "text": text})
         )
         _timed(run, "plan", started)
+        if decision.retract:
+            writer({"type": "_reply_reset"})
         update: dict[str, Any] = {"messages": [decision.message], **decision.updates}
         if decision.asks_for:
             writer({"type": "_asks_for", "args": decision.asks_for})
@@ -71,7 +73,8 @@ def build_graph(planner: Planner, checkpointer: Any = None):  # noqa: ANN201 - c
                 continue
             answer = interrupt({
                 "action_id": call["id"], "name": call["name"], "args": call["args"],
-                "prompt": _confirm_prompt(call["name"], call["args"], state.get("language") or "en"),
+                "prompt": _confirm_prompt(call["name"], call["args"],
+                                          state.get("language") or "en"),
             })
             if not bool(answer):
                 declined = [
@@ -97,8 +100,11 @@ def build_graph(planner: Planner, checkpointer: Any = None):  # noqa: ANN201 - c
             writer({"type": "tool_call", "call_id": call["id"], "name": call["name"], "args": call["args"]})
             started = time.perf_counter()
             try:
+                # The call id keys the idempotency record of a critical (confirmed) action:
+                # a confirmation replayed after a lost checkpoint returns the recorded result.
                 result = await asyncio.to_thread(
-                    run.registry.invoke, call["name"], call["args"], run.tool_ctx
+                    run.registry.invoke, call["name"], call["args"], run.tool_ctx,
+                    action_id=call["id"],
                 )
                 payload, ok = result.model_dump(mode="json"), True
             except ToolError as exc:
@@ -154,5 +160,11 @@ def _confirm_prompt(name: str, args: dict[str, Any], lang: str = "en") -> str:
         price = args.get("new_price")
         shown = f"₹{price:,.0f}" if isinstance(price, int | float) else f"₹{price}"
         return replies.act("confirm_price", lang, product=str(args.get("product_id")), price=shown)
+    if name == "publish_listing":
+        price = args.get("price")
+        at = f" at ₹{price:,.0f}" if isinstance(price, int | float) else ""
+        at_hi = f" ₹{price:,.0f} में" if isinstance(price, int | float) else ""
+        return replies.act("confirm_publish", lang, listing=str(args.get("listing_id")),
+                           at=at_hi if lang == "hi" else at)
     shown = ", ".join(f"{k}={v}" for k, v in args.items())
     return replies.act("confirm", lang, name=name, args=shown)

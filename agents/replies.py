@@ -63,6 +63,8 @@ _ACTS: dict[str, dict[str, str]] = {
                 "hi": "क्या मैं {name} ({args}) चलाऊँ? (हाँ/नहीं)"},
     "confirm_price": {"en": "Change the price of {product} to {price}? (yes/no)",
                       "hi": "{product} का दाम {price} कर दूँ? (हाँ/नहीं)"},
+    "confirm_publish": {"en": "Publish {listing}{at}? Buyers will see it at once. (yes/no)",
+                        "hi": "{listing}{at} प्रकाशित कर दूँ? ख़रीदार इसे तुरंत देखेंगे। (हाँ/नहीं)"},
     "error_forbidden": {"en": "Sorry, you can't do that: {message}.",
                         "hi": "माफ़ कीजिए, आप यह नहीं कर सकते: {message}।"},
     "error_not_found": {"en": "I couldn't find that: {message}.",
@@ -107,6 +109,8 @@ TOOL_PHRASES: dict[str, dict[str, str]] = {
     "craft_clusters": {"en": "show craft clusters", "hi": "शिल्प क्लस्टर दिखाना"},
     "heritage_trail": {"en": "plan a heritage trail", "hi": "हेरिटेज ट्रेल बनाना"},
     "recommend_similar": {"en": "suggest similar pieces", "hi": "मिलते-जुलते सामान सुझाना"},
+    "create_listing": {"en": "list a new piece for sale", "hi": "नया सामान बिक्री के लिए डालना"},
+    "publish_listing": {"en": "publish a listing", "hi": "लिस्टिंग प्रकाशित करना"},
 }
 _CAPABILITY_ORDER = ("list_orders", "search_products", "update_price", "golden_price",
                      "demand_forecast", "heritage_lookup", "shipping_quote")

@@ -38,6 +38,7 @@ class AgentState(TypedDict, total=False):
     # Products of the last result shown, in order ({"id", "price", "title", "category"}), so
     # "the first one", "more like that" and "it" can name them.
     shown: list[dict[str, Any]] | None
+    offline_turn: str | None  # the user message the fallback planner is answering
 
 
 @dataclass

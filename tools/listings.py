@@ -12,34 +12,33 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import httpx
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from domain import listings
-from domain.errors import DomainError
+from domain.errors import DomainError, quote
 from domain.pricing.engine import PriceQuery
 from domain.pricing.service import price_for
 from domain.pricing.tables import load_tables
 from domain.translation import ChatTranslator, TextTranslator
-from tools.common import Category
+from tools.common import Category, ProductId, Word
 from tools.registry import ToolContext, tool
 from tools.verification import AnalyzeAuthenticityArgs, analyze_authenticity
 
 log = logging.getLogger(__name__)
-LISTING_ID = r"^p-\d{5}$"
 
 
 class UpdatePriceArgs(BaseModel):
     """Arguments of ``update_price``."""
 
-    product_id: str = Field(pattern=LISTING_ID, description="The listing id, like p-00012")
+    product_id: ProductId = Field(description="The listing id, like p-00012")
     new_price: float = Field(gt=0, le=10_000_000, description="The new price in INR")
 
 
 class UpdatePriceResult(BaseModel):
-    """Old and new price and the notifications sent."""
+    """Old and new price, and the notifications queued (with their status)."""
 
     product_id: str
     old_price: float
@@ -87,20 +86,20 @@ class CreateListingArgs(BaseModel):
         description=("What the creator said or typed about the piece, e.g. 'Terracotta horse, "
                      "30 cm tall, red clay, 6 hours of work, 1.5 kg'"),
     )
-    listing_id: str | None = Field(
-        default=None, pattern=LISTING_ID,
+    listing_id: ProductId | None = Field(
+        default=None,
         description="A draft to amend with this description and these fields (else a new one)",
     )
     title: str | None = Field(default=None, min_length=3, max_length=200)
     category: Category | None = None
-    materials: list[str] | None = Field(default=None, max_length=10)
-    techniques: list[str] | None = Field(default=None, max_length=10)
-    colors: list[str] | None = Field(default=None, max_length=10)
+    materials: list[Word] | None = Field(default=None, max_length=10)
+    techniques: list[Word] | None = Field(default=None, max_length=10)
+    colors: list[Word] | None = Field(default=None, max_length=10)
     dimensions_cm: DimensionsCm | None = None
     weight_kg: float | None = Field(default=None, gt=0, le=500)
     production_hours: float | None = Field(default=None, gt=0, le=5000)
     price: float | None = Field(default=None, gt=0, le=10_000_000, description="Price in INR")
-    images: list[str] | None = Field(
+    images: list[Annotated[str, StringConstraints(max_length=40)]] | None = Field(
         default=None, max_length=10, description="Photo upload ids (up-…) from /api/v1/uploads"
     )
 
@@ -114,7 +113,7 @@ class CreateListingArgs(BaseModel):
     def _refs(cls, v: list[str] | None) -> list[str] | None:
         for ref in v or []:
             if not (ref.startswith(("up-", "img-")) and len(ref) <= 40):
-                raise ValueError(f"{ref!r} is not an upload id (up-…)")
+                raise ValueError(f"{quote(ref)} is not an upload id (up-…)")
         return v
 
 
@@ -244,7 +243,7 @@ def create_listing(ctx: ToolContext, args: CreateListingArgs) -> CreateListingRe
 class PublishListingArgs(BaseModel):
     """Arguments of ``publish_listing``."""
 
-    listing_id: str = Field(pattern=LISTING_ID, description="The draft to publish, like p-00412")
+    listing_id: ProductId = Field(description="The draft to publish, like p-00412")
     price: float | None = Field(
         default=None, gt=0, le=10_000_000, description="Set this price (INR) first, if given"
     )

@@ -28,6 +28,7 @@ class Plan:
     # An error the turn reports without calling a tool (a request the caller's role may not
     # make is refused in words and carries FORBIDDEN), in the contracts §3 shape.
     error: dict[str, Any] | None = None
+    retract: bool = False  # text streamed earlier this round is void (the final reply replaces it)
 
 
 class Planner(Protocol):

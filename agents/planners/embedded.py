@@ -9,6 +9,7 @@ turn; a follow-up that only brings slot values ("what about shipped ones?", "onl
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import uuid
@@ -104,11 +105,16 @@ class EmbeddedPlanner:
         lang = state.get("language") or "en"
         if messages and isinstance(messages[-1], ToolMessage):
             text, shown = self._describe_results(messages, lang)
-            return Plan(AIMessage(text), {"shown": shown} if shown is not None else {})
+            updates = self._follow_up(messages)
+            if shown is not None:
+                updates["shown"] = shown
+            return Plan(AIMessage(text), updates)
         human = next((m for m in reversed(messages) if isinstance(m, HumanMessage)), None)
         text = str(human.content) if human else ""
         lang = replies.choose(text, state.get("language"), self._preferred_language(state, run))
-        plan = self._plan_turn(text, state, run, lang)
+        # Classifying and fuzzy place matching are CPU work: off the event loop, so one
+        # turn never stalls the sockets and health checks of everyone else.
+        plan = await asyncio.to_thread(self._plan_turn, text, state, run, lang)
         plan.updates.setdefault("language", lang)
         return plan
 
@@ -355,6 +361,25 @@ class EmbeddedPlanner:
             else:
                 parts.append(_say_result(skill, call["args"], payload, lang))
         return " ".join(parts), shown
+
+    def _follow_up(self, messages: list) -> dict[str, Any]:
+        """State updates that skills ask for after their successful results."""
+        calls: dict[str, dict[str, Any]] = {}
+        results: list[ToolMessage] = []
+        for msg in reversed(messages):
+            if isinstance(msg, ToolMessage):
+                results.append(msg)
+            elif isinstance(msg, AIMessage):
+                calls = {c["id"]: c for c in msg.tool_calls}
+                break
+        updates: dict[str, Any] = {}
+        for msg in reversed(results):
+            skill = self.skills.get(str(msg.name))
+            if msg.status == "error" or skill is None or skill.follow_up is None:
+                continue
+            args = calls.get(msg.tool_call_id, {"args": {}})["args"]
+            updates.update(skill.follow_up(args, json.loads(str(msg.content))))
+        return updates
 
 
 def _maker_location(product_id: str, run: RunContext) -> dict[str, float] | None:
