@@ -38,3 +38,7 @@ __all__ = [
 for _info in _pkgutil.iter_modules(__path__):
     if _info.name.startswith("models_"):
         _importlib.import_module(f"{__name__}.{_info.name}")
+
+from domain.store import changes  # noqa: E402 - needs the models above
+
+changes.install_change_tracking()
