@@ -32,7 +32,7 @@ FROM python:3.11-slim
 
 # libgomp: OpenMP runtime used by CTranslate2 (faster-whisper), onnxruntime and scikit-learn.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libgomp1 \
+    && apt-get install -y --no-install-recommends libgomp1 espeak-ng \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 qalakar \

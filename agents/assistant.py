@@ -6,6 +6,7 @@ which yields the protocol events of contracts §4 and ends each turn with ``turn
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -147,7 +148,7 @@ class Assistant:
         pending = await self.pending_confirmation(user_id, session_id)
         inputs: list[Any] = []
         if pending is not None and confirm is None and text is not None:
-            answer = _is_yes(text, self.planner)
+            answer = await asyncio.to_thread(_is_yes, text, self.planner)
             inputs.append(Command(resume=bool(answer)))
             if answer is None:  # neither yes nor no: drop the action, then treat it as a new message
                 inputs.append({"messages": [HumanMessage(text)]})
@@ -170,6 +171,8 @@ class Assistant:
                 if mode == "custom":
                     if chunk["type"] == "assistant_delta":
                         reply_parts.append(chunk["text"])
+                    elif chunk["type"] == "_reply_reset":
+                        reply_parts.clear()
                     if chunk["type"] == "tool_result" and chunk["ok"]:
                         citations.extend(chunk["result"].get("citations", []) or [])
                     yield chunk

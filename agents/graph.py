@@ -51,6 +51,8 @@ def build_graph(planner: Planner, checkpointer: Any = None):  # noqa: ANN201 - c
             state, run, lambda text: writer({"type": "assistant_delta", "text": text})
         )
         _timed(run, "plan", started)
+        if decision.retract:
+            writer({"type": "_reply_reset"})
         update: dict[str, Any] = {"messages": [decision.message], **decision.updates}
         if decision.asks_for:
             writer({"type": "_asks_for", "args": decision.asks_for})
@@ -94,8 +96,11 @@ def build_graph(planner: Planner, checkpointer: Any = None):  # noqa: ANN201 - c
             writer({"type": "tool_call", "call_id": call["id"], "name": call["name"], "args": call["args"]})
             started = time.perf_counter()
             try:
+                # The call id keys the idempotency record of a critical (confirmed) action:
+                # a confirmation replayed after a lost checkpoint returns the recorded result.
                 result = await asyncio.to_thread(
-                    run.registry.invoke, call["name"], call["args"], run.tool_ctx
+                    run.registry.invoke, call["name"], call["args"], run.tool_ctx,
+                    action_id=call["id"],
                 )
                 payload, ok = result.model_dump(mode="json"), True
             except ToolError as exc:
@@ -151,5 +156,9 @@ def _confirm_prompt(name: str, args: dict[str, Any]) -> str:
         price = args.get("new_price")
         shown = f"₹{price:,.0f}" if isinstance(price, int | float) else f"₹{price}"
         return f"Change the price of {args.get('product_id')} to {shown}? (yes/no)"
+    if name == "publish_listing":
+        price = args.get("price")
+        at = f" at ₹{price:,.0f}" if isinstance(price, int | float) else ""
+        return f"Publish {args.get('listing_id')}{at}? Buyers will see it at once. (yes/no)"
     shown = ", ".join(f"{k}={v}" for k, v in args.items())
     return f"Shall I run {name} ({shown})? (yes/no)"

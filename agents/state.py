@@ -51,6 +51,8 @@ class AgentState(TypedDict, total=False):
     last_args: dict[str, Any] | None
     rounds: int
     reply_streamed: bool
+    language: str | None  # the reply language ("en", "hi", …) when known
+    offline_turn: str | None  # the user message the fallback planner is answering
 
 
 @dataclass

@@ -62,9 +62,14 @@ def naive2(y: pd.Series, fh_index: pd.PeriodIndex, sp: int) -> np.ndarray:
     return np.full(h, values[-1])
 
 
+class _Naive(NaiveForecaster):
+    # Said explicitly, so sktime 1.2 does not warn about the default changing in 1.3.
+    _config = {"remember_data": False}
+
+
 def seasonal_naive(y: pd.Series, fh_index: pd.PeriodIndex, sp: int) -> np.ndarray:
     """sktime's seasonal naive (the last season repeated)."""
-    f = NaiveForecaster(strategy="last", sp=sp)
+    f = _Naive(strategy="last", sp=sp)
     f.fit(y)
     return f.predict(ForecastingHorizon(fh_index, is_relative=False)).to_numpy()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from domain.geodesy import check_coordinates
 from domain.store.models import CATEGORIES
 
 
@@ -28,6 +29,9 @@ class CraftCluster:
     gi_tag: bool = True
     endangered: bool = False
     aliases: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        check_coordinates(self.lat, self.lon, f"cluster {self.id}")
 
     @property
     def name(self) -> str:

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.cluster import DBSCAN
 
-from domain.errors import InvalidInput
-from domain.geodesy import EARTH_KM, haversine_km
+from domain.geodesy import EARTH_KM, check_coordinates, haversine_km, spherical_mean
 
 ASSIGN_KM = 100.0
 MIN_PRACTITIONERS = 50
@@ -30,6 +29,9 @@ class CreatorPoint:
     lat: float
     lon: float
     craft: str
+
+    def __post_init__(self) -> None:
+        check_coordinates(self.lat, self.lon, f"creator {self.id}")
 
 
 @dataclass
@@ -47,8 +49,7 @@ class ClusterSite:
     endangered: bool = False
 
     def __post_init__(self) -> None:
-        if not (-90 <= self.lat <= 90 and -180 <= self.lon <= 180):
-            raise InvalidInput(f"cluster {self.id} has invalid coordinates", field="lat")
+        check_coordinates(self.lat, self.lon, f"cluster {self.id}")
 
 
 def same_craft(a: str, b: str) -> bool:
@@ -77,8 +78,9 @@ def discover(
         ).fit_predict(coords)
         for label in sorted(set(labels) - {-1}):
             members = [p for p, lab in zip(group, labels, strict=True) if lab == label]
-            lat = float(np.mean([p.lat for p in members]))
-            lon = float(np.mean([p.lon for p in members]))
+            lat, lon = spherical_mean(
+                np.array([p.lat for p in members]), np.array([p.lon for p in members])
+            )
             sites.append(
                 ClusterSite(
                     f"{prefix}-{len(sites) + 1:03d}",

@@ -2,9 +2,12 @@
 
 ``ProductIndex`` holds searchable listings in memory: a latitude-row grid
 (``domain.spatial.LatLonGrid``) answers radius queries, refined to the WGS-84 geodesic near the
-edge; an inverted index scores BM25 over title, craft, materials, techniques and description; and the ranking puts quality listings (authenticity > 80 and
-rating > 4) first, trending ones next, then relevance and proximity. ``upsert`` and ``remove``
-keep it current on write; every result of a radius query lies within the radius (prop 15).
+edge; an inverted index scores BM25 over title, craft, materials, techniques and
+description. The ranking puts the listings that match most of the words first, quality
+listings (authenticity > 80 and rating > 4) before the rest (prop 36), then relevance and
+proximity; trending listings are then lifted into the top 30 % of the list (props 18, 35),
+above quality where the two disagree. ``upsert`` and ``remove`` keep it current on write;
+every result of a radius query lies within the radius (prop 15).
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ QUALITY_AUTH, QUALITY_RATING = 80.0, 4.0
 TRENDING_SHARE, TRENDING_MIN_SALES = 0.03, 10
 REBUILD_AFTER = 512
 RELEVANT_SHARE = 0.6  # of the best BM25 score: 'as relevant as the best'
+TRENDING_TOP = 0.3  # prop 35: trending listings rank in the top 30 % of the results
 FIELD_WEIGHTS = {
     "title": 2,
     "craft": 2,
@@ -358,11 +362,12 @@ class ProductIndex:
         # listing is equally relevant, so quality and trending order the whole list.
         relevant = rel >= RELEVANT_SHARE
         order = np.lexsort((idx, -score, ~trend, ~self.quality[idx], ~relevant))
-        top = idx[order[: q.limit]]
-        top_trend = dict(
-            zip(idx[order[: q.limit]].tolist(), trend[order[: q.limit]].tolist(), strict=True)
-        )
-        return self._hits(top, top_trend, dist, q, len(idx))
+        # Lifted in the whole list, then again in the page returned, so the page keeps it too.
+        order = lift_trending(order, trend[order])
+        page = order[: q.limit]
+        page = page[lift_trending(np.arange(len(page)), trend[page])]
+        top_trend = dict(zip(idx[page].tolist(), trend[page].tolist(), strict=True))
+        return self._hits(idx[page], top_trend, dist, q, len(idx))
 
     def _hits(
         self, top: np.ndarray, trend: dict[int, bool], dist: np.ndarray, q: SearchQuery, total: int
@@ -413,3 +418,22 @@ class ProductIndex:
             if doc.cluster_id and doc.cluster_id not in clusters:
                 clusters.append(doc.cluster_id)
         return SearchHits(products, list(creators.values()), clusters, total)
+
+
+def lift_trending(order: np.ndarray, trending: np.ndarray, top: float = TRENDING_TOP) -> np.ndarray:
+    """``order`` with every trending entry moved into its first ``top`` share (props 18, 35).
+
+    ``trending[k]`` says whether ``order[k]`` is trending. The first ``ceil(top * n)`` places
+    go to all trending entries plus the best-ranked others that still fit, each group keeping
+    its order; the others follow. When more than that share is trending, the trending entries
+    take the first places, the best any ranking can do.
+    """
+    n = len(order)
+    trending = np.asarray(trending, dtype=bool)
+    n_trending = int(trending.sum())
+    if n_trending == 0 or n_trending == n:
+        return order
+    places = max(math.ceil(top * n), n_trending)
+    others = np.flatnonzero(~trending)
+    head = np.sort(np.concatenate([np.flatnonzero(trending), others[: places - n_trending]]))
+    return np.concatenate([order[head], order[others[places - n_trending :]]])

@@ -10,7 +10,38 @@ import math
 
 import numpy as np
 
+from domain.errors import InvalidInput
+
 EARTH_KM = 6371.0088
+
+
+def check_coordinates(lat: float, lon: float, what: str) -> None:
+    """Raise :class:`InvalidInput` naming ``lat`` or ``lon`` unless both are finite and in range.
+
+    Latitude must lie in [-90, 90] and longitude in [-180, 180] (seed prop 19); NaN and
+    infinities are refused too, since every comparison with them is false.
+    """
+    for name, value, bound in (("lat", lat, 90.0), ("lon", lon, 180.0)):
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
+            raise InvalidInput(f"{what}: {name} must be a number, not {value!r}", field=name)
+        if not (math.isfinite(value) and -bound <= value <= bound):
+            raise InvalidInput(
+                f"{what}: {name} {value!r} is outside [-{bound:g}, {bound:g}]", field=name
+            )
+
+
+def spherical_mean(lat: np.ndarray, lon: np.ndarray) -> tuple[float, float]:
+    """The centre of points on the sphere (mean of unit vectors), in degrees.
+
+    An arithmetic mean of longitudes puts the centre of points on both sides of the 180th
+    meridian on the other side of the Earth; unit vectors do not wrap.
+    """
+    phi, lam = np.radians(np.asarray(lat, dtype=float)), np.radians(np.asarray(lon, dtype=float))
+    x, y, z = (np.mean(np.cos(phi) * np.cos(lam)), np.mean(np.cos(phi) * np.sin(lam)),
+               np.mean(np.sin(phi)))
+    c_lat = math.degrees(math.atan2(z, math.hypot(x, y)))
+    c_lon = math.degrees(math.atan2(y, x)) if math.hypot(x, y) > 1e-12 else 0.0
+    return max(-90.0, min(90.0, c_lat)), max(-180.0, min(180.0, c_lon))
 
 
 def haversine_km(

@@ -24,7 +24,7 @@ from pathlib import Path
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy.orm import Session
 
-from domain.errors import InvalidInput, NotFound
+from domain.errors import InvalidInput, NotFound, quote
 from domain.store.models_verification import MediaFile
 
 MAX_BYTES = 8 * 1024 * 1024
@@ -242,5 +242,5 @@ def resolve_path(ref: str, media_root: Path | None, *, field: str = "images") ->
     root = Path(media_root).resolve()
     path = (root / ref).resolve() if not Path(ref).is_absolute() else Path(ref).resolve()
     if root not in path.parents or not path.is_file():
-        raise NotFound(f"no stored image at {ref!r}", field=field)
+        raise NotFound(f"no stored image at {quote(ref)}", field=field)
     return path

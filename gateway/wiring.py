@@ -6,8 +6,8 @@ the very same supervisor.
 
 from __future__ import annotations
 
-from contextlib import AsyncExitStack, asynccontextmanager
 from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
 
 from agents.assistant import Assistant, open_checkpointer
 from agents.planners.base import Planner
@@ -18,16 +18,26 @@ from tools import load_all
 
 def make_planner(settings: Settings) -> Planner:
     """The LLM planner when an endpoint is configured, else the embedded NLU planner."""
-    if settings.llm_enabled:
-        from agents.planners.llm import LLMPlanner
-
-        return LLMPlanner(
-            str(settings.llm_base_url), settings.llm_model, settings.llm_api_key,
-            settings.llm_timeout_s,
-        )
     from agents.planners.embedded import EmbeddedPlanner
 
-    return EmbeddedPlanner(threshold=settings.planner_confidence)
+    embedded = EmbeddedPlanner(threshold=settings.planner_confidence)
+    if not settings.llm_enabled:
+        return embedded
+    from agents.planners.guard import CircuitBreaker
+    from agents.planners.llm import LLMPlanner
+    from agents.planners.routing import intent_router
+
+    router = None
+    if settings.llm_route_tools:
+        router = intent_router(
+            lambda text: embedded.classifier.predict(text).ranking, load_all().names()
+        )
+    return LLMPlanner(
+        str(settings.llm_base_url), settings.llm_model, settings.llm_api_key,
+        settings.llm_timeout_s, fallback=embedded, max_tokens=settings.llm_max_tokens,
+        context_tokens=settings.llm_context_tokens, router=router,
+        breaker=CircuitBreaker(settings.llm_breaker_failures, settings.llm_breaker_cooldown_s),
+    )
 
 
 def make_store(settings: Settings) -> Store:

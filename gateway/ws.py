@@ -5,11 +5,15 @@ turn is running; turns run one at a time. Every error is a frame of the §3 shap
 stays open for the next turn, except when authentication fails. A turn over the user's rate
 limit is answered with ``RATE_LIMITED`` and ``turn_end``; ping, interrupt and confirm are free.
 
-Voice: the reader buffers binary frames between ``audio_start`` and ``audio_end`` (limits and
-validation in :mod:`gateway.speech`); ``audio_end`` queues the recording as one turn, counted
-against the rate limit like a message. The turn sends ``transcript``, runs as a typed message
-would, and speaks the reply (``audio_start``, PCM16 binary frames, ``audio_end``) before
-``turn_end``.
+Voice: a ``pcm_s16le`` recording is heard while it arrives (:mod:`gateway.listening`): partial
+``transcript`` frames while the user speaks, ``speech_started`` when the VAD hears speech, and
+one voice turn per utterance (at ``audio_end``, or after a pause in ``mode: "hands_free"``). A
+``wav`` upload is buffered to ``audio_end`` (:mod:`gateway.speech`). Either way the turn is
+counted against the rate limit like a message, sends the final ``transcript``, runs as a typed
+message would, and speaks the reply (``audio_start``, PCM16 binary frames, ``audio_end``) a
+phrase at a time before ``turn_end``. A help request is answered with the spoken guide in the
+user's preferred language (property 26); a critical action's result adds a ``notification``
+frame and speaks it (property 27).
 """
 
 from __future__ import annotations
@@ -25,15 +29,17 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from gateway.auth import Principal, verify_token
 from gateway.errors import envelope
+from gateway.listening import LiveRecording, Utterance
 from gateway.speech import (
-    NO_SPEECH_REPLY,
     AudioRejected,
     Recording,
     Speech,
     pcm_frames,
+    profile_language,
     voice_problem,
 )
 from tools.registry import ToolError
+from voice import phrases
 from voice.audio import VoiceUnavailable
 
 log = logging.getLogger(__name__)
@@ -62,6 +68,9 @@ class Connection:
         # quietly (up to its audio_end) instead of answering every frame with an error.
         self.discarding = False
         self.speaking = False
+        self.live: LiveRecording | None = None
+        self.queue: asyncio.Queue[dict[str, Any] | None] | None = None
+        self.language: str | None = None  # the profile's preferred language, read at connect
 
     @property
     def speech(self) -> Speech:
@@ -85,11 +94,14 @@ class Connection:
     async def run_turn(self, *, text: str | None = None, confirm: bool | None = None,
                        message_id: str | None = None, spoken: bool = False,
                        started: float | None = None,
-                       latency: dict[str, float] | None = None) -> None:
+                       latency: dict[str, float] | None = None,
+                       language: str | None = None) -> None:
         """Stream one turn's events to the client; always ends with ``turn_end``.
 
         ``spoken`` turns also speak the reply before ``turn_end``; ``started`` and ``latency``
-        carry the time already spent on the turn (transcription) into ``turn_end``.
+        carry the time already spent on the turn (transcription) into ``turn_end``. A help
+        request is answered aloud with the guide in the user's preferred language (prop 26);
+        a critical action's notification is shown and spoken (prop 27), typed turn or not.
         """
         assistant = self.app.state.assistant
         metrics = self.app.state.metrics
@@ -99,6 +111,9 @@ class Connection:
         ended = False
         reply = ""
         held_end: dict[str, Any] | None = None
+        notices: list[tuple[str, str]] = []  # (text, language) spoken after the reply
+        guide = phrases.say_in("guide", self.language) if text and phrases.asks_for_help(text) \
+            else None
         try:
             async for event in assistant.stream(
                 user_id=self.principal.user_id, role=self.principal.role,
@@ -118,14 +133,25 @@ class Connection:
                     ended = True
                 await self.send(event)
                 if kind == "tool_result":
+                    if event["ok"] and (notice := self._notification(event)) is not None:
+                        await self.send(notice)
+                        notices.append(phrases.say_in("price_changed", self.language,
+                                                      **notice["values"]))
                     metrics.tool_calls.labels(event["name"], str(event["ok"]).lower()).inc()
                     if not event["ok"]:
                         outcome = "tool_error"
                         err = event["result"].get("error", {})
                         await self.error(err.get("code", "ERROR"), err.get("message", ""),
                                          **(err.get("details") or {}))
-            if spoken and self.app.state.settings.speak_replies and reply:
-                await self.speak(reply, started, latency)
+            if self.app.state.settings.speak_replies:
+                said: list[tuple[str, str | None]] = []
+                if guide is not None:
+                    said.append(guide)
+                elif spoken and reply:
+                    said.append((reply, phrases.script_of(reply, language)))
+                said.extend(notices)
+                for words, lang in said:
+                    await self.speak(words, started, latency, lang)
             if held_end is not None:
                 await self.send({**held_end, "latency_ms": {
                     **held_end.get("latency_ms", {}), **latency,
@@ -151,17 +177,37 @@ class Connection:
             await self.send({"type": "turn_end",
                              "latency_ms": {"total": round((time.perf_counter() - started) * 1000, 2)}})
 
-    async def speak(self, text: str, started: float, latency: dict[str, float]) -> None:
+    def _notification(self, event: dict[str, Any]) -> dict[str, Any] | None:
+        """The visual alert for a critical tool's result that notified someone, else ``None``."""
+        registry = self.app.state.registry
+        name = event.get("name")
+        result = event.get("result") or {}
+        if name not in registry or not registry.get(name).critical:
+            return None
+        if not any(n.get("kind") == "voice_notification" for n in result.get("notifications", [])):
+            return None
+        values = {"title": result.get("product_id", ""),
+                  "old": f"{float(result.get('old_price', 0)):,.0f}",
+                  "new": f"{float(result.get('new_price', 0)):,.0f}"}
+        text, _ = phrases.say_in("price_changed", "en", **values)
+        return {"type": "notification", "kind": "visual_alert", "level": "critical",
+                "tool": name, "text": text, "values": values}
+
+    async def speak(self, text: str, started: float, latency: dict[str, float],
+                    language: str | None = None) -> None:
         """Send ``text`` as speech: ``audio_start``, PCM16 binary frames, ``audio_end``.
 
-        A failing voice costs the audio, not the turn: the text reply has already gone out.
+        The voice is the one for ``language``. A failing voice costs the audio, not the turn:
+        the text has already gone out.
         """
         try:
-            async for part in self.speech.speak(text):
+            async for part in self.speech.speak(text, language):
                 if not self.speaking:
-                    latency["first_audio"] = round((time.perf_counter() - started) * 1000, 2)
+                    latency.setdefault(
+                        "first_audio", round((time.perf_counter() - started) * 1000, 2))
                     await self.send({"type": "audio_start", "format": "pcm_s16le",
-                                     "sample_rate": part.sample_rate})
+                                     "sample_rate": part.sample_rate,
+                                     "language": language or "en", "text": text})
                     self.speaking = True
                 for chunk in pcm_frames(part):
                     await self.send_bytes(chunk)
@@ -178,7 +224,8 @@ class Connection:
         started = time.perf_counter()
         try:
             audio = recording.audio()
-            text = await self.speech.transcribe(audio, recording.language)
+            text, language = await self.speech.transcribe(
+                audio, recording.language, self.language)
         except AudioRejected as exc:
             await self.error(exc.code, exc.message, **exc.details)
             await self._end_turn(started)
@@ -193,14 +240,28 @@ class Connection:
             raise
         latency = {"stt": round((time.perf_counter() - started) * 1000, 2),
                    "audio_s": round(audio.seconds, 2)}
-        await self.send({"type": "transcript", "text": text, "final": True})
+        await self.answer_heard(text, language, started, latency)
+
+    async def utterance_turn(self, utterance: Utterance) -> None:
+        """A live utterance, already transcribed: answer it as a voice turn."""
+        heard = utterance.heard
+        latency = {"stt": utterance.stt_ms, "audio_s": round(heard.seconds, 2),
+                   "endpoint": round((utterance.ended_at - utterance.speech_end_at) * 1000, 2)}
+        await self.answer_heard(heard.text, heard.language, utterance.ended_at, latency)
+
+    async def answer_heard(self, text: str, language: str | None, started: float,
+                           latency: dict[str, float]) -> None:
+        """Send the final transcript, then answer it aloud (or say nothing was heard)."""
+        await self.send({"type": "transcript", "text": text, "final": True,
+                         "language": language or "en"})
         if not text:
+            polite, lang = phrases.say_in("no_speech", language or self.language)
             await self.send({"type": "assistant_message",
                              "message_id": f"m-nospeech-{int(started * 1000)}",
-                             "text": NO_SPEECH_REPLY, "citations": []})
+                             "text": polite, "citations": []})
             try:
                 if self.app.state.settings.speak_replies:
-                    await self.speak(NO_SPEECH_REPLY, started, latency)
+                    await self.speak(polite, started, latency, lang)
             except asyncio.CancelledError:
                 with contextlib.suppress(Exception):
                     if self.speaking:
@@ -210,7 +271,8 @@ class Connection:
                 raise
             await self._end_turn(started, no_speech=True, **latency)
             return
-        await self.run_turn(text=text, spoken=True, started=started, latency=latency)
+        await self.run_turn(text=text, spoken=True, started=started, latency=latency,
+                            language=language)
 
     async def _end_turn(self, started: float, interrupted: bool = False, no_speech: bool = False,
                         **latency: float) -> None:
@@ -233,15 +295,50 @@ class Connection:
             await self.error("VOICE_UNAVAILABLE", f"voice turns are not available here: {problem}; "
                              "send user_message frames")
             return
+        if self.live is not None:
+            self.live.cancel()
+            self.live = None
         try:
             self.recording = Recording.start(frame, self.app.state.settings)
+            if self.recording.format == "pcm_s16le":
+                self.live = LiveRecording(
+                    speech=self.speech, recording=self.recording,
+                    mode=LiveRecording.mode_of(frame), home=self.language, send=self.send,
+                    error=self.error, on_utterance=self._utterance, on_speech=self._speech,
+                    partial_every_s=self.app.state.settings.voice_partial_interval_s)
+                await self.live.open()
         except AudioRejected as exc:
+            self.recording, self.live = None, None
             await self.error(exc.code, exc.message, **exc.details)
+            return
+        except VoiceUnavailable as exc:
+            self.recording, self.live = None, None
+            await self.error("VOICE_UNAVAILABLE", f"voice turns are not available here: {exc}")
             return
         self.discarding = False
 
+    async def _utterance(self, utterance: Utterance) -> None:
+        """A finished live utterance: queue it as a turn (rate-limited like a message)."""
+        if self.queue is not None:
+            await self.queue.put({"type": "voice_turn", "utterance": utterance})
+
+    async def _speech(self) -> None:
+        """The VAD heard speech start: tell the client; hands-free barge-in stops the reply."""
+        await self.send({"type": "speech_started"})
+        live = self.live
+        if (live is not None and live.hands_free and self.speaking
+                and self.app.state.settings.voice_barge_in
+                and self.turn is not None and not self.turn.done()):
+            self.turn.cancel()
+
     async def audio_bytes(self, data: bytes) -> None:
-        """Buffer one binary frame of the open recording."""
+        """Hear (live PCM) or buffer (WAV) one binary frame of the open recording."""
+        if self.live is not None:
+            await self.live.feed(data)
+            if self.live is not None and self.live.closed:  # over the limit: drop the rest
+                self.live.cancel()
+                self.live, self.recording, self.discarding = None, None, True
+            return
         if self.recording is None:
             if not self.discarding:
                 await self.error("BAD_REQUEST", "binary frames are audio: send audio_start first",
@@ -254,7 +351,12 @@ class Connection:
             await self.error(exc.code, exc.message, **exc.details)
 
     async def audio_end(self) -> Recording | None:
-        """Close the recording; returns it when there is one to transcribe."""
+        """Close the recording; returns a WAV recording to transcribe (a live one finishes here
+        and queues its own turn)."""
+        if self.live is not None:
+            live, self.live, self.recording = self.live, None, None
+            await live.close()
+            return None
         recording, self.recording = self.recording, None
         if recording is None and not self.discarding:
             await self.error("BAD_REQUEST", "audio_end without an audio_start", field="type")
@@ -306,6 +408,8 @@ class Connection:
                                  field="action_id")
                 return
             await self.run_turn(confirm=approved)
+        elif kind == "voice_turn" and "utterance" in frame:
+            await self.utterance_turn(frame["utterance"])
         elif kind == "voice_turn":
             await self.voice_turn(frame["recording"])
         elif kind == "auth":
@@ -360,10 +464,14 @@ async def chat(ws: WebSocket) -> None:
     assistant = ws.app.state.assistant
     session_id = ws.query_params.get("session_id") or assistant.new_session_id()
     conn = Connection(ws, principal, session_id)
+    conn.language = await asyncio.to_thread(
+        profile_language, ws.app.state.store, principal.user_id, principal.role)
     await conn.send({"type": "session", "session_id": session_id,
-                     "user_id": principal.user_id, "role": principal.role})
+                     "user_id": principal.user_id, "role": principal.role,
+                     "language": conn.language or "en"})
     settings = ws.app.state.settings
     queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
+    conn.queue = queue
 
     async def reader() -> None:
         try:
@@ -406,5 +514,7 @@ async def chat(ws: WebSocket) -> None:
         pass
     finally:
         reading.cancel()
+        if conn.live is not None:
+            conn.live.cancel()
         if conn.turn is not None and not conn.turn.done():
             conn.turn.cancel()

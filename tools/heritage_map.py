@@ -142,7 +142,7 @@ class HeritageTrailArgs(BaseModel):
     """Arguments of ``heritage_trail``: a cluster, or a craft and/or region."""
 
     cluster_id: str | None = Field(
-        default=None, pattern=r"^k-\d{3}$", description="A cluster id like k-002"
+        default=None, max_length=5, pattern=r"^k-\d{3}$", description="A cluster id like k-002"
     )
     craft: str | None = Field(default=None, max_length=80, description="e.g. 'bidriware'")
     region: PlaceArg | None = Field(

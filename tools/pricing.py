@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from domain.pricing.engine import PriceQuery
 from domain.pricing.service import price_for
-from tools.common import Category, PlaceArg, resolve_place
+from tools.common import Category, PlaceArg, Word, resolve_place
 from tools.registry import ToolContext, tool
 
 
@@ -31,12 +31,12 @@ class GoldenPriceArgs(BaseModel):
     """Arguments of ``golden_price``."""
 
     category: Category = Field(description="Product category, e.g. textiles for a saree")
-    materials: list[str] = Field(min_length=1, max_length=10,
+    materials: list[Word] = Field(min_length=1, max_length=10,
                                  description="Main materials, lowercase singular: silk, clay")
     weight_kg: float = Field(gt=0, le=500, description="Weight of the finished piece in kg")
     production_hours: float = Field(gt=0, le=5000, description="Hours of work to make one piece")
     dimensions_cm: Dimensions | None = Field(default=None, description="Size in cm, if known")
-    techniques: list[str] = Field(default_factory=list, max_length=10,
+    techniques: list[Word] = Field(default_factory=list, max_length=10,
                                   description="Techniques used, e.g. hand weaving")
     location: PlaceArg | None = Field(
         default=None, description="Where it is made; default: the creator's registered place")

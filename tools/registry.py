@@ -3,11 +3,15 @@
 A tool is a name, the roles that may call it, a pydantic argument model, a pydantic result
 model and one function over a domain engine. :meth:`Registry.invoke` is the only way in:
 it checks the role, validates the arguments and turns domain errors into :class:`ToolError`.
+A critical tool called with an action id runs exactly once: its change and an idempotency
+record commit in one transaction, and a replay returns the recorded result.
 """
 
 from __future__ import annotations
 
+import hashlib
 import inspect
+import json
 import logging
 import typing
 from collections.abc import Callable, Iterable
@@ -15,9 +19,12 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
-from domain.errors import DomainError
+from domain.errors import DomainError, quote
 from domain.store import Store
+from domain.store.models import IdempotencyRecord
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +169,7 @@ class Registry:
             return self._tools[name]
         except KeyError:
             raise ToolError(
-                "UNKNOWN_TOOL", f"there is no tool called {name!r}", {"known": self.names()}
+                "UNKNOWN_TOOL", f"there is no tool called {quote(name)}", {"known": self.names()}
             ) from None
 
     def for_role(self, role: str) -> list[Tool]:
@@ -192,10 +199,18 @@ class Registry:
         except ValidationError as exc:
             raise validation_error(exc) from exc
 
-    def invoke(self, name: str, raw_args: Any, ctx: ToolContext) -> BaseModel:
-        """Run one call: role check, validation, the engine, errors typed; nothing else."""
+    def invoke(
+        self, name: str, raw_args: Any, ctx: ToolContext, *, action_id: str | None = None
+    ) -> BaseModel:
+        """Run one call: role check, validation, the engine, errors typed; nothing else.
+
+        ``action_id`` (a confirmed call's id, or a client's idempotency key) makes a critical
+        tool exactly-once for this user and session.
+        """
         t, args = self.validate(name, raw_args, ctx.role)
         try:
+            if t.critical and action_id:
+                return _exactly_once(t, args, ctx, action_id)
             return t.fn(ctx, args)
         except ToolError:
             raise
@@ -209,6 +224,47 @@ class Registry:
         except Exception as exc:
             log.exception("tool %s failed", name)
             raise ToolError("INTERNAL_ERROR", f"{name} failed unexpectedly") from exc
+
+
+def _exactly_once(t: Tool, args: BaseModel, ctx: ToolContext, action_id: str) -> BaseModel:
+    """Run ``t`` unless this action already ran; the change and its record commit together."""
+    if len(action_id) > 120:
+        raise ToolError("VALIDATION_ERROR", "an action id has at most 120 characters",
+                        {"field": "action_id"})
+    scope = f"{ctx.user_id}|{ctx.session_id or '-'}"
+    digest = hashlib.sha256(
+        json.dumps(args.model_dump(mode="json"), sort_keys=True).encode()
+    ).hexdigest()
+
+    def recorded() -> BaseModel | None:
+        with ctx.store.session() as s:
+            row = s.scalar(select(IdempotencyRecord).where(
+                IdempotencyRecord.scope == scope, IdempotencyRecord.action_id == action_id))
+            if row is None:
+                return None
+            if row.tool != t.name or row.args_digest != digest:
+                raise ToolError(
+                    "CONFLICT", "this action id was already used for a different action",
+                    {"field": "action_id", "tool": row.tool},
+                )
+            log.info("replayed %s %s: returning the recorded result", t.name, action_id)
+            return t.result_model.model_validate(row.result)
+
+    done = recorded()
+    if done is not None:
+        return done
+    try:
+        with ctx.store.transaction() as s:
+            result = t.fn(ctx, args)
+            s.add(IdempotencyRecord(scope=scope, action_id=action_id, tool=t.name,
+                                    args_digest=digest, result=result.model_dump(mode="json")))
+    except IntegrityError:
+        # A concurrent replay committed first; ours rolled back whole. Answer with theirs.
+        done = recorded()
+        if done is None:
+            raise
+        return done
+    return result
 
 
 REGISTRY = Registry()

@@ -12,7 +12,7 @@ from domain.discovery_store import live_index
 from domain.errors import InvalidInput
 from domain.store import Store
 from domain.store.models import Cluster
-from tools.common import PlaceArg, home_of, resolve_place
+from tools.common import PlaceArg, Word, home_of, resolve_place
 from tools.registry import ToolContext, tool
 
 
@@ -29,7 +29,9 @@ class SearchProductsArgs(BaseModel):
         le=5000,
         description="Only results within this distance; none = nationwide",
     )
-    craft_types: list[str] = Field(default_factory=list, description="e.g. ['blue pottery']")
+    craft_types: list[Word] = Field(
+        default_factory=list, max_length=10, description="e.g. ['blue pottery']"
+    )
     price_min: float | None = Field(default=None, ge=0)
     price_max: float | None = Field(default=None, ge=0)
     min_authenticity: float | None = Field(default=None, ge=0, le=100)

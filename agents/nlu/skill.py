@@ -32,6 +32,8 @@ class SkillContext:
 Filler = Callable[[Utterance, SkillContext], dict[str, Any]]
 Describer = Callable[[dict[str, Any], dict[str, Any]], str]
 Cue = Callable[[Utterance], bool]
+# After a result: state keys for the next turn (e.g. a question that waits for its answer).
+FollowUp = Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,9 @@ class Skill:
     # Entities that name this tool plainly enough ("pending oders", "p-00235 ... 1650 rupees")
     # to pick it when the classifier hesitates.
     cued: Cue | None = None
+    # Reads the call's args and result; returns state updates (``pending``, ``last_args``) so
+    # that the answer to the question in its reply continues the same piece of work.
+    follow_up: FollowUp | None = None
 
     def ask(self, missing: list[str]) -> str:
         """The question for the first missing argument."""

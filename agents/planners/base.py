@@ -25,6 +25,7 @@ class Plan:
     updates: dict[str, Any] = field(default_factory=dict)
     asks_for: list[str] = field(default_factory=list)
     streamed: bool = False  # the planner already sent the reply text through ``emit``
+    retract: bool = False  # text streamed earlier this round is void (the final reply replaces it)
 
 
 class Planner(Protocol):

@@ -9,6 +9,7 @@ turn; a follow-up that only brings slot values ("what about shipped ones?", "onl
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import uuid
@@ -90,9 +91,13 @@ class EmbeddedPlanner:
         """
         messages = state.get("messages", [])
         if messages and isinstance(messages[-1], ToolMessage):
-            return Plan(AIMessage(self._describe_results(messages)))
+            return Plan(AIMessage(self._describe_results(messages)), self._follow_up(messages))
         human = next((m for m in reversed(messages) if isinstance(m, HumanMessage)), None)
-        return self._plan_turn(str(human.content) if human else "", state, run)
+        # Classifying and fuzzy place matching are CPU work: off the event loop, so one
+        # turn never stalls the sockets and health checks of everyone else.
+        return await asyncio.to_thread(
+            self._plan_turn, str(human.content) if human else "", state, run
+        )
 
     # -- a new user message ---------------------------------------------------------------
     def _plan_turn(self, text: str, state: AgentState, run: RunContext) -> Plan:
@@ -230,6 +235,26 @@ class EmbeddedPlanner:
             skill = self.skills.get(str(msg.name))
             parts.append(skill.describe(call["args"], payload) if skill else "Done.")
         return " ".join(parts)
+
+
+    def _follow_up(self, messages: list) -> dict[str, Any]:
+        """State updates that skills ask for after their successful results."""
+        calls: dict[str, dict[str, Any]] = {}
+        results: list[ToolMessage] = []
+        for msg in reversed(messages):
+            if isinstance(msg, ToolMessage):
+                results.append(msg)
+            elif isinstance(msg, AIMessage):
+                calls = {c["id"]: c for c in msg.tool_calls}
+                break
+        updates: dict[str, Any] = {}
+        for msg in reversed(results):
+            skill = self.skills.get(str(msg.name))
+            if msg.status == "error" or skill is None or skill.follow_up is None:
+                continue
+            args = calls.get(msg.tool_call_id, {"args": {}})["args"]
+            updates.update(skill.follow_up(args, json.loads(str(msg.content))))
+        return updates
 
 
 def _describe_error(error: dict[str, Any]) -> str:

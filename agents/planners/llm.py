@@ -1,14 +1,21 @@
 """The LLM planner: any OpenAI-compatible endpoint (vLLM in production) with the tools bound.
 
 It streams: text pieces go out through ``emit`` as they arrive, tool-call fragments are
-summed into one ``AIMessage`` exactly as LangChain assembles them. An unreachable or failing
-endpoint becomes a polite reply, never an exception the channel has to turn into a traceback.
+summed into one ``AIMessage`` exactly as LangChain assembles them. Nothing the model says
+runs unchecked: calls are repaired where possible and validated against the tool's model
+(an invalid call goes back to the model with the error, at most twice); replies are cleaned
+of chat-template tokens. A dead, failing, slow or babbling endpoint hands the turn to the
+fallback planner (the embedded NLU planner) in offline mode, and a circuit breaker stops
+waiting on an endpoint that keeps failing.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import httpx
 import openai
@@ -16,13 +23,26 @@ from langchain_core.messages import (
     AIMessage,
     AIMessageChunk,
     BaseMessage,
+    HumanMessage,
     SystemMessage,
     ToolMessage,
 )
 from langchain_openai import ChatOpenAI
 
-from agents.planners.base import Emit, Plan
+from agents.planners.base import Emit, Plan, Planner
+from agents.planners.guard import (
+    CircuitBreaker,
+    clean_reply,
+    compact_schema,
+    fit_history,
+    looks_like_garbage,
+    prompt_tokens,
+    repair_args,
+    tool_calls_in_text,
+    visible_prefix,
+)
 from agents.state import AgentState, RunContext
+from tools.registry import ToolError
 
 SYSTEM_PROMPT = """You are Qalakar, an assistant for an Indian handicraft marketplace.
 You help creators (artisans) price, plan, list and ship their work, and buyers discover crafts
@@ -32,10 +52,17 @@ Tool conventions: amounts are plain numbers in INR; weights in kg; distances in 
 passed as the user named them, with obvious mis-hearings corrected (e.g. "Baronassie" → "Varanasi");
 categories are one of textiles, pottery, painting, metalware, woodwork, jewellery, toys,
 home_decor, basketry, leather, stonework, glass. If a required argument is missing, ask for it.
-Answer briefly and warmly, in the user's language, with ₹ for prices."""
+Answer briefly and warmly, in the user's language, with ₹ for prices. Never show JSON."""
+LANGUAGE_LINE = "\nReply in {language}."
+LANGUAGES = {"hi": "Hindi (Devanagari script)", "en": "English"}
 
-HISTORY_LIMIT = 24
 UNAVAILABLE = "Sorry, the language model is unavailable right now."
+OFFLINE_NOTE = (
+    "(Offline mode: the language model is not answering, so the built-in assistant replied.) "
+)
+MAX_REPAIRS = 2
+
+Router = Callable[[str], Sequence[str]]
 
 log = logging.getLogger(__name__)
 
@@ -74,46 +101,219 @@ def sanitize_history(messages: Sequence[BaseMessage]) -> list[BaseMessage]:
     return kept
 
 
+class LLMFailure(Exception):
+    """The endpoint's answer cannot be used this turn (down, 5xx, slow, empty or garbage).
+
+    ``emitted`` says whether part of the unusable reply was already streamed to the user.
+    """
+
+    def __init__(self, reason: str, emitted: bool = False) -> None:
+        super().__init__(reason)
+        self.emitted = emitted
+
+
 class LLMPlanner:
-    """Plans with a chat model behind ``base_url`` (vLLM, llama.cpp server, Ollama…)."""
+    """Plans with a chat model behind ``base_url`` (vLLM, llama.cpp server, Ollama…).
+
+    Args:
+        base_url: the OpenAI-compatible endpoint (``…/v1``).
+        model: the served model's name.
+        api_key: sent as the bearer token (vLLM accepts anything unless told otherwise).
+        timeout: seconds a whole completion may take before the turn goes offline.
+        streaming: stream tokens to the user as they arrive.
+        fallback: the planner that answers when the model cannot (offline mode); without one,
+            the user gets an apology instead.
+        max_tokens: the cap on each completion.
+        context_tokens: the model's context length; history is trimmed to fit it.
+        router: names the tools a message may need; only those are bound (fewer prompt
+            tokens for small models). ``None`` binds all of the role's tools.
+        breaker: the circuit breaker shared by every turn of this planner.
+    """
 
     name = "llm"
 
     def __init__(
         self, base_url: str, model: str, api_key: str = "EMPTY", timeout: float = 60.0,
-        streaming: bool = True,
+        streaming: bool = True, fallback: Planner | None = None, max_tokens: int = 512,
+        context_tokens: int = 8192, router: Router | None = None,
+        breaker: CircuitBreaker | None = None,
     ) -> None:
         # disable_streaming makes astream fall back to one plain completion for servers
         # that cannot stream (or stream tool calls badly)
         self.model = ChatOpenAI(
             base_url=base_url, model=model, api_key=api_key, timeout=timeout,
             streaming=streaming, disable_streaming=not streaming, temperature=0, max_retries=1,
+            max_completion_tokens=max_tokens,
+            # llama.cpp's server and older vLLM read the classic name
+            extra_body={"max_tokens": max_tokens},
         )
+        self.timeout = timeout
+        self.fallback = fallback
+        self.max_tokens = max_tokens
+        self.context_tokens = context_tokens
+        self.router = router
+        self.breaker = breaker or CircuitBreaker()
 
     async def plan(self, state: AgentState, run: RunContext, emit: Emit) -> Plan:
-        """Stream one completion with the caller's tools bound."""
-        tools = [t.openai_schema() for t in run.registry.for_role(run.role)]
-        bound = self.model.bind_tools(tools) if tools else self.model
-        system = SystemMessage(SYSTEM_PROMPT.format(role=run.role, user_id=run.tool_ctx.user_id))
-        history = sanitize_history(list(state.get("messages", []))[-HISTORY_LIMIT:])
-        merged: AIMessageChunk | None = None
-        emitted = False
+        """Ask the model for the next message; hand the turn to the fallback when it fails."""
+        messages = list(state.get("messages", []))
+        human = _last_human(messages)
+        turn_id = human.id if human is not None else None
+        offline = turn_id is not None and state.get("offline_turn") == turn_id
+        if self.fallback is not None and offline:
+            return await self._offline(state, run, emit, turn_id)
+        if not self.breaker.allow():
+            return await self._offline(state, run, emit, turn_id)
         try:
-            async for chunk in bound.astream([system, *history]):
-                if isinstance(chunk.content, str) and chunk.content:
-                    emit(chunk.content)
-                    emitted = True
-                merged = chunk if merged is None else merged + chunk
+            plan = await self._ask(state, run, emit, messages, human)
+        except LLMFailure as exc:
+            log.warning("LLM planner falls back: %s", exc)
+            self.breaker.failure()
+            return await self._offline(state, run, emit, turn_id, emitted=exc.emitted)
+        self.breaker.success()
+        return plan
+
+    # -- one completion, checked --------------------------------------------------------
+    async def _ask(self, state: AgentState, run: RunContext, emit: Emit,
+                   messages: list[BaseMessage], human: HumanMessage | None) -> Plan:
+        tools = self._tools_for(run, human, state)
+        schemas = [compact_schema(t.openai_schema()) for t in tools]
+        bound = self.model.bind_tools(schemas) if schemas else self.model
+        system = SystemMessage(self._system_prompt(state, run))
+        budget = self.context_tokens - self.max_tokens - prompt_tokens(system, schemas) - 64
+        if budget <= 0:
+            raise LLMFailure("the tool schemas alone exceed the model's context")
+        turn_start = max(0, len(messages) - 1 - [*reversed(messages)].index(human)) if human else 0
+        history = sanitize_history(fit_history(messages, budget, keep_payload_from=turn_start))
+        if not history:
+            raise LLMFailure("the newest message alone exceeds the model's context")
+        known = {t.name for t in tools}
+        feedback: list[BaseMessage] = []
+        for attempt in range(MAX_REPAIRS + 1):
+            message, streamed = await self._complete(bound, [system, *history, *feedback], emit)
+            calls = message.tool_calls or tool_calls_in_text(str(message.content), known)
+            if not calls:
+                text = clean_reply(str(message.content))
+                if looks_like_garbage(text):
+                    raise LLMFailure(
+                        f"unusable reply ({len(str(message.content))} chars)", emitted=streamed)
+                return Plan(AIMessage(content=text, id=message.id), streamed=streamed)
+            checked, errors = self._check(calls, run)
+            if not errors:
+                updates = {"last_tool": checked[-1]["name"]}
+                return Plan(AIMessage(content="", tool_calls=checked, id=message.id), updates)
+            log.info("LLM call rejected (attempt %d): %s", attempt + 1, errors)
+            asked = AIMessage(content="", tool_calls=calls)
+            feedback = [asked, *(
+                ToolMessage(json.dumps({"error": errors.get(c["id"], "not run: another call in "
+                                                 "this message was invalid")}),
+                            tool_call_id=c["id"], name=c["name"], status="error")
+                for c in calls
+            )]
+        raise LLMFailure(f"no valid tool call after {MAX_REPAIRS} corrections")
+
+    async def _complete(self, bound: Any, prompt: list[BaseMessage],
+                        emit: Emit) -> tuple[AIMessage, bool]:
+        """One streamed completion; text is emitted only while it cannot be a tool call."""
+        merged: AIMessageChunk | None = None
+        raw, sent = "", ""
+        try:
+            async with asyncio.timeout(self.timeout):
+                async for chunk in bound.astream(prompt):
+                    merged = chunk if merged is None else merged + chunk
+                    if not isinstance(chunk.content, str) or not chunk.content:
+                        continue
+                    raw += chunk.content
+                    if merged.tool_calls or getattr(merged, "tool_call_chunks", None):
+                        continue
+                    shown, _ = visible_prefix(raw)
+                    if shown.startswith(sent) and len(shown.rstrip()) > len(sent):
+                        piece = shown.rstrip()[len(sent):]
+                        emit(piece)
+                        sent += piece
+        except TimeoutError as exc:
+            raise LLMFailure(f"no answer within {self.timeout:.0f} s") from exc
         except (openai.APIError, httpx.HTTPError) as exc:
-            log.warning("LLM endpoint failed (%s): %s", type(exc).__name__, exc)
-            # the reply is what was emitted, so the apology goes out the same way
-            emit(("\n" if emitted else "") + UNAVAILABLE)
-            return Plan(AIMessage(UNAVAILABLE), streamed=True)
+            raise LLMFailure(f"{type(exc).__name__}: {exc}") from exc
+        emitted = bool(sent)
         if merged is None:
-            return Plan(AIMessage("Sorry, I got no answer from the language model."))
+            raise LLMFailure("empty answer")
+        if merged.response_metadata.get("finish_reason") == "length" and not merged.tool_calls:
+            raise LLMFailure(f"the reply ran past max_tokens={self.max_tokens}", emitted=emitted)
+        if emitted and not merged.tool_calls:
+            rest = clean_reply(raw)
+            if rest.startswith(sent) and len(rest) > len(sent):
+                emit(rest[len(sent):])
         message = AIMessage(
             content=merged.content, tool_calls=merged.tool_calls, id=merged.id,
             response_metadata=merged.response_metadata,
         )
-        updates = {"last_tool": message.tool_calls[-1]["name"]} if message.tool_calls else {}
-        return Plan(message, updates, streamed=emitted)
+        return message, emitted
+
+    def _check(self, calls: list[dict[str, Any]],
+               run: RunContext) -> tuple[list[dict[str, Any]], dict[str, str]]:
+        """Repair and validate each call against its tool; the errors go back to the model."""
+        checked, errors = [], {}
+        for call in calls:
+            name = call["name"]
+            if name not in run.registry:
+                errors[call["id"]] = f"there is no tool called {name!r}"
+                continue
+            tool = run.registry.get(name)
+            args = repair_args(call.get("args"), tool.args_model)
+            try:
+                run.registry.validate(name, args, run.role)
+            except ToolError as exc:
+                errors[call["id"]] = f"{exc.code}: {exc.message}"
+                continue
+            checked.append({**call, "args": args})
+        return checked, errors
+
+    def _tools_for(self, run: RunContext, human: HumanMessage | None,
+                   state: AgentState) -> list[Any]:
+        tools = run.registry.for_role(run.role)
+        if self.router is None or human is None:
+            return tools
+        wanted = set(self.router(str(human.content)))
+        if state.get("last_tool"):
+            wanted.add(str(state["last_tool"]))
+        routed = [t for t in tools if t.name in wanted]
+        return routed or tools
+
+    def _system_prompt(self, state: AgentState, run: RunContext) -> str:
+        prompt = SYSTEM_PROMPT.format(role=run.role, user_id=run.tool_ctx.user_id)
+        language = state.get("language")
+        if language:
+            prompt += LANGUAGE_LINE.format(language=LANGUAGES.get(str(language), str(language)))
+        return prompt
+
+    # -- offline mode ----------------------------------------------------------------------
+    async def _offline(self, state: AgentState, run: RunContext, emit: Emit,
+                       turn_id: str | None, emitted: bool = False) -> Plan:
+        """The fallback planner answers this turn; the reply says it is in offline mode."""
+        if self.fallback is None:
+            emit(("\n" if emitted else "") + UNAVAILABLE)
+            return Plan(AIMessage(UNAVAILABLE), streamed=True)
+        sent = False
+
+        def relay(text: str) -> None:
+            nonlocal sent
+            if not sent:
+                emit(OFFLINE_NOTE)
+                sent = True
+            emit(text)
+
+        # After streamed text went out, the fallback's reply replaces it: nothing more is
+        # streamed from here, the graph voids what was, and the respond node delivers anew.
+        plan = await self.fallback.plan(state, run, (lambda _: None) if emitted else relay)
+        plan.updates = {**plan.updates, "offline_turn": turn_id}
+        if emitted:
+            plan.retract, plan.streamed = True, False
+        if not plan.message.tool_calls and not sent:
+            plan.message = AIMessage(content=OFFLINE_NOTE + str(plan.message.content),
+                                     id=plan.message.id)
+        return plan
+
+
+def _last_human(messages: Sequence[BaseMessage]) -> HumanMessage | None:
+    return next((m for m in reversed(messages) if isinstance(m, HumanMessage)), None)

@@ -34,6 +34,28 @@ from sktime.transformations.series.detrend import Deseasonalizer
 from domain.errors import InsufficientData
 
 MEMBERS = ("theta", "ets", "calendar")
+# sktime 1.2 warns in every forecaster's ``__init__`` (clones made during ``fit`` included) that
+# the default of ``remember_data`` changes in 1.3. ``set_config`` only runs after ``__init__``,
+# so the members are built from subclasses whose class-level config says it explicitly: no
+# member updates incrementally, so none needs the data it was fitted on.
+_CONFIG = {"remember_data": False}
+
+
+class _Theta(ThetaForecaster):
+    _config = _CONFIG
+
+
+class _ExponentialSmoothing(ExponentialSmoothing):
+    _config = _CONFIG
+
+
+class _YfromX(YfromX):
+    _config = _CONFIG
+
+
+class _Pipeline(TransformedTargetForecaster):
+    _config = _CONFIG
+
 Features = Callable[[pd.PeriodIndex], pd.DataFrame]
 
 
@@ -78,17 +100,17 @@ def _member(name: str, sp: int) -> TransformedTargetForecaster:
     log = ("log", LogTransformer(offset=1))
     if name == "theta":
         deseason = [("deseason", Deseasonalizer(model="additive", sp=sp))] if sp > 1 else []
-        steps = [log, *deseason, ("theta", ThetaForecaster(deseasonalize=False))]
+        steps = [log, *deseason, ("theta", _Theta(deseasonalize=False))]
     elif name == "ets":
-        steps = [log, ("ets", ExponentialSmoothing(trend="add", damped_trend=True,
+        steps = [log, ("ets", _ExponentialSmoothing(trend="add", damped_trend=True,
                                                    seasonal="add" if sp > 1 else None,
                                                    sp=max(sp, 1), use_brute=False))]
     elif name == "calendar":
-        steps = [log, ("regress", YfromX(Ridge(alpha=1.0)))]
+        steps = [log, ("regress", _YfromX(Ridge(alpha=1.0)))]
     else:
         raise ValueError(f"unknown member {name!r}")
-    forecaster = TransformedTargetForecaster(steps)
-    forecaster.set_config(remember_data=False, warnings="off")
+    forecaster = _Pipeline(steps)
+    forecaster.set_config(warnings="off")
     return forecaster
 
 
@@ -147,7 +169,7 @@ def _fit_predict(name: str, y: pd.Series, fh_index: pd.PeriodIndex, sp: int,
                  features: Features | None) -> pd.Series:
     fh = ForecastingHorizon(fh_index, is_relative=False)
     with warnings.catch_warnings():
-        # statsmodels convergence chatter on short folds, sktime's notice of a future default
+        # statsmodels convergence chatter on short folds
         warnings.simplefilter("ignore")
         forecaster = _member(name, sp)
         if name == "calendar":

@@ -92,6 +92,8 @@ def notification_rows(seed: int, until: dt.date, creators: list[dict[str, Any]],
             "user_id": user, "channel": channel or pick(rng, CHANNELS, CHANNEL_P), "kind": kind,
             "message": message, "payload": payload, "created_at": at,
             "read_at": read if read < now - dt.timedelta(hours=6) and rng.random() < 0.7 else None,
+            # History, not news: the worker must not deliver the seeded past on its first run.
+            "delivery_status": "delivered", "delivered_at": at,
         })
 
     for o in orders:

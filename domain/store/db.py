@@ -1,13 +1,16 @@
 """The database handle: one engine and session factory per URL, SQLite or PostgreSQL.
 
 ``Store.session()`` is a unit of work: it commits on success and rolls back on any error,
-so a failed tool call leaves nothing half-written.
+so a failed tool call leaves nothing half-written. Inside ``Store.transaction()`` every
+``session()`` of the same store joins one transaction, so a critical action and its
+idempotency record commit together or not at all.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect
@@ -23,6 +26,10 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API conne
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
+
+
+# The transaction a ``Store.transaction()`` block opened, per store, in this context.
+_OPEN: ContextVar[dict[int, Session] | None] = ContextVar("qalakar_open_sessions", default=None)
 
 
 class Store:
@@ -67,7 +74,15 @@ class Store:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A transactional session: commit on success, roll back on error."""
+        """A transactional session: commit on success, roll back on error.
+
+        Inside :meth:`transaction` this is that transaction's session; it commits with it.
+        """
+        joined = (_OPEN.get() or {}).get(id(self))
+        if joined is not None:
+            yield joined
+            joined.flush()
+            return
         with self._sessions() as session:
             try:
                 yield session
@@ -75,6 +90,16 @@ class Store:
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One transaction that every :meth:`session` opened inside the block joins."""
+        with self.session() as session:
+            token = _OPEN.set({**(_OPEN.get() or {}), id(self): session})
+            try:
+                yield session
+            finally:
+                _OPEN.reset(token)
 
     def dispose(self) -> None:
         """Close pooled connections."""

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -253,9 +254,18 @@ class DailySales(Base):
 
 
 class Notification(Base):
-    """A message to a creator or buyer, queued for a channel (in_app, sms, whatsapp)."""
+    """A message to a creator or buyer, and its own outbox entry.
+
+    The row is written in the same transaction as the change that caused it, so it is the
+    transactional outbox: ``delivery_status`` starts ``pending`` and the dispatcher
+    (``gateway.channels.dispatch``) claims it, delivers it on the user's channels and records
+    each channel's outcome in ``deliveries`` (``{"whatsapp": {"status": "delivered", ...}}``).
+    ``channel`` is what the writer asked for: ``in_app`` rows also go to the user's preferred
+    channels, ``voice``/``sms``/``whatsapp`` rows to that channel only.
+    """
 
     __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_due", "delivery_status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     user_id: Mapped[str] = mapped_column(String(24), index=True)
@@ -265,6 +275,73 @@ class Notification(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # pending → delivered | failed (every channel settled); seeded history is already settled.
+    delivery_status: Mapped[str] = mapped_column(String(12), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True
+    )
+    deliveries: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class NotificationPreference(Base):
+    """How one user wants to be told: channels in order, and quiet hours in their time zone."""
+
+    __tablename__ = "notification_preferences"
+
+    user_id: Mapped[str] = mapped_column(String(24), primary_key=True)
+    channels: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    quiet_start_hour: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    quiet_end_hour: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    timezone: Mapped[str] = mapped_column(String(40), default="Asia/Kolkata")
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class ChannelMessage(Base):
+    """One inbound message of a messaging channel, kept so a provider's retry is answered once.
+
+    ``(provider, message_id)`` is unique: the first delivery inserts the row (``processing``),
+    runs the turn and stores the exact reply body; a retry finds the row and gets that body back.
+    """
+
+    __tablename__ = "channel_messages"
+    __table_args__ = (
+        UniqueConstraint("provider", "message_id", name="uq_channel_messages_provider_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    provider: Mapped[str] = mapped_column(String(20))
+    message_id: Mapped[str] = mapped_column(String(80))
+    sender: Mapped[str] = mapped_column(String(40))
+    user_id: Mapped[str] = mapped_column(String(24), index=True)
+    status: Mapped[str] = mapped_column(String(12), default="processing")
+    reply: Mapped[str | None] = mapped_column(Text, nullable=True)
+    content_type: Mapped[str] = mapped_column(String(60), default="text/plain")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class IdempotencyRecord(Base):
+    """The recorded result of a critical action, written in the change's own transaction.
+
+    ``(scope, action_id)`` is unique: a replayed confirmation (or a retried request with the
+    same key) finds the row and gets the recorded result instead of running the action again.
+    ``scope`` is who asked and in which session; action ids come from planners and clients.
+    """
+
+    __tablename__ = "idempotency"
+    __table_args__ = (UniqueConstraint("scope", "action_id", name="uq_idempotency_scope_action"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    scope: Mapped[str] = mapped_column(String(200))
+    action_id: Mapped[str] = mapped_column(String(120))
+    tool: Mapped[str] = mapped_column(String(60))
+    args_digest: Mapped[str] = mapped_column(String(64))
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class AuditEntry(Base):
@@ -280,3 +357,13 @@ class AuditEntry(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class WorkerJob(Base):
+    """When a periodic job of ``qalakar worker`` last ran; its row is the lock workers share."""
+
+    __tablename__ = "worker_jobs"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_run_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain import media
-from domain.errors import InvalidInput, NotFound
+from domain.errors import InvalidInput, NotFound, quote
 from domain.store import changes
 from domain.store.db import Store
 from domain.store.models import Product
@@ -298,7 +298,7 @@ def load_image(
     if ref.startswith(("up-", "img-")):
         row = session.get(MediaFile, ref)
         if row is None:
-            raise NotFound(f"no stored image {ref}", field=field)
+            raise NotFound(f"no stored image {quote(ref)}", field=field)
         if row.kind == "seed" and not Path(row.path).exists() and row.render:
             # Seeded photos can always be redrawn exactly from their recorded spec.
             return Image.fromarray(rnd.render(rnd.RenderSpec(**row.render))), row

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import math
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.catalog import CLUSTERS
 from domain.clusters import ClusterSite, CreatorPoint, assign, discover, endangered_crafts
+from domain.errors import InvalidInput
 from domain.geodesy import haversine_km
 from domain.trails import build_trail, path_km, route, trail_groups
 
@@ -36,13 +41,68 @@ def reference_sites() -> list[ClusterSite]:
     return [ClusterSite(k.id, k.name, k.lat, k.lon, [k.craft]) for k in CLUSTERS]
 
 
-@settings(max_examples=100, deadline=None)
-@given(points=creators())
-def test_clusters_have_valid_coordinates(points) -> None:  # noqa: ANN001
-    """Property 19: Craft Clusters Have Valid Coordinates — every known and discovered cluster has a
-    latitude in [-90, 90] and a longitude in [-180, 180]."""
-    for site in reference_sites() + discover(points, eps_km=40, min_samples=2):
+any_float = st.floats(allow_nan=True, allow_infinity=True, width=64)
+world_lat, world_lon = st.floats(-90, 90), st.floats(-180, 180)
+
+
+@settings(max_examples=300, deadline=None)
+@given(lat=st.one_of(world_lat, any_float), lon=st.one_of(world_lon, any_float))
+def test_clusters_have_valid_coordinates(lat, lon) -> None:  # noqa: ANN001
+    """Property 19: Craft Clusters Have Valid Coordinates — a cluster (or a creator placed on the
+    map) exists only with latitude in [-90, 90] and longitude in [-180, 180]; anything else,
+    NaN and infinities included, is refused with an error naming the bad field."""
+    lat_ok = math.isfinite(lat) and -90 <= lat <= 90
+    lon_ok = math.isfinite(lon) and -180 <= lon <= 180
+    for make in (
+        lambda: ClusterSite("k-999", "test cluster", lat, lon, ["blue pottery"]),
+        lambda: CreatorPoint("c-9999", lat, lon, "blue pottery"),
+    ):
+        if lat_ok and lon_ok:
+            site = make()
+            assert (site.lat, site.lon) == (lat, lon)
+        else:
+            with pytest.raises(InvalidInput) as info:
+                make()
+            assert info.value.field == ("lat" if not lat_ok else "lon")
+
+
+def test_catalog_clusters_are_checked_when_built() -> None:
+    for k in CLUSTERS:
+        assert -90 <= k.lat <= 90 and -180 <= k.lon <= 180
+    with pytest.raises(InvalidInput, match="lon"):
+        dataclasses.replace(CLUSTERS[0], lon=181.0)
+
+
+@st.composite
+def spread_groups(draw: st.DrawFn) -> list[CreatorPoint]:
+    """Groups of creators around centres anywhere on Earth, the poles and the 180th meridian
+    included, so a centre computed naively (mean of longitudes) would land far away."""
+    out: list[CreatorPoint] = []
+    for g in range(draw(st.integers(1, 3))):
+        lat0 = draw(st.one_of(st.floats(-89.9, 89.9), st.sampled_from([-89.9, 0.0, 89.9])))
+        lon0 = draw(st.one_of(world_lon, st.sampled_from([-180.0, 179.99, 180.0])))
+        for i in range(draw(st.integers(2, 6))):
+            lat = min(90.0, max(-90.0, lat0 + draw(st.floats(-0.1, 0.1))))
+            lon = lon0 + draw(st.floats(-0.1, 0.1))
+            lon = (lon + 180.0) % 360.0 - 180.0
+            out.append(CreatorPoint(f"c-{g}{i:03d}", lat, lon, CRAFTS[g]))
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(points=spread_groups())
+def test_discovered_cluster_centres_lie_among_their_creators(points) -> None:  # noqa: ANN001
+    """Property 19: Craft Clusters Have Valid Coordinates — every discovered cluster has a valid
+    coordinate, and it is where its creators are (no farther from any of them than they are
+    from each other), across the poles and the 180th meridian too."""
+    sites = discover(points, eps_km=40, min_samples=2)
+    assert sites, "every drawn group is dense enough to be a cluster"
+    by_id = {p.id: p for p in points}
+    for site in sites:
         assert -90 <= site.lat <= 90 and -180 <= site.lon <= 180
+        members = [by_id[i] for i in site.creator_ids]
+        spread = max(km(a, b) for a in members for b in members)
+        assert max(km(m, site) for m in members) <= spread + 0.5
 
 
 @settings(max_examples=100, deadline=None)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import math
-
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.discovery import BM25, ProductDoc, ProductIndex, SearchQuery, terms
+from domain.discovery import BM25, ProductDoc, ProductIndex, SearchQuery, lift_trending, terms
 from domain.places import Place, distance_km
 from domain.recommend import NEARBY_KM, match_notices, matches_preferences, recommend
 
@@ -105,31 +104,92 @@ def _positions(hits) -> dict[str, int]:  # noqa: ANN001
 @given(ds=docs(n_min=5), craft=st.sampled_from(CRAFTS))
 def test_quality_listings_rank_above_the_rest(ds, craft) -> None:  # noqa: ANN001
     """Property 36: Search Ranking by Quality Signals — in a craft-type search, listings with
-    authenticity > 80 and rating > 4 all rank above listings without both."""
+    authenticity > 80 and rating > 4 all rank above listings without both, except where the
+    trending boost of props 18 and 35 lifts a listing."""
     index = ProductIndex(ds)
     hits = index.search(SearchQuery(craft_types=[craft], limit=1000))
-    flags = [p["quality"] for p in hits.products]
-    assert flags == sorted(flags, reverse=True)
+    # Trending listings are lifted into the top 30 % (props 18, 35) whatever their quality;
+    # among the others and among themselves, quality comes first.
+    for trending in (True, False):
+        flags = [p["quality"] for p in hits.products if p["trending"] is trending]
+        assert flags == sorted(flags, reverse=True)
     for p in hits.products:
         assert p["quality"] == (p["authenticity_score"] > 80 and p["rating"] > 4)
 
 
-@settings(max_examples=100, deadline=None)
-@given(ds=docs(n_min=10, n_max=60), text=st.sampled_from(["", "handmade", "vase"]))
-def test_trending_listings_rank_high(ds, text) -> None:  # noqa: ANN001
-    """Properties 18 and 35: Trending Products Rank Higher / Trending Search Visibility Boost —
-    among equally relevant listings of one quality tier, trending listings come first, so when
-    they are at most 30 % of that tier they sit in its top 30 %."""
+@st.composite
+def hot_and_cold(draw: st.DrawFn) -> list[ProductDoc]:
+    """Listings of which at least one is in demand (so trending) and one is not."""
+    ds = draw(docs(n_min=2, n_max=60))
+    hot = draw(st.lists(st.integers(0, len(ds) - 1), min_size=1, max_size=max(1, len(ds) // 3)))
+    for i in hot:
+        ds[i].sales_30d = draw(st.integers(100, 400))
+        ds[i].views_7d = draw(st.integers(3000, 20000))
+    cold = draw(st.integers(0, len(ds) - 1).filter(lambda i: i not in hot))
+    ds[cold].sales_30d, ds[cold].views_7d = 0, 0
+    return ds
+
+
+TEXTS = ["", "handmade", "handmade vase", "silk saree", "pottery brass", "lamp"]
+
+
+def _trending_positions(ds, text, lat, lon, limit):  # noqa: ANN001, ANN202
     index = ProductIndex(ds)
-    hits = index.search(SearchQuery(text=text, limit=1000))
-    for tier in (True, False):
-        ranked = [p for p in hits.products if p["quality"] is tier]
-        flags = [p["trending"] for p in ranked]
-        assert flags == sorted(flags, reverse=True)
-        share = sum(flags) / max(1, len(flags))
-        if 0 < share <= 0.3:
-            cut = math.ceil(0.3 * len(ranked))
-            assert all(i < cut for i, p in enumerate(ranked) if p["trending"])
+    center = _center(lat, lon) if lat is not None else None
+    hits = index.search(SearchQuery(text=text, center=center, limit=limit))
+    flags = [p["trending"] for p in hits.products]
+    for p in hits.products:  # the flag is the index's own definition, top 3 % of demand
+        assert p["trending"] == index.trending(index.slot[p["id"]])
+    return [i for i, f in enumerate(flags) if f], len(flags), hits
+
+
+def _share_property(share: float) -> None:
+    """Trending listings rank within the top ``share`` of every result list holding both kinds."""
+    mixed = []
+
+    @settings(max_examples=150, deadline=None)
+    @given(
+        ds=hot_and_cold(),
+        text=st.sampled_from(TEXTS),
+        lat=st.one_of(st.none(), st.floats(20, 28)),
+        lon=st.floats(72, 86),
+        limit=st.sampled_from([3, 10, 1000]),
+    )
+    def check(ds, text, lat, lon, limit) -> None:  # noqa: ANN001
+        trending, n, _ = _trending_positions(ds, text, lat, lon, limit)
+        if not trending or len(trending) == n:
+            return
+        mixed.append(n)
+        if len(trending) <= share * n:
+            # rank i (from 0) is in the top ``share`` when it starts there: i < share * n
+            assert all(i < share * n for i in trending), (trending, n)
+        else:  # more trending listings than the share holds: they come first, all of them
+            assert trending == list(range(len(trending))), (trending, n)
+
+    check()
+    assert len(mixed) >= 50, "most examples must mix trending and other listings"
+
+
+def test_trending_products_rank_in_the_top_half() -> None:
+    """Property 18: Trending Products Rank Higher — in any result list holding trending and
+    other listings, every trending listing ranks in the top 50 % of the whole list."""
+    _share_property(0.5)
+
+
+def test_trending_products_rank_in_the_top_30_percent() -> None:
+    """Property 35: Trending Search Visibility Boost — every trending listing matching the search
+    ranks in the top 30 % of the whole result list (when trending listings are more than 30 % of
+    it, they take the first places)."""
+    _share_property(0.3)
+
+
+def test_lift_keeps_the_order_of_each_group() -> None:
+    order = np.arange(10)
+    trending = np.zeros(10, dtype=bool)
+    trending[[8, 9]] = True
+    lifted = lift_trending(order, trending).tolist()
+    assert lifted == [0, 8, 9, 1, 2, 3, 4, 5, 6, 7]
+    assert lift_trending(order, np.ones(10, dtype=bool)).tolist() == list(range(10))
 
 
 def test_trending_is_the_top_of_recent_demand() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 import pytest
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from domain.store import Store
-from domain.store.models import Cluster, Order
+from domain.store.models import Buyer, Cluster, Order, Product
 from gateway.app import create_app
 
 CRAFTS = [
@@ -167,22 +168,46 @@ def test_own_portfolio_can_be_read_and_edited_only_by_its_owner(client) -> None:
     assert other.json()["story"] == "Three generations of makers."
 
 
+_placed = itertools.count(1)
+
+
+def _place_open_order(store: Store, pick: int, status: str, quantity: int) -> Order:
+    """A new open order for an existing listing and buyer, as checkout would leave it."""
+    with store.session() as s:
+        products = s.scalars(select(Product).where(Product.status == "active").order_by(Product.id))
+        listed = list(products)
+        product = listed[pick % len(listed)]
+        buyers = list(s.scalars(select(Buyer.id).order_by(Buyer.id)))
+        order = Order(
+            id=f"o-t{next(_placed):06d}",
+            buyer_id=buyers[pick % len(buyers)],
+            creator_id=product.creator_id,
+            product_id=product.id,
+            quantity=quantity,
+            product_price=product.price,
+            shipping_cost=80.0,
+            total_amount=round(product.price * quantity + 80.0, 2),
+            status=status,
+        )
+        s.add(order)
+    return order
+
+
 @settings(
     max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(rating=st.one_of(st.none(), st.integers(1, 5)), pick=st.integers(0, 10_000))
-def test_completed_order_updates_the_portfolio(client, own_store, rating, pick) -> None:  # noqa: ANN001
+@given(
+    rating=st.one_of(st.none(), st.integers(1, 5)),
+    pick=st.integers(0, 10_000),
+    status=st.sampled_from(("pending", "confirmed", "shipped")),
+    quantity=st.integers(1, 4),
+)
+def test_completed_order_updates_the_portfolio(client, own_store, rating, pick, status, quantity) -> None:  # noqa: ANN001, E501
     """Property 23: Transaction Updates Portfolio — completing an order adds it to the sales count
-    and revenue, and the review, when given, appears in the portfolio."""
-    with own_store.session() as s:
-        open_orders = s.execute(
-            select(Order.id, Order.buyer_id, Order.creator_id, Order.total_amount)
-            .where(Order.status.in_(("shipped", "confirmed", "pending")))
-            .order_by(Order.id)
-        ).all()
-    if not open_orders:
-        return
-    oid, buyer, creator, amount = open_orders[pick % len(open_orders)]
+    and revenue, and the review, when given, appears in the portfolio. Every example places its
+    own open order first, so none runs out of orders to complete."""
+    order = _place_open_order(own_store, pick, status, quantity)
+    oid, buyer, creator, amount = order.id, order.buyer_id, order.creator_id, order.total_amount
     before = client.get(
         f"/api/v1/creators/{creator}/portfolio", headers=bearer(client, buyer, "buyer")
     ).json()
@@ -199,6 +224,10 @@ def test_completed_order_updates_the_portfolio(client, own_store, rating, pick) 
         assert any(
             rv["order_id"] == oid and rv["rating"] == rating for rv in after["recent_reviews"]
         )
+    else:
+        assert after["rating"]["count"] == before["rating"]["count"]
+    with own_store.session() as s:
+        assert s.get(Order, oid).status == "delivered"
     again = client.post(
         f"/api/v1/orders/{oid}/complete", json={}, headers=bearer(client, buyer, "buyer")
     )

@@ -93,6 +93,14 @@ def kinds(frames: list[dict[str, Any]]) -> list[str]:
     return [f["type"] for f in frames]
 
 
+def final_transcript(frames: list[dict[str, Any]]) -> dict[str, Any]:
+    """The turn's final transcript; only live hints (speech_started, partials) come before it."""
+    at = next(i for i, f in enumerate(frames) if f["type"] == "transcript" and f["final"])
+    assert all(f["type"] == "speech_started" or (f["type"] == "transcript" and not f["final"])
+               for f in frames[:at])
+    return frames[at]
+
+
 def spoken_reply(frames: list[dict[str, Any]]) -> tuple[dict[str, Any], bytes]:
     """The reply's ``audio_start`` frame and its PCM, checking the frame order around it."""
     k = kinds(frames)
@@ -114,8 +122,8 @@ def test_spoken_request_for_pending_orders_is_answered_aloud(live: LiveServer, s
 
     spoken, typed = asyncio.run(scenario())
     k = kinds(spoken)
-    assert k[0] == "transcript" and spoken[0]["final"] is True
-    assert {"pending", "orders"} <= set(spoken[0]["text"].lower().replace(".", "").split())
+    heard = final_transcript(spoken)
+    assert {"pending", "orders"} <= set(heard["text"].lower().replace(".", "").split())
     call = next(f for f in spoken if f["type"] == "tool_call")
     assert call["name"] == "list_orders" and call["args"] == {"status": "pending"}
     assert k.index("tool_call") < k.index("assistant_message") < k.index("audio_start")
@@ -149,7 +157,7 @@ def test_wav_upload_at_the_voice_rate(live: LiveServer, say) -> None:  # noqa: A
             return await read_turn(ws)
 
     frames = asyncio.run(scenario())
-    assert "jaipur" in frames[0]["text"].lower()
+    assert "jaipur" in final_transcript(frames)["text"].lower()
     call = next(f for f in frames if f["type"] == "tool_call")
     assert call["name"] == "search_products" and call["args"]["location"] == "Jaipur"
     _, pcm = spoken_reply(frames)
@@ -180,8 +188,11 @@ def test_bad_uploads_get_errors_and_the_socket_stays_usable(live: LiveServer, sa
             out["after_too_long"] = await next_frame(ws)
             await send_audio(ws, b"RIFF-not-really-a-wav" * 20, fmt="wav")
             out["bad_wav"] = await read_turn(ws)
-            await send_audio(ws, pcm16k(say("Show my orders.")), language="hi")
-            out["language"] = await read_turn(ws)
+            # A language no model here hears is refused at audio_start, like a bad format.
+            await send_audio(ws, pcm16k(say("Show my orders.")), language="qq")
+            out["language"] = [await next_frame(ws)]
+            await ws.send(json.dumps({"type": "ping"}))
+            out["after_language"] = await next_frame(ws)
             await send_audio(ws, b"\x00\x00" * 16_000)
             out["silence"] = await read_turn(ws)
             out["typed"] = await read_turn_after(
@@ -214,8 +225,9 @@ def test_bad_uploads_get_errors_and_the_socket_stays_usable(live: LiveServer, sa
     assert kinds(out["bad_wav"]) == ["error", "turn_end"]
     language = error(out["language"][0])
     assert language["code"] == "VALIDATION_ERROR" and language["details"]["field"] == "language"
+    assert out["after_language"] == {"type": "pong"}
     silence = out["silence"]
-    assert silence[0] == {"type": "transcript", "text": "", "final": True}
+    assert silence[0] == {"type": "transcript", "text": "", "final": True, "language": "en"}
     assert "tool_call" not in kinds(silence) and "error" not in kinds(silence)
     polite = next(f for f in silence if f["type"] == "assistant_message")["text"]
     assert "couldn't make out" in polite

@@ -1,0 +1,166 @@
+"""Listening while audio arrives: utterances found by the VAD, transcribed as they grow.
+
+:class:`Listener` takes 16 kHz samples as a microphone sends them. It scores each 32 ms window
+with Silero VAD, keeps only a little audio before speech starts, and can transcribe the
+utterance so far at any moment (a partial transcript) or up to where the speaker paused (the
+final transcript, often already computed when the pause began, so little is left to do when
+the silence is long enough to call the utterance over).
+
+The class does CPU work in whatever thread calls it; :mod:`gateway` calls it from worker
+threads. Its audio is guarded by a lock, so pushing and transcribing may overlap.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from voice.audio import STT_RATE, Audio
+from voice.vad import Endpoint, Endpointer
+
+LEAD_S = 0.3  # audio kept before the VAD's speech start (Silero starts a little late)
+TAIL_S = 0.25  # audio kept after the last speech window (the end of the last word)
+
+
+class Transcriber(Protocol):
+    """Anything that writes down speech in a language (``voice.stt.WhisperSTT``)."""
+
+    def transcribe(self, audio: Audio, language: str | None = None) -> str:
+        """The words heard in ``audio``."""
+        ...
+
+
+class UtteranceTooLong(Exception):
+    """The speaker went on past the limit; the utterance so far was dropped."""
+
+    def __init__(self, seconds: float, limit: float) -> None:
+        super().__init__(f"an utterance of {seconds:.1f} s is over the {limit:g} s limit")
+        self.seconds, self.limit = seconds, limit
+
+
+@dataclass(frozen=True)
+class Heard:
+    """A finished utterance: its words and where it lay in the stream (seconds)."""
+
+    text: str
+    start: float
+    end: float
+    language: str | None = None
+
+    @property
+    def seconds(self) -> float:
+        """How long the utterance lasted."""
+        return self.end - self.start
+
+
+class Listener:
+    """One microphone stream, cut into utterances.
+
+    ``hands_free`` listeners end an utterance themselves after ``silence_ms`` of quiet; otherwise
+    the caller ends it (push to talk) with :meth:`finish`. ``max_seconds`` bounds an utterance.
+    """
+
+    def __init__(
+        self,
+        stt: Transcriber,
+        *,
+        language: str | None = None,
+        silence_ms: float = 500.0,
+        max_seconds: float = 30.0,
+        hands_free: bool = True,
+    ) -> None:
+        self.stt = stt
+        self.language = language
+        self.max_seconds = max_seconds
+        self.hands_free = hands_free
+        self.endpointer = Endpointer(silence_ms=silence_ms)
+        self._lock = threading.Lock()
+        self._audio = np.zeros(0, dtype=np.float32)
+        self._offset = 0  # stream sample index of self._audio[0]
+        self._start: int | None = None if hands_free else 0  # utterance start (stream samples)
+        self._cache: tuple[int, int, str] | None = None  # (start, end, text) last transcribed
+        self.transcriptions = 0
+
+    @property
+    def in_utterance(self) -> bool:
+        """Whether speech has started and not yet been cut off."""
+        return self._start is not None and self.endpointer.heard_speech
+
+    @property
+    def utterance_seconds(self) -> float:
+        """Audio held for the current utterance."""
+        with self._lock:
+            if self._start is None:
+                return 0.0
+            return (self._offset + len(self._audio) - self._start) / STT_RATE
+
+    def push(self, samples: np.ndarray) -> Endpoint:
+        """Add 16 kHz float32 samples; what the VAD saw in them.
+
+        Raises :class:`UtteranceTooLong` (and forgets the utterance) past ``max_seconds``.
+        """
+        event = self.endpointer.feed(samples)
+        with self._lock:
+            self._audio = np.concatenate([self._audio, samples.astype(np.float32, copy=False)])
+            if self._start is None and event.speech_started is not None:
+                self._start = max(self._offset, int((event.speech_started - LEAD_S) * STT_RATE))
+            if self._start is None:  # nothing said yet: keep only the lead-in
+                self._drop_before(self._offset + len(self._audio) - int(LEAD_S * STT_RATE))
+            held = (self._offset + len(self._audio) - (self._start or 0)) / STT_RATE
+        if self._start is not None and held > self.max_seconds:
+            self.reset()
+            raise UtteranceTooLong(held, self.max_seconds)
+        return event
+
+    def _drop_before(self, sample: int) -> None:
+        cut = min(max(0, sample - self._offset), len(self._audio))
+        if cut:
+            self._audio = self._audio[cut:]
+            self._offset += cut
+
+    def _span(self, end_s: float | None) -> tuple[int, int, np.ndarray]:
+        with self._lock:
+            start = self._start if self._start is not None else self._offset
+            start = max(start, self._offset)
+            stop = self._offset + len(self._audio)
+            if end_s is not None:
+                stop = min(stop, int((end_s + TAIL_S) * STT_RATE))
+            stop = max(stop, start)
+            return start, stop, self._audio[start - self._offset:stop - self._offset].copy()
+
+    def transcribe(self, end_s: float | None = None) -> str:
+        """The words of the current utterance up to ``end_s`` (stream seconds; ``None``: all).
+
+        The last result is remembered, so asking again for the same span costs nothing.
+        """
+        start, stop, samples = self._span(end_s)
+        cached = self._cache
+        if cached is not None and cached[:2] == (start, stop):
+            return cached[2]
+        text = self.stt.transcribe(Audio(samples, STT_RATE), self.language) if len(samples) else ""
+        self.transcriptions += 1
+        self._cache = (start, stop, text)
+        return text
+
+    def finish(self, end_s: float | None = None) -> Heard:
+        """The utterance up to ``end_s`` (``None``: everything so far); the listener moves on."""
+        start, stop, _ = self._span(end_s)
+        text = self.transcribe(end_s)
+        with self._lock:
+            self._drop_before(stop)
+            self._start = None if self.hands_free else self._offset
+            self._cache = None
+        self.endpointer.heard_speech = self.endpointer.in_speech
+        language = getattr(self.stt, "last_language", None) or self.language
+        return Heard(text, start / STT_RATE, stop / STT_RATE, language)
+
+    def reset(self) -> None:
+        """Forget the utterance in progress (keeps listening)."""
+        with self._lock:
+            self._drop_before(self._offset + len(self._audio))
+            self._start = None if self.hands_free else self._offset
+            self._cache = None
+        self.endpointer.heard_speech = False
