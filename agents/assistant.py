@@ -22,7 +22,7 @@ from agents.graph import build_graph
 from agents.planners.base import Planner
 from agents.state import RunContext
 from domain.store import Store
-from tools.registry import Registry, ToolContext
+from tools.registry import Registry, ToolConfig, ToolContext
 
 Event = dict[str, Any]
 
@@ -98,11 +98,11 @@ class Assistant:
     """One planner, one registry, one store, one checkpointer; many sessions."""
 
     def __init__(self, planner: Planner, registry: Registry, store: Store, checkpointer: Any,
-                 tool_extras: dict[str, Any] | None = None) -> None:
+                 tool_config: ToolConfig | None = None) -> None:
         self.planner = planner
         self.registry = registry
         self.store = store
-        self.tool_extras = dict(tool_extras or {})
+        self.tool_config = tool_config or ToolConfig()
         self.graph = build_graph(planner, checkpointer)
 
     @staticmethod
@@ -142,7 +142,7 @@ class Assistant:
         """Run one turn (a message, or the answer to a confirmation) and yield its events."""
         started = time.perf_counter()
         run = RunContext(
-            ToolContext(user_id, role, self.store, session_id, dict(self.tool_extras)), self.registry
+            ToolContext(user_id, role, self.store, session_id, self.tool_config), self.registry
         )
         config = {"configurable": {"thread_id": self.thread_id(user_id, session_id)}}
         pending = await self.pending_confirmation(user_id, session_id)

@@ -66,7 +66,7 @@ def build_graph(planner: Planner, checkpointer: Any = None):  # noqa: ANN201 - c
         message = _last_ai(state)
         assert message is not None
         for call in message.tool_calls:
-            if call["name"] not in run.registry or not run.registry.get(call["name"]).critical:
+            if not run.registry.is_critical(call["name"], run.role):
                 continue
             answer = interrupt({
                 "action_id": call["id"], "name": call["name"], "args": call["args"],
@@ -140,15 +140,11 @@ def build_graph(planner: Planner, checkpointer: Any = None):  # noqa: ANN201 - c
 
 
 def _needs_confirmation(run: RunContext, calls: list[dict[str, Any]]) -> bool:
-    """Critical calls that would run: a call the registry refuses anyway fails without asking."""
-    for call in calls:
-        try:
-            tool, _ = run.registry.validate(call["name"], call["args"], run.role)
-        except ToolError:
-            continue
-        if tool.critical:
-            return True
-    return False
+    """Whether a call is critical for this role (an unknown or refused tool fails without asking).
+
+    The arguments are validated once, when ``act`` runs the call.
+    """
+    return any(run.registry.is_critical(call["name"], run.role) for call in calls)
 
 
 def _confirm_prompt(name: str, args: dict[str, Any]) -> str:

@@ -61,6 +61,15 @@ class PayloadTooLarge(InvalidInput):
 
 
 @dataclass(frozen=True)
+class MediaConfig:
+    """Where uploads are stored and how large they may be."""
+
+    root: Path
+    max_bytes: int = MAX_BYTES
+    max_pixels: int = MAX_PIXELS
+
+
+@dataclass(frozen=True)
 class StoredMedia:
     """What was stored (or found already stored: uploads are deduplicated by content)."""
 
@@ -162,9 +171,10 @@ def store_upload(
     owner_id: str | None,
     max_bytes: int = MAX_BYTES,
     max_pixels: int = MAX_PIXELS,
+    field: str = "file",
 ) -> tuple[StoredMedia, Image.Image]:
     """Validate, strip, store and record an uploaded image; returns it decoded too."""
-    img, mime = decode(data, max_bytes=max_bytes, max_pixels=max_pixels)
+    img, mime = decode(data, max_bytes=max_bytes, max_pixels=max_pixels, field=field)
     clean, mime, ext = encode_clean(img, mime)
     digest = hashlib.sha256(clean).hexdigest()
     media_id = f"up-{digest[:16]}"

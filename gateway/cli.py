@@ -20,6 +20,7 @@ try:  # typer ≥ 0.20 vendors click; its exceptions are not click's
 except ImportError:  # pragma: no cover - older typer
     from click import exceptions as click_errors
 
+from evals.cli import app as eval_app
 from gateway.settings import Settings, get_settings
 
 app = typer.Typer(
@@ -222,27 +223,18 @@ def chat(
     typer.echo(json.dumps(turn, ensure_ascii=False, indent=2) if as_json else turn["reply"])
 
 
-def _mount_optional() -> None:
-    """Subcommands that live with their own packages."""
-    try:
-        from evals.cli import app as eval_app
+@app.command()
+def ingest(rebuild: Annotated[bool, typer.Option("--rebuild", help="Start over")] = False) -> None:
+    """Build the heritage knowledge index (only changed documents are re-embedded)."""
+    from gateway.wiring import knowledge_config
+    from knowledge.cli import ingest as ingest_index
 
-        app.add_typer(eval_app, name="eval", help="The eval harness (evals.md)")
-    except ImportError:
-        pass
-    try:
-        from knowledge.cli import ingest as ingest_index
-
-        @app.command()
-        def ingest(rebuild: Annotated[bool, typer.Option("--rebuild", help="Start over")] = False) -> None:
-            """Build the heritage knowledge index (only changed documents are re-embedded)."""
-            result = ingest_index(_settings(), rebuild=rebuild, progress=sys.stderr.isatty())
-            typer.echo(json.dumps(result if isinstance(result, dict) else _report_dict(result), default=str))
-    except ImportError:
-        pass
+    config = knowledge_config(_settings())
+    result = ingest_index(config, rebuild=rebuild, progress=sys.stderr.isatty())
+    typer.echo(json.dumps(_report_dict(result), default=str))
 
 
-_mount_optional()
+app.add_typer(eval_app, name="eval", help="The eval harness (evals.md)")
 
 
 def main() -> None:

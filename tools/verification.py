@@ -2,7 +2,7 @@
 
 Images are upload ids (``up-…`` from ``POST /api/v1/uploads``), seeded photo keys (``img-…``),
 base64 data URLs, or paths inside the media directory. The media directory and model cache
-come from ``ctx.extras["data_dir"]`` when the caller provides it.
+come from ``ctx.config.data_dir`` when the caller provides it.
 """
 
 from __future__ import annotations
@@ -50,13 +50,11 @@ ImageRef = Annotated[
 
 
 def _data_dir(ctx: ToolContext) -> Path | None:
-    value = ctx.extras.get("data_dir")
-    return Path(value) if value else None
+    return ctx.config.data_dir
 
 
 def _media_root(ctx: ToolContext) -> Path | None:
-    data_dir = _data_dir(ctx)
-    return data_dir / "media" if data_dir else None
+    return ctx.config.media_root
 
 
 class AnalyzeAuthenticityArgs(BaseModel):

@@ -1,14 +1,13 @@
 """A skill teaches the embedded planner one tool: how to fill its arguments from an utterance,
 what to ask when one is missing, and how to say its result in words.
 
-Skills live in ``agents/skills/<tool>.py`` (``SKILL = Skill(...)``) with training utterances in
-``agents/skills/corpus/<intent>.txt``; adding a tool to the embedded planner is adding both.
+Skills live in ``agents/skills/<tool>.py`` (``SKILL = Skill(...)``), listed in
+``agents/skills/catalog.py``, with training utterances in ``agents/skills/corpus/<intent>.txt``;
+adding a tool to the embedded planner is adding all three.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -63,16 +62,10 @@ class Skill:
 
 @lru_cache(maxsize=1)
 def load_skills() -> dict[str, Skill]:
-    """Every ``SKILL`` defined in ``agents.skills``, by tool name."""
-    import agents.skills as package
+    """Every skill of ``agents.skills.catalog.SKILLS``, by tool name."""
+    from agents.skills.catalog import SKILLS
 
-    skills: dict[str, Skill] = {}
-    for info in pkgutil.iter_modules(package.__path__):
-        module = importlib.import_module(f"{package.__name__}.{info.name}")
-        skill = getattr(module, "SKILL", None)
-        if isinstance(skill, Skill):
-            skills[skill.tool] = skill
-    return skills
+    return {skill.tool: skill for skill in SKILLS}
 
 
 def load_corpus(directory: Path = CORPUS_DIR) -> list[tuple[str, str]]:
