@@ -51,7 +51,12 @@ class AgentState(TypedDict, total=False):
     last_args: dict[str, Any] | None
     rounds: int
     reply_streamed: bool
-    language: str | None  # the reply language ("en", "hi", …) when known
+    # The language replies are written in ("en", "hi"): the message's when clear, else the
+    # session's, else the profile's. Voice reads it to pick the speech model.
+    language: str | None
+    # Products of the last result shown, in order ({"id", "price", "title", "category"}), so
+    # "the first one", "more like that" and "it" can name them.
+    shown: list[dict[str, Any]] | None
     offline_turn: str | None  # the user message the fallback planner is answering
 
 
