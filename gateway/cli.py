@@ -58,20 +58,56 @@ def _first_error(exc: Exception) -> str:
     return ""
 
 
+def default_workers() -> int:
+    """The cores this process may run on (its CPU affinity), at least one."""
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind")] = "",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port")] = 0,
+    workers: Annotated[int, typer.Option(
+        min=1, max=64, help="Worker processes sharing the store and checkpoints "
+        "[default: the number of cores]")] = 0,
 ) -> None:
-    """Run the gateway (uvicorn)."""
+    """Run the gateway (uvicorn), one worker process per core unless told otherwise.
+
+    Workers share the database and the checkpoints; their caches follow the store's change
+    versions. Rate limits are per worker unless QALAKAR_REDIS_URL is set.
+    """
     import uvicorn
 
-    from gateway.app import create_app
-
     settings = _settings()
+    count = workers or default_workers()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
-                log_level="info", ws_max_size=settings.max_frame_bytes * 2)
+    options = dict(host=host or settings.host, port=port or settings.port, log_level="info",
+                   ws_max_size=settings.max_frame_bytes * 2)
+    if count == 1:
+        from gateway.app import create_app
+
+        uvicorn.run(create_app(settings), **options)
+        return
+    import multiprocessing
+
+    from gateway.wiring import prepare_shared
+
+    # What the workers share is made once, before they race to (in a child process, so this
+    # supervisor never holds the encoder in memory).
+    child = multiprocessing.get_context("spawn").Process(target=prepare_shared, args=(settings,))
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        raise click_errors.ClickException("could not prepare the database, checkpoints or index")
+    # Each worker imports the app factory and reads the same environment. Workers import
+    # heavy libraries: give them a minute to answer the supervisor's first health check.
+    uvicorn.run("gateway.app:create_app", factory=True, workers=count,
+                timeout_worker_healthcheck=120, **options)
 
 
 @app.command()

@@ -50,6 +50,8 @@ class Skill:
     # Entities that name this tool plainly enough ("pending oders", "p-00235 ... 1650 rupees")
     # to pick it when the classifier hesitates.
     cued: Cue | None = None
+    # The result in Hindi; without it a Hindi reply says the result in English.
+    describe_hi: Describer | None = None
     # Reads the call's args and result; returns state updates (``pending``, ``last_args``) so
     # that the answer to the question in its reply continues the same piece of work.
     follow_up: FollowUp | None = None
