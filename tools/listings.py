@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Annotated, Any
 
 import httpx
@@ -153,27 +152,20 @@ class CreateListingResult(BaseModel):
     image_urls: list[str] = []
 
 
-def _settings_value(ctx: ToolContext, name: str) -> Any:
-    return getattr(ctx.extras.get("settings"), name, None)
-
-
 @contextmanager
 def translator_for(ctx: ToolContext) -> Iterator[TextTranslator | None]:
-    """The LLM of the settings as a translator, or ``None`` when none is configured."""
-    base_url = _settings_value(ctx, "llm_base_url")
-    if not base_url:
+    """The configured LLM as a translator, or ``None`` when none is configured."""
+    llm = ctx.config.llm
+    if llm is None:
         yield None
         return
-    timeout = float(_settings_value(ctx, "llm_timeout_s") or 60.0)
-    with httpx.Client(timeout=min(timeout, 30.0)) as client:
-        yield ChatTranslator(client, base_url, str(_settings_value(ctx, "llm_model") or ""),
-                             str(_settings_value(ctx, "llm_api_key") or "EMPTY"))
+    with httpx.Client(timeout=min(llm.timeout_s, 30.0)) as client:
+        yield ChatTranslator(client, llm.base_url, llm.model, llm.api_key)
 
 
 def suggester(ctx: ToolContext) -> listings.Suggest:
     """Golden price for a draft's attributes; ``None`` when the cost tables lack its materials."""
     tables = load_tables()
-    data_dir = ctx.extras.get("data_dir")
 
     def suggest(category: str, materials: tuple[str, ...], weight: float, hours: float,
                 techniques: tuple[str, ...], dims: tuple[float, float, float] | None
@@ -188,8 +180,7 @@ def suggester(ctx: ToolContext) -> listings.Suggest:
             return None
         query = PriceQuery(category, tuple(dict.fromkeys(known)), weight, hours, techniques, dims)
         try:
-            g = price_for(ctx.store, query, user_id=ctx.user_id,
-                          data_dir=Path(data_dir) if data_dir else None)
+            g = price_for(ctx.store, query, user_id=ctx.user_id, data_dir=ctx.config.data_dir)
         except DomainError as exc:
             log.info("no suggested price: %s", exc)
             return None

@@ -175,7 +175,7 @@ def _pg_available() -> bool:
         return False
 
 
-@pytest.mark.skipif(not _pg_available(), reason="needs a PostgreSQL database (createdb channels_db)")
+@pytest.mark.skipif(not _pg_available(), reason="needs PostgreSQL (createdb channels_db)")
 def test_workers_share_postgres_with_skip_locked(tmp_path: Path, provider) -> None:
     """Three dispatchers at once on one PostgreSQL: every notification is sent exactly once."""
     settings = make_settings(tmp_path, provider, url=_PG)
@@ -255,3 +255,40 @@ def create_app_for(settings: Settings):  # noqa: ANN201 - FastAPI
     from gateway.app import create_app
 
     return create_app(settings)
+
+
+def test_voice_notifications_are_spoken_once(tmp_path: Path, provider) -> None:
+    """Queued by the worker, taken once by the next voice session; a notice already spoken in
+    the session that made it is marked delivered and never queued for speaking again."""
+    from gateway.channels.voice_inbox import (
+        mark_spoken,
+        spoken_with_notices,
+        take_spoken_notices,
+        voice_notification_ids,
+    )
+
+    settings = make_settings(tmp_path, provider)
+    store = small_store(settings.database_url)
+    with store.session() as s:
+        away = update_price(s, actor_id="c-9001", role="creator", product_id="p-99001",
+                            new_price=7000)
+    assert take_spoken_notices(store, "c-9001") == []  # not dispatched yet
+    with httpx.Client() as http:
+        Dispatcher(store, settings, adapters(settings, http)).run_once(now=T0)
+    said = take_spoken_notices(store, "c-9001")
+    assert len(said) == 1 and "7,000" in said[0]
+    assert take_spoken_notices(store, "c-9001") == []
+    assert spoken_with_notices(said, "Hello.").startswith("You have a new notification.")
+    voice = [n for n in notes(store) if n.channel == "voice"][0]
+    assert voice.deliveries["voice"]["status"] == "delivered"
+    with store.session() as s:
+        here = update_price(s, actor_id="c-9001", role="creator", product_id="p-99001",
+                            new_price=7100)
+    ids = voice_notification_ids({"notifications": here.notifications})
+    assert len(ids) == 1 and ids != voice_notification_ids({"notifications": away.notifications})
+    mark_spoken(store, ids)
+    with httpx.Client() as http:
+        Dispatcher(store, settings, adapters(settings, http)).run_once(now=T0)
+    assert take_spoken_notices(store, "c-9001") == []
+    with store.session() as s:
+        assert s.get(Notification, ids[0]).delivery_status == "delivered"
