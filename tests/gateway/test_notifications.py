@@ -292,3 +292,26 @@ def test_voice_notifications_are_spoken_once(tmp_path: Path, provider) -> None:
     assert take_spoken_notices(store, "c-9001") == []
     with store.session() as s:
         assert s.get(Notification, ids[0]).delivery_status == "delivered"
+
+
+def test_an_older_database_gains_the_outbox_columns(tmp_path: Path) -> None:
+    """A notifications table made before the outbox gets its columns; old rows count as sent."""
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE notifications (id INTEGER PRIMARY KEY, user_id VARCHAR(24), "
+                     "channel VARCHAR(16), kind VARCHAR(40), message TEXT, payload JSON, "
+                     "created_at DATETIME, read_at DATETIME)")
+        conn.execute("INSERT INTO notifications (user_id, channel, kind, message, payload, "
+                     "created_at) VALUES ('c-0001', 'in_app', 'x', 'old', '{}', "
+                     "'2026-01-01 00:00:00')")
+    store = Store.from_url(f"sqlite:///{path}")
+    store.create_all()
+    store.create_all()  # idempotent
+    with store.session() as s:
+        old = s.get(Notification, 1)
+        assert (old.delivery_status, old.attempts) == ("delivered", 0)
+        s.add(Notification(user_id="c-0001", kind="k", message="new"))
+    with store.session() as s:
+        assert s.get(Notification, 2).delivery_status == "pending"
