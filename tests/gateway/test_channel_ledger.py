@@ -7,7 +7,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import update
 
 from domain.store import Store
