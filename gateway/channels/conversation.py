@@ -238,7 +238,7 @@ class Conversations:
 
     def _use_photo(self, creator_id: str, data: bytes, caption: str | None) -> str:
         from domain.media import store_upload
-        from gateway.wiring import tool_extras
+        from gateway.wiring import tool_config
 
         settings = self.settings
         store: Store = self.state.store
@@ -255,7 +255,7 @@ class Conversations:
                                          max_pixels=settings.max_upload_pixels)
             except DomainError as exc:  # not an image, too large: the reason is in the message
                 raise ToolError("UNSUPPORTED_MEDIA", str(exc), {"field": "media"}) from exc
-        ctx = ToolContext(creator_id, "creator", store, USER_THREAD, extras=tool_extras(settings))
+        ctx = ToolContext(creator_id, "creator", store, USER_THREAD, tool_config(settings))
         registry = self.state.registry
         if draft_id is not None and "create_listing" in registry.names():
             result = registry.invoke("create_listing", {

@@ -232,6 +232,7 @@ def test_theft_reports_flag_copies_and_only_copies(store) -> None:  # noqa: ANN0
                 disguise(image, **disguise_args),
                 reported_seller_id=reported,
                 reporter_id=reporter,
+                reporter_role="admin",  # the engine's threshold; creators' scope is tested apart
                 image_ref=key,
             )
             theirs = [m.similarity for m in report.matches if m.seller_id == reported]
