@@ -60,3 +60,17 @@ class InsufficientData(DomainError):
     """Too little data to answer soundly (e.g. under 90 days of sales)."""
 
     code = "INSUFFICIENT_HISTORY"
+
+
+QUOTE_CHARS = 60
+
+
+def quote(value: object, limit: int = QUOTE_CHARS) -> str:
+    """``value`` quoted for an error message, cut to ``limit`` characters.
+
+    Messages name what was wrong without echoing a hostile 100 kB input back to its sender.
+    """
+    text = str(value)
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    return repr(text)

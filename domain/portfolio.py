@@ -34,6 +34,9 @@ EDITABLE = (
     "years_experience",
     "email",
 )
+# Bounds the engine keeps whatever the caller checked: items per list, characters per item.
+MAX_LIST_ITEMS = 20
+MAX_ITEM_CHARS = 255
 COMPLETENESS_FIELDS = (
     "bio",
     "story",
@@ -75,6 +78,19 @@ def _check(reg: Registration) -> None:
         raise InvalidInput("craft is empty", field="craft")
     if not 0 <= reg.years_experience <= 90:
         raise InvalidInput("years_experience must be 0-90", field="years_experience")
+    _check_lists({"techniques": reg.techniques, "materials": reg.materials})
+
+
+def _check_lists(fields: dict[str, Any]) -> None:
+    for name, values in fields.items():
+        if not isinstance(values, list):
+            continue
+        if len(values) > MAX_LIST_ITEMS:
+            raise InvalidInput(f"{name} has at most {MAX_LIST_ITEMS} items", field=name)
+        if any(not isinstance(v, str) or len(v) > MAX_ITEM_CHARS for v in values):
+            raise InvalidInput(
+                f"each of {name} is a text of at most {MAX_ITEM_CHARS} characters", field=name
+            )
 
 
 def _next_id(session: Session) -> str:
@@ -210,6 +226,7 @@ def edit(
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
         raise InvalidInput(f"{unknown[0]} cannot be edited here", field=unknown[0])
+    _check_lists(changes)
     c = session.get(Creator, creator_id)
     if c is None:
         raise NotFound(f"no creator {creator_id}", field="creator_id")

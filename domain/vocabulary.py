@@ -31,7 +31,7 @@ MAX_NGRAM = 4
 SHARED_PRODUCTS = frozenset({
     "box", "tray", "bowl", "plate", "vase", "lamp", "bag", "mat", "wall hanging", "coaster",
     "mask", "bell", "jar", "candle stand", "mirror frame", "horse", "figurine", "idol",
-    "elephant", "toy", "doll", "jewellery box", "painting", "lamp shade", "screen", "tile",
+    "elephant", "toy", "doll", "jewellery box", "lamp shade", "screen", "tile",
     "side table", "table top", "chandelier", "bangle", "umbrella", "canopy", "hand fan",
 })
 
@@ -49,6 +49,7 @@ class Entry:
     category: str | None = None
     region: str | None = None
     cluster_id: str | None = None
+    source: str = "lexicon"  # catalog | lexicon | seed | pricing | corpus
 
 
 @dataclass(frozen=True)
@@ -227,9 +228,10 @@ def category_of(text: str, vocabulary: Vocabulary | None = None) -> str | None:
     return None
 
 
-def corpus_terms(corpus_dir: Path = CORPUS) -> list[tuple[str, str | None, str]]:
-    """``(craft words, region, title)`` from each heritage document's front matter."""
-    out: list[tuple[str, str | None, str]] = []
+def corpus_terms(corpus_dir: Path = CORPUS) -> list[tuple[str, str, str | None, str]]:
+    """``(craft words, canonical craft, region, title)`` from each heritage document's front
+    matter; a document's first craft name is the canonical one for all its names."""
+    out: list[tuple[str, str, str | None, str]] = []
     if not corpus_dir.is_dir():
         return out
     for path in sorted(corpus_dir.glob("*.md")):
@@ -245,9 +247,10 @@ def corpus_terms(corpus_dir: Path = CORPUS) -> list[tuple[str, str | None, str]]
             continue
         region = meta.get("region") or None
         title = meta.get("title", "")
-        for craft in meta.get("crafts", "").strip("[]").split(","):
-            if craft.strip() and craft.strip() != "all crafts":
-                out.append((craft.strip().lower(), None if region == "India" else region, title))
+        names = [c.strip().lower() for c in meta.get("crafts", "").strip("[]").split(",")
+                 if c.strip() and c.strip() != "all crafts"]
+        for craft in names:
+            out.append((craft, names[0], None if region == "India" else region, title))
     return out
 
 
@@ -272,7 +275,8 @@ def _default() -> Vocabulary:
     crafts: dict[str, Entry] = {}
     for c in CLUSTERS:
         row = raw["crafts"].get(c.craft.lower(), {})
-        crafts[c.craft.lower()] = Entry("craft", c.craft.lower(), c.category, c.state, c.id)
+        crafts[c.craft.lower()] = Entry("craft", c.craft.lower(), c.category, c.state, c.id,
+                                        "catalog")
         for form in (c.craft, *c.aliases, *row.get("aliases", ())):
             add((form, crafts[c.craft.lower()]))
     for name, row in raw["crafts"].items():
@@ -312,8 +316,14 @@ def _default() -> Vocabulary:
         add((name, Entry("color", name)))
     for alias, canonical in load_tables().aliases.items():
         add((alias, Entry("material", canonical)))
-    for words, region, title in corpus_terms():
-        add((words, Entry("craft", words, _keyword_category(f"{words} {title}"), region)))
+    # The corpus names crafts by technique too ("handloom", "double ikat"): those stay
+    # techniques and materials; only the other names become crafts.
+    common = {f for surface, e in pairs if e.kind in ("technique", "material", "product")
+              for f in _forms(surface)}
+    for words, canonical, region, title in corpus_terms():
+        if words not in common:
+            category = _keyword_category(f"{words} {title}")
+            add((words, Entry("craft", canonical, category, region, source="corpus")))
     for category in CATEGORY_KEYWORDS:
         add((category.replace("_", " "), Entry("category", category, category)))
     # Hindi in Devanagari: the translation glossary's words name the same terms.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -38,6 +39,7 @@ class FakeProvider:
     media: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     fail_next: int = 0
     fail_status: int = 503
+    delay_s: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
     server: ThreadingHTTPServer | None = None
     counter: int = 0
@@ -97,6 +99,8 @@ class FakeProvider:
 
             def do_POST(self) -> None:  # noqa: N802
                 item = self._record()
+                if provider.delay_s:
+                    time.sleep(provider.delay_s)
                 with provider.lock:
                     if provider.fail_next > 0:
                         provider.fail_next -= 1
@@ -132,8 +136,9 @@ class FakeProvider:
 def start_gateway(settings: Any) -> Any:
     """A live gateway for ``settings``, its knowledge index built first (a fresh data folder
     ingests the corpus, which can take longer than the live server waits for readiness)."""
-    from knowledge import get_knowledge_base
+    from gateway.wiring import knowledge_config
+    from knowledge.service import get_knowledge_base
     from tests.live import LiveServer
 
-    get_knowledge_base(settings)
+    get_knowledge_base(knowledge_config(settings))
     return LiveServer(settings).start()

@@ -42,7 +42,7 @@ class LiveServer:
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a loaded 2-core machine takes its time
         while time.monotonic() < deadline:
             try:
                 if httpx.get(f"{self.http}/readyz", timeout=2).status_code == 200:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from domain.errors import NotFound
 from domain.recommend import match_notices, recommend
 from domain.store.models import Buyer, Notification
+from tools.common import ProductId
 from tools.registry import ToolContext, tool
 from tools.search import product_index
 
@@ -15,9 +16,7 @@ from tools.search import product_index
 class RecommendSimilarArgs(BaseModel):
     """Arguments of ``recommend_similar``."""
 
-    product_id: str = Field(
-        pattern=r"^p-\d{5}$", description="The listing being viewed, like p-00012"
-    )
+    product_id: ProductId = Field(description="The listing being viewed, like p-00012")
     limit: int = Field(default=6, ge=1, le=30)
 
 

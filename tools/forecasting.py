@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from domain import production
-from domain.errors import InvalidInput
+from domain.errors import InvalidInput, quote
 from domain.forecasting.demand import confidence, demand_percentile
 from domain.forecasting.service import CACHE, creator_share, data_end, load_series
 from domain.places import Gazetteer
@@ -51,7 +51,7 @@ def _resolve_region(s: Session, ctx: ToolContext, category: str, region: str | N
             return state, []
     place = Gazetteer.default().resolve(region)  # raises UnknownPlace with suggestions
     if not place.state:
-        raise InvalidInput(f"{region!r} is not inside an Indian state", field="region")
+        raise InvalidInput(f"{quote(region)} is not inside an Indian state", field="region")
     return place.state, [f"{place.name} is in {place.state}"]
 
 

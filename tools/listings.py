@@ -11,35 +11,33 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import httpx
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from domain import listings
-from domain.errors import DomainError
+from domain.errors import DomainError, quote
 from domain.pricing.engine import PriceQuery
 from domain.pricing.service import price_for
 from domain.pricing.tables import load_tables
 from domain.translation import ChatTranslator, TextTranslator
-from tools.common import Category
+from tools.common import Category, ProductId, Word, media_url
 from tools.registry import ToolContext, tool
 from tools.verification import AnalyzeAuthenticityArgs, analyze_authenticity
 
 log = logging.getLogger(__name__)
-LISTING_ID = r"^p-\d{5}$"
 
 
 class UpdatePriceArgs(BaseModel):
     """Arguments of ``update_price``."""
 
-    product_id: str = Field(pattern=LISTING_ID, description="The listing id, like p-00012")
+    product_id: ProductId = Field(description="The listing id, like p-00012")
     new_price: float = Field(gt=0, le=10_000_000, description="The new price in INR")
 
 
 class UpdatePriceResult(BaseModel):
-    """Old and new price and the notifications sent."""
+    """Old and new price, and the notifications queued (with their status)."""
 
     product_id: str
     old_price: float
@@ -87,20 +85,20 @@ class CreateListingArgs(BaseModel):
         description=("What the creator said or typed about the piece, e.g. 'Terracotta horse, "
                      "30 cm tall, red clay, 6 hours of work, 1.5 kg'"),
     )
-    listing_id: str | None = Field(
-        default=None, pattern=LISTING_ID,
+    listing_id: ProductId | None = Field(
+        default=None,
         description="A draft to amend with this description and these fields (else a new one)",
     )
     title: str | None = Field(default=None, min_length=3, max_length=200)
     category: Category | None = None
-    materials: list[str] | None = Field(default=None, max_length=10)
-    techniques: list[str] | None = Field(default=None, max_length=10)
-    colors: list[str] | None = Field(default=None, max_length=10)
+    materials: list[Word] | None = Field(default=None, max_length=10)
+    techniques: list[Word] | None = Field(default=None, max_length=10)
+    colors: list[Word] | None = Field(default=None, max_length=10)
     dimensions_cm: DimensionsCm | None = None
     weight_kg: float | None = Field(default=None, gt=0, le=500)
     production_hours: float | None = Field(default=None, gt=0, le=5000)
     price: float | None = Field(default=None, gt=0, le=10_000_000, description="Price in INR")
-    images: list[str] | None = Field(
+    images: list[Annotated[str, StringConstraints(max_length=40)]] | None = Field(
         default=None, max_length=10, description="Photo upload ids (up-…) from /api/v1/uploads"
     )
 
@@ -114,7 +112,7 @@ class CreateListingArgs(BaseModel):
     def _refs(cls, v: list[str] | None) -> list[str] | None:
         for ref in v or []:
             if not (ref.startswith(("up-", "img-")) and len(ref) <= 40):
-                raise ValueError(f"{ref!r} is not an upload id (up-…)")
+                raise ValueError(f"{quote(ref)} is not an upload id (up-…)")
         return v
 
 
@@ -154,27 +152,20 @@ class CreateListingResult(BaseModel):
     image_urls: list[str] = []
 
 
-def _settings_value(ctx: ToolContext, name: str) -> Any:
-    return getattr(ctx.extras.get("settings"), name, None)
-
-
 @contextmanager
 def translator_for(ctx: ToolContext) -> Iterator[TextTranslator | None]:
-    """The LLM of the settings as a translator, or ``None`` when none is configured."""
-    base_url = _settings_value(ctx, "llm_base_url")
-    if not base_url:
+    """The configured LLM as a translator, or ``None`` when none is configured."""
+    llm = ctx.config.llm
+    if llm is None:
         yield None
         return
-    timeout = float(_settings_value(ctx, "llm_timeout_s") or 60.0)
-    with httpx.Client(timeout=min(timeout, 30.0)) as client:
-        yield ChatTranslator(client, base_url, str(_settings_value(ctx, "llm_model") or ""),
-                             str(_settings_value(ctx, "llm_api_key") or "EMPTY"))
+    with httpx.Client(timeout=min(llm.timeout_s, 30.0)) as client:
+        yield ChatTranslator(client, llm.base_url, llm.model, llm.api_key)
 
 
 def suggester(ctx: ToolContext) -> listings.Suggest:
     """Golden price for a draft's attributes; ``None`` when the cost tables lack its materials."""
     tables = load_tables()
-    data_dir = ctx.extras.get("data_dir")
 
     def suggest(category: str, materials: tuple[str, ...], weight: float, hours: float,
                 techniques: tuple[str, ...], dims: tuple[float, float, float] | None
@@ -189,19 +180,13 @@ def suggester(ctx: ToolContext) -> listings.Suggest:
             return None
         query = PriceQuery(category, tuple(dict.fromkeys(known)), weight, hours, techniques, dims)
         try:
-            g = price_for(ctx.store, query, user_id=ctx.user_id,
-                          data_dir=Path(data_dir) if data_dir else None)
+            g = price_for(ctx.store, query, user_id=ctx.user_id, data_dir=ctx.config.data_dir)
         except DomainError as exc:
             log.info("no suggested price: %s", exc)
             return None
         return listings.SuggestedPrice(g.golden_price, g.price_min, g.price_optimal, g.price_max)
 
     return suggest
-
-
-def media_url(key: str) -> str:
-    """Where the gateway serves a stored photo."""
-    return f"/media/{key}"
 
 
 @tool("create_listing", roles=("creator", "admin"))
@@ -244,7 +229,7 @@ def create_listing(ctx: ToolContext, args: CreateListingArgs) -> CreateListingRe
 class PublishListingArgs(BaseModel):
     """Arguments of ``publish_listing``."""
 
-    listing_id: str = Field(pattern=LISTING_ID, description="The draft to publish, like p-00412")
+    listing_id: ProductId = Field(description="The draft to publish, like p-00412")
     price: float | None = Field(
         default=None, gt=0, le=10_000_000, description="Set this price (INR) first, if given"
     )

@@ -4,18 +4,16 @@ Unknown materials are refused with a ``VALIDATION_ERROR`` that names ``materials
 known ones (``details.known``), rather than guessed: a wrong material can move the cost by 100×
 (silk against cotton, gold against brass). Unknown categories are refused by the schema.
 The market model trains once per process on the store's sold items and is cached in memory and
-under ``<data_dir>/models`` (``ctx.extras["data_dir"]``).
+under ``<data_dir>/models`` (``ctx.config.data_dir``).
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from pydantic import BaseModel, Field, field_validator
 
 from domain.pricing.engine import PriceQuery
 from domain.pricing.service import price_for
-from tools.common import Category, PlaceArg, resolve_place
+from tools.common import Category, PlaceArg, Word, resolve_place
 from tools.registry import ToolContext, tool
 
 
@@ -31,12 +29,12 @@ class GoldenPriceArgs(BaseModel):
     """Arguments of ``golden_price``."""
 
     category: Category = Field(description="Product category, e.g. textiles for a saree")
-    materials: list[str] = Field(min_length=1, max_length=10,
+    materials: list[Word] = Field(min_length=1, max_length=10,
                                  description="Main materials, lowercase singular: silk, clay")
     weight_kg: float = Field(gt=0, le=500, description="Weight of the finished piece in kg")
     production_hours: float = Field(gt=0, le=5000, description="Hours of work to make one piece")
     dimensions_cm: Dimensions | None = Field(default=None, description="Size in cm, if known")
-    techniques: list[str] = Field(default_factory=list, max_length=10,
+    techniques: list[Word] = Field(default_factory=list, max_length=10,
                                   description="Techniques used, e.g. hand weaving")
     location: PlaceArg | None = Field(
         default=None, description="Where it is made; default: the creator's registered place")
@@ -96,9 +94,7 @@ def golden_price(ctx: ToolContext, args: GoldenPriceArgs) -> GoldenPriceResult:
         if args.dimensions_cm else None
     query = PriceQuery(args.category, tuple(args.materials), args.weight_kg, args.production_hours,
                        tuple(args.techniques), dims, origin)
-    data_dir = ctx.extras.get("data_dir")
-    g = price_for(ctx.store, query, user_id=ctx.user_id,
-                  data_dir=Path(data_dir) if data_dir else None)
+    g = price_for(ctx.store, query, user_id=ctx.user_id, data_dir=ctx.config.data_dir)
     return GoldenPriceResult(
         golden_price=g.golden_price,
         price_range=PriceRange(min=g.price_min, optimal=g.price_optimal, max=g.price_max),

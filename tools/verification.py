@@ -2,39 +2,59 @@
 
 Images are upload ids (``up-…`` from ``POST /api/v1/uploads``), seeded photo keys (``img-…``),
 base64 data URLs, or paths inside the media directory. The media directory and model cache
-come from ``ctx.extras["data_dir"]`` when the caller provides it.
+come from ``ctx.config.data_dir`` when the caller provides it.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_validator
 from sqlalchemy import select
 
-from domain import fraud
+from domain import fraud, media
 from domain.errors import NotFound, PermissionDenied
 from domain.fraud import moderation
 from domain.store import audit
 from domain.store.models import Product
 from domain.vision import authenticity, classifier, theft
 from domain.vision.library import load_image
-from tools.common import Category
+from tools.common import Category, CreatorId, Word
 from tools.registry import ToolContext, tool
 
-ImageRef = str
 HISTORY_IMAGES = 6
+# A photo sent inline costs its decode; a few per call, the rest by upload id.
+MAX_INLINE_IMAGES = 3
+MAX_REF_BYTES = 255
+# base64 of the largest upload, plus its "data:image/…;base64," header.
+MAX_DATA_URL_CHARS = media.MAX_BYTES * 4 // 3 + 64
+
+
+def _check_ref(ref: str) -> str:
+    """A stored name or path is a short printable name; a data URL is bounded by its size."""
+    if ref.startswith("data:"):
+        return ref
+    if len(ref.encode()) > MAX_REF_BYTES:
+        raise ValueError(f"an image reference has at most {MAX_REF_BYTES} bytes")
+    if any(ord(c) < 32 or ord(c) == 127 for c in ref):
+        raise ValueError("an image reference may not contain control characters")
+    return ref
+
+
+ImageRef = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=MAX_DATA_URL_CHARS),
+    AfterValidator(_check_ref),
+]
 
 
 def _data_dir(ctx: ToolContext) -> Path | None:
-    value = ctx.extras.get("data_dir")
-    return Path(value) if value else None
+    return ctx.config.data_dir
 
 
 def _media_root(ctx: ToolContext) -> Path | None:
-    data_dir = _data_dir(ctx)
-    return data_dir / "media" if data_dir else None
+    return ctx.config.media_root
 
 
 class AnalyzeAuthenticityArgs(BaseModel):
@@ -48,19 +68,31 @@ class AnalyzeAuthenticityArgs(BaseModel):
         ),
     )
     category: Category = Field(description="Product category, e.g. textiles or pottery")
-    claimed_techniques: list[str] = Field(
+    claimed_techniques: list[Word] = Field(
         default_factory=list,
         max_length=20,
         description="Techniques the maker claims, e.g. hand weaving",
     )
     product_id: str | None = Field(
         default=None,
+        max_length=7,
         pattern=r"^p-\d{5}$",
         description=(
             "The listing these photos belong to; its score is saved and, below 60, it is queued "
             "for manual review"
         ),
     )
+
+    @field_validator("images")
+    @classmethod
+    def _few_inline(cls, images: list[str]) -> list[str]:
+        inline = sum(ref.startswith("data:") for ref in images)
+        if inline > MAX_INLINE_IMAGES:
+            raise ValueError(
+                f"at most {MAX_INLINE_IMAGES} images may be sent inline as data URLs; "
+                "upload the rest (POST /api/v1/uploads) and pass their up- ids"
+            )
+        return images
 
 
 class HandmadeIndicators(BaseModel):
@@ -114,6 +146,8 @@ def analyze_authenticity(
         ]
         maker = product.creator_id if product else (ctx.user_id if ctx.role == "creator" else None)
         history = _history(s, maker, exclude=set(args.images), media_root=_media_root(ctx))
+        # Records name the photos; an inline one is named, not copied (it may be megabytes).
+        named = [ref if not ref.startswith("data:") else "(inline image)" for ref in args.images]
         report = authenticity.analyze(
             images,
             args.category,
@@ -133,7 +167,7 @@ def analyze_authenticity(
                     seller_id=product.creator_id,
                     score=report.authenticity_score,
                     reason=f"authenticity score {report.authenticity_score:.0f} is below 60",
-                    evidence={"flags": report.mass_production_flags, "images": args.images},
+                    evidence={"flags": report.mass_production_flags, "images": named},
                     actor=ctx.user_id,
                 )
                 review_id = item.id
@@ -144,7 +178,7 @@ def analyze_authenticity(
             target=args.product_id or "-",
             details={
                 "score": report.authenticity_score,
-                "images": args.images,
+                "images": named,
                 "requires_manual_review": report.requires_manual_review,
             },
         )
@@ -201,7 +235,7 @@ class ImageTheftArgs(BaseModel):
         min_length=1, description="The photo: upload id, img- key, data URL or path"
     )
     reported_seller_id: str = Field(
-        pattern=r"^c-\d{4}$", description="The seller accused of copying it"
+        max_length=6, pattern=r"^c-\d{4}$", description="The seller accused of copying it"
     )
 
 
@@ -230,7 +264,8 @@ def image_theft_check(ctx: ToolContext, args: ImageTheftArgs) -> ImageTheftResul
     """Check whether a seller is showing a copy of a photo (stolen product images).
 
     Use it for "someone stole my photo", "c-0123 is using my picture". Similarity of 0.9 or
-    more flags the reported account for a moderator.
+    more flags the reported account for a moderator. A creator reports copies of their own
+    listed photos only (older than the copy); admins may check any photo.
     """
     with ctx.store.session() as s:
         image, _ = load_image(s, args.image, _media_root(ctx), field="image")
@@ -239,7 +274,8 @@ def image_theft_check(ctx: ToolContext, args: ImageTheftArgs) -> ImageTheftResul
             image,
             reported_seller_id=args.reported_seller_id,
             reporter_id=ctx.user_id,
-            image_ref=args.image,
+            reporter_role=ctx.role,
+            image_ref=args.image if not args.image.startswith("data:") else "(inline image)",
         )
     return ImageTheftResult(
         similarity=round(report.similarity, 3),
@@ -253,7 +289,7 @@ def image_theft_check(ctx: ToolContext, args: ImageTheftArgs) -> ImageTheftResul
 class FraudCheckArgs(BaseModel):
     """Arguments of ``fraud_check``."""
 
-    seller_id: str = Field(pattern=r"^c-\d{4}$", description="The seller (creator id) to check")
+    seller_id: CreatorId = Field(description="The seller (creator id) to check")
 
 
 class FraudCheckResult(BaseModel):

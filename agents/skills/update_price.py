@@ -37,11 +37,15 @@ def cued(utt: Utterance) -> bool:
 
 
 def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
-    """Old and new price, and who was told."""
-    told = len(result.get("notifications", []))
+    """Old and new price, and what happened to the notifications (queued, not yet sent)."""
+    said = {"in_app": "in-app alert", "voice": "voice notification"}
+    told = [f"the {said.get(n.get('channel', ''), str(n.get('channel')) + ' message')} is "
+            f"{n.get('status', 'queued')}" for n in result.get("notifications", [])]
+    after = (f" Notifications: {'; '.join(told)}; they go out on your channels as the "
+             "notification worker delivers them.") if told else ""
     return (
         f"Done: {result['product_id']} now costs ₹{result['new_price']:,.0f} "
-        f"(was ₹{result['old_price']:,.0f}). I sent {told} notification{'s' if told != 1 else ''}."
+        f"(was ₹{result['old_price']:,.0f}).{after}"
     )
 
 

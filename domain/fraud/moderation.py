@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from domain.errors import Conflict, InvalidInput, NotFound
+from domain.errors import Conflict, InvalidInput, NotFound, quote
 from domain.store import audit
 from domain.store.models import Creator, Notification, Order, Product, utcnow
 from domain.store.models_verification import ReviewItem
@@ -104,7 +104,7 @@ def decide(
     allowed = DECISIONS.get(item.kind, {})
     if decision not in allowed:
         raise InvalidInput(
-            f"{decision!r} is not a decision for a {item.kind} case",
+            f"{quote(decision)} is not a decision for a {item.kind} case",
             field="decision",
             allowed=sorted(allowed),
         )

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from domain.errors import InvalidInput
+from domain.errors import InvalidInput, quote
 from domain.places import Place
 from domain.pricing.cost import DEFAULT_MARKETS, CostBreakdown, production_cost
 from domain.pricing.market import MarketModel, SoldItem
@@ -81,7 +81,7 @@ def validate(query: PriceQuery, tables: CostTables) -> None:
     """Refuse what the engine cannot price, naming the field and what is known."""
     if query.category not in CATEGORIES:
         raise InvalidInput(
-            f"unknown category {query.category!r}; known categories: {', '.join(CATEGORIES)}",
+            f"unknown category {quote(query.category)}; known categories: {', '.join(CATEGORIES)}",
             field="category", known=list(CATEGORIES))
     if not query.materials:
         raise InvalidInput("at least one material is needed", field="materials",

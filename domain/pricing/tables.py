@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from domain.errors import InvalidInput
+from domain.errors import InvalidInput, quote
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -61,7 +61,7 @@ class CostTables:
         hint = f" Did you mean {', '.join(sorted({self.aliases[s] for s in suggestions}))}?" \
             if suggestions else ""
         raise InvalidInput(
-            f"unknown material {name!r}.{hint} "
+            f"unknown material {quote(name)}.{hint} "
             f"Known materials: {', '.join(self.known_materials())}",
             field="materials", known=self.known_materials(),
             suggestions=sorted({self.aliases[s] for s in suggestions}),

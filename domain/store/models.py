@@ -324,6 +324,26 @@ class ChannelMessage(Base):
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
+class IdempotencyRecord(Base):
+    """The recorded result of a critical action, written in the change's own transaction.
+
+    ``(scope, action_id)`` is unique: a replayed confirmation (or a retried request with the
+    same key) finds the row and gets the recorded result instead of running the action again.
+    ``scope`` is who asked and in which session; action ids come from planners and clients.
+    """
+
+    __tablename__ = "idempotency"
+    __table_args__ = (UniqueConstraint("scope", "action_id", name="uq_idempotency_scope_action"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    scope: Mapped[str] = mapped_column(String(200))
+    action_id: Mapped[str] = mapped_column(String(120))
+    tool: Mapped[str] = mapped_column(String(60))
+    args_digest: Mapped[str] = mapped_column(String(64))
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class AuditEntry(Base):
     """One append-only audit record; ``hash`` chains it to the previous one (tamper-evident)."""
 
@@ -337,3 +357,13 @@ class AuditEntry(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class WorkerJob(Base):
+    """When a periodic job of ``qalakar worker`` last ran; its row is the lock workers share."""
+
+    __tablename__ = "worker_jobs"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_run_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
-from domain.errors import InvalidInput
+from domain.errors import InvalidInput, quote
 from domain.store.models import CATEGORIES
 from domain.vision import features as feat
 from domain.vision.classifier import AuthenticityModel
@@ -114,7 +114,7 @@ def analyze(
     """Score one piece's photographs; ``history`` holds the creator's earlier photographs."""
     if category not in CATEGORIES:
         raise InvalidInput(
-            f"unknown category {category!r}", field="category", allowed=list(CATEGORIES)
+            f"unknown category {quote(category)}", field="category", allowed=list(CATEGORIES)
         )
     if not images:
         raise InvalidInput("at least one image is needed", field="images")

@@ -13,6 +13,7 @@ so the widget, the voice console and WhatsApp continue one another.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import time
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from domain.errors import DomainError
-from domain.store import Creator, Store
+from domain.store import Creator, Product, Store
 from domain.store.models import ChannelMessage, utcnow
 from gateway.channels.media import Media
 from gateway.channels.people import Sender
@@ -79,8 +80,8 @@ class Ledger:
                 taken = s.execute(update(ChannelMessage).where(
                     ChannelMessage.id == row.id, ChannelMessage.status == "processing",
                     ChannelMessage.created_at == row.created_at,
-                ).values(created_at=utcnow())).rowcount
-                if taken:
+                ).values(created_at=utcnow()))
+                if getattr(taken, "rowcount", 0):  # CursorResult; only one process wins
                     return None
         raise ToolError("CONFLICT", "this message is still being answered",
                         {"field": "message_id", "message_id": message_id})
@@ -112,9 +113,8 @@ class Ledger:
                 await asyncio.sleep(0.1)
 
 
-def _aware(value: Any) -> Any:
-    import datetime as dt
-
+def _aware(value: dt.datetime) -> dt.datetime:
+    """SQLite hands datetimes back naive; every stored time is UTC."""
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
@@ -177,7 +177,8 @@ class Conversations:
                 transcript = heard
                 text = f"{text} {heard}".strip() if text else heard
             elif item.kind == "image":
-                notes.append(await self._image(sender, item))
+                notes.append(await self._image(sender, item, text or None))
+                text = ""  # the caption described the photo; it is not a question
         limit = self.settings.max_message_chars
         if len(text) > limit:
             return Reply(f"That message is longer than {limit} characters; "
@@ -225,33 +226,50 @@ class Conversations:
         except VoiceUnavailable:
             return Reply("Voice notes can't be understood on this server yet; please type instead.")
 
-    async def _image(self, sender: Sender, item: Media) -> str:
-        """Keep the photo and, for a creator, check how hand-made it looks."""
+    async def _image(self, sender: Sender, item: Media, caption: str | None) -> str:
+        """Keep the photo: on the creator's newest draft listing, else checked for hand work."""
         if sender.role != "creator":
             return ("Thanks for the photo. Photos are checked for creators' listings; to find "
                     "something like it, describe it in words (craft, colour, place).")
         try:
-            return await asyncio.to_thread(self._check_photo, sender.user_id, item.data)
+            return await asyncio.to_thread(self._use_photo, sender.user_id, item.data, caption)
         except ToolError as exc:
             return f"I couldn't use that photo: {exc.message}."
 
-    def _check_photo(self, creator_id: str, data: bytes) -> str:
+    def _use_photo(self, creator_id: str, data: bytes, caption: str | None) -> str:
         from domain.media import store_upload
-        from gateway.wiring import tool_extras
+        from gateway.wiring import tool_config
 
         settings = self.settings
         store: Store = self.state.store
         with store.session() as s:
             creator = s.get(Creator, creator_id)
             category = creator.category if creator is not None else "textiles"
+            draft = s.scalars(select(Product).where(
+                Product.creator_id == creator_id, Product.status == "draft",
+            ).order_by(Product.updated_at.desc(), Product.id.desc()).limit(1)).first()
+            draft_id, draft_title = (draft.id, draft.title) if draft is not None else (None, "")
             try:
                 stored, _ = store_upload(s, data, settings.data_dir / "media", owner_id=creator_id,
                                          max_bytes=settings.max_upload_bytes,
                                          max_pixels=settings.max_upload_pixels)
             except DomainError as exc:  # not an image, too large: the reason is in the message
                 raise ToolError("UNSUPPORTED_MEDIA", str(exc), {"field": "media"}) from exc
-        ctx = ToolContext(creator_id, "creator", store, USER_THREAD, extras=tool_extras(settings))
-        result = self.state.registry.invoke(
+        ctx = ToolContext(creator_id, "creator", store, USER_THREAD, tool_config(settings))
+        registry = self.state.registry
+        if draft_id is not None and "create_listing" in registry.names():
+            result = registry.invoke("create_listing", {
+                "listing_id": draft_id, "images": [stored.id],
+                "description": (caption or draft_title or "photo of the piece")[:4000],
+            }, ctx).model_dump(mode="json")
+            count = len(result.get("image_urls") or [])
+            words = [f"I added your photo to your draft listing {draft_id} ({draft_title}); "
+                     f"it has {count} photo{'s' if count != 1 else ''} now."]
+            missing = [f for f in result.get("missing_fields") or [] if f != "images"]
+            if missing:
+                words.append("Still needed before it can go live: " + ", ".join(missing) + ".")
+            return " ".join(words)
+        result = registry.invoke(
             "analyze_authenticity", {"images": [stored.id], "category": category}, ctx
         ).model_dump(mode="json")
         score = result["authenticity_score"]

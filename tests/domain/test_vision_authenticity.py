@@ -72,7 +72,8 @@ def test_score_is_bounded(probabilities, style) -> None:
 @settings(max_examples=200)
 @given(st.floats(0, 100, allow_nan=False))
 def test_low_scores_require_review(score) -> None:
-    """Property 11: low authenticity triggers review — below 60 and only below 60."""
+    """The review threshold: below 60 and only below 60. Property 11 itself (a low score queues
+    the listing, through the tool) is tested end to end in tests/gateway/test_uploads.py."""
     assert authenticity.requires_review(score) == (score < 60)
 
 

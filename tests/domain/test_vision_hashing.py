@@ -16,6 +16,7 @@ from domain.vision.hashing import (
 )
 from domain.vision.index import HashIndex
 from domain.vision.render import FAMILIES, RenderSpec, render
+from tests.verification_support import DISGUISES, disguise
 
 IMAGES = [
     render(RenderSpec(FAMILIES[i % 4], i % 3 != 0, (i * 0.137) % 1, 900 + i)) for i in range(12)
@@ -48,6 +49,22 @@ def test_most_disguised_copies_match() -> None:
     assert np.mean(hits) >= 0.8  # the benchmark measures the exact recall on thousands
 
 
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    family=st.sampled_from(FAMILIES),
+    handmade=st.booleans(),
+    hue=st.floats(0, 0.999),
+    seed=st.integers(0, 2**32 - 1),
+    **DISGUISES,
+)
+def test_disguised_copies_are_recognised(family, handmade, hue, seed, **disguise_args) -> None:  # noqa: ANN001, ANN003
+    """Property 41: Image Theft Verification — a resized, re-lit, mirrored, re-encoded copy of
+    a photograph is at least 90 % similar to the original, so a report of it is flagged."""
+    original = render(RenderSpec(family, handmade, hue, seed))
+    copy = disguise(original, **disguise_args)
+    assert similarity(query_signatures(copy), signature(original)) >= THEFT_THRESHOLD
+
+
 codes = st.integers(min_value=0, max_value=(1 << 128) - 1)
 
 
@@ -64,7 +81,7 @@ def _sig(code: int) -> Signature:
     st.integers(1, 3),
 )
 def test_hash_index_agrees_with_brute_force(entries, queries, radius, flips, batches) -> None:
-    """Property 41: image theft verification — the index finds exactly what a full scan finds."""
+    """Property 41: Image Theft Verification — the index finds exactly what a full scan finds."""
     # Plant near neighbours of the first query (and duplicates) so the radius is exercised.
     near = queries[0]
     for bit in flips:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import base64
 import io
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 from sqlalchemy import func, select
 
 from domain.seed import PLANTED
-from domain.store.models_verification import MediaFile
+from domain.store.models import Product
+from domain.store.models_verification import MediaFile, ReviewItem
 from domain.vision import classifier
 from domain.vision.library import generate_seed_images
 from domain.vision.render import RenderSpec, render
@@ -29,6 +33,7 @@ def client(seeded_store, data_dir, database_url):  # noqa: ANN001, ANN201
         database_url=database_url,
         dev_auth=True,
         jwt_secret="test-secret-0123456789abcdef-0123456789",
+        rate_limit_per_minute=0,  # the property test sends hundreds of requests a minute
         _env_file=None,
     )
     classifier.install_model(small_model())  # the full model trains for a minute
@@ -207,3 +212,82 @@ def test_fraud_check_is_admin_only_and_feeds_the_queue(client) -> None:  # noqa:
         json={"decision": "explode"},
     )
     assert r.status_code == 400
+
+
+CATEGORY_OF = {"weave": "textiles", "glaze": "pottery", "carving": "woodwork", "print": "painting"}
+
+
+def _data_url(pixels) -> str:  # noqa: ANN001 - uint8 array
+    buf = io.BytesIO()
+    Image.fromarray(pixels).save(buf, "PNG")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+
+
+def _open_case(client, admin: dict[str, str], product_id: str) -> dict | None:  # noqa: ANN001
+    queue = client.get("/api/v1/review-queue?kind=authenticity&limit=200", headers=admin).json()
+    return next((i for i in queue["items"] if i["target_id"] == product_id), None)
+
+
+def test_low_authenticity_puts_the_listing_in_the_review_queue(client, seeded_store) -> None:  # noqa: ANN001
+    """Property 11: Low Authenticity Triggers Review — analysing a listing's photos through the
+    ``analyze_authenticity`` tool saves its score, and a score below 60 (only then) opens a
+    case for that listing in the moderators' review queue. Both outcomes must occur."""
+    with seeded_store.session() as s:
+        owner = s.get(Product, "p-00010").creator_id
+        listings = sorted(s.scalars(select(Product.id).where(Product.creator_id == owner)))[:5]
+        saved = {p: s.get(Product, p).authenticity_score for p in listings}
+    creator, admin = _auth(client, owner, "creator"), _auth(client, "admin-1", "admin")
+    low = []
+
+    @settings(max_examples=100, deadline=None)
+    @given(
+        product_id=st.sampled_from(listings),
+        family=st.sampled_from(sorted(CATEGORY_OF)),
+        handmade=st.booleans(),
+        hue=st.floats(0, 0.999),
+        seed=st.integers(0, 2**32 - 1),
+    )
+    def check(product_id, family, handmade, hue, seed) -> None:  # noqa: ANN001
+        case = _open_case(client, admin, product_id)
+        if case is not None:  # a moderator closed the last example's case
+            r = client.post(
+                f"/api/v1/review-queue/{case['id']}/decision",
+                headers=admin,
+                json={"decision": "approve", "note": "property test"},
+            )
+            assert r.status_code == 200, r.text
+        assert _open_case(client, admin, product_id) is None
+        image = render(RenderSpec(family, handmade, hue, seed))
+        r = client.post(
+            "/api/v1/tools/analyze_authenticity",
+            headers=creator,
+            json={"images": [_data_url(image)], "category": CATEGORY_OF[family],
+                  "product_id": product_id},
+        )
+        assert r.status_code == 200, r.text
+        result = r.json()
+        score = result["authenticity_score"]
+        assert result["requires_manual_review"] == (score < 60)
+        with seeded_store.session() as s:
+            assert s.get(Product, product_id).authenticity_score == pytest.approx(score)
+        case = _open_case(client, admin, product_id)
+        if score < 60:
+            assert case is not None and case["id"] == result["review_id"]
+            assert case["score"] == pytest.approx(score)
+        else:
+            assert case is None and result["review_id"] is None
+        low.append(score < 60)
+
+    try:
+        check()
+    finally:  # the session's store is shared: put the listings back as they were
+        with seeded_store.session() as s:
+            for pid, value in saved.items():
+                s.get(Product, pid).authenticity_score = value
+            for item in s.scalars(
+                select(ReviewItem).where(
+                    ReviewItem.kind == "authenticity", ReviewItem.target_id.in_(listings)
+                )
+            ):
+                s.delete(item)
+    assert low.count(True) >= 10 and low.count(False) >= 10, low

@@ -1,0 +1,113 @@
+"""Skill: ``create_listing`` — "I want to list a new terracotta horse, 30 cm tall…".
+
+The first turn hands the creator's words to the tool, which reads the attributes itself. The
+reply reads the draft back briefly and asks for the first missing field; the answer to that
+question ("1500", "40 by 30 cm", a photo's upload id) amends the same draft.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from agents.nlu.entities import Utterance
+from agents.nlu.skill import Skill, SkillContext
+from agents.state import PendingCall
+from domain.listing_attributes import extract
+
+_UPLOAD = re.compile(r"\bup-[0-9a-f]{16}\b")
+_NEW = re.compile(r"\b(new|another|one more|list a|list my|add a|add my|sell a|naya|nayi|ek aur)\b")
+QUESTIONS = {
+    "category": "What kind of piece is it: pottery, textiles, painting, jewellery…?",
+    "materials": "What is it made of?",
+    "price": "What price would you like to sell it for, in rupees?",
+    "images": "Please add a photo of it: use the 📎 button to upload one.",
+    "dimensions_cm": "How big is it, in cm? For example: 40 by 30 cm.",
+    "weight_kg": "About how much does it weigh?",
+}
+
+
+def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
+    """The words themselves; on a follow-up about a draft, also the fields they give."""
+    args: dict[str, Any] = {"description": utt.text.strip()[:4000]}
+    uploads = _UPLOAD.findall(utt.text)
+    if uploads:
+        args["images"] = list(dict.fromkeys(uploads))
+    draft = ctx.previous_args.get("listing_id")
+    if not draft or _NEW.search(utt.norm):
+        args["listing_id"] = None  # a new piece: never amend the previous draft
+        return args
+    args["listing_id"] = draft
+    said = extract(utt.text)
+    for name in ("materials", "techniques", "colors", "weight_kg", "production_hours", "price",
+                 "category"):
+        value = getattr(said, name)
+        if value not in (None, []):
+            args[name] = value
+    if said.dimensions_cm:
+        args["dimensions_cm"] = said.dimensions_cm
+    if "price" not in args:
+        bare = [q.value for q in utt.quantities if q.unit in (None, "inr") and q.value >= 10]
+        if bare and len(utt.norm.split()) <= 6:
+            args["price"] = bare[-1]  # "1500", "make it 1500 rupees": the price asked for
+    return args
+
+
+def cued(utt: Utterance) -> bool:
+    """A photo's upload id sent on its own."""
+    return bool(_UPLOAD.search(utt.text))
+
+
+def _money(value: float) -> str:
+    return f"₹{value:,.0f}"
+
+
+def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
+    """The draft read back in one or two lines, then the first question."""
+    data = result.get("product_data", {})
+    bits = [data.get("category") or ""]
+    bits += data.get("materials", [])[:2]
+    dims = data.get("dimensions_cm") or {}
+    if dims:
+        bits.append(" × ".join(f"{v:g}" for v in dims.values()) + " cm")
+    if data.get("weight_kg"):
+        bits.append(f"{data['weight_kg']:g} kg")
+    if data.get("production_hours"):
+        bits.append(f"{data['production_hours']:g} h of work")
+    if data.get("price"):
+        bits.append(_money(data["price"]))
+    verb = "Draft" if result.get("created") else "Updated draft"
+    said = ", ".join(b for b in bits if b)
+    text = f"{verb} {result['listing_id']}: “{data.get('title', '')}” ({said})."
+    if result.get("guessed"):
+        text += f" I understood {'; '.join(result['guessed'][:2])}."
+    missing = result.get("missing_fields") or []
+    if not missing:
+        return text + " Everything a buyer needs is there. Shall I publish it? Say “publish it”."
+    question = QUESTIONS.get(missing[0], f"What is the {missing[0].replace('_', ' ')}?")
+    if missing[0] == "price" and result.get("suggested_price"):
+        rng = result.get("price_range") or {}
+        fair = f" (fair range {_money(rng['min'])}–{_money(rng['max'])})." if rng else "."
+        question += f" I'd suggest {_money(result['suggested_price'])}{fair}"
+    return f"{text} {question}"
+
+
+def follow_up(args: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
+    """State for the next turn: the question asked waits for its answer on this draft."""
+    listing = {"listing_id": result["listing_id"], "description": args.get("description", "")}
+    updates: dict[str, Any] = {"last_tool": "create_listing", "last_args": listing}
+    missing = result.get("missing_fields") or []
+    if missing:
+        pending: PendingCall = {"tool": "create_listing", "args": listing, "missing": missing[:1]}
+        updates["pending"] = pending
+    return updates
+
+
+SKILL = Skill(
+    tool="create_listing",
+    fill=fill,
+    describe=describe,
+    questions={"description": "Tell me about the piece: what it is, what it's made of, its size."},
+    cued=cued,
+    follow_up=follow_up,
+)

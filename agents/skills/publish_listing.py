@@ -1,0 +1,51 @@
+"""Skill: ``publish_listing`` — "publish it", "change the price to 1200 first" (confirms first)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from agents.nlu.entities import Utterance
+from agents.nlu.skill import Skill, SkillContext
+
+_PUBLISH = re.compile(r"\b(publish|go live|make it live|put it up|list it|live karo|daal do)\b")
+
+
+def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
+    """The draft named (or the one being discussed) and a price to set first, if said."""
+    args: dict[str, Any] = {}
+    named = [i for i in utt.ids if i.startswith("p-")]
+    if named:
+        args["listing_id"] = named[0]
+    elif ctx.previous_args.get("listing_id"):
+        args["listing_id"] = ctx.previous_args["listing_id"]
+    amounts = [q.value for q in utt.quantities if q.unit == "inr"] or [
+        q.value for q in utt.quantities if q.unit is None and q.value >= 10
+    ]
+    if amounts:
+        args["price"] = amounts[-1]
+    return args
+
+
+def cued(utt: Utterance) -> bool:
+    """"publish", "go live", "put it up"."""
+    return bool(_PUBLISH.search(utt.norm))
+
+
+def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
+    """Live, at what price, with its authenticity score and its page."""
+    score = result.get("authenticity_score")
+    shown = f" Authenticity score: {score:.0f}/100." if isinstance(score, int | float) else ""
+    review = " It will also get a quick manual review." if result.get(
+        "requires_manual_review") else ""
+    return (f"Published {result['product_id']} “{result['title']}” at ₹{result['price']:,.0f}; "
+            f"buyers can find it now.{shown}{review} Its page: {result['url']}")
+
+
+SKILL = Skill(
+    tool="publish_listing",
+    fill=fill,
+    describe=describe,
+    questions={"listing_id": "Which draft should I publish? Its id looks like p-00412."},
+    cued=cued,
+)
