@@ -161,8 +161,8 @@ def compose(text: ListingText, lang: str, glossary: Glossary | None = None) -> T
             missing.append(product_term)
             found = (product_term, None)
     else:
-        word, _, gender = _PIECE[lang].partition("|")
-        found = (word, gender or None)
+        word, _, genus = _PIECE[lang].partition("|")
+        found = (word, genus or None)
     product, gender = found
     materials = [g.word("material", m, lang, missing) for m in text.materials]
     techniques = [g.word("technique", x, lang, missing) for x in text.techniques]

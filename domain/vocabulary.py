@@ -332,11 +332,12 @@ def _default() -> Vocabulary:
         for f in _forms(surface):
             pairs_index.setdefault(f, []).append(entry)
     glossary = json.loads(GLOSSARY.read_text(encoding="utf-8"))
-    for kind, section in (("product", "product"), ("material", "material"),
+    for term_kind, section in (("product", "product"), ("material", "material"),
                           ("technique", "technique"), ("color", "color"), ("craft", "craft")):
         for term, row in glossary[section].items():
             hindi = row[0].partition("|")[0]
-            found = [e for f in _forms(term) for e in pairs_index.get(f, []) if e.kind == kind]
+            found = [e for f in _forms(term) for e in pairs_index.get(f, [])
+                     if e.kind == term_kind]
             if found:
                 add((hindi, found[0]))
     return Vocabulary(pairs, raw.get("stopwords", ()))
