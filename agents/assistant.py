@@ -63,10 +63,10 @@ async def open_checkpointer(stack: AsyncExitStack, url: str | None, sqlite_path:
     if url and url.startswith("postgres"):
         from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 
-        conn = url.replace("postgresql+psycopg://", "postgresql://")
-        saver = await stack.enter_async_context(AsyncPostgresSaver.from_conn_string(conn))
-        await saver.setup()
-        return saver
+        dsn = url.replace("postgresql+psycopg://", "postgresql://")
+        postgres = await stack.enter_async_context(AsyncPostgresSaver.from_conn_string(dsn))
+        await postgres.setup()
+        return postgres
     import aiosqlite
     from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
@@ -75,6 +75,8 @@ async def open_checkpointer(stack: AsyncExitStack, url: str | None, sqlite_path:
     # WAL + NORMAL: a checkpoint survives a process crash without an fsync on every step.
     await conn.execute("PRAGMA journal_mode=WAL")
     await conn.execute("PRAGMA synchronous=NORMAL")
+    # Several worker processes may share the file: wait for a writer instead of failing.
+    await conn.execute("PRAGMA busy_timeout=30000")
     saver = AsyncSqliteSaver(conn)
     await saver.setup()
     return saver
@@ -163,7 +165,11 @@ class Assistant:
         confirm_prompt = ""
         for graph_input in inputs:
             async for mode, chunk in self.graph.astream(
-                graph_input, config, context=run, stream_mode=["custom", "updates"]
+                graph_input, config, context=run, stream_mode=["custom", "updates"],
+                # One checkpoint per turn, written when it ends: a turn is kept whole or not at
+                # all (a worker killed mid-turn leaves no half turn to resume or repeat), and
+                # the steps of a turn do not each rewrite the conversation.
+                durability="exit",
             ):
                 if mode == "custom":
                     if chunk["type"] == "assistant_delta":

@@ -120,6 +120,32 @@ def checkpoint_url(settings: Settings) -> str | None:
     return None
 
 
+def prepare_shared(settings: Settings) -> None:
+    """Create what every worker and replica shares: tables, checkpoint tables, the heritage index.
+
+    ``qalakar serve --workers N`` runs this once before starting the workers, so they do not
+    race to create tables or to ingest the corpus into one index.
+    """
+    import asyncio
+    import logging
+
+    logging.basicConfig(level=logging.INFO)
+    make_store(settings).dispose()
+
+    async def checkpoints() -> None:
+        async with AsyncExitStack() as stack:
+            await open_checkpointer(stack, checkpoint_url(settings), settings.checkpoint_path())
+
+    asyncio.run(checkpoints())
+    try:
+        from knowledge.index import index_is_empty, ingest
+    except ImportError:  # the knowledge extra is not installed: nothing to build
+        return
+    config = knowledge_config(settings)
+    if index_is_empty(config):
+        ingest(config)
+
+
 @asynccontextmanager
 async def open_assistant(
     settings: Settings, store: Store | None = None, planner: Planner | None = None

@@ -5,7 +5,12 @@ that module in the import below, so ``Store.create_all`` creates their tables to
 """
 
 # Imported for their tables (SQLAlchemy registers models on Base as they are defined).
-from domain.store import models_intelligence, models_listings, models_verification
+from domain.store import (
+    models_changes,
+    models_intelligence,
+    models_listings,
+    models_verification,
+)
 from domain.store.db import Store
 from domain.store.models import (
     AuditEntry,
@@ -32,7 +37,14 @@ __all__ = [
     "Product",
     "Review",
     "Store",
+    "changes",
+    "models_changes",
     "models_intelligence",
     "models_listings",
     "models_verification",
 ]
+
+# After the models: the change tracking that keeps caches in every process up to date.
+from domain.store import changes  # noqa: E402
+
+changes.install_change_tracking()
