@@ -211,3 +211,38 @@ def test_property_14_authenticity_score_display(score, title, price, images) -> 
 def test_rupees_use_indian_grouping() -> None:
     assert [rupees(x) for x in (950, 1200, 125000, 10_000_000)] == [
         "₹950", "₹1,200", "₹1,25,000", "₹1,00,00,000"]
+
+
+@pytest.mark.browser
+def test_creator_console_lists_a_piece_with_a_photo(server: LiveServer, tmp_path) -> None:  # noqa: ANN001
+    """Describe, add a photo with the 📎 input, publish, confirm, and open the product page."""
+    from playwright.sync_api import expect, sync_playwright
+
+    picture = tmp_path / "horse.png"
+    Image.fromarray(render(RenderSpec("glaze", True, 0.6, 33, 320))).save(picture)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium",
+                                    args=["--headless", "--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(base_url=server.http)
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto("/creator?as=c-0001")
+        expect(page.locator("#who button")).to_be_disabled(timeout=30_000)
+        replies = page.locator('[data-role="reply"]')
+        page.fill('input[name="text"]', "I want to list a new terracotta horse with a peacock "
+                                        "tail, red clay, 30 cm tall, 1.5 kg, price 1500")
+        page.press('input[name="text"]', "Enter")
+        expect(replies.last).to_contain_text("photo", timeout=120_000)
+        page.set_input_files('input[name="photo"]', str(picture))
+        expect(replies.nth(1)).to_contain_text("publish", timeout=120_000)
+        page.fill('input[name="text"]', "publish it")
+        page.press('input[name="text"]', "Enter")
+        page.locator(".confirm button", has_text="Yes").click(timeout=120_000)
+        expect(replies.last).to_contain_text("Published", timeout=180_000)
+        card = page.locator("a.card").last
+        expect(card).to_have_attribute("href", re.compile(r"^/p/p-\d{5}$"))
+        page.goto(card.get_attribute("href"))
+        expect(page.locator(".score")).to_contain_text("Authenticity score")
+        expect(page.locator(".price")).to_have_text("₹1,500")
+        browser.close()
+    assert not errors, errors
