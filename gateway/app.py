@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(
         title="Qalakar", version="0.1.0", lifespan=lifespan,
+        docs_url=None,  # gateway.routes.pages serves /docs with local Swagger UI assets
         description="Agentic assistant for a handicraft marketplace: tools, chat, channels.",
     )
     app.state.settings = settings
