@@ -59,7 +59,7 @@ class Turn:
 
 
 async def open_checkpointer(stack: AsyncExitStack, url: str | None, sqlite_path: Path) -> Any:
-    """A LangGraph checkpointer: Postgres for a ``postgresql`` URL, else SQLite at ``sqlite_path``."""
+    """A LangGraph checkpointer: Postgres for a ``postgresql`` URL, else SQLite at the path."""
     if url and url.startswith("postgres"):
         from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 
@@ -153,7 +153,7 @@ class Assistant:
         if pending is not None and confirm is None and text is not None:
             answer = await asyncio.to_thread(_is_yes, text, self.planner)
             inputs.append(Command(resume=bool(answer)))
-            if answer is None:  # neither yes nor no: drop the action, then treat it as a new message
+            if answer is None:  # neither yes nor no: drop the action, treat it as a new message
                 inputs.append({"messages": [HumanMessage(text)]})
         elif pending is not None and confirm is not None:
             inputs.append(Command(resume=confirm))
@@ -165,7 +165,10 @@ class Assistant:
         confirm_prompt = ""
         for graph_input in inputs:
             async for mode, chunk in self.graph.astream(
-                graph_input, config, context=run, stream_mode=["custom", "updates"],
+                graph_input,
+                config,
+                context=run,
+                stream_mode=["custom", "updates"],
                 # One checkpoint per turn, written when it ends: a turn is kept whole or not at
                 # all (a worker killed mid-turn leaves no half turn to resume or repeat), and
                 # the steps of a turn do not each rewrite the conversation.
@@ -198,8 +201,11 @@ class Assistant:
             "text": final,
             "citations": [{"doc_id": c.get("doc_id"), "title": c.get("title")} for c in citations],
         }
-        yield {"type": "turn_end", "latency_ms": {k: round(v, 2) for k, v in run.timings.items()},
-               "language": language}
+        yield {
+            "type": "turn_end",
+            "latency_ms": {k: round(v, 2) for k, v in run.timings.items()},
+            "language": language,
+        }
 
     async def turn(self, **kwargs: Any) -> Turn:
         """Run one turn and collect it into a :class:`Turn`."""

@@ -20,16 +20,16 @@ from tests.live import LiveServer
 pytest.importorskip("faster_whisper")
 pytest.importorskip("piper")
 
-from voice.audio import Audio, from_pcm16  # noqa: E402
-from voice.stt import shared_stt  # noqa: E402
-from voice.tts import shared_tts  # noqa: E402
+from voice.audio import Audio, from_pcm16
+from voice.stt import shared_stt
+from voice.tts import shared_tts
 
 pytestmark = pytest.mark.integration
 MAX_AUDIO_SECONDS = 8
 
 
 @pytest.fixture(scope="module")
-def live(seeded_store, data_dir, database_url) -> Iterator[LiveServer]:  # noqa: ANN001
+def live(seeded_store, data_dir, database_url) -> Iterator[LiveServer]:
     """The gateway with a short audio limit, so the over-limit case stays small."""
     settings = Settings(env="test", data_dir=data_dir, database_url=database_url, dev_auth=True,
                         jwt_secret="test-secret-0123456789abcdef-0123456789", _env_file=None,
@@ -56,16 +56,16 @@ def pcm16k(audio: Audio) -> bytes:
     return audio.resampled(16_000).to_pcm16()
 
 
-async def open_chat(live: LiveServer, user: str, role: str):  # noqa: ANN201
+async def open_chat(live: LiveServer, user: str, role: str):
     ws = await connect(f"{live.ws}?token={live.token(user, role)}", max_size=8_000_000)
     assert json.loads(await ws.recv())["type"] == "session"
     return ws
 
 
-async def read_turn(ws, timeout: float = 60, on_frame: Any = None) -> list[dict[str, Any]]:  # noqa: ANN001
+async def read_turn(ws, limit_s: float = 60, on_frame: Any = None) -> list[dict[str, Any]]:
     """Frames up to ``turn_end``; a binary frame is ``{"type": "binary", "data": ...}``."""
     frames: list[dict[str, Any]] = []
-    async with asyncio.timeout(timeout):
+    async with asyncio.timeout(limit_s):
         while True:
             raw = await ws.recv()
             frame = {"type": "binary", "data": raw} if isinstance(raw, bytes) else json.loads(raw)
@@ -76,7 +76,7 @@ async def read_turn(ws, timeout: float = 60, on_frame: Any = None) -> list[dict[
                 return frames
 
 
-async def send_audio(ws, data: bytes, fmt: str = "pcm_s16le", rate: int = 16_000,  # noqa: ANN001
+async def send_audio(ws, data: bytes, fmt: str = "pcm_s16le", rate: int = 16_000,
                      chunk: int = 6_400, **extra: Any) -> None:
     await ws.send(json.dumps({"type": "audio_start", "format": fmt, "sample_rate": rate, **extra}))
     for i in range(0, len(data), chunk):
@@ -84,8 +84,8 @@ async def send_audio(ws, data: bytes, fmt: str = "pcm_s16le", rate: int = 16_000
     await ws.send(json.dumps({"type": "audio_end"}))
 
 
-async def next_frame(ws, timeout: float = 10) -> dict[str, Any]:  # noqa: ANN001
-    raw = await asyncio.wait_for(ws.recv(), timeout)
+async def next_frame(ws, limit_s: float = 10) -> dict[str, Any]:
+    raw = await asyncio.wait_for(ws.recv(), limit_s)
     return {"type": "binary", "data": raw} if isinstance(raw, bytes) else json.loads(raw)
 
 
@@ -111,7 +111,7 @@ def spoken_reply(frames: list[dict[str, Any]]) -> tuple[dict[str, Any], bytes]:
     return frames[start], b"".join(f["data"] for f in frames[start + 1:end])
 
 
-def test_spoken_request_for_pending_orders_is_answered_aloud(live: LiveServer, say) -> None:  # noqa: ANN001
+def test_spoken_request_for_pending_orders_is_answered_aloud(live: LiveServer, say) -> None:
     async def scenario() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         async with await open_chat(live, "c-0001", "creator") as ws:
             await send_audio(ws, pcm16k(say("Show my pending orders.")))
@@ -142,12 +142,12 @@ def test_spoken_request_for_pending_orders_is_answered_aloud(live: LiveServer, s
     assert "audio_start" not in kinds(typed) and "binary" not in kinds(typed)
 
 
-async def read_turn_after(ws, frame: dict[str, Any]) -> list[dict[str, Any]]:  # noqa: ANN001
+async def read_turn_after(ws, frame: dict[str, Any]) -> list[dict[str, Any]]:
     await ws.send(json.dumps(frame))
     return await read_turn(ws)
 
 
-def test_wav_upload_at_the_voice_rate(live: LiveServer, say) -> None:  # noqa: ANN001
+def test_wav_upload_at_the_voice_rate(live: LiveServer, say) -> None:
     audio = say("Blue pottery near Jaipur within 50 kilometres.")
 
     async def scenario() -> list[dict[str, Any]]:
@@ -164,7 +164,7 @@ def test_wav_upload_at_the_voice_rate(live: LiveServer, say) -> None:  # noqa: A
     assert pcm
 
 
-def test_bad_uploads_get_errors_and_the_socket_stays_usable(live: LiveServer, say) -> None:  # noqa: ANN001
+def test_bad_uploads_get_errors_and_the_socket_stays_usable(live: LiveServer, say) -> None:
     async def scenario() -> dict[str, Any]:
         out: dict[str, Any] = {}
         async with await open_chat(live, "c-0002", "creator") as ws:
@@ -237,7 +237,7 @@ def test_bad_uploads_get_errors_and_the_socket_stays_usable(live: LiveServer, sa
     assert typed[-1]["type"] == "turn_end"
 
 
-def test_interrupt_stops_the_spoken_reply(live: LiveServer, say) -> None:  # noqa: ANN001
+def test_interrupt_stops_the_spoken_reply(live: LiveServer, say) -> None:
     async def scenario() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         async with await open_chat(live, "c-0003", "creator") as ws:
             async def interrupt_on_audio(frame: dict[str, Any]) -> None:
@@ -247,7 +247,7 @@ def test_interrupt_stops_the_spoken_reply(live: LiveServer, say) -> None:  # noq
             await send_audio(ws, pcm16k(say("Show my orders.")))
             frames = await read_turn(ws, on_frame=interrupt_on_audio)
             with pytest.raises(TimeoutError):  # nothing trails the turn_end
-                await next_frame(ws, timeout=1.0)
+                await next_frame(ws, limit_s=1.0)
             typed = await read_turn_after(
                 ws, {"type": "user_message", "text": "show my pending orders"})
             return frames, typed
