@@ -96,7 +96,7 @@ class EmbeddedPlanner:
         """Classify and parse one utterance (Hindi and Hinglish through their English gloss)."""
         gloss = to_english(text)
         utt = parse(gloss, self.vocabulary)
-        utt.text = text if gloss == text else gloss
+        utt.text, utt.said = (text if gloss == text else gloss), text
         return self.classifier.predict(gloss), utt
 
     async def plan(self, state: AgentState, run: RunContext, emit: Emit) -> Plan:
