@@ -62,7 +62,6 @@ async def open_checkpointer(stack: AsyncExitStack, url: str | None, sqlite_path:
     """A LangGraph checkpointer: Postgres for a ``postgresql`` URL, else SQLite at ``sqlite_path``."""
     if url and url.startswith("postgres"):
         from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
-
         from psycopg.rows import dict_row
         from psycopg_pool import AsyncConnectionPool
 
