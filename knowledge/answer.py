@@ -169,11 +169,12 @@ class LLMAnswerer:
             raise ValueError(
                 "LLMAnswerer needs a real LLM; LlamaIndex's MockLLM writes placeholders")
         from llama_index.core import PromptTemplate, get_response_synthesizer
+        from llama_index.core.response_synthesizers import ResponseMode
 
         self.llm = llm
         self.fallback = fallback
         self.synthesizer = get_response_synthesizer(
-            llm=llm, response_mode="compact", text_qa_template=PromptTemplate(CITATION_PROMPT),
+            llm=llm, response_mode=ResponseMode.COMPACT, text_qa_template=PromptTemplate(CITATION_PROMPT),
         )
 
     def answer(self, retrieval: Retrieval) -> Answer:

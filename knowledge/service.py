@@ -107,7 +107,7 @@ class KnowledgeBase:
             return []
         nodes = sorted((n for n in self.retriever.nodes.values()
                         if n.metadata.get("doc_id") == doc_id),
-                       key=lambda n: (n.start_char_idx or 0, n.node_id))
+                       key=lambda n: (getattr(n, "start_char_idx", None) or 0, n.node_id))
         title = docs[doc_id].title
         found: dict[str, Story] = {}
         for i, node in enumerate(nodes):

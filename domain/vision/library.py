@@ -302,12 +302,11 @@ def load_image(
         if row.kind == "seed" and not Path(row.path).exists() and row.render:
             # Seeded photos can always be redrawn exactly from their recorded spec.
             return Image.fromarray(rnd.render(rnd.RenderSpec(**row.render))), row
-        return media.open_media(row), row
+        return media.open_media(row, field=field), row
     if not ref:
         raise InvalidInput("an image reference is empty", field=field)
     path = media.resolve_path(ref, media_root, field=field)
-    with Image.open(path) as img:
-        return img.convert("RGB"), None
+    return media.open_bounded(path, field=field), None
 
 
 def product_images(session: Session, product_ids: Iterable[str]) -> dict[str, list[str]]:
