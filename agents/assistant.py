@@ -62,24 +62,25 @@ async def open_checkpointer(stack: AsyncExitStack, url: str | None, sqlite_path:
     """A LangGraph checkpointer: Postgres for a ``postgresql`` URL, else SQLite at ``sqlite_path``."""
     if url and url.startswith("postgres"):
         from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+        from psycopg import AsyncConnection
         from psycopg.rows import dict_row
         from psycopg_pool import AsyncConnectionPool
 
-        conn = url.replace("postgresql+psycopg://", "postgresql://")
+        dsn = url.replace("postgresql+psycopg://", "postgresql://")
         # A pool, not one connection: turns of many sessions checkpoint at once, and a
         # connection lost while the database restarts is replaced instead of failing every turn
         # until the process restarts. A turn waits at most 5 s for a connection.
-        pool = AsyncConnectionPool(
-            conn, min_size=1, max_size=8, timeout=5.0, open=False,
+        pool: AsyncConnectionPool[AsyncConnection[dict[str, Any]]] = AsyncConnectionPool(
+            dsn, connection_class=AsyncConnection[dict[str, Any]], min_size=1, max_size=8, timeout=5.0, open=False,
             check=AsyncConnectionPool.check_connection,
             kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row,
                     "connect_timeout": 5},
         )
         await pool.open(wait=True, timeout=30)
         stack.push_async_callback(pool.close)
-        saver = AsyncPostgresSaver(pool)
-        await saver.setup()
-        return saver
+        postgres = AsyncPostgresSaver(pool)
+        await postgres.setup()
+        return postgres
     import aiosqlite
     from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
