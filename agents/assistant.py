@@ -22,7 +22,7 @@ from agents.graph import build_graph
 from agents.planners.base import Planner
 from agents.state import RunContext
 from domain.store import Store
-from tools.registry import Registry, ToolContext
+from tools.registry import Registry, ToolConfig, ToolContext
 
 Event = dict[str, Any]
 
@@ -39,6 +39,7 @@ class Turn:
     confirm_request: dict[str, Any] | None = None
     asks_for: list[str] = field(default_factory=list)
     error: dict[str, Any] | None = None
+    language: str | None = None  # the reply's language ("en", "hi"), for speech
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -52,6 +53,8 @@ class Turn:
             data["asks_for"] = self.asks_for
         if self.error:
             data["error"] = self.error
+        if self.language:
+            data["language"] = self.language
         return data
 
 
@@ -72,6 +75,8 @@ async def open_checkpointer(stack: AsyncExitStack, url: str | None, sqlite_path:
     # WAL + NORMAL: a checkpoint survives a process crash without an fsync on every step.
     await conn.execute("PRAGMA journal_mode=WAL")
     await conn.execute("PRAGMA synchronous=NORMAL")
+    # Several worker processes may share the file: wait for a writer instead of failing.
+    await conn.execute("PRAGMA busy_timeout=30000")
     saver = AsyncSqliteSaver(conn)
     await saver.setup()
     return saver
@@ -96,11 +101,11 @@ class Assistant:
     """One planner, one registry, one store, one checkpointer; many sessions."""
 
     def __init__(self, planner: Planner, registry: Registry, store: Store, checkpointer: Any,
-                 tool_extras: dict[str, Any] | None = None) -> None:
+                 tool_config: ToolConfig | None = None) -> None:
         self.planner = planner
         self.registry = registry
         self.store = store
-        self.tool_extras = dict(tool_extras or {})
+        self.tool_config = tool_config or ToolConfig()
         self.graph = build_graph(planner, checkpointer)
 
     @staticmethod
@@ -140,7 +145,7 @@ class Assistant:
         """Run one turn (a message, or the answer to a confirmation) and yield its events."""
         started = time.perf_counter()
         run = RunContext(
-            ToolContext(user_id, role, self.store, session_id, dict(self.tool_extras)), self.registry
+            ToolContext(user_id, role, self.store, session_id, self.tool_config), self.registry
         )
         config = {"configurable": {"thread_id": self.thread_id(user_id, session_id)}}
         pending = await self.pending_confirmation(user_id, session_id)
@@ -160,7 +165,11 @@ class Assistant:
         confirm_prompt = ""
         for graph_input in inputs:
             async for mode, chunk in self.graph.astream(
-                graph_input, config, context=run, stream_mode=["custom", "updates"]
+                graph_input, config, context=run, stream_mode=["custom", "updates"],
+                # One checkpoint per turn, written when it ends: a turn is kept whole or not at
+                # all (a worker killed mid-turn leaves no half turn to resume or repeat), and
+                # the steps of a turn do not each rewrite the conversation.
+                durability="exit",
             ):
                 if mode == "custom":
                     if chunk["type"] == "assistant_delta":
@@ -181,13 +190,16 @@ class Assistant:
             if last is not None and last.type == "ai" and not getattr(last, "tool_calls", None):
                 final = str(last.content)
         run.timings["total"] = (time.perf_counter() - started) * 1000
+        snapshot = await self.graph.aget_state(config)
+        language = snapshot.values.get("language") or "en"
         yield {
             "type": "assistant_message",
             "message_id": f"m-{uuid.uuid4().hex[:12]}",
             "text": final,
             "citations": [{"doc_id": c.get("doc_id"), "title": c.get("title")} for c in citations],
         }
-        yield {"type": "turn_end", "latency_ms": {k: round(v, 2) for k, v in run.timings.items()}}
+        yield {"type": "turn_end", "latency_ms": {k: round(v, 2) for k, v in run.timings.items()},
+               "language": language}
 
     async def turn(self, **kwargs: Any) -> Turn:
         """Run one turn and collect it into a :class:`Turn`."""
@@ -206,8 +218,11 @@ class Assistant:
                 turn.reply, turn.citations = event["text"], event["citations"]
             elif kind == "confirm_request":
                 turn.confirm_request = {k: v for k, v in event.items() if k != "type"}
+            elif kind == "error" and turn.error is None:
+                turn.error = event.get("error")
             elif kind == "_asks_for":
                 turn.asks_for = list(event["args"])
             elif kind == "turn_end":
                 turn.latency_ms = event["latency_ms"]
+                turn.language = event.get("language")
         return turn

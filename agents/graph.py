@@ -19,6 +19,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 
+from agents import replies
 from agents.planners.base import Planner
 from agents.state import AgentState, RunContext
 from tools.registry import ToolError
@@ -56,6 +57,8 @@ def build_graph(planner: Planner, checkpointer: Any = None):  # noqa: ANN201 - c
         update: dict[str, Any] = {"messages": [decision.message], **decision.updates}
         if decision.asks_for:
             writer({"type": "_asks_for", "args": decision.asks_for})
+        if decision.error:
+            writer({"type": "error", "error": decision.error})
         calls = decision.message.tool_calls
         if not calls or state.get("rounds", 0) >= MAX_TOOL_ROUNDS:
             return Command(update={**update, "reply_streamed": decision.streamed}, goto="respond")
@@ -66,11 +69,12 @@ def build_graph(planner: Planner, checkpointer: Any = None):  # noqa: ANN201 - c
         message = _last_ai(state)
         assert message is not None
         for call in message.tool_calls:
-            if call["name"] not in run.registry or not run.registry.get(call["name"]).critical:
+            if not run.registry.is_critical(call["name"], run.role):
                 continue
             answer = interrupt({
                 "action_id": call["id"], "name": call["name"], "args": call["args"],
-                "prompt": _confirm_prompt(call["name"], call["args"]),
+                "prompt": _confirm_prompt(call["name"], call["args"],
+                                          state.get("language") or "en"),
             })
             if not bool(answer):
                 declined = [
@@ -80,7 +84,7 @@ def build_graph(planner: Planner, checkpointer: Any = None):  # noqa: ANN201 - c
                     )
                     for c in message.tool_calls
                 ]
-                reply = "Okay, I have not done that. Nothing was changed."
+                reply = replies.act("declined", state.get("language") or "en")
                 return Command(
                     update={"messages": [*declined, AIMessage(reply)], "rounds": 0}, goto=END
                 )
@@ -140,25 +144,23 @@ def build_graph(planner: Planner, checkpointer: Any = None):  # noqa: ANN201 - c
 
 
 def _needs_confirmation(run: RunContext, calls: list[dict[str, Any]]) -> bool:
-    """Critical calls that would run: a call the registry refuses anyway fails without asking."""
-    for call in calls:
-        try:
-            tool, _ = run.registry.validate(call["name"], call["args"], run.role)
-        except ToolError:
-            continue
-        if tool.critical:
-            return True
-    return False
+    """Whether a call is critical for this role (an unknown or refused tool fails without asking).
+
+    The arguments are validated once, when ``act`` runs the call.
+    """
+    return any(run.registry.is_critical(call["name"], run.role) for call in calls)
 
 
-def _confirm_prompt(name: str, args: dict[str, Any]) -> str:
+def _confirm_prompt(name: str, args: dict[str, Any], lang: str = "en") -> str:
     if name == "update_price":
         price = args.get("new_price")
         shown = f"₹{price:,.0f}" if isinstance(price, int | float) else f"₹{price}"
-        return f"Change the price of {args.get('product_id')} to {shown}? (yes/no)"
+        return replies.act("confirm_price", lang, product=str(args.get("product_id")), price=shown)
     if name == "publish_listing":
         price = args.get("price")
         at = f" at ₹{price:,.0f}" if isinstance(price, int | float) else ""
-        return f"Publish {args.get('listing_id')}{at}? Buyers will see it at once. (yes/no)"
+        at_hi = f" ₹{price:,.0f} में" if isinstance(price, int | float) else ""
+        return replies.act("confirm_publish", lang, listing=str(args.get("listing_id")),
+                           at=at_hi if lang == "hi" else at)
     shown = ", ".join(f"{k}={v}" for k, v in args.items())
-    return f"Shall I run {name} ({shown})? (yes/no)"
+    return replies.act("confirm", lang, name=name, args=shown)

@@ -9,10 +9,29 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Annotated, Any, TypedDict
 
-from langchain_core.messages import AnyMessage
+from langchain_core.messages import AnyMessage, ToolMessage
 from langgraph.graph.message import add_messages
 
 from tools.registry import Registry, ToolContext
+
+# Messages a session keeps: twice what the LLM planner reads (its HISTORY_LIMIT is 24). Every
+# checkpoint serialises the whole list, so an unbounded one makes each turn of a long session
+# slower than the last (1-2 ms more per earlier turn, with tool results in the history).
+KEEP_MESSAGES = 48
+
+
+def add_recent_messages(left: list[AnyMessage], right: Any) -> list[AnyMessage]:
+    """``add_messages``, then keep the newest :data:`KEEP_MESSAGES`.
+
+    The cut never leaves tool results whose call was dropped at the front.
+    """
+    merged = add_messages(left, right)
+    if len(merged) <= KEEP_MESSAGES:
+        return merged
+    cut = len(merged) - KEEP_MESSAGES
+    while cut < len(merged) and isinstance(merged[cut], ToolMessage):
+        cut += 1
+    return merged[cut:]
 
 
 class PendingCall(TypedDict):
@@ -26,13 +45,18 @@ class PendingCall(TypedDict):
 class AgentState(TypedDict, total=False):
     """What survives between turns of one session."""
 
-    messages: Annotated[list[AnyMessage], add_messages]
+    messages: Annotated[list[AnyMessage], add_recent_messages]
     pending: PendingCall | None
     last_tool: str | None
     last_args: dict[str, Any] | None
     rounds: int
     reply_streamed: bool
-    language: str | None  # the reply language ("en", "hi", …) when known
+    # The language replies are written in ("en", "hi"): the message's when clear, else the
+    # session's, else the profile's. Voice reads it to pick the speech model.
+    language: str | None
+    # Products of the last result shown, in order ({"id", "price", "title", "category"}), so
+    # "the first one", "more like that" and "it" can name them.
+    shown: list[dict[str, Any]] | None
     offline_turn: str | None  # the user message the fallback planner is answering
 
 

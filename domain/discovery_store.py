@@ -1,21 +1,23 @@
 """Keep a :class:`~domain.discovery.ProductIndex` in step with the store.
 
-Before each search the index compares a cheap signature of the products and creators tables
-(row count, latest ``updated_at``) with the one it last saw; listings written since then are
-upserted, so a new active listing is found by the very next search (prop 33), whoever wrote it.
+Before each search the index compares the store's catalogue version (one row of
+``change_versions``) with the one it was built at; the listings logged since then are upserted,
+so a new active listing is found by the very next search (prop 33), in whichever worker or
+replica it was written.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
-from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from domain.discovery import ProductDoc, ProductIndex
+from domain.store import changes
 from domain.store.models import Creator, Product
+
+CATALOG = "catalog"
 
 
 def doc_of(product: Product, creator: Creator) -> ProductDoc:
@@ -47,35 +49,32 @@ def searchable(product: Product, creator: Creator) -> bool:
     return product.status == "active" and creator.status == "active"
 
 
-def _signature(session: Session) -> tuple[Any, ...]:
-    p = session.execute(select(func.count(Product.id), func.max(Product.updated_at))).one()
-    c = session.execute(select(func.count(Creator.id), func.max(Creator.updated_at))).one()
-    return (p[0], _ts(p[1]), c[0], _ts(c[1]))
-
-
-def _ts(value: dt.datetime | None) -> str:
-    return value.isoformat() if value is not None else ""
-
-
 class LiveIndex:
-    """A product index plus what it last saw of the store."""
+    """A product index plus the catalogue version it was built at."""
 
     def __init__(self) -> None:
         self.index = ProductIndex()
-        self._seen: tuple[Any, ...] | None = None
+        self._seen = changes.NEVER
         self._lock = threading.Lock()
 
     def refresh(self, session: Session) -> ProductIndex:
-        """Bring the index up to date with ``session``'s view of the store and return it."""
-        sig = _signature(session)
-        if sig == self._seen:
+        """Bring the index up to date with ``session``'s view of the store and return it.
+
+        One primary-key read when nothing changed; otherwise only the listings (and the
+        creators' listings) logged since the version the index was built at are reloaded.
+        """
+        now = changes.read_version(session, CATALOG)
+        if now == self._seen:
             return self.index
         with self._lock:
-            if self._seen is None or sig[0] != self._seen[0] or sig[2] != self._seen[2]:
-                self._full(session)  # rows added or deleted: rebuild from scratch
+            if now == self._seen:
+                return self.index
+            keys = changes.changed_keys(session, CATALOG, self._seen, now)
+            if keys is None:
+                self._full(session)
             else:
-                self._since(session, self._seen[1], self._seen[3])
-            self._seen = sig
+                self._keys(session, keys)
+            self._seen = now
         return self.index
 
     def _full(self, session: Session) -> None:
@@ -87,33 +86,24 @@ class LiveIndex:
         ).all()
         self.index = ProductIndex(doc_of(p, c) for p, c in rows)
 
-    def _since(self, session: Session, product_ts: str, creator_ts: str) -> None:
-        changed_creators = (
-            set(
-                session.scalars(
-                    select(Creator.id).where(
-                        Creator.updated_at >= dt.datetime.fromisoformat(creator_ts)
-                    )
-                )
-            )
-            if creator_ts
-            else set()
-        )
-        cond = Product.updated_at >= dt.datetime.fromisoformat(product_ts) if product_ts else None
+    def _keys(self, session: Session, keys: set[str]) -> None:
+        products = sorted(k[2:] for k in keys if k.startswith("p:"))
+        creators = sorted(k[2:] for k in keys if k.startswith("c:"))
         stmt = select(Product, Creator).join(Creator, Creator.id == Product.creator_id)
-        if changed_creators:
-            stmt = (
-                stmt.where((cond) | Product.creator_id.in_(changed_creators))
-                if cond is not None
-                else stmt.where(Product.creator_id.in_(changed_creators))
+        found: set[str] = set()
+        for chunk in range(0, max(len(products), len(creators)), 500):
+            cond = or_(
+                Product.id.in_(products[chunk : chunk + 500]),
+                Product.creator_id.in_(creators[chunk : chunk + 500]),
             )
-        elif cond is not None:
-            stmt = stmt.where(cond)
-        for product, creator in session.execute(stmt).all():
-            if searchable(product, creator):
-                self.index.upsert(doc_of(product, creator))
-            else:
-                self.index.remove(product.id)
+            for product, creator in session.execute(stmt.where(cond)).all():
+                found.add(product.id)
+                if searchable(product, creator):
+                    self.index.upsert(doc_of(product, creator))
+                else:
+                    self.index.remove(product.id)
+        for gone in set(products) - found:  # deleted rows
+            self.index.remove(gone)
 
 
 _LIVE: dict[str, LiveIndex] = {}

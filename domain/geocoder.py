@@ -1,10 +1,11 @@
 """An optional online geocoder behind the offline gazetteer, cached, never required.
 
-When ``QALAKAR_GEOCODER_URL`` names a Nominatim-compatible service (OpenStreetMap's public one,
-or a self-hosted Nominatim), a place the gazetteer cannot resolve is looked up there, within
-India. Answers, found or not, are cached in memory and in a small JSON file under the data
-directory, so a name costs one request for good. Any failure (timeout, refusal, bad answer)
-leaves the offline answer, ``UNKNOWN_PLACE`` with its suggestions, unchanged.
+When a :class:`GeocoderConfig` (``QALAKAR_GEOCODER_URL``) names a Nominatim-compatible service
+(OpenStreetMap's public one, or a self-hosted Nominatim), a place the gazetteer cannot resolve
+is looked up there, within India. Answers, found or not, are cached in memory and in a small
+JSON file under the data directory, so a name costs one request for good. Any failure
+(timeout, refusal, bad answer) leaves the offline answer, ``UNKNOWN_PLACE`` with its
+suggestions, unchanged.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 import os
 import tempfile
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -114,23 +116,30 @@ def _place(entry: dict[str, Any] | None) -> Place | None:
     return Place(entry["name"], entry["lat"], entry["lon"], entry.get("state", ""), kind="geocoded")
 
 
-_GEOCODERS: dict[tuple[str, str, float, str], OnlineGeocoder] = {}
+@dataclass(frozen=True)
+class GeocoderConfig:
+    """One online geocoder: its URL, how it is asked, and where its answers are cached."""
+
+    url: str
+    cache_path: Path
+    user_agent: str = "qalakar"
+    timeout_s: float = 3.0
+
+
+_GEOCODERS: dict[GeocoderConfig, OnlineGeocoder] = {}
 _LOCK = threading.Lock()
 
 
-def geocoder_for(settings: Any) -> OnlineGeocoder | None:
-    """The process-wide geocoder for these settings, or ``None`` when none is configured."""
-    url = getattr(settings, "geocoder_url", None)
-    if not url:
+def geocoder_for(config: GeocoderConfig | None) -> OnlineGeocoder | None:
+    """The process-wide geocoder for ``config``, or ``None`` when none is configured."""
+    if config is None:
         return None
-    cache = str(Path(settings.data_dir) / "geocoder-cache.json")
-    key = (url, settings.geocoder_user_agent, float(settings.geocoder_timeout_s), cache)
     with _LOCK:
-        if key not in _GEOCODERS:
-            _GEOCODERS[key] = OnlineGeocoder(
-                url,
-                user_agent=settings.geocoder_user_agent,
-                timeout_s=settings.geocoder_timeout_s,
-                cache_path=Path(cache),
+        if config not in _GEOCODERS:
+            _GEOCODERS[config] = OnlineGeocoder(
+                config.url,
+                user_agent=config.user_agent,
+                timeout_s=config.timeout_s,
+                cache_path=config.cache_path,
             )
-        return _GEOCODERS[key]
+        return _GEOCODERS[config]

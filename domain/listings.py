@@ -62,9 +62,10 @@ def update_price(
             payload={"product_id": product_id, "old_price": old, "new_price": float(new_price)},
         )
         session.add(note)
+        session.flush()  # the id, so the session that speaks it can mark it delivered
         # Written, not yet sent: the worker delivers it (its row then says delivered or failed).
-        notes.append({"user_id": product.creator_id, "channel": channel, "kind": kind,
-                      "status": "in your inbox" if channel == "in_app" else "queued"})
+        notes.append({"id": note.id, "user_id": product.creator_id, "channel": channel,
+                      "kind": kind, "status": "in your inbox" if channel == "in_app" else "queued"})
     audit.append(
         session, actor=actor_id, action="price_update", target=product_id,
         details={"old_price": old, "new_price": float(new_price), "role": role},

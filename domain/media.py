@@ -4,6 +4,8 @@ A file is accepted only if its magic bytes say JPEG, PNG, GIF, WebP or BMP and P
 it within the pixel budget. The pixels are re-encoded without metadata (EXIF, GPS, ICC and
 comments go), stored as ``media/<aa>/<sha256>.<ext>`` under the data directory with a JPEG
 thumbnail, and recorded as a :class:`MediaFile` whose id (``up-`` + 16 hex) tools accept.
+Images opened for analysis are shrunk while decoding (JPEG draft mode, then a thumbnail) to
+:data:`ANALYSIS_SIDE`: a 91 kB PNG of 24 megapixels costs a few megabytes, not gigabytes.
 
     InvalidInput
     ├── UnsupportedMedia   not an image we accept          → UNSUPPORTED_MEDIA
@@ -31,6 +33,8 @@ MAX_BYTES = 8 * 1024 * 1024
 MAX_PIXELS = 24_000_000
 MIN_SIDE = 16
 THUMB_SIDE = 256
+# Analysis works on 128 px windows and 32 px hashes; 512 px keeps every detail it reads.
+ANALYSIS_SIDE = 512
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xd8\xff", "image/jpeg"),
@@ -61,6 +65,15 @@ class PayloadTooLarge(InvalidInput):
 
 
 @dataclass(frozen=True)
+class MediaConfig:
+    """Where uploads are stored and how large they may be."""
+
+    root: Path
+    max_bytes: int = MAX_BYTES
+    max_pixels: int = MAX_PIXELS
+
+
+@dataclass(frozen=True)
 class StoredMedia:
     """What was stored (or found already stored: uploads are deduplicated by content)."""
 
@@ -86,9 +99,17 @@ def sniff(head: bytes) -> str | None:
 
 
 def decode(
-    data: bytes, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS, field: str = "file"
+    data: bytes,
+    *,
+    max_bytes: int = MAX_BYTES,
+    max_pixels: int = MAX_PIXELS,
+    field: str = "file",
+    max_side: int | None = None,
 ) -> tuple[Image.Image, str]:
-    """Check and decode image bytes into an RGB image; raises before storing anything."""
+    """Check and decode image bytes into an RGB image; raises before storing anything.
+
+    ``max_side`` shrinks the image while decoding (analysis); ``None`` keeps every pixel.
+    """
     if len(data) > max_bytes:
         raise PayloadTooLarge(
             f"the image is {len(data):,} bytes; the limit is {max_bytes:,}",
@@ -117,13 +138,21 @@ def decode(
                     limit_pixels=max_pixels,
                     pixels=w * h,
                 )
+            if min(w, h) < MIN_SIDE:
+                raise UnsupportedMedia(
+                    f"the image is smaller than {MIN_SIDE} px on a side", field=field
+                )
+            if max_side is not None:
+                img = shrink(img, max_side)
             img.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise UnsupportedMedia(f"the image could not be decoded: {exc}", field=field) from exc
+        # Pillow's messages name Python objects ("<_io.BytesIO object at …>"): say it plainly.
+        raise UnsupportedMedia(
+            f"the image could not be decoded: the {mime} data is truncated or corrupt",
+            field=field,
+        ) from exc
     except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
         raise PayloadTooLarge("the image has too many pixels", field=field) from exc
-    if min(img.size) < MIN_SIDE:
-        raise UnsupportedMedia(f"the image is smaller than {MIN_SIDE} px on a side", field=field)
     # Honour the camera's rotation before EXIF is dropped.
     upright: Image.Image = ImageOps.exif_transpose(img)
     if upright.mode in ("RGBA", "LA", "P"):
@@ -132,6 +161,43 @@ def decode(
         flat.paste(rgba, mask=rgba.getchannel("A"))
         upright = flat
     return upright.convert("RGB"), mime
+
+
+def shrink(img: Image.Image, max_side: int) -> Image.Image:
+    """``img`` no larger than ``max_side`` on a side, decoding as few pixels as possible.
+
+    JPEG decodes at 1/2, 1/4 or 1/8 scale in draft mode; other formats decode once and are
+    reduced at once, before any full-size copy (RGBA, float arrays) is made of them.
+    """
+    if max(img.size) <= max_side:
+        return img
+    if img.format == "JPEG" and img.mode in ("RGB", "L", "CMYK"):
+        img.draft(img.mode, (max_side, max_side))
+    if img.mode not in ("RGB", "RGBA", "L", "LA"):
+        # Palette and 1-bit images would be resized by nearest neighbour; convert first.
+        img = img.convert("RGBA" if "transparency" in img.info or img.mode == "PA" else "RGB")
+    img.thumbnail((max_side, max_side), Image.Resampling.LANCZOS, reducing_gap=2.0)
+    return img
+
+
+def open_bounded(
+    path: Path | str, *, max_side: int = ANALYSIS_SIDE, field: str = "images"
+) -> Image.Image:
+    """A stored image, checked against the pixel budget and shrunk to ``max_side``, as RGB."""
+    try:
+        with Image.open(path) as img:
+            if img.width * img.height > MAX_PIXELS:
+                raise PayloadTooLarge(
+                    f"the image has {img.width * img.height:,} pixels; the limit is {MAX_PIXELS:,}",
+                    field=field,
+                )
+            return shrink(img, max_side).convert("RGB")
+    except FileNotFoundError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise UnsupportedMedia("the stored image could not be decoded", field=field) from exc
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+        raise PayloadTooLarge("the image has too many pixels", field=field) from exc
 
 
 def encode_clean(img: Image.Image, mime: str) -> tuple[bytes, str, str]:
@@ -162,9 +228,10 @@ def store_upload(
     owner_id: str | None,
     max_bytes: int = MAX_BYTES,
     max_pixels: int = MAX_PIXELS,
+    field: str = "file",
 ) -> tuple[StoredMedia, Image.Image]:
     """Validate, strip, store and record an uploaded image; returns it decoded too."""
-    img, mime = decode(data, max_bytes=max_bytes, max_pixels=max_pixels)
+    img, mime = decode(data, max_bytes=max_bytes, max_pixels=max_pixels, field=field)
     clean, mime, ext = encode_clean(img, mime)
     digest = hashlib.sha256(clean).hexdigest()
     media_id = f"up-{digest[:16]}"
@@ -175,7 +242,8 @@ def store_upload(
     path = root / digest[:2] / f"{digest}.{ext}"
     thumb_path = root / "thumbs" / f"{digest}.jpg"
     write_once(path, clean)
-    thumb = img.copy()
+    # From bare pixels: a copy of ``img`` would carry its JPEG comment and EXIF along.
+    thumb = Image.frombytes("RGB", img.size, img.convert("RGB").tobytes())
     thumb.thumbnail((THUMB_SIDE, THUMB_SIDE))
     buf = io.BytesIO()
     thumb.save(buf, "JPEG", quality=85)
@@ -221,14 +289,13 @@ def decode_data_url(url: str, *, field: str = "images") -> Image.Image:
         data = base64.b64decode(payload, validate=True)
     except (binascii.Error, ValueError) as exc:
         raise InvalidInput("the data URL is not valid base64", field=field) from exc
-    return decode(data, field=field)[0]
+    return decode(data, field=field, max_side=ANALYSIS_SIDE)[0]
 
 
-def open_media(row: MediaFile) -> Image.Image:
-    """The pixels of a stored media file."""
+def open_media(row: MediaFile, *, field: str = "images") -> Image.Image:
+    """The pixels of a stored media file, shrunk for analysis."""
     try:
-        with Image.open(row.path) as img:
-            return img.convert("RGB")
+        return open_bounded(row.path, field=field)
     except FileNotFoundError as exc:
         raise NotFound(
             f"the file of {row.id} is missing from the media store", field="images"

@@ -5,10 +5,8 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Annotated
 
 import jwt
-from fastapi import Depends, Request
 
 from gateway.settings import Settings
 from tools.registry import ALL_ROLES, ToolError
@@ -51,24 +49,3 @@ def verify_token(settings: Settings, token: str | None) -> Principal:
     if claims["role"] not in ALL_ROLES:
         raise ToolError("UNAUTHORIZED", "the token's role is unknown", {"reason": "role"})
     return Principal(str(claims["sub"]), str(claims["role"]))
-
-
-def _current(request: Request) -> Principal:
-    header = request.headers.get("authorization", "")
-    token = header[7:].strip() if header.lower().startswith("bearer ") else None
-    return verify_token(request.app.state.settings, token)
-
-
-CurrentUser = Annotated[Principal, Depends(_current)]
-
-
-def require_role(*roles: str):  # noqa: ANN201 - a FastAPI dependency
-    """A dependency that refuses callers outside ``roles`` with ``FORBIDDEN``."""
-
-    def check(user: CurrentUser) -> Principal:
-        if user.role not in roles:
-            raise ToolError("FORBIDDEN", f"the {user.role} role may not do this",
-                            {"allowed_roles": list(roles)})
-        return user
-
-    return Depends(check)

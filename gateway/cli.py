@@ -20,6 +20,7 @@ try:  # typer ≥ 0.20 vendors click; its exceptions are not click's
 except ImportError:  # pragma: no cover - older typer
     from click import exceptions as click_errors
 
+from evals.cli import app as eval_app
 from gateway.settings import Settings, get_settings
 
 app = typer.Typer(
@@ -57,71 +58,115 @@ def _first_error(exc: Exception) -> str:
     return ""
 
 
+def default_workers() -> int:
+    """The cores this process may run on (its CPU affinity), at least one."""
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind")] = "",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port")] = 0,
+    workers: Annotated[int, typer.Option(
+        min=1, max=64, help="Worker processes sharing the store and checkpoints "
+        "[default: the number of cores]")] = 0,
 ) -> None:
-    """Run the gateway (uvicorn)."""
+    """Run the gateway (uvicorn), one worker process per core unless told otherwise.
+
+    Workers share the database and the checkpoints; their caches follow the store's change
+    versions. Rate limits are per worker unless QALAKAR_REDIS_URL is set.
+    """
     import uvicorn
 
-    from gateway.app import create_app
-
     settings = _settings()
+    count = workers or default_workers()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
-                log_level="info", ws_max_size=settings.max_frame_bytes * 2)
+    options = dict(host=host or settings.host, port=port or settings.port, log_level="info",
+                   ws_max_size=settings.max_frame_bytes * 2)
+    if count == 1:
+        from gateway.app import create_app
+
+        uvicorn.run(create_app(settings), **options)
+        return
+    import multiprocessing
+
+    from gateway.wiring import prepare_shared
+
+    # What the workers share is made once, before they race to (in a child process, so this
+    # supervisor never holds the encoder in memory).
+    child = multiprocessing.get_context("spawn").Process(target=prepare_shared, args=(settings,))
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        raise click_errors.ClickException("could not prepare the database, checkpoints or index")
+    # Each worker imports the app factory and reads the same environment. Workers import
+    # heavy libraries: give them a minute to answer the supervisor's first health check.
+    uvicorn.run("gateway.app:create_app", factory=True, workers=count,
+                timeout_worker_healthcheck=120, **options)
+
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print the full report as JSON")]
+
+
+def _say(lines: list[str]) -> None:
+    typer.echo("\n".join(lines))
 
 
 @app.command()
 def seed(
-    seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same data")] = 42,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed; the same seed gives the same data")
+    ] = 42,
     reset: Annotated[bool, typer.Option("--reset", help="Drop all tables first")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Create tables and a deterministic synthetic marketplace (idempotent without --reset)."""
     from domain.seed import seed as run_seed
     from domain.store import Store
+    from gateway.summaries import as_dict, seed_lines
 
     settings = _settings()
     store = Store.from_url(settings.database_url)
     progress = sys.stderr.isatty()
-    report = run_seed(store, seed=seed, reset=reset, progress=progress)
+    report = as_dict(run_seed(store, seed=seed, reset=reset, progress=progress))
     # Every seeded product gets real image files; their hashes feed the theft index.
     from domain.vision.library import forget_indexes, generate_seed_images
 
     if reset:
         forget_indexes()
-    images = generate_seed_images(store, settings.data_dir, progress=progress)
-    typer.echo(json.dumps({"database": store.url, **_report_dict(report), "images": _report_dict(images)},
-                          default=str))
-
-
-def _report_dict(report: object) -> dict:
-    from dataclasses import asdict, is_dataclass
-
-    if is_dataclass(report):
-        return asdict(report)
-    if isinstance(report, dict):
-        return report
-    return dict(vars(report)) if hasattr(report, "__dict__") else {"value": report}
+    images = as_dict(generate_seed_images(store, settings.data_dir, progress=progress))
+    if as_json:
+        typer.echo(json.dumps({"database": store.url, **report, "images": images}, default=str))
+    else:
+        _say(seed_lines(store.url, report, images))
 
 
 @app.command()
-def refresh() -> None:
+def refresh(as_json: JsonFlag = False) -> None:
     """Recompute golden prices and demand forecasts after new sales; notify affected creators."""
     import time
 
     from domain.forecasting.service import refresh_forecasts
     from domain.pricing.refresh import refresh_golden_prices
+    from gateway.summaries import as_dict, refresh_lines
     from gateway.wiring import make_store
 
     settings = _settings()
     store = make_store(settings)
     started = time.perf_counter()
-    prices = refresh_golden_prices(store, settings.data_dir)
-    forecasts = refresh_forecasts(store)
-    typer.echo(json.dumps({"golden_prices": _report_dict(prices), "forecasts": _report_dict(forecasts),
-                           "seconds": round(time.perf_counter() - started, 2)}, default=str))
+    prices = as_dict(refresh_golden_prices(store, settings.data_dir))
+    forecasts = as_dict(refresh_forecasts(store, progress=sys.stderr.isatty()))
+    seconds = round(time.perf_counter() - started, 2)
+    if as_json:
+        typer.echo(json.dumps({"golden_prices": prices, "forecasts": forecasts, "seconds": seconds},
+                              default=str))
+    else:
+        _say(refresh_lines(prices, forecasts, seconds))
 
 
 @app.command()
@@ -186,27 +231,25 @@ def chat(
     typer.echo(json.dumps(turn, ensure_ascii=False, indent=2) if as_json else turn["reply"])
 
 
-def _mount_optional() -> None:
-    """Subcommands that live with their own packages."""
-    try:
-        from evals.cli import app as eval_app
+@app.command()
+def ingest(
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Start over")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Build the heritage knowledge index (only changed documents are re-embedded)."""
+    from gateway.summaries import as_dict, ingest_lines
+    from gateway.wiring import knowledge_config
+    from knowledge.cli import ingest as ingest_index
 
-        app.add_typer(eval_app, name="eval", help="The eval harness (evals.md)")
-    except ImportError:
-        pass
-    try:
-        from knowledge.cli import ingest as ingest_index
-
-        @app.command()
-        def ingest(rebuild: Annotated[bool, typer.Option("--rebuild", help="Start over")] = False) -> None:
-            """Build the heritage knowledge index (only changed documents are re-embedded)."""
-            result = ingest_index(_settings(), rebuild=rebuild, progress=sys.stderr.isatty())
-            typer.echo(json.dumps(result if isinstance(result, dict) else _report_dict(result), default=str))
-    except ImportError:
-        pass
+    config = knowledge_config(_settings())
+    result = as_dict(ingest_index(config, rebuild=rebuild, progress=sys.stderr.isatty()))
+    if as_json:
+        typer.echo(json.dumps(result, default=str))
+    else:
+        _say(ingest_lines(result))
 
 
-_mount_optional()
+app.add_typer(eval_app, name="eval", help="The eval harness (evals.md)")
 
 
 def main() -> None:

@@ -1,4 +1,9 @@
-"""The one error shape of contracts §3, for HTTP responses and websocket frames alike."""
+"""The one error boundary: every failure leaves as the §3 shape, for HTTP and websocket alike.
+
+Routes raise :class:`ToolError` or let a domain engine's :class:`DomainError` through; the
+handlers installed here turn both (and request validation, HTTP errors, anything unexpected)
+into ``{"error": {code, message, details, timestamp, request_id}}`` with the matching status.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from domain.errors import DomainError
 from tools.registry import ToolError
 
 log = logging.getLogger(__name__)
@@ -21,6 +27,9 @@ _HTTP_CODES = {
     405: "METHOD_NOT_ALLOWED", 409: "CONFLICT", 413: "PAYLOAD_TOO_LARGE",
     415: "UNSUPPORTED_MEDIA", 422: "VALIDATION_ERROR", 429: "RATE_LIMITED",
 }
+
+
+_LOCATIONS = ("body", "query", "path")
 
 
 def new_request_id() -> str:
@@ -59,13 +68,24 @@ def install(app: FastAPI) -> None:
     async def _tool_error(request: Request, exc: ToolError) -> JSONResponse:
         return JSONResponse(from_tool_error(exc, _rid(request)), status_code=exc.status)
 
+    @app.exception_handler(DomainError)
+    async def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
+        return await _tool_error(request, ToolError.from_domain(exc))
+
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
-            {"field": ".".join(str(p) for p in e["loc"] if p not in ("body", "query", "path")) or "(body)",
-             "message": e["msg"], "type": e["type"]}
+            {
+                "field": ".".join(str(p) for p in e["loc"] if p not in _LOCATIONS) or "(body)",
+                "message": e["msg"],
+                "type": e["type"],
+            }
             for e in exc.errors()
         ]
+        if any(e["type"] == "json_invalid" for e in errors):
+            body = envelope("BAD_REQUEST", "the body must be JSON", {"field": "(body)"},
+                            _rid(request))
+            return JSONResponse(body, status_code=400)
         first = errors[0] if errors else {"field": "(body)", "message": "invalid request"}
         body = envelope(
             "VALIDATION_ERROR", f"invalid value for '{first['field']}': {first['message']}",

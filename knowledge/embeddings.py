@@ -22,7 +22,7 @@ import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
-DEFAULT_EMBED_MODEL = "use-multilingual-v3"
+from knowledge.config import DEFAULT_EMBED_MODEL
 
 
 class EmbeddingUnavailable(RuntimeError):

@@ -11,7 +11,6 @@ server URL is configured. Chroma never embeds anything itself: our encoder does.
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,60 +22,14 @@ from llama_index.core import Document
 from llama_index.core.node_parser import MarkdownNodeParser
 from llama_index.core.schema import TextNode
 
-from knowledge.corpus import CORPUS_DIR, CorpusDoc, document_sentences, load_corpus
-from knowledge.embeddings import DEFAULT_EMBED_MODEL, OnnxEmbedding
+from knowledge.config import KnowledgeConfig
+from knowledge.corpus import CorpusDoc, document_sentences, load_corpus
+from knowledge.embeddings import OnnxEmbedding
 
 log = logging.getLogger(__name__)
 
 #: Metadata that describes a node's provenance but says nothing about its meaning.
 _NOT_EMBEDDED = ["doc_id", "kind", "gi_tag", "cluster_id", "doc_hash", "images", "region"]
-
-
-@dataclass(frozen=True)
-class KnowledgeConfig:
-    """Where the index lives and which encoder builds it (taken from the gateway's settings)."""
-
-    data_dir: Path = Path("./var")
-    chroma_url: str | None = None
-    embed_model: str = DEFAULT_EMBED_MODEL
-    corpus_dir: Path = CORPUS_DIR
-    llm_base_url: str | None = None
-    llm_model: str = "qalakar-llm"
-    llm_api_key: str = "EMPTY"
-    llm_timeout_s: float = 60.0
-
-    @classmethod
-    def from_settings(cls, settings: Any, **overrides: Any) -> KnowledgeConfig:
-        """Read the fields this package needs from a ``gateway.settings.Settings``."""
-        values = {
-            "data_dir": Path(settings.data_dir),
-            "chroma_url": getattr(settings, "chroma_url", None),
-            # ``embed_model`` is a proposed setting; until it exists the default applies.
-            "embed_model": getattr(settings, "embed_model", None) or DEFAULT_EMBED_MODEL,
-            "llm_base_url": getattr(settings, "llm_base_url", None),
-            "llm_model": getattr(settings, "llm_model", "qalakar-llm"),
-            "llm_api_key": getattr(settings, "llm_api_key", "EMPTY"),
-            "llm_timeout_s": getattr(settings, "llm_timeout_s", 60.0),
-        }
-        values.update(overrides)
-        return cls(**values)
-
-    @property
-    def model_key(self) -> str:
-        """The encoder name made safe for a collection name."""
-        model = self.embed_model
-        stem = Path(model).stem if model.endswith(".onnx") else model
-        return re.sub(r"[^a-zA-Z0-9_-]+", "-", stem).strip("-")[:40] or "model"
-
-    @property
-    def node_collection(self) -> str:
-        """The collection of section nodes."""
-        return f"heritage-{self.model_key}"
-
-    @property
-    def sentence_collection(self) -> str:
-        """The collection of single sentences."""
-        return f"heritage-sentences-{self.model_key}"
 
 
 def open_client(config: KnowledgeConfig):  # noqa: ANN201 - chromadb.ClientAPI

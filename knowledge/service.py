@@ -17,7 +17,8 @@ from typing import Any
 
 from knowledge.access import require_reader
 from knowledge.answer import Answer, ExtractiveAnswerer, LLMAnswerer, build_llm
-from knowledge.index import KnowledgeConfig, index_is_empty, ingest
+from knowledge.config import KnowledgeConfig
+from knowledge.index import index_is_empty, ingest
 from knowledge.retrieval import DocHit, HybridRetriever
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,8 @@ class KnowledgeBase:
                  min_confidence: float | None = None) -> None:
         self.config = config
         self.retriever = HybridRetriever(config)
+        if min_confidence is None:
+            min_confidence = config.min_confidence
         if min_confidence is None:
             min_confidence = MIN_CONFIDENCE.get(config.embed_model, 0.5)
         self.extractive = ExtractiveAnswerer(self.retriever, min_confidence=min_confidence)
@@ -119,24 +122,21 @@ _BASES: dict[KnowledgeConfig, KnowledgeBase] = {}
 _LOCK = threading.Lock()
 
 
-def get_knowledge_base(settings_or_config: Any) -> KnowledgeBase:
-    """The process-wide knowledge base for these settings, ingesting first if the index is empty."""
-    config = (settings_or_config if isinstance(settings_or_config, KnowledgeConfig)
-              else KnowledgeConfig.from_settings(settings_or_config))
+def get_knowledge_base(config: KnowledgeConfig) -> KnowledgeBase:
+    """The process-wide knowledge base for ``config``, ingesting first if the index is empty."""
     with _LOCK:
         base = _BASES.get(config)
         if base is None:
             if index_is_empty(config):
                 log.warning("heritage index is empty: ingesting the corpus now")
                 ingest(config)
-            floor = getattr(settings_or_config, "knowledge_min_confidence", None)
-            base = _BASES[config] = KnowledgeBase(config, min_confidence=floor)
+            base = _BASES[config] = KnowledgeBase(config)
         return base
 
 
-def get_retriever(settings_or_config: Any) -> HybridRetriever:
+def get_retriever(config: KnowledgeConfig) -> HybridRetriever:
     """The process-wide retriever (for heritage trails: ``retrieve(q, filters=..., k=...)``)."""
-    return get_knowledge_base(settings_or_config).retriever
+    return get_knowledge_base(config).retriever
 
 
 def reset() -> None:

@@ -136,8 +136,9 @@ class FakeProvider:
 def start_gateway(settings: Any) -> Any:
     """A live gateway for ``settings``, its knowledge index built first (a fresh data folder
     ingests the corpus, which can take longer than the live server waits for readiness)."""
-    from knowledge import get_knowledge_base
+    from gateway.wiring import knowledge_config
+    from knowledge.service import get_knowledge_base
     from tests.live import LiveServer
 
-    get_knowledge_base(settings)
+    get_knowledge_base(knowledge_config(settings))
     return LiveServer(settings).start()

@@ -1,25 +1,21 @@
 """Typed tools over the domain engines, collected in one registry.
 
-Importing this package registers every tool module in it (``tools/*.py``), so adding a tool
-is adding a module.
+``tools.catalog.TOOLS`` lists every tool; :func:`load_all` builds the registry from that list.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
+from functools import lru_cache
 
-from tools.registry import REGISTRY, Registry, Tool, ToolContext, ToolError, tool
-
-_SKIP = {"registry", "common"}
+from tools.registry import Registry, Tool, ToolConfig, ToolContext, ToolError, tool
 
 
+@lru_cache(maxsize=1)
 def load_all() -> Registry:
-    """Import every tool module once and return the shared registry."""
-    for info in pkgutil.iter_modules(__path__):
-        if info.name not in _SKIP and not info.name.startswith("_"):
-            importlib.import_module(f"{__name__}.{info.name}")
-    return REGISTRY
+    """The registry of every tool in ``tools.catalog.TOOLS`` (built once per process)."""
+    from tools.catalog import TOOLS
+
+    return Registry(TOOLS)
 
 
-__all__ = ["REGISTRY", "Registry", "Tool", "ToolContext", "ToolError", "load_all", "tool"]
+__all__ = ["Registry", "Tool", "ToolConfig", "ToolContext", "ToolError", "load_all", "tool"]

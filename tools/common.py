@@ -56,13 +56,12 @@ def resolve_place(value: str | LatLon, ctx: ToolContext | None = None) -> Place:
     """Turn a place argument into a :class:`Place` (raises ``UnknownPlace``).
 
     Names resolve offline; a name the gazetteer does not know exactly is asked of the online
-    geocoder when the call's settings configure one (``QALAKAR_GEOCODER_URL``), before fuzzy
+    geocoder when the call's config has one (``QALAKAR_GEOCODER_URL``), before fuzzy
     matching guesses at a sound-alike.
     """
     if isinstance(value, LatLon):
         return Place(f"{value.lat:.4f},{value.lon:.4f}", value.lat, value.lon, kind="point")
-    settings = ctx.extras.get("settings") if ctx is not None else None
-    geocoder = geocoder_for(settings) if settings is not None else None
+    geocoder = geocoder_for(ctx.config.geocoder) if ctx is not None else None
     return Gazetteer.default().resolve(value, geocoder.geocode if geocoder else None)
 
 
@@ -76,3 +75,8 @@ def home_of(store: Store, user_id: str) -> Place | None:
         if buyer is not None and buyer.lat is not None and buyer.lon is not None:
             return Place(buyer.city or buyer.id, buyer.lat, buyer.lon, buyer.state)
     return None
+
+
+def media_url(key: str, *, thumb: bool = False) -> str:
+    """Where the gateway serves a stored photo (``/media/{key}``, optionally the thumbnail)."""
+    return f"/media/{key}?size=thumb" if thumb else f"/media/{key}"

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from knowledge.access import require_reader
-from tools.registry import ToolContext, tool
+from tools.registry import ToolContext, ToolError, tool
 
 
 class HeritageLookupArgs(BaseModel):
@@ -42,15 +42,13 @@ class HeritageLookupResult(BaseModel):
 
 
 def _knowledge_base(ctx: ToolContext) -> Any:
+    if ctx.config.knowledge is None:
+        raise ToolError(
+            "UPSTREAM_UNAVAILABLE", "the heritage knowledge base is not configured here"
+        )
     from knowledge.service import get_knowledge_base
 
-    settings = ctx.extras.get("settings")
-    if settings is None:
-        # The gateway's one settings object; tools get it this way until ToolContext carries it.
-        from gateway.settings import get_settings
-
-        settings = get_settings()
-    return get_knowledge_base(settings)
+    return get_knowledge_base(ctx.config.knowledge)
 
 
 @tool("heritage_lookup", roles="any")

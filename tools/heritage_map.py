@@ -221,15 +221,17 @@ class _Narrator:
 
 
 def _heritage_stories(ctx: ToolContext, craft: str, cluster_id: str | None) -> list[Any]:
-    """The craft's story passages from the heritage knowledge base configured for this call;
-    none when the call carries no settings (a bare registry call) or the base is unavailable."""
-    settings = ctx.extras.get("settings")
-    if settings is None:
+    """The craft's story passages from the heritage knowledge base configured for this call.
+
+    None when the call's config has no knowledge base (a bare registry call) or it fails.
+    """
+    config = ctx.config.knowledge
+    if config is None:
         return []
     try:
         from knowledge.service import get_knowledge_base
 
-        return get_knowledge_base(settings).stories(craft, cluster_id)
+        return get_knowledge_base(config).stories(craft, cluster_id)
     except Exception:  # noqa: BLE001 - a trail without heritage text is still a trail
         log.warning("heritage knowledge unavailable for trail narratives", exc_info=True)
         return []

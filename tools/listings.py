@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Annotated, Any
 
 import httpx
@@ -23,7 +22,7 @@ from domain.pricing.engine import PriceQuery
 from domain.pricing.service import price_for
 from domain.pricing.tables import load_tables
 from domain.translation import ChatTranslator, TextTranslator
-from tools.common import Category, ProductId, Word
+from tools.common import Category, ProductId, Word, media_url
 from tools.registry import ToolContext, tool
 from tools.verification import AnalyzeAuthenticityArgs, analyze_authenticity
 
@@ -153,27 +152,20 @@ class CreateListingResult(BaseModel):
     image_urls: list[str] = []
 
 
-def _settings_value(ctx: ToolContext, name: str) -> Any:
-    return getattr(ctx.extras.get("settings"), name, None)
-
-
 @contextmanager
 def translator_for(ctx: ToolContext) -> Iterator[TextTranslator | None]:
-    """The LLM of the settings as a translator, or ``None`` when none is configured."""
-    base_url = _settings_value(ctx, "llm_base_url")
-    if not base_url:
+    """The configured LLM as a translator, or ``None`` when none is configured."""
+    llm = ctx.config.llm
+    if llm is None:
         yield None
         return
-    timeout = float(_settings_value(ctx, "llm_timeout_s") or 60.0)
-    with httpx.Client(timeout=min(timeout, 30.0)) as client:
-        yield ChatTranslator(client, base_url, str(_settings_value(ctx, "llm_model") or ""),
-                             str(_settings_value(ctx, "llm_api_key") or "EMPTY"))
+    with httpx.Client(timeout=min(llm.timeout_s, 30.0)) as client:
+        yield ChatTranslator(client, llm.base_url, llm.model, llm.api_key)
 
 
 def suggester(ctx: ToolContext) -> listings.Suggest:
     """Golden price for a draft's attributes; ``None`` when the cost tables lack its materials."""
     tables = load_tables()
-    data_dir = ctx.extras.get("data_dir")
 
     def suggest(category: str, materials: tuple[str, ...], weight: float, hours: float,
                 techniques: tuple[str, ...], dims: tuple[float, float, float] | None
@@ -188,19 +180,13 @@ def suggester(ctx: ToolContext) -> listings.Suggest:
             return None
         query = PriceQuery(category, tuple(dict.fromkeys(known)), weight, hours, techniques, dims)
         try:
-            g = price_for(ctx.store, query, user_id=ctx.user_id,
-                          data_dir=Path(data_dir) if data_dir else None)
+            g = price_for(ctx.store, query, user_id=ctx.user_id, data_dir=ctx.config.data_dir)
         except DomainError as exc:
             log.info("no suggested price: %s", exc)
             return None
         return listings.SuggestedPrice(g.golden_price, g.price_min, g.price_optimal, g.price_max)
 
     return suggest
-
-
-def media_url(key: str) -> str:
-    """Where the gateway serves a stored photo."""
-    return f"/media/{key}"
 
 
 @tool("create_listing", roles=("creator", "admin"))

@@ -79,15 +79,10 @@ def _http_provider(url: str, key: str | None) -> HttpProvider:
 
 def providers_for(ctx: ToolContext) -> list[LogisticsProvider]:
     """Configured API providers (``logistics_api_url``/``_key``); none → rate cards only."""
-    settings = ctx.extras.get("settings")
-    if settings is None:
-        from gateway.settings import get_settings
-
-        settings = get_settings()
-    url = getattr(settings, "logistics_api_url", None)
-    if not url:
+    config = ctx.config.logistics
+    if not config.api_url:
         return []
-    return [_http_provider(url, getattr(settings, "logistics_api_key", None))]
+    return [_http_provider(config.api_url, config.api_key)]
 
 
 def _origin(ctx: ToolContext, value: Any) -> Place:

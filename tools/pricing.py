@@ -4,12 +4,10 @@ Unknown materials are refused with a ``VALIDATION_ERROR`` that names ``materials
 known ones (``details.known``), rather than guessed: a wrong material can move the cost by 100×
 (silk against cotton, gold against brass). Unknown categories are refused by the schema.
 The market model trains once per process on the store's sold items and is cached in memory and
-under ``<data_dir>/models`` (``ctx.extras["data_dir"]``).
+under ``<data_dir>/models`` (``ctx.config.data_dir``).
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -96,9 +94,7 @@ def golden_price(ctx: ToolContext, args: GoldenPriceArgs) -> GoldenPriceResult:
         if args.dimensions_cm else None
     query = PriceQuery(args.category, tuple(args.materials), args.weight_kg, args.production_hours,
                        tuple(args.techniques), dims, origin)
-    data_dir = ctx.extras.get("data_dir")
-    g = price_for(ctx.store, query, user_id=ctx.user_id,
-                  data_dir=Path(data_dir) if data_dir else None)
+    g = price_for(ctx.store, query, user_id=ctx.user_id, data_dir=ctx.config.data_dir)
     return GoldenPriceResult(
         golden_price=g.golden_price,
         price_range=PriceRange(min=g.price_min, optimal=g.price_optimal, max=g.price_max),

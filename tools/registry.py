@@ -16,6 +16,7 @@ import logging
 import typing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -23,8 +24,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from domain.errors import DomainError, quote
+from domain.geocoder import GeocoderConfig
+from domain.logistics import LogisticsConfig
+from domain.media import MediaConfig
 from domain.store import Store
 from domain.store.models import IdempotencyRecord
+from knowledge.config import KnowledgeConfig
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +43,39 @@ A = TypeVar("A", bound=BaseModel)
 R = TypeVar("R", bound=BaseModel)
 
 
+@dataclass(frozen=True)
+class LLMConfig:
+    """An OpenAI-compatible chat endpoint (vLLM, llama.cpp server, Ollama) tools may use."""
+
+    base_url: str
+    model: str = "qalakar-llm"
+    api_key: str = "EMPTY"
+    timeout_s: float = 60.0
+
+
+@dataclass(frozen=True)
+class ToolConfig:
+    """What tools may use besides the store, built once from the settings by the gateway.
+
+    Every field is optional: a bare config (tests, benchmarks) runs offline, computes models
+    in memory, quotes from rate cards, and has no knowledge base or uploads.
+    """
+
+    data_dir: Path | None = None
+    knowledge: KnowledgeConfig | None = None
+    geocoder: GeocoderConfig | None = None
+    logistics: LogisticsConfig = field(default_factory=LogisticsConfig)
+    media: MediaConfig | None = None
+    llm: LLMConfig | None = None
+
+    @property
+    def media_root(self) -> Path | None:
+        """Where uploaded images live: the media config's root, else ``data_dir/media``."""
+        if self.media is not None:
+            return self.media.root
+        return self.data_dir / "media" if self.data_dir is not None else None
+
+
 @dataclass
 class ToolContext:
     """Who is calling and what they may touch; tools receive nothing else."""
@@ -46,7 +84,7 @@ class ToolContext:
     role: str
     store: Store
     session_id: str | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
+    config: ToolConfig = field(default_factory=ToolConfig)
 
 
 class ToolError(Exception):
@@ -75,6 +113,14 @@ class ToolError(Exception):
         self.message = message
         self.details = details or {}
 
+    @classmethod
+    def from_domain(cls, exc: DomainError) -> ToolError:
+        """The typed error of a domain exception; its ``field`` joins the details."""
+        details = dict(exc.details)
+        if exc.field:
+            details["field"] = exc.field
+        return cls(exc.code, exc.message, details)
+
     @property
     def status(self) -> int:
         """The HTTP status that goes with ``code``."""
@@ -88,7 +134,11 @@ class ToolError(Exception):
 def validation_error(exc: ValidationError) -> ToolError:
     """A ``VALIDATION_ERROR`` whose message names the first bad field."""
     errors = [
-        {"field": ".".join(str(p) for p in e["loc"]) or "(body)", "message": e["msg"], "type": e["type"]}
+        {
+            "field": ".".join(str(p) for p in e["loc"]) or "(body)",
+            "message": e["msg"],
+            "type": e["type"],
+        }
         for e in exc.errors(include_url=False, include_input=False)
     ]
     first = errors[0]
@@ -176,6 +226,15 @@ class Registry:
         """The tools ``role`` may call."""
         return [t for t in self._tools.values() if role in t.roles]
 
+    def is_critical(self, name: str, role: str) -> bool:
+        """Whether a call to ``name`` by ``role`` needs confirmation (unknown or refused: no).
+
+        Only the tool and the role are checked; the arguments are validated once, when the
+        call runs.
+        """
+        t = self._tools.get(name)
+        return t is not None and t.critical and role in t.roles
+
     def validate(self, name: str, raw_args: Any, role: str) -> tuple[Tool, BaseModel]:
         """Look up, check the role and parse the arguments, without running anything."""
         t = self.get(name)
@@ -215,10 +274,7 @@ class Registry:
         except ToolError:
             raise
         except DomainError as exc:
-            details = dict(exc.details)
-            if exc.field:
-                details["field"] = exc.field
-            raise ToolError(exc.code, exc.message, details) from exc
+            raise ToolError.from_domain(exc) from exc
         except ValidationError as exc:
             raise validation_error(exc) from exc
         except Exception as exc:
@@ -267,15 +323,13 @@ def _exactly_once(t: Tool, args: BaseModel, ctx: ToolContext, action_id: str) ->
     return result
 
 
-REGISTRY = Registry()
-
-
 def tool(
     name: str, *, roles: Iterable[str] | Literal["any"], critical: bool = False
 ) -> Callable[[Callable[[ToolContext, A], R]], Tool[A, R]]:
-    """Register ``fn(ctx, args) -> result`` in :data:`REGISTRY`; models come from its hints.
+    """Make ``fn(ctx, args) -> result`` a :class:`Tool`; models come from its type hints.
 
-    The function's docstring is the description an LLM reads.
+    The function's docstring is the description an LLM reads. Nothing is registered here:
+    ``tools.catalog.TOOLS`` lists every tool explicitly.
     """
 
     def decorate(fn: Callable[[ToolContext, A], R]) -> Tool[A, R]:
@@ -287,8 +341,6 @@ def tool(
         if unknown:
             raise ValueError(f"unknown roles {sorted(unknown)} for tool {name}")
         description = inspect.cleandoc(fn.__doc__ or name)
-        return REGISTRY.register(
-            Tool(name, description, allowed, args_model, result_model, fn, critical)
-        )
+        return Tool(name, description, allowed, args_model, result_model, fn, critical)
 
     return decorate

@@ -2,7 +2,7 @@
 
 Images are upload ids (``up-…`` from ``POST /api/v1/uploads``), seeded photo keys (``img-…``),
 base64 data URLs, or paths inside the media directory. The media directory and model cache
-come from ``ctx.extras["data_dir"]`` when the caller provides it.
+come from ``ctx.config.data_dir`` when the caller provides it.
 """
 
 from __future__ import annotations
@@ -50,13 +50,11 @@ ImageRef = Annotated[
 
 
 def _data_dir(ctx: ToolContext) -> Path | None:
-    value = ctx.extras.get("data_dir")
-    return Path(value) if value else None
+    return ctx.config.data_dir
 
 
 def _media_root(ctx: ToolContext) -> Path | None:
-    data_dir = _data_dir(ctx)
-    return data_dir / "media" if data_dir else None
+    return ctx.config.media_root
 
 
 class AnalyzeAuthenticityArgs(BaseModel):
@@ -148,6 +146,8 @@ def analyze_authenticity(
         ]
         maker = product.creator_id if product else (ctx.user_id if ctx.role == "creator" else None)
         history = _history(s, maker, exclude=set(args.images), media_root=_media_root(ctx))
+        # Records name the photos; an inline one is named, not copied (it may be megabytes).
+        named = [ref if not ref.startswith("data:") else "(inline image)" for ref in args.images]
         report = authenticity.analyze(
             images,
             args.category,
@@ -167,7 +167,7 @@ def analyze_authenticity(
                     seller_id=product.creator_id,
                     score=report.authenticity_score,
                     reason=f"authenticity score {report.authenticity_score:.0f} is below 60",
-                    evidence={"flags": report.mass_production_flags, "images": args.images},
+                    evidence={"flags": report.mass_production_flags, "images": named},
                     actor=ctx.user_id,
                 )
                 review_id = item.id
@@ -178,7 +178,7 @@ def analyze_authenticity(
             target=args.product_id or "-",
             details={
                 "score": report.authenticity_score,
-                "images": args.images,
+                "images": named,
                 "requires_manual_review": report.requires_manual_review,
             },
         )
@@ -264,7 +264,8 @@ def image_theft_check(ctx: ToolContext, args: ImageTheftArgs) -> ImageTheftResul
     """Check whether a seller is showing a copy of a photo (stolen product images).
 
     Use it for "someone stole my photo", "c-0123 is using my picture". Similarity of 0.9 or
-    more flags the reported account for a moderator.
+    more flags the reported account for a moderator. A creator reports copies of their own
+    listed photos only (older than the copy); admins may check any photo.
     """
     with ctx.store.session() as s:
         image, _ = load_image(s, args.image, _media_root(ctx), field="image")
@@ -273,7 +274,8 @@ def image_theft_check(ctx: ToolContext, args: ImageTheftArgs) -> ImageTheftResul
             image,
             reported_seller_id=args.reported_seller_id,
             reporter_id=ctx.user_id,
-            image_ref=args.image,
+            reporter_role=ctx.role,
+            image_ref=args.image if not args.image.startswith("data:") else "(inline image)",
         )
     return ImageTheftResult(
         similarity=round(report.similarity, 3),

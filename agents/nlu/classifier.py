@@ -15,13 +15,17 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from agents.nlu.hindi import to_english
+
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
-_IDS = re.compile(r"\b[cbpok](?:\s?-\s?\d+|\s\d{2,})\b", re.I)  # "p-00012", "p 00012"
+_IDS = re.compile(r"\b([cbpok])(?:\s?-\s?\d+|\s\d{2,})\b", re.I)  # "p-00012", "p 00012"
 
 
 def prepare(text: str) -> str:
-    """Normalise what varies but carries no intent: ids and digits become placeholders."""
-    text = _IDS.sub(" ID ", text.lower())
+    """Normalise what varies but carries no intent: Hindi and Hinglish are read through their
+    English gloss; ids and digits become placeholders."""
+    # The kind of id is kept ("c-0297" is a seller, "p-00012" a product): it tells tools apart.
+    text = _IDS.sub(lambda m: f" {m.group(1)}id ", to_english(text).lower())
     return _DIGITS.sub(" NUM ", text)
 
 
@@ -75,4 +79,65 @@ class IntentClassifier:
         order = np.argsort(proba)[::-1]
         classes = model.classes_
         ranking = [(str(classes[i]), float(proba[i])) for i in order]
+        return Prediction(ranking[0][0], ranking[0][1], ranking)
+
+
+class EmbeddingIntentClassifier(IntentClassifier):
+    """Sentence embeddings of the knowledge index's multilingual encoder (USE multilingual v3)
+    with a linear head, alone or beside the TF-IDF features.
+
+    The encoder reads Devanagari itself, so the raw text and its English gloss are both
+    embedded and averaged; the embedding is scaled so that neither feature set drowns the other.
+    """
+
+    def __init__(self, c: float = 8.0, with_tfidf: bool = True, encoder: str | None = None,
+                 weight: float = 2.0) -> None:
+        super().__init__(c)
+        self.with_tfidf = with_tfidf
+        self.encoder_name = encoder
+        self.weight = weight
+        self.model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
+
+    def _encoder(self):  # noqa: ANN202 - knowledge.embeddings.Encoder
+        from knowledge.embeddings import DEFAULT_EMBED_MODEL, load_encoder
+
+        return load_encoder(self.encoder_name or DEFAULT_EMBED_MODEL)
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        encoder = self._encoder()
+        glossed = [to_english(t) for t in texts]
+        raw = encoder.embed(texts)
+        gloss = encoder.embed(glossed)
+        return (raw + gloss) / 2 * self.weight
+
+    def _features(self, texts: list[str], fit: bool = False) -> sp.csr_matrix:
+        dense = sp.csr_matrix(self._embed(texts))
+        if not self.with_tfidf:
+            return dense
+        prepared = [prepare(t) for t in texts]
+        union = self.pipeline["features"]
+        sparse = union.fit_transform(prepared) if fit else union.transform(prepared)
+        return sp.hstack([sparse, dense]).tocsr()
+
+    def fit(self, pairs: list[tuple[str, str]]) -> EmbeddingIntentClassifier:
+        """Train the head (and the TF-IDF vocabulary) on the corpus."""
+        texts = [t for t, _ in pairs]
+        self.model.fit(self._features(texts, fit=True), [i for _, i in pairs])
+        self.vocabulary = frozenset(
+            w for t in texts for w in re.findall(r"[a-z]+", prepare(t)))
+        return self
+
+    @property
+    def intents(self) -> list[str]:
+        """The known intents."""
+        return list(self.model.classes_)
+
+    def predict(self, text: str) -> Prediction:
+        """The most likely intent of ``text``."""
+        features = self._features([text])
+        scores = np.asarray(features @ self.model.coef_.T).ravel() + self.model.intercept_
+        proba = np.exp(scores - scores.max())
+        proba /= proba.sum()
+        order = np.argsort(proba)[::-1]
+        ranking = [(str(self.model.classes_[i]), float(proba[i])) for i in order]
         return Prediction(ranking[0][0], ranking[0][1], ranking)

@@ -14,6 +14,7 @@ from rapidfuzz.distance import Levenshtein
 
 from domain.catalog import CATEGORY_KEYWORDS, CLUSTERS
 from domain.places import Gazetteer, Place, normalize
+from domain.vocabulary import Vocabulary, category_of
 
 _SMALL_NUMBERS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -23,10 +24,11 @@ _SMALL_NUMBERS = {
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
          "eighty": 80, "ninety": 90}
 _SCALES = {"hundred": 100, "thousand": 1_000, "k": 1_000, "lakh": 100_000, "lakhs": 100_000,
+           "dozen": 12, "dozens": 12,
            "lac": 100_000, "lacs": 100_000, "crore": 10_000_000, "crores": 10_000_000}
 NUMBER_WORDS = frozenset({*_SMALL_NUMBERS, *_TENS, *_SCALES})
 _PERIODS = ("d", "w", "mo", "y")
-_VAGUE_NUMBERS = {"half": 0.5, "couple": 2, "few": 3}
+_VAGUE_NUMBERS = {"half": 0.5, "quarter": 0.25, "couple": 2, "few": 3}
 _NUMERAL = re.compile(r"^\d[\d,]*(?:\.\d+)?$")
 _THOUSANDS = re.compile(r"^(\d+(?:\.\d+)?)k$")
 _UNITS = {
@@ -89,6 +91,7 @@ class Utterance:
     place_names: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
     crafts: list[str] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)  # states named ("Rajasthan", "Kashmir")
 
     def first(self, unit: str) -> float | None:
         """The first quantity with ``unit``."""
@@ -129,6 +132,8 @@ def _read_number(words: list[str], i: int) -> tuple[float, int] | None:
             total, current, last = total + (current or 1) * _SCALES[word], 0, "scale"
         elif word == "and" and last and (nxt, after) == ("a", "half"):
             return total + current + 0.5, j + 3 - i
+        elif word == "and" and last and nxt in ("half", "quarter"):
+            return total + current + _VAGUE_NUMBERS[nxt], j + 2 - i
         elif word == "and" and last in ("hundred", "scale") and (nxt in _SMALL_NUMBERS
                                                                   or nxt in _TENS):
             pass  # "one hundred and fifty"
@@ -156,6 +161,10 @@ def _words_to_digits(text: str) -> str:
             continue
         if word in _VAGUE_NUMBERS:
             out.append(str(_VAGUE_NUMBERS[word]))
+            if word in ("half", "quarter") and words[i + 1 : i + 2] in (["a"], ["an"]):
+                i += 1  # "half a kilo"
+            elif word == "quarter" and words[i + 1 : i + 2] == ["of"]:
+                i += 1
         elif word in ("a", "an") and _UNITS.get(" ".join(words[i + 1 : i + 2])) in _PERIODS:
             out.append("1")  # "a week"
         else:
@@ -181,31 +190,38 @@ def _craft_terms() -> dict[str, str]:
 
 
 def _find_places(norm: str, vocabulary: frozenset[str]) -> list[tuple[str, Place]]:
-    """Place mentions: exact names anywhere, fuzzy ones only after a cue word or off-vocabulary."""
+    """Place mentions: exact names anywhere, fuzzy ones only after a cue word or off-vocabulary.
+
+    Exact names are found first in the whole turn, so "to Pune it costs" is Pune and not a
+    sound-alike of the longer span "pune it".
+    """
     gaz = Gazetteer.default()
     tokens = norm.split()
-    found: list[tuple[str, Place]] = []
+    found: list[tuple[int, str, Place]] = []
     used: set[int] = set()
-    for size in (3, 2, 1):
-        for i in range(len(tokens) - size + 1):
-            if any(j in used for j in range(i, i + size)):
-                continue
-            span = " ".join(tokens[i : i + size])
-            if len(span) < 3:
-                continue
-            if any(len(t) < 2 for t in tokens[i : i + size]):
-                continue  # a lone letter is what is left of "5k" or an id, not of a town
-            in_vocab = all(t in vocabulary for t in tokens[i : i + size])
-            cued = i > 0 and tokens[i - 1] in _PLACE_CUES
-            place = gaz.exact(span) if cued or not in_vocab else None
-            if place is None and not in_vocab and len(span) >= 5 and (cued or size == 1):
-                # Sound-alike matching only where a cue word says a place follows.
-                hit = gaz.fuzzy(span, cutoff=86 if cued else 92, by_sound=cued)
-                place = hit[0] if hit else None
-            if place is not None:
-                found.append((span, place))
-                used.update(range(i, i + size))
-    return found
+    for fuzzy in (False, True):
+        for size in (3, 2, 1):
+            for i in range(len(tokens) - size + 1):
+                if any(j in used for j in range(i, i + size)):
+                    continue
+                span = " ".join(tokens[i : i + size])
+                if len(span) < 3:
+                    continue
+                if any(len(t) < 2 for t in tokens[i : i + size]):
+                    continue  # a lone letter is what is left of "5k" or an id, not of a town
+                in_vocab = all(t in vocabulary for t in tokens[i : i + size])
+                cued = i > 0 and tokens[i - 1] in _PLACE_CUES
+                place = None
+                if not fuzzy and (cued or not in_vocab):
+                    place = gaz.exact(span)
+                elif fuzzy and not in_vocab and len(span) >= 5 and (cued or size == 1):
+                    # Sound-alike matching only where a cue word says a place follows.
+                    hit = gaz.fuzzy(span, cutoff=86 if cued else 92, by_sound=cued)
+                    place = hit[0] if hit else None
+                if place is not None:
+                    found.append((i, span, place))
+                    used.update(range(i, i + size))
+    return [(span, place) for _, span, place in sorted(found, key=lambda f: f[0])]
 
 
 def _statuses(norm: str, vocabulary: frozenset[str]) -> list[str]:
@@ -239,6 +255,9 @@ _PRICE_RANGE = (
                rf"\s*(?:to|-){_CURRENCY}{_AMOUNT}{_NOT_PRICE}"),
     # A bare "5000 to 15000" or "5000-15000" is a price when money is named after it.
     re.compile(rf"{_AMOUNT}\s*(?:to|-)\s*{_AMOUNT}\s*(?:₹|rs\b|rupees?\b|inr\b)"),
+    # ... or when it is said as an estimate ("something around 3000 to 6000").
+    re.compile(rf"\b(?:around|about|roughly|approx\w*|somewhere|anywhere from){_CURRENCY}"
+               rf"{_AMOUNT}{_CURRENCY}\s*(?:to|-){_CURRENCY}{_AMOUNT}{_NOT_PRICE}"),
 )
 _PRICE_MAX = (
     re.compile(rf"\b(?:under|below|less than|lesser than|upto|up to|within|max|maximum|at most"
@@ -252,7 +271,9 @@ _PRICE_MIN = (
     re.compile(rf"{_AMOUNT}{_CURRENCY}\s*(?:or more|or above|and above|plus|onwards)\b"),
 )
 # Bounds right after these words are scores, not prices ("authenticity above 80").
-_SCORE_WORDS = re.compile(r"(?:authentic\w*|score|rating|rated)\s*(?:of|is|should be)?\s*$")
+_SCORE_WORDS = re.compile(r"(?:authentic\w*|score|rating|rated)(?:\s+(?:ones?|pieces?|items?|only"
+                          r"|products?))*[\s,]*(?:of|is|should be)?\s*$")
+_SCORE_AFTER = re.compile(r"^\s*(?:%|percent|score|points|authentic|rating|stars?)\b")
 
 
 def price_bounds(digits: str) -> tuple[float | None, float | None]:
@@ -263,7 +284,8 @@ def price_bounds(digits: str) -> tuple[float | None, float | None]:
         return float(raw.replace(",", ""))
 
     def is_price(m: re.Match[str]) -> bool:
-        return not _SCORE_WORDS.search(digits[max(0, m.start() - 30):m.start()])
+        return not (_SCORE_WORDS.search(digits[max(0, m.start() - 30):m.start()])
+                    or _SCORE_AFTER.match(digits[m.end():m.end() + 12]))
 
     for pattern in _PRICE_RANGE:
         for m in pattern.finditer(digits):
@@ -307,6 +329,26 @@ def place_free_vocabulary(words: frozenset[str]) -> frozenset[str]:
     return frozenset(w for w in words if w in crafts or not is_town(w))
 
 
+def _add_vocabulary(utt: Utterance) -> None:
+    """Crafts, categories and states the shared craft vocabulary knows ("kantha quilt",
+    "chikan kurta", "sandalwood box", "Tamil Nadu") beyond the catalog's keywords."""
+    matches = Vocabulary.default().find(utt.norm, kinds=("craft", "product", "region"),
+                                        fuzzy=False)
+    towns = {w for name in utt.place_names for w in name.split()}
+    for m in matches:
+        if m.entry.kind == "region" and m.entry.cluster_id is None and m.surface not in towns:
+            utt.regions.append(" ".join(w.capitalize() if w != "and" else w
+                                        for w in m.surface.split()))
+    matches = [m for m in matches if m.entry.kind != "region"]
+    for m in matches:
+        if m.entry.kind == "craft" and m.entry.canonical not in utt.crafts:
+            utt.crafts.append(m.entry.canonical)
+    if not utt.categories and matches:
+        category = category_of(utt.norm)
+        if category:
+            utt.categories.append(category)
+
+
 def parse(text: str, vocabulary: frozenset[str] = frozenset()) -> Utterance:
     """Extract every entity the skills use from ``text``; ``vocabulary`` = known non-place words."""
     norm_spaced = re.sub(r"\s+", " ", text.lower().replace("₹", " ₹ ")).strip()
@@ -336,6 +378,7 @@ def parse(text: str, vocabulary: frozenset[str] = frozenset()) -> Utterance:
     for term, craft in _craft_terms().items():
         if f" {term} " in padded:
             utt.crafts.append(craft)
+    _add_vocabulary(utt)
     for span, place in _find_places(utt.norm, vocabulary):
         utt.places.append(place)
         utt.place_names.append(span)

@@ -1,14 +1,13 @@
 """A skill teaches the embedded planner one tool: how to fill its arguments from an utterance,
 what to ask when one is missing, and how to say its result in words.
 
-Skills live in ``agents/skills/<tool>.py`` (``SKILL = Skill(...)``) with training utterances in
-``agents/skills/corpus/<intent>.txt``; adding a tool to the embedded planner is adding both.
+Skills live in ``agents/skills/<tool>.py`` (``SKILL = Skill(...)``), listed in
+``agents/skills/catalog.py``, with training utterances in ``agents/skills/corpus/<intent>.txt``;
+adding a tool to the embedded planner is adding all three.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -51,6 +50,8 @@ class Skill:
     # Entities that name this tool plainly enough ("pending oders", "p-00235 ... 1650 rupees")
     # to pick it when the classifier hesitates.
     cued: Cue | None = None
+    # The result in Hindi; without it a Hindi reply says the result in English.
+    describe_hi: Describer | None = None
     # Reads the call's args and result; returns state updates (``pending``, ``last_args``) so
     # that the answer to the question in its reply continues the same piece of work.
     follow_up: FollowUp | None = None
@@ -63,16 +64,10 @@ class Skill:
 
 @lru_cache(maxsize=1)
 def load_skills() -> dict[str, Skill]:
-    """Every ``SKILL`` defined in ``agents.skills``, by tool name."""
-    import agents.skills as package
+    """Every skill of ``agents.skills.catalog.SKILLS``, by tool name."""
+    from agents.skills.catalog import SKILLS
 
-    skills: dict[str, Skill] = {}
-    for info in pkgutil.iter_modules(package.__path__):
-        module = importlib.import_module(f"{package.__name__}.{info.name}")
-        skill = getattr(module, "SKILL", None)
-        if isinstance(skill, Skill):
-            skills[skill.tool] = skill
-    return skills
+    return {skill.tool: skill for skill in SKILLS}
 
 
 def load_corpus(directory: Path = CORPUS_DIR) -> list[tuple[str, str]]:

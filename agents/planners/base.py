@@ -25,6 +25,9 @@ class Plan:
     updates: dict[str, Any] = field(default_factory=dict)
     asks_for: list[str] = field(default_factory=list)
     streamed: bool = False  # the planner already sent the reply text through ``emit``
+    # An error the turn reports without calling a tool (a request the caller's role may not
+    # make is refused in words and carries FORBIDDEN), in the contracts §3 shape.
+    error: dict[str, Any] | None = None
     retract: bool = False  # text streamed earlier this round is void (the final reply replaces it)
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
+from agents import replies
 from agents.nlu.classifier import IntentClassifier, Prediction
 from agents.nlu.entities import (
     Utterance,
@@ -26,9 +27,13 @@ from agents.nlu.entities import (
     parse,
     place_free_vocabulary,
 )
+from agents.nlu.hindi import to_english
+from agents.nlu.references import off_topic, resolve_reference, shown_products
 from agents.nlu.skill import Skill, SkillContext, load_corpus, load_skills
 from agents.planners.base import Emit, Plan
-from agents.skills.smalltalk import REPLIES, capabilities
+from agents.replies import act, capabilities
+from agents.skills._hindi import DESCRIBE_HI
+from agents.skills.smalltalk import SMALL_TALK, reply
 from agents.state import AgentState, PendingCall, RunContext
 
 CONTROL_INTENTS = ("affirm", "deny")
@@ -43,6 +48,10 @@ CUED_MIN_PROBABILITY = 0.1
 # specifics its likeliest tool needs is answered from the knowledge base's guides instead of
 # starting that tool's questions, when the knowledge base is among the best ADVICE_RANKS guesses.
 ADVICE_RANKS = 3
+# A tool the caller's role may not use gives way to one of the next ROLE_RANKS - 1 guesses
+# that it may use, when that one is this likely or its skill recognises its own entities.
+ROLE_RANKS = 3
+ROLE_SWITCH_MIN_PROBABILITY = 0.25
 ADVICE_MIN_PROBABILITY = 0.04
 
 
@@ -81,8 +90,11 @@ class EmbeddedPlanner:
         self.vocabulary = place_free_vocabulary(self.classifier.vocabulary)
 
     def understand(self, text: str) -> tuple[Prediction, Utterance]:
-        """Classify and parse one utterance."""
-        return self.classifier.predict(text), parse(text, self.vocabulary)
+        """Classify and parse one utterance (Hindi and Hinglish through their English gloss)."""
+        gloss = to_english(text)
+        utt = parse(gloss, self.vocabulary)
+        utt.text = text if gloss == text else gloss
+        return self.classifier.predict(gloss), utt
 
     async def plan(self, state: AgentState, run: RunContext, emit: Emit) -> Plan:
         """Answer tool results in words, or turn the newest user message into a call.
@@ -90,56 +102,130 @@ class EmbeddedPlanner:
         Replies are whole strings; the graph's respond node streams them.
         """
         messages = state.get("messages", [])
+        lang = state.get("language") or "en"
         if messages and isinstance(messages[-1], ToolMessage):
-            return Plan(AIMessage(self._describe_results(messages)), self._follow_up(messages))
+            text, shown = self._describe_results(messages, lang)
+            updates = self._follow_up(messages)
+            if shown is not None:
+                updates["shown"] = shown
+            return Plan(AIMessage(text), updates)
         human = next((m for m in reversed(messages) if isinstance(m, HumanMessage)), None)
+        text = str(human.content) if human else ""
+        lang = replies.choose(text, state.get("language"), self._preferred_language(state, run))
         # Classifying and fuzzy place matching are CPU work: off the event loop, so one
         # turn never stalls the sockets and health checks of everyone else.
-        return await asyncio.to_thread(
-            self._plan_turn, str(human.content) if human else "", state, run
-        )
+        plan = await asyncio.to_thread(self._plan_turn, text, state, run, lang)
+        plan.updates.setdefault("language", lang)
+        return plan
+
+    @staticmethod
+    def _preferred_language(state: AgentState, run: RunContext) -> str | None:
+        """The profile's preferred language, read only when the session has none yet."""
+        if state.get("language"):
+            return state.get("language")
+        store = run.tool_ctx.store
+        if store is None:
+            return None
+        from domain.store.models import Buyer, Creator
+
+        model = {"creator": Creator, "buyer": Buyer}.get(run.role)
+        if model is None:
+            return None
+        try:
+            with store.session() as session:
+                row = session.get(model, run.tool_ctx.user_id)
+                return row.preferred_language if row is not None else None
+        except Exception:  # noqa: BLE001 - a profile lookup never fails a turn
+            return None
+
+    def _for_role(self, prediction: Prediction, utt: Utterance, run: RunContext) -> Prediction:
+        """When the likeliest tool is one the caller may not use, a close runner-up the caller
+        may use wins ("authentic ikat sarees above 80" from a buyer is a search); otherwise the
+        forbidden tool stays and is refused in words."""
+        top = prediction.intent
+        if top not in self.skills or top not in run.registry:
+            return prediction
+        if run.role in run.registry.get(top).roles:
+            return prediction
+        for intent, probability in prediction.ranking[1:ROLE_RANKS]:
+            skill = self.skills.get(intent)
+            if skill is None or intent not in run.registry:
+                continue
+            if run.role not in run.registry.get(intent).roles:
+                continue
+            cued = skill.cued is not None and skill.cued(utt)
+            if probability >= ROLE_SWITCH_MIN_PROBABILITY or (
+                    cued and probability >= CUED_MIN_PROBABILITY):
+                ranking = [(intent, probability),
+                           *[r for r in prediction.ranking if r[0] != intent]]
+                return Prediction(intent, max(probability, self.threshold), ranking)
+        return prediction
+
+    def _role_tools(self, run: RunContext) -> list[str]:
+        return [t.name for t in run.registry.for_role(run.role)]
 
     # -- a new user message ---------------------------------------------------------------
-    def _plan_turn(self, text: str, state: AgentState, run: RunContext) -> Plan:
+    def _plan_turn(self, text: str, state: AgentState, run: RunContext, lang: str) -> Plan:
         prediction, utt = self.understand(text)
+        prediction = self._for_role(prediction, utt, run)
         intent, confident = prediction.intent, prediction.confidence >= self.threshold
         ctx = SkillContext(run.tool_ctx.user_id, run.role, dict(state.get("last_args") or {}))
         pending = state.get("pending")
+        if off_topic(utt) and not pending:
+            return self._say(reply("out_of_scope", self._role_tools(run), lang), pending=None)
+        shown = list(state.get("shown") or [])
+        referred = resolve_reference(utt, shown, strong_only=True)
+        if referred is not None and not any(i.startswith("p-") for i in utt.ids):
+            utt.ids.insert(0, referred["id"])
+        turn = (lang, referred)
 
         if pending:
             if confident and intent == "deny":
-                return self._say("Okay, I've dropped that.", pending=None)
+                return self._say(act("dropped", lang), pending=None)
             skill = self.skills.get(pending["tool"])
             if skill is not None and (not confident or intent in (pending["tool"], "affirm")
                                       or set(skill.fill(utt, ctx)) & set(pending["missing"])):
                 args = {**pending["args"], **skill.fill(utt, ctx)}
-                return self._call_or_ask(skill, args, run)
+                return self._call_or_ask(skill, args, run, turn)
 
         last_tool = state.get("last_tool")
         if refined := self._refinement(intent, confident, utt, ctx, last_tool):
-            return self._call_or_ask(self.skills[str(last_tool)], refined, run)
+            return self._call_or_ask(self.skills[str(last_tool)], refined, run, turn)
         if self._wants_general_advice(prediction, utt, ctx, run):
-            return self._call_or_ask(self.skills[KNOWLEDGE_TOOL], {"question": text}, run)
+            return self._call_or_ask(self.skills[KNOWLEDGE_TOOL], {"question": text}, run, turn)
         if confident and intent in self.skills:
             skill = self.skills[intent]
-            return self._call_or_ask(skill, skill.fill(utt, ctx), run)
-        if confident and intent in REPLIES:
-            return self._say(REPLIES[intent](run.role, self.skills), pending=None)
+            if referred is None and "product_id" in self._arg_names(skill, run) and shown:
+                weak = resolve_reference(utt, shown, strong_only=False)
+                if weak is not None and not any(i.startswith("p-") for i in utt.ids):
+                    utt.ids.insert(0, weak["id"])
+                    turn = (lang, weak)
+            return self._call_or_ask(skill, skill.fill(utt, ctx), run, turn)
+        if confident and intent in SMALL_TALK:
+            return self._say(reply(intent, self._role_tools(run), lang), pending=None)
 
         if cued := self._cued_skill(prediction, utt):
-            return self._call_or_ask(cued, cued.fill(utt, ctx), run)
+            return self._call_or_ask(cued, cued.fill(utt, ctx), run, turn)
         if last_tool in self.skills:
             # A follow-up that only carries slot values reuses the previous tool.
             extra = self.skills[last_tool].fill(utt, ctx)
             if extra:
-                return self._call_or_ask(self.skills[last_tool], {**ctx.previous_args, **extra}, run)
+                args = {**ctx.previous_args, **extra}
+                return self._call_or_ask(self.skills[last_tool], args, run, turn)
         if self._looks_like_a_knowledge_question(prediction, utt):
             # Unsure, but it reads like a question about crafts: the knowledge base answers,
             # or says honestly that it does not know.
-            return self._call_or_ask(self.skills[KNOWLEDGE_TOOL], {"question": text}, run)
+            return self._call_or_ask(self.skills[KNOWLEDGE_TOOL], {"question": text}, run, turn)
         return self._say(
-            "Sorry, I'm not sure what you mean. " + capabilities(run.role, self.skills), pending=None
+            act("not_understood", lang, can=capabilities(self._role_tools(run), lang)),
+            pending=None,
         )
+
+    @staticmethod
+    def _arg_names(skill: Skill, run: RunContext) -> set[str]:
+        if skill.tool not in run.registry:
+            return set()
+        return set(run.registry.get(skill.tool).args_model.model_fields)
 
     def _refinement(self, intent: str, confident: bool, utt: Utterance, ctx: SkillContext,
                     last_tool: str | None) -> dict[str, Any] | None:
@@ -182,7 +268,9 @@ class EmbeddedPlanner:
         tool = run.registry.get(skill.tool) if skill.tool in run.registry else None
         required = skill.required or (tuple(tool.required_args()) if tool else ())
         given = skill.fill(utt, ctx)
-        return bool(required) and not any(name in given for name in required)
+        # What kind of piece it is says little: "how to price a hand-painted tray" is advice.
+        specific = [name for name in required if name != "category"] or list(required)
+        return bool(specific) and not any(name in given for name in specific)
 
     def _looks_like_a_knowledge_question(self, prediction: Prediction, utt: Utterance) -> bool:
         words = utt.norm.split()
@@ -196,27 +284,60 @@ class EmbeddedPlanner:
             floor = QUESTION_FALLBACK_MIN_PROBABILITY
         return any(intent == KNOWLEDGE_TOOL and p >= floor for intent, p in prediction.ranking[:2])
 
-    def _call_or_ask(self, skill: Skill, args: dict[str, Any], run: RunContext) -> Plan:
+    def _call_or_ask(self, skill: Skill, args: dict[str, Any], run: RunContext,
+                     turn: tuple[str, dict[str, Any] | None] = ("en", None)) -> Plan:
+        lang, referred = turn
         args = {k: v for k, v in args.items() if v is not None and v != [] and v != ""}
         tool = run.registry.get(skill.tool) if skill.tool in run.registry else None
         if tool is None:
-            return self._say(f"I can't {skill.tool.replace('_', ' ')} yet.", pending=None)
-        missing = [name for name in (skill.required or tuple(tool.required_args())) if name not in args]
+            what = replies.TOOL_PHRASES.get(skill.tool, {}).get(lang, skill.tool.replace("_", " "))
+            return self._say(act("cannot_yet", lang, what=what), pending=None)
+        if run.role not in tool.roles:
+            return self._refuse(skill.tool, sorted(tool.roles), run, lang)
+        if referred is not None:
+            # "ship the first one to Pune": the product shown gives what the user did not say.
+            fields = tool.args_model.model_fields
+            if "declared_price" in fields and referred.get("price"):
+                args.setdefault("declared_price", referred["price"])
+            if "origin" in fields and "origin" not in args and run.role != "creator":
+                # A buyer ships from the maker's workshop.
+                if origin := _maker_location(str(referred["id"]), run):
+                    args["origin"] = origin
+        required = skill.required or tuple(tool.required_args())
+        missing = [name for name in required if name not in args]
         if missing:
             pending: PendingCall = {"tool": skill.tool, "args": args, "missing": missing}
-            return Plan(AIMessage(skill.ask(missing)), {"pending": pending}, asks_for=missing)
+            question = replies.ask(missing[0], skill.ask(missing), lang)
+            return Plan(AIMessage(question), {"pending": pending}, asks_for=missing)
         call = {"name": skill.tool, "args": args, "id": _call_id(), "type": "tool_call"}
         return Plan(
             AIMessage("", tool_calls=[call]),
             {"pending": None, "last_tool": skill.tool, "last_args": args},
         )
 
+    def _refuse(self, tool: str, allowed: list[str], run: RunContext, lang: str) -> Plan:
+        """Say in words who may use ``tool`` and what this caller can do instead; no call goes
+        out, but the turn carries the FORBIDDEN error the registry would have raised."""
+        names = replies.ROLE_NAMES[lang]
+        joiner = " और " if lang == "hi" else " and "
+        text = act(
+            "forbidden", lang,
+            allowed=joiner.join(names.get(r, r) for r in allowed),
+            what=replies.TOOL_PHRASES.get(tool, {}).get(lang, tool.replace("_", " ")),
+            role=replies.ROLE_NAME[lang].get(run.role, run.role),
+            can=capabilities(self._role_tools(run), lang),
+        )
+        error = {"code": "FORBIDDEN", "message": f"the {run.role} role may not call {tool}",
+                 "details": {"tool": tool, "allowed_roles": allowed}}
+        return Plan(AIMessage(text), {"pending": None}, error=error)
+
     @staticmethod
     def _say(text: str, **updates: Any) -> Plan:
         return Plan(AIMessage(text), updates)
 
     # -- tool results ---------------------------------------------------------------------
-    def _describe_results(self, messages: list) -> str:
+    def _describe_results(self, messages: list, lang: str = "en") -> tuple[str, list | None]:
+        """The results in words, and the products they showed (``None``: none shown)."""
         calls: dict[str, dict[str, Any]] = {}
         results: list[ToolMessage] = []
         for msg in reversed(messages):
@@ -226,16 +347,20 @@ class EmbeddedPlanner:
                 calls = {c["id"]: c for c in msg.tool_calls}
                 break
         parts = []
+        shown: list | None = None
         for msg in reversed(results):
             payload = json.loads(str(msg.content))
             call = calls.get(msg.tool_call_id, {"args": {}})
             if msg.status == "error":
-                parts.append(_describe_error(payload.get("error", {})))
+                parts.append(_describe_error(payload.get("error", {}), lang))
                 continue
+            shown = shown_products(payload) or shown
             skill = self.skills.get(str(msg.name))
-            parts.append(skill.describe(call["args"], payload) if skill else "Done.")
-        return " ".join(parts)
-
+            if skill is None:
+                parts.append(act("done", lang))
+            else:
+                parts.append(_say_result(skill, call["args"], payload, lang))
+        return " ".join(parts), shown
 
     def _follow_up(self, messages: list) -> dict[str, Any]:
         """State updates that skills ask for after their successful results."""
@@ -257,14 +382,44 @@ class EmbeddedPlanner:
         return updates
 
 
-def _describe_error(error: dict[str, Any]) -> str:
+def _maker_location(product_id: str, run: RunContext) -> dict[str, float] | None:
+    """Where the maker of ``product_id`` works, as coordinates (``None`` when unknown)."""
+    store = run.tool_ctx.store
+    if store is None:
+        return None
+    from domain.store.models import Creator, Product
+
+    try:
+        with store.session() as session:
+            product = session.get(Product, product_id)
+            maker = session.get(Creator, product.creator_id) if product is not None else None
+            if maker is None:
+                return None
+            return {"lat": float(maker.lat), "lon": float(maker.lon)}
+    except Exception:  # noqa: BLE001 - a missing origin only means the tool asks for one
+        return None
+
+
+def _say_result(skill: Skill, args: dict[str, Any], payload: dict[str, Any], lang: str) -> str:
+    """The result in ``lang``; English when no Hindi describer knows this result's shape."""
+    hindi = skill.describe_hi or DESCRIBE_HI.get(skill.tool)
+    if lang == "hi" and hindi is not None:
+        try:
+            return hindi(args, payload)
+        except (KeyError, TypeError, ValueError):
+            pass  # a result shape the Hindi describer does not know: say it in English
+    return skill.describe(args, payload)
+
+
+def _describe_error(error: dict[str, Any], lang: str = "en") -> str:
     code = error.get("code", "ERROR")
     if code == "FORBIDDEN":
-        return f"Sorry, you can't do that: {error.get('message', 'not allowed for your role')}."
+        return act("error_forbidden", lang,
+                   message=error.get("message", "not allowed for your role"))
     if code == "NOT_FOUND":
-        return f"I couldn't find that: {error.get('message', '')}."
+        return act("error_not_found", lang, message=error.get("message", ""))
     if code == "UNKNOWN_PLACE":
         hints = error.get("details", {}).get("suggestions") or []
-        extra = f" Did you mean {', '.join(hints)}?" if hints else ""
-        return f"I don't know that place.{extra}"
-    return f"That didn't work: {error.get('message', code)}."
+        extra = act("error_place_hint", lang, names=", ".join(hints)) if hints else ""
+        return act("error_place", lang, hint=" " + extra if extra else "")
+    return act("error_other", lang, message=error.get("message", code))

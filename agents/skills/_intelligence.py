@@ -14,6 +14,7 @@ from functools import lru_cache
 from agents.nlu.entities import Utterance, _words_to_digits
 from domain.catalog import CLUSTERS
 from domain.pricing.tables import default_tables
+from domain.vocabulary import Vocabulary
 
 _MONEY_WORDS = r"(?:rs\.?|rupees?|inr|₹)"
 _NUM = re.compile(
@@ -118,11 +119,49 @@ def unknown_material(utt: Utterance) -> str | None:
     return " ".join(words)
 
 
+# What a piece made of one material is, when the noun alone does not say ("glass bangles",
+# "marble box", "sandalwood box").
+_MATERIAL_CATEGORY = {
+    "glass": "glass", "brass": "metalware", "bell metal": "metalware", "copper": "metalware",
+    "bronze": "metalware", "zinc": "metalware", "clay": "pottery", "terracotta": "pottery",
+    "ceramic": "pottery", "marble": "stonework", "stone": "stonework", "soapstone": "stonework",
+    "wood": "woodwork", "sandalwood": "woodwork", "rosewood": "woodwork", "sheesham": "woodwork",
+    "sheesham wood": "woodwork", "bamboo": "basketry", "cane": "basketry", "jute": "basketry",
+    "leather": "leather", "vegetable tanned leather": "leather",
+}
+# Nouns whose category is the material's ("a glass bangle" is glass, "a marble box" stone);
+# toys, dolls and paintings stay what they are whatever they are made of.
+_MATERIAL_DECIDES = frozenset({
+    "box", "tray", "bowl", "plate", "vase", "lamp", "bag", "mat", "coaster", "bell", "jar",
+    "candle stand", "mirror frame", "figurine", "idol", "elephant", "horse", "jewellery box",
+    "screen", "tile", "side table", "table top", "bangle", "mask",
+})
+
+
 def category(utt: Utterance) -> str | None:
-    """The product category: diyas are clay unless said to be metal; then the catalog's cues."""
+    """The product category: diyas are clay unless said to be metal; a craft decides, then a
+    product noun (by its material when the noun is one many crafts make), then the material,
+    then the catalog's cues."""
     norm = utt.norm
     if _DIYA.search(norm):
         return "metalware" if _METAL.search(norm) else "pottery"
+    found = Vocabulary.default().find(norm, kinds=("craft", "product", "material"), fuzzy=False)
+    products = [m.entry for m in found if m.entry.kind == "product" and m.entry.category]
+    own_noun = any(e.canonical not in _MATERIAL_DECIDES for e in products)
+    # A catalog craft decides; a craft named only in the heritage corpus ("wooden toys") gives
+    # way to a product noun of its own ("toys").
+    crafts = [m.entry.category for m in found if m.entry.kind == "craft" and m.entry.category
+              and (m.entry.cluster_id is not None or not own_noun)]
+    materials = [_MATERIAL_CATEGORY[m.entry.canonical] for m in found
+                 if m.entry.kind == "material" and m.entry.canonical in _MATERIAL_CATEGORY]
+    if crafts:
+        return crafts[0]
+    for entry in products:
+        if entry.canonical in _MATERIAL_DECIDES and materials:
+            return materials[0]
+        return entry.category
+    if materials:
+        return materials[0]
     for pattern, cat in _EXTRA_CATEGORY:
         if pattern.search(norm):
             return cat

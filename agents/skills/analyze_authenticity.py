@@ -68,8 +68,14 @@ def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
     return " ".join(parts)
 
 
+def cued(utt: Utterance) -> bool:
+    """Photo keys with no seller named: "vision check for img-… (pottery)"."""
+    return bool(image_refs(utt.text)) and not any(i.startswith("c-") for i in utt.ids)
+
+
 SKILL = Skill(
     tool="analyze_authenticity",
+    cued=cued,
     fill=fill,
     describe=describe,
     questions={

@@ -11,7 +11,9 @@ from agents.nlu.skill import Skill, SkillContext
 def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     """Place, radius and craft when named."""
     args: dict[str, Any] = {}
-    if utt.places:
+    if utt.regions:
+        args["location"] = utt.regions[0]  # "clusters in Kashmir" is the state, not Srinagar
+    elif utt.places:
         args["location"] = utt.places[0].name
     radius = utt.first("km")
     if radius:

@@ -23,7 +23,8 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
 
 _FRAUD_WORDS = frozenset(
     "fraud fraudulent scam scammer fake suspend suspension ban block complaint complaints "
-    "suspicious investigate investigation reseller reselling dodgy cheat cheating".split()
+    "suspicious investigate investigation reseller reselling dodgy cheat cheating risk risky "
+    "trust trustworthy genuine legit legitimate dhokha".split()
 )
 
 

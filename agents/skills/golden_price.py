@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from agents.nlu.entities import Utterance
@@ -9,6 +10,8 @@ from agents.nlu.skill import Skill, SkillContext
 from agents.skills import _intelligence as intel
 
 HOURS_PER_WORKDAY = 8  # "three days of work" is three working days
+_IMPLIED_MATERIAL = {"leather": "leather", "glass": "glass", "pottery": "clay",
+                     "stonework": "marble", "basketry": "bamboo"}
 
 
 def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
@@ -29,6 +32,9 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
             args["production_hours"] = a.value
         elif a.unit in ("d", "w") and "production_hours" not in args:
             args["production_hours"] = a.value * HOURS_PER_WORKDAY * (6 if a.unit == "w" else 1)
+    if "materials" not in args and args.get("category") in _IMPLIED_MATERIAL:
+        # A chappal is leather, a matka clay: the category says the material.
+        args["materials"] = [_IMPLIED_MATERIAL[args["category"]]]
     if techs := intel.techniques(utt):
         args["techniques"] = techs
     if utt.places:
@@ -59,8 +65,21 @@ def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
     return " ".join(parts)
 
 
+_OTHER_TASK = re.compile(r"\b(ship|shipping|courier|deliver|send|list|listing|publish|upload|"
+                         r"demand|forecast|make how many|how many)\b")
+
+
+def cued(utt: Utterance) -> bool:
+    """A piece with its weight or hours of work and no other task: "dhokra elephant 2.5 kg
+    35 hours", "kantha quilt, cotton, 2.5 kilo"."""
+    has_piece = bool(intel.category(utt) or intel.materials(utt))
+    has_measure = any(a.unit in ("kg", "g", "h") for a in intel.amounts(utt))
+    return has_piece and has_measure and not _OTHER_TASK.search(utt.norm)
+
+
 SKILL = Skill(
     tool="golden_price",
+    cued=cued,
     fill=fill,
     describe=describe,
     questions={

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agents.nlu.entities import Utterance
+from agents.nlu.entities import Utterance, _craft_terms
 from agents.nlu.skill import Skill, SkillContext
 
 _CLUSTER = re.compile(r"\bk\s*-?\s*(\d{1,3})\b")
@@ -17,9 +17,13 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     if m := _CLUSTER.search(utt.text.lower()):
         args["cluster_id"] = f"k-{int(m.group(1)):03d}"
         return args
-    if utt.crafts:
-        args["craft"] = utt.crafts[0]
-    if utt.places:
+    catalog = set(_craft_terms().values())
+    # Only a craft of the catalog names a trail; another ("channapatna toys") leaves the place.
+    if crafts := [c for c in utt.crafts if c in catalog]:
+        args["craft"] = crafts[0]
+    if utt.regions:
+        args["region"] = utt.regions[0]
+    elif utt.places:
         args["region"] = utt.places[0].name
     return args
 

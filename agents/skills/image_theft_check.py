@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from agents.nlu.entities import Utterance
@@ -45,8 +46,21 @@ def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
     )
 
 
+_THEFT_WORDS = re.compile(
+    r"\b(stol\w*|steal\w*|theft|copied|copy|copying|reuse\w*|compare|match\w*|same photo|"
+    r"someone else|chori|duplicate|lifted|plagiar\w*)\b")
+
+
+def cued(utt: Utterance) -> bool:
+    """A photo key with words of copying or a seller id ("compare img-… against c-0297")."""
+    if not image_refs(utt.text):
+        return False
+    return bool(_THEFT_WORDS.search(utt.norm)) or any(i.startswith("c-") for i in utt.ids)
+
+
 SKILL = Skill(
     tool="image_theft_check",
+    cued=cued,
     fill=fill,
     describe=describe,
     questions={

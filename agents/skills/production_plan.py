@@ -13,7 +13,9 @@ _CAPITAL = re.compile(r"(capital|budget|savings|invest|money|fund|afford|total o
 _SELL = re.compile(r"(sell|selling|sold|price|charge|mrp)")
 # "150 each", "costing 150": a unitless number that is the cost of one piece.
 _UNIT_COST_AFTER = re.compile(r"\s*(each|apiece|a piece|per piece|per unit|a unit)\b")
-_UNIT_COST_BEFORE = re.compile(r"(costing|costs|cost|cost of|at)\s*$")
+_UNIT_COST_BEFORE = re.compile(
+    r"(costing|costs|cost|cost of|at|lagat|per piece cost)(?:\s+(?:me|us|is|of|about|around|"
+    r"only|roughly|rs\.?|₹))*\s*$")
 _STOCK_AFTER = re.compile(r"^\s*\w*\s*(in stock|left|ready|already|unsold|lying)")
 
 
@@ -24,6 +26,9 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
         args["category"] = cat
     for a in intel.amounts(utt):
         near_before = a.before[-22:]
+        if a.value >= 1000 and _CAPITAL.search(a.after[:14]) and "capital" not in args:
+            args["capital"] = a.value  # "i have only 30000 capital"
+            continue
         if a.unit == "inr" or (a.value >= 1000 and _CAPITAL.search(near_before)):
             if _CAPITAL.search(near_before) or _CAPITAL.search(a.after[:12]):
                 args.setdefault("capital", a.value)

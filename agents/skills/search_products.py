@@ -28,7 +28,10 @@ _NOT_SHOPPING = re.compile(
     r"clusters)\b"
 )
 _MIN_AUTHENTICITY = re.compile(
-    r"\bauthentic\w*\s*(?:score|rating)?\s*(?:of|above|over|at least|more than|min|minimum)\s*(\d+)"
+    r"\bauthentic\w*(?:\s+(?:ones?|pieces?|items?|only|products?|score|rating))*[\s,]*"
+    r"(?:of|above|over|at least|more than|min|minimum|>)\s*(\d+)"
+    r"|\b(?:above|over|at least|more than|min|minimum)\s*(\d+)\s*(?:%|percent)?\s*"
+    r"(?:authentic\w*|score|authenticity)"
 )
 
 
@@ -57,7 +60,7 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     if high is not None:
         args["price_max"] = high
     if m := _MIN_AUTHENTICITY.search(utt.digits):
-        args["min_authenticity"] = float(m.group(1))
+        args["min_authenticity"] = float(m.group(1) or m.group(2))
     return args
 
 

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from tqdm import tqdm
 
 from domain.errors import InsufficientData
 from domain.forecasting.demand import (
@@ -29,10 +30,11 @@ from domain.forecasting.demand import (
     forecast_demand,
     history_message,
 )
-from domain.store import Creator, DailySales, Notification, Store
+from domain.store import Creator, DailySales, Notification, Store, changes
 from domain.store.models_intelligence import NATIONWIDE, ForecastRecord
 
 CHANGE_THRESHOLD = 0.25
+FORECASTS = "forecasts"  # the change topic of stored forecasts
 ALERT_WINDOW_DAYS = 30
 SHARE_WINDOW_DAYS = 90
 
@@ -128,7 +130,9 @@ class ForecastCache:
     """Forecasts per (store, category, region, last data day), in memory then in the table."""
 
     def __init__(self) -> None:
-        self._memory: dict[tuple[str, str, str, dt.date], DemandForecast] = {}
+        self._memory: dict[
+            tuple[str, str, str, dt.date], tuple[changes.Version, DemandForecast]
+        ] = {}
         self._lock = threading.Lock()
 
     def get(self, store: Store, category: str, region: str | None, horizon_days: int,
@@ -136,7 +140,8 @@ class ForecastCache:
         """The forecast for ``horizon_days``: cached if this data day has one, else computed."""
         with store.session() as s:
             as_of = data_end(s)
-        full = self.full(store, category, region, as_of)
+            version = changes.read_version(s, FORECASTS)
+        full = self.full(store, category, region, as_of, version=version)
         if full.fallback and not allow_fallback:
             raise InsufficientData(
                 history_message(category, region, full.history_days), field="category",
@@ -144,14 +149,23 @@ class ForecastCache:
         return full.sliced(horizon_days)
 
     def full(self, store: Store, category: str, region: str | None, as_of: dt.date | None,
-             *, refresh: bool = False) -> DemandForecast:
-        """The 365-day forecast as of ``as_of`` (computed and stored when missing)."""
+             *, refresh: bool = False, version: changes.Version | None = None) -> DemandForecast:
+        """The 365-day forecast as of ``as_of`` (computed and stored when missing).
+
+        A copy kept in memory is used while no process has stored a forecast since
+        (``version``: the store's forecast version, read here when not given).
+        """
         key = (store.url, category, region_key(region), as_of or dt.date.min)
-        if not refresh and key in self._memory:
-            return self._memory[key]
+        if version is None and not refresh:
+            with store.session() as s:
+                version = changes.read_version(s, FORECASTS)
+        kept = self._memory.get(key)
+        if not refresh and kept is not None and kept[0] == version:
+            return kept[1]
         with self._lock:
-            if not refresh and key in self._memory:
-                return self._memory[key]
+            kept = self._memory.get(key)
+            if not refresh and kept is not None and kept[0] == version:
+                return kept[1]
             with store.session() as s:
                 row = None if refresh or as_of is None else s.scalar(
                     select(ForecastRecord).where(ForecastRecord.category == category,
@@ -165,7 +179,8 @@ class ForecastCache:
                                              horizon_days=MAX_HORIZON_DAYS, allow_fallback=True)
                     if as_of is not None:
                         self._store(s, result, as_of)
-            self._memory[key] = result
+            with store.session() as s:  # after the commit: the version that includes our write
+                self._memory[key] = (changes.read_version(s, FORECASTS), result)
             return result
 
     @staticmethod
@@ -202,10 +217,11 @@ def _creators_in(s: Session, category: str, region: str) -> list[str]:
 
 def refresh_forecasts(store: Store, *, pairs: Sequence[tuple[str, str | None]] | None = None,
                       today: dt.date | None = None,
-                      cache: ForecastCache = CACHE) -> ForecastRefresh:
+                      cache: ForecastCache = CACHE, progress: bool = False) -> ForecastRefresh:
     """Recompute forecasts (run in the background after new sales), then notify creators.
 
-    ``today`` defaults to the day after the last sales day (the forecasts' first day).
+    ``today`` defaults to the day after the last sales day (the forecasts' first day);
+    ``progress`` draws a bar on stderr, one step per series.
     """
     report = ForecastRefresh()
     with store.session() as s:
@@ -214,7 +230,7 @@ def refresh_forecasts(store: Store, *, pairs: Sequence[tuple[str, str | None]] |
     if as_of is None:
         return report
     today = today or as_of + dt.timedelta(days=1)
-    for category, region in pairs:
+    for category, region in tqdm(pairs, desc="forecasts", unit="series", disable=not progress):
         with store.session() as s:
             previous = s.scalar(
                 select(ForecastRecord).where(ForecastRecord.category == category,

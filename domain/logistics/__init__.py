@@ -10,6 +10,7 @@ from domain.logistics.consolidation import Group, Parcel, plan
 from domain.logistics.providers import (
     CircuitBreaker,
     HttpProvider,
+    LogisticsConfig,
     LogisticsProvider,
     ProviderUnavailable,
     Quote,
@@ -23,6 +24,7 @@ __all__ = [
     "CircuitBreaker",
     "Group",
     "HttpProvider",
+    "LogisticsConfig",
     "LogisticsProvider",
     "Parcel",
     "ProviderUnavailable",

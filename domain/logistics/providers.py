@@ -173,6 +173,14 @@ class CircuitBreaker:
             self.opened_at = self.clock()
 
 
+@dataclass(frozen=True)
+class LogisticsConfig:
+    """A courier aggregator's rate API; no ``api_url`` means rate cards only."""
+
+    api_url: str | None = None
+    api_key: str | None = None
+
+
 class HttpProvider:
     """A provider's rate API: ``POST {base_url}/rates`` with a bearer key, answered in JSON.
 

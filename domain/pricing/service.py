@@ -21,12 +21,14 @@ from domain.places import Place
 from domain.pricing.cost import DEFAULT_MARKETS
 from domain.pricing.engine import GoldenPrice, PriceQuery, golden_price
 from domain.pricing.market import MarketModel, SoldItem, fingerprint, fit_market_model
-from domain.store import Creator, DailySales, Order, Product, Store
+from domain.store import Creator, DailySales, Order, Product, Store, changes
 
 log = logging.getLogger(__name__)
 
 MODEL_VERSION = 2  # bump when features change, so stale joblib files are not loaded
 MIN_ORDERS_FOR_MARKETS = 5
+# Change topics of the rows the market model is fitted on (orders; sold listings).
+MARKET_TOPICS = ("catalog", "sales")
 TOP_MARKETS = 6
 DEMAND_WINDOW_DAYS = 28
 
@@ -97,6 +99,7 @@ class _Entry:
     version: tuple
     model: MarketModel | None
     checked: float
+    gate: tuple = ()
 
 
 class MarketModels:
@@ -115,9 +118,14 @@ class MarketModels:
     def get(self, store: Store) -> MarketModel | None:
         """The model for the store's current sold data (``None`` when there is too little)."""
         with store.session() as s:
+            # The aggregates below scan orders and products; the change versions are one row each.
+            gate = tuple(changes.read_versions(s, MARKET_TOPICS).values())
+            entry = self._entries.get(store.url)
+            if entry is not None and entry.gate == gate:
+                return entry.model
             version = data_version(s)
-        entry = self._entries.get(store.url)
         if entry is not None and entry.version == version:
+            entry.gate = gate
             return entry.model
         with self._lock:
             entry = self._entries.get(store.url)
@@ -126,7 +134,7 @@ class MarketModels:
             with store.session() as s:
                 items = load_sold_items(s)
             model = self._load_or_fit(items)
-            self._entries[store.url] = _Entry(version, model, time.monotonic())
+            self._entries[store.url] = _Entry(version, model, time.monotonic(), gate)
             return model
 
     def invalidate(self, store: Store) -> None:

@@ -1,12 +1,16 @@
 """The marketplace store: SQLAlchemy 2.x models and the database handle.
 
-Engines that need tables of their own put them in ``domain/store/models_<area>.py``; every such
-module is imported here so ``Store.create_all`` creates them too.
+Engines that need tables of their own put them in ``domain/store/models_<area>.py`` and list
+that module in the import below, so ``Store.create_all`` creates their tables too.
 """
 
-import importlib as _importlib
-import pkgutil as _pkgutil
-
+# Imported for their tables (SQLAlchemy registers models on Base as they are defined).
+from domain.store import (
+    models_changes,
+    models_intelligence,
+    models_listings,
+    models_verification,
+)
 from domain.store.db import Store
 from domain.store.models import (
     AuditEntry,
@@ -33,8 +37,14 @@ __all__ = [
     "Product",
     "Review",
     "Store",
+    "changes",
+    "models_changes",
+    "models_intelligence",
+    "models_listings",
+    "models_verification",
 ]
 
-for _info in _pkgutil.iter_modules(__path__):
-    if _info.name.startswith("models_"):
-        _importlib.import_module(f"{__name__}.{_info.name}")
+# After the models: the change tracking that keeps caches in every process up to date.
+from domain.store import changes  # noqa: E402
+
+changes.install_change_tracking()

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from domain import media
 from domain.errors import InvalidInput, NotFound, quote
+from domain.store import changes
 from domain.store.db import Store
 from domain.store.models import Product
 from domain.store.models_verification import ImageSignature, MediaFile
@@ -228,42 +229,56 @@ class _Cached:
     def __init__(self) -> None:
         self.index = HashIndex()
         self.refs: dict[Hashable, SignatureRef] = {}
-        self.last_id = 0
+        self.seen = changes.NEVER
         self.lock = threading.Lock()
 
 
 _INDEXES: dict[str, _Cached] = {}
 _INDEXES_LOCK = threading.Lock()
+IMAGES = "images"  # the change topic of image signatures
 
 
 def signature_index(session: Session) -> tuple[HashIndex, dict[Hashable, SignatureRef]]:
-    """The hash index over every stored signature of this database, brought up to date."""
+    """The hash index over every stored signature of this database, brought up to date.
+
+    Signatures stored since the index last looked (by any worker or replica) are added; a
+    reset of the database, or an index too far behind the change log, rebuilds it.
+    """
     bind = session.get_bind()
     url = bind.engine.url.render_as_string(hide_password=True)
     with _INDEXES_LOCK:
         cached = _INDEXES.setdefault(url, _Cached())
     with cached.lock:
-        rows = session.execute(
-            select(
-                ImageSignature.id,
-                ImageSignature.media_id,
-                ImageSignature.product_id,
-                ImageSignature.seller_id,
-                ImageSignature.phash,
-                ImageSignature.dhash,
-                ImageSignature.chroma,
-            )
-            .where(ImageSignature.id > cached.last_id)
-            .order_by(ImageSignature.id)
-        )
+        now = changes.read_version(session, IMAGES)
+        if now == cached.seen:
+            return cached.index, cached.refs
+        keys = changes.changed_keys(session, IMAGES, cached.seen, now)
+        stmt = select(
+            ImageSignature.id,
+            ImageSignature.media_id,
+            ImageSignature.product_id,
+            ImageSignature.seller_id,
+            ImageSignature.phash,
+            ImageSignature.dhash,
+            ImageSignature.chroma,
+        ).order_by(ImageSignature.id)
+        if keys is None:
+            cached.index, cached.refs = HashIndex(), {}
+            batches = [stmt]
+        else:
+            ids = sorted(int(k) for k in keys if k.isdigit() and int(k) not in cached.refs)
+            batches = [
+                stmt.where(ImageSignature.id.in_(ids[i : i + 500])) for i in range(0, len(ids), 500)
+            ]
         fresh = []
-        for rid, media_id, product_id, seller_id, ph, dh, chroma in rows:
-            if rid < cached.last_id:
-                continue
-            fresh.append((rid, Signature.from_stored(ph, dh, chroma)))
-            cached.refs[rid] = SignatureRef(media_id, product_id, seller_id)
-            cached.last_id = rid
+        for batch in batches:
+            for rid, media_id, product_id, seller_id, ph, dh, chroma in session.execute(batch):
+                if rid in cached.refs:
+                    continue
+                fresh.append((rid, Signature.from_stored(ph, dh, chroma)))
+                cached.refs[rid] = SignatureRef(media_id, product_id, seller_id)
         cached.index.add_many(fresh)
+        cached.seen = now
         return cached.index, cached.refs
 
 
@@ -287,12 +302,11 @@ def load_image(
         if row.kind == "seed" and not Path(row.path).exists() and row.render:
             # Seeded photos can always be redrawn exactly from their recorded spec.
             return Image.fromarray(rnd.render(rnd.RenderSpec(**row.render))), row
-        return media.open_media(row), row
+        return media.open_media(row, field=field), row
     if not ref:
         raise InvalidInput("an image reference is empty", field=field)
     path = media.resolve_path(ref, media_root, field=field)
-    with Image.open(path) as img:
-        return img.convert("RGB"), None
+    return media.open_bounded(path, field=field), None
 
 
 def product_images(session: Session, product_ids: Iterable[str]) -> dict[str, list[str]]:

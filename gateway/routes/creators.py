@@ -13,17 +13,17 @@ import uuid
 from typing import Annotated, Any
 
 import jwt
-from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field, StringConstraints, ValidationError
+from fastapi import APIRouter, Body
+from pydantic import BaseModel, Field, StringConstraints
 from sqlalchemy.exc import IntegrityError
 
 from domain import portfolio
-from domain.errors import DomainError
 from domain.store.models import IdempotencyRecord
-from gateway.auth import CurrentUser, issue_token
+from gateway.auth import issue_token
+from gateway.deps import AdminUser, CurrentUser, SettingsDep, StoreDep, ToolConfigDep
 from gateway.settings import Settings
 from tools.common import PlaceArg, Word, resolve_place
-from tools.registry import ToolError, validation_error
+from tools.registry import ToolContext, ToolError
 
 router = APIRouter(prefix="/api/v1", tags=["creators"])
 
@@ -90,30 +90,6 @@ class CompletionBody(BaseModel):
     review: str = Field(default="", max_length=4000)
 
 
-def _parse(model: type[BaseModel], body: Any) -> Any:
-    try:
-        return model.model_validate(body)
-    except ValidationError as exc:
-        raise validation_error(exc) from exc
-
-
-def _domain(fn: Any, *args: Any, **kwargs: Any) -> Any:
-    try:
-        return fn(*args, **kwargs)
-    except DomainError as exc:
-        details = dict(exc.details)
-        if exc.field:
-            details["field"] = exc.field
-        raise ToolError(exc.code, exc.message, details) from exc
-
-
-async def _body(request: Request) -> Any:
-    try:
-        return await request.json()
-    except ValueError as exc:
-        raise ToolError("BAD_REQUEST", "the body must be JSON", {"field": "(body)"}) from exc
-
-
 def _digits(phone: str) -> str:
     return "".join(c for c in phone if c.isdigit())[-10:]
 
@@ -139,14 +115,12 @@ def _invitation(settings: Settings, token: str, phone: str) -> str:
 
 
 @router.post("/creators/invitations", status_code=201)
-async def invite(request: Request, user: CurrentUser) -> dict[str, Any]:
+async def invite(
+    user: AdminUser, settings: SettingsDep,
+    body: Annotated[InvitationBody | None, Body()] = None,
+) -> dict[str, Any]:
     """An admin invites someone to register as a creator (single use, valid for a week)."""
-    if user.role != "admin":
-        raise ToolError("FORBIDDEN", "only admins may invite creators",
-                        {"allowed_roles": ["admin"]})
-    raw = await request.body()
-    body: InvitationBody = _parse(InvitationBody, (await _body(request)) if raw else {})
-    settings: Settings = request.app.state.settings
+    body = body or InvitationBody()
     now = int(time.time())
     claims: dict[str, Any] = {
         "purpose": INVITATION_PURPOSE, "jti": f"inv-{uuid.uuid4().hex}", "by": user.user_id,
@@ -159,13 +133,15 @@ async def invite(request: Request, user: CurrentUser) -> dict[str, Any]:
 
 
 @router.post("/creators", status_code=201)
-async def register(request: Request, user: CurrentUser) -> dict[str, Any]:
+async def register(
+    body: RegistrationBody, user: CurrentUser, settings: SettingsDep, store: StoreDep,
+    config: ToolConfigDep,
+) -> dict[str, Any]:
     """Register a creator with a new portfolio: admins, or anyone with an admin's invitation.
 
     Registering with an invitation answers with a creator token for the new creator too.
     """
-    body: RegistrationBody = _parse(RegistrationBody, await _body(request))
-    settings: Settings = request.app.state.settings
+    ctx = ToolContext(user.user_id, user.role, store, config=config)
     invitation = None
     if user.role != "admin":
         if not body.invitation:
@@ -176,13 +152,12 @@ async def register(request: Request, user: CurrentUser) -> dict[str, Any]:
         invitation = _invitation(settings, body.invitation, body.phone)
 
     def work() -> dict[str, Any]:
-        home = _domain(resolve_place, body.location)
         reg = portfolio.Registration(
             name=body.name,
             phone=body.phone,
             craft=body.craft,
             category=body.category,
-            home=home,
+            home=resolve_place(body.location, ctx),
             techniques=body.techniques,
             materials=body.materials,
             preferred_language=body.preferred_language,
@@ -193,15 +168,15 @@ async def register(request: Request, user: CurrentUser) -> dict[str, Any]:
             email=body.email,
         )
         try:
-            with request.app.state.store.session() as s:
-                creator = _domain(portfolio.register, s, reg, actor=user.user_id)
+            with store.session() as s:
+                creator = portfolio.register(s, reg, actor=user.user_id)
                 if invitation is not None:
                     # Spent in the registration's own transaction: one invitation, one creator.
                     s.add(IdempotencyRecord(scope="invitation", action_id=invitation,
                                             tool="register_creator", args_digest="-",
                                             result={"creator_id": creator.id}))
                     s.flush()
-                doc = _domain(portfolio.portfolio, s, creator.id)
+                doc = portfolio.portfolio(s, creator.id)
         except IntegrityError as exc:
             raise ToolError("CONFLICT", "the invitation has already been used",
                             {"field": "invitation"}) from exc
@@ -213,55 +188,49 @@ async def register(request: Request, user: CurrentUser) -> dict[str, Any]:
 
 
 @router.get("/creators/{creator_id}/portfolio")
-async def read_portfolio(request: Request, user: CurrentUser, creator_id: str) -> dict[str, Any]:
+async def read_portfolio(creator_id: str, user: CurrentUser, store: StoreDep) -> dict[str, Any]:
     """Anyone signed in may read a portfolio."""
 
     def work() -> dict[str, Any]:
-        with request.app.state.store.session() as s:
-            return _domain(portfolio.portfolio, s, creator_id)
+        with store.session() as s:
+            return portfolio.portfolio(s, creator_id)
 
     return await asyncio.to_thread(work)
 
 
 @router.get("/portfolio")
-async def my_portfolio(request: Request, user: CurrentUser) -> dict[str, Any]:
+async def my_portfolio(user: CurrentUser, store: StoreDep) -> dict[str, Any]:
     """The caller's own portfolio."""
-    return await read_portfolio(request, user, user.user_id)
+    return await read_portfolio(user.user_id, user, store)
 
 
 @router.patch("/portfolio")
-async def edit_portfolio(request: Request, user: CurrentUser) -> dict[str, Any]:
+async def edit_portfolio(edit: PortfolioEdit, user: CurrentUser, store: StoreDep) -> dict[str, Any]:
     """Edit the caller's own portfolio."""
-    edit: PortfolioEdit = _parse(PortfolioEdit, await _body(request))
     changes = edit.model_dump(exclude_unset=True)
     if not changes:
         raise ToolError("VALIDATION_ERROR", "nothing to change", {"field": "(body)"})
 
     def work() -> dict[str, Any]:
-        with request.app.state.store.session() as s:
-            return _domain(
-                portfolio.edit, s, user.user_id, changes, actor=user.user_id, role=user.role
-            )
+        with store.session() as s:
+            return portfolio.edit(s, user.user_id, changes, actor=user.user_id, role=user.role)
 
     return await asyncio.to_thread(work)
 
 
 @router.post("/orders/{order_id}/complete")
-async def complete(request: Request, user: CurrentUser, order_id: str) -> dict[str, Any]:
+async def complete(
+    order_id: str, user: CurrentUser, store: StoreDep,
+    body: Annotated[CompletionBody | None, Body()] = None,
+) -> dict[str, Any]:
     """Mark an order delivered, with an optional review; returns the creator's portfolio."""
-    raw = await request.body()
-    body: CompletionBody = _parse(CompletionBody, (await _body(request)) if raw else {})
+    body = body or CompletionBody()
 
     def work() -> dict[str, Any]:
-        with request.app.state.store.session() as s:
-            return _domain(
-                portfolio.complete_order,
-                s,
-                order_id,
-                actor=user.user_id,
-                role=user.role,
-                rating=body.rating,
-                review_text=body.review,
+        with store.session() as s:
+            return portfolio.complete_order(
+                s, order_id, actor=user.user_id, role=user.role,
+                rating=body.rating, review_text=body.review,
             )
 
     return await asyncio.to_thread(work)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from sqlalchemy import func, select
 
+from domain.store import Store
 from domain.store.models import Creator, Order, Product
-from gateway.auth import CurrentUser
+from gateway.deps import CurrentUser, StoreDep
+from tools.common import media_url
 from tools.registry import ToolError
 
 router = APIRouter(prefix="/api/v1", tags=["marketplace"])
@@ -34,42 +36,48 @@ def _row(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
     for name in fields:
         value = getattr(obj, name)
         out[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    if isinstance(obj, Product):  # where the photos and the page are served
+        keys = [i["key"] if isinstance(i, dict) else str(i) for i in obj.images or []]
+        out["image_urls"] = [media_url(k) for k in keys]
+        out["thumbnail_urls"] = [media_url(k, thumb=True) for k in keys]
+        out["url"] = f"/p/{obj.id}"
     return out
 
 
-def _page(request: Request, model: Any, fields: tuple[str, ...], where: list, limit: int,
+def _page(store: Store, model: Any, fields: tuple[str, ...], where: list, limit: int,
           offset: int) -> dict[str, Any]:
-    with request.app.state.store.session() as s:
+    with store.session() as s:
         total = s.scalar(select(func.count()).select_from(model).where(*where)) or 0
         rows = s.scalars(select(model).where(*where).order_by(model.id).limit(limit).offset(offset))
         items = [_row(r, fields) for r in rows]
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
-def _one(request: Request, model: Any, fields: tuple[str, ...], item_id: str) -> dict[str, Any]:
-    with request.app.state.store.session() as s:
+def _one(store: Store, model: Any, fields: tuple[str, ...], item_id: str) -> dict[str, Any]:
+    with store.session() as s:
         obj = s.get(model, item_id)
         if obj is None:
-            raise ToolError("NOT_FOUND", f"no {model.__tablename__[:-1]} {item_id}", {"id": item_id})
+            what = model.__tablename__[:-1]
+            raise ToolError("NOT_FOUND", f"no {what} {item_id}", {"id": item_id})
         return _row(obj, fields)
 
 
 @router.get("/creators")
-async def creators(request: Request, user: CurrentUser, limit: Limit = 50, offset: Offset = 0,
+async def creators(store: StoreDep, user: CurrentUser, limit: Limit = 50, offset: Offset = 0,
                    cluster_id: str | None = None) -> dict[str, Any]:
     """Creators, by id; optionally of one cluster."""
     where = [Creator.cluster_id == cluster_id] if cluster_id else []
-    return await asyncio.to_thread(_page, request, Creator, _CREATOR_FIELDS, where, limit, offset)
+    return await asyncio.to_thread(_page, store, Creator, _CREATOR_FIELDS, where, limit, offset)
 
 
 @router.get("/creators/{creator_id}")
-async def creator(request: Request, user: CurrentUser, creator_id: str) -> dict[str, Any]:
+async def creator(store: StoreDep, user: CurrentUser, creator_id: str) -> dict[str, Any]:
     """One creator's public profile."""
-    return await asyncio.to_thread(_one, request, Creator, _CREATOR_FIELDS, creator_id)
+    return await asyncio.to_thread(_one, store, Creator, _CREATOR_FIELDS, creator_id)
 
 
 @router.get("/products")
-async def products(request: Request, user: CurrentUser, limit: Limit = 50, offset: Offset = 0,
+async def products(store: StoreDep, user: CurrentUser, limit: Limit = 50, offset: Offset = 0,
                    category: str | None = None, creator_id: str | None = None) -> dict[str, Any]:
     """Active listings (admins and their owners also see the rest)."""
     where: list = []
@@ -79,13 +87,13 @@ async def products(request: Request, user: CurrentUser, limit: Limit = 50, offse
         where.append(Product.creator_id == creator_id)
     if user.role != "admin" and creator_id != user.user_id:
         where.append(Product.status == "active")
-    return await asyncio.to_thread(_page, request, Product, _PRODUCT_FIELDS, where, limit, offset)
+    return await asyncio.to_thread(_page, store, Product, _PRODUCT_FIELDS, where, limit, offset)
 
 
 @router.get("/products/{product_id}")
-async def product(request: Request, user: CurrentUser, product_id: str) -> dict[str, Any]:
+async def product(store: StoreDep, user: CurrentUser, product_id: str) -> dict[str, Any]:
     """One listing."""
-    return await asyncio.to_thread(_one, request, Product, _PRODUCT_FIELDS, product_id)
+    return await asyncio.to_thread(_one, store, Product, _PRODUCT_FIELDS, product_id)
 
 
 def _own_orders(user: CurrentUser) -> list:
@@ -97,17 +105,17 @@ def _own_orders(user: CurrentUser) -> list:
 
 
 @router.get("/orders")
-async def orders(request: Request, user: CurrentUser, limit: Limit = 50, offset: Offset = 0,
+async def orders(store: StoreDep, user: CurrentUser, limit: Limit = 50, offset: Offset = 0,
                  status: str | None = None) -> dict[str, Any]:
     """The caller's orders (admins: all)."""
     where = _own_orders(user) + ([Order.status == status] if status else [])
-    return await asyncio.to_thread(_page, request, Order, _ORDER_FIELDS, where, limit, offset)
+    return await asyncio.to_thread(_page, store, Order, _ORDER_FIELDS, where, limit, offset)
 
 
 @router.get("/orders/{order_id}")
-async def order(request: Request, user: CurrentUser, order_id: str) -> dict[str, Any]:
+async def order(store: StoreDep, user: CurrentUser, order_id: str) -> dict[str, Any]:
     """One of the caller's orders; someone else's is NOT_FOUND, not FORBIDDEN (no probing)."""
-    data = await asyncio.to_thread(_one, request, Order, _ORDER_FIELDS, order_id)
+    data = await asyncio.to_thread(_one, store, Order, _ORDER_FIELDS, order_id)
     if user.role != "admin" and user.user_id not in (data["buyer_id"], data["creator_id"]):
         raise ToolError("NOT_FOUND", f"no order {order_id}", {"id": order_id})
     return data

@@ -5,14 +5,12 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from domain.errors import DomainError
 from domain.fraud import moderation
 from domain.store.models_verification import ReviewItem
-from gateway.auth import CurrentUser
-from tools.registry import ToolError
+from gateway.deps import AdminUser, StoreDep
 
 router = APIRouter(prefix="/api/v1/review-queue", tags=["verification"])
 
@@ -22,11 +20,6 @@ class DecisionBody(BaseModel):
 
     decision: Literal["confirm_fraud", "warn", "dismiss", "approve", "reject"]
     note: str = Field(default="", max_length=2000)
-
-
-def _admin(user: Any) -> None:
-    if user.role != "admin":
-        raise ToolError("FORBIDDEN", "only admins moderate", {"allowed_roles": ["admin"]})
 
 
 def _item(item: ReviewItem) -> dict[str, Any]:
@@ -50,8 +43,8 @@ def _item(item: ReviewItem) -> dict[str, Any]:
 
 @router.get("")
 async def review_queue(
-    request: Request,
-    user: CurrentUser,
+    user: AdminUser,
+    store: StoreDep,
     status: Annotated[
         str | None, Query(pattern="^(open|confirmed_fraud|dismissed|warned|approved|rejected|all)$")
     ] = "open",
@@ -60,10 +53,9 @@ async def review_queue(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> dict[str, Any]:
     """Cases for moderators, newest first."""
-    _admin(user)
 
     def run() -> dict[str, Any]:
-        with request.app.state.store.session() as s:
+        with store.session() as s:
             items, total = moderation.list_queue(
                 s, status=None if status == "all" else status, kind=kind, limit=limit, offset=offset
             )
@@ -79,22 +71,14 @@ async def review_queue(
 
 @router.post("/{item_id}/decision")
 async def decide(
-    request: Request, user: CurrentUser, item_id: int, body: DecisionBody
+    item_id: int, body: DecisionBody, user: AdminUser, store: StoreDep
 ) -> dict[str, Any]:
     """Decide a case; confirmed fraud suspends the seller and notifies their buyers."""
-    _admin(user)
 
     def run() -> dict[str, Any]:
-        try:
-            with request.app.state.store.session() as s:
-                return moderation.decide(
-                    s, item_id=item_id, decision=body.decision, actor=user.user_id, note=body.note
-                )
-        except DomainError as exc:
-            raise ToolError(
-                exc.code,
-                exc.message,
-                {**exc.details, **({"field": exc.field} if exc.field else {})},
-            ) from exc
+        with store.session() as s:
+            return moderation.decide(
+                s, item_id=item_id, decision=body.decision, actor=user.user_id, note=body.note
+            )
 
     return await asyncio.to_thread(run)

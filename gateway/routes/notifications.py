@@ -10,12 +10,12 @@ import asyncio
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 from sqlalchemy import func, select
 
-from domain.store import Notification
+from domain.store import Notification, Store
 from domain.store.models import utcnow
-from gateway.auth import CurrentUser
+from gateway.deps import CurrentUser, StoreDep
 from tools.registry import ToolError
 
 router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
@@ -38,7 +38,7 @@ def item(note: Notification) -> dict[str, Any]:
     }
 
 
-def _page(store: Any, user_id: str, limit: int, offset: int, unread: bool) -> dict[str, Any]:
+def _page(store: Store, user_id: str, limit: int, offset: int, unread: bool) -> dict[str, Any]:
     where = [Notification.user_id == user_id]
     if unread:
         where.append(Notification.read_at.is_(None))
@@ -56,17 +56,16 @@ def _page(store: Any, user_id: str, limit: int, offset: int, unread: bool) -> di
 
 @router.get("")
 async def inbox(
-    request: Request, user: CurrentUser,
+    user: CurrentUser, store: StoreDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
     unread: Annotated[bool, Query(description="Only unread ones")] = False,
 ) -> dict[str, Any]:
     """The caller's notifications, newest first."""
-    return await asyncio.to_thread(_page, request.app.state.store, user.user_id, limit, offset,
-                                   unread)
+    return await asyncio.to_thread(_page, store, user.user_id, limit, offset, unread)
 
 
-def _mark_read(store: Any, user_id: str, note_id: int) -> dict[str, Any]:
+def _mark_read(store: Store, user_id: str, note_id: int) -> dict[str, Any]:
     with store.session() as s:
         note = s.get(Notification, note_id)
         if note is None or note.user_id != user_id:  # another user's id reads as absent
@@ -78,8 +77,8 @@ def _mark_read(store: Any, user_id: str, note_id: int) -> dict[str, Any]:
 
 @router.post("/{note_id}/read")
 async def mark_read(
-    request: Request, user: CurrentUser,
+    user: CurrentUser, store: StoreDep,
     note_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
 ) -> dict[str, Any]:
     """Mark one of the caller's notifications read (idempotent)."""
-    return await asyncio.to_thread(_mark_read, request.app.state.store, user.user_id, note_id)
+    return await asyncio.to_thread(_mark_read, store, user.user_id, note_id)

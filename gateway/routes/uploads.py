@@ -9,12 +9,13 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Request, UploadFile
+from fastapi import APIRouter, File, UploadFile
 
 from domain import media
-from domain.errors import DomainError
+from domain.store import Store
 from domain.vision.library import index_image
-from gateway.auth import CurrentUser
+from gateway.auth import Principal
+from gateway.deps import StoreDep, ToolConfigDep, require_role
 from tools.registry import ToolError
 
 router = APIRouter(prefix="/api/v1", tags=["verification"])
@@ -37,21 +38,17 @@ async def _read_bounded(file: UploadFile, limit: int) -> bytes:
     return b"".join(parts)
 
 
-def _store(request: Request, data: bytes, user_id: str, role: str) -> dict[str, Any]:
-    state = request.app.state
-    root = state.settings.data_dir / "media"
-    try:
-        with state.store.session() as s:
-            stored, image = media.store_upload(
-                s, data, root, owner_id=user_id, max_bytes=state.settings.max_upload_bytes,
-                max_pixels=state.settings.max_upload_pixels,
-            )
-            if stored.created:
-                index_image(s, stored.id, image, seller_id=user_id if role == "creator" else None)
-    except DomainError as exc:
-        raise ToolError(
-            exc.code, exc.message, {"field": exc.field or "file", **exc.details}
-        ) from exc
+def _store(
+    store: Store, config: media.MediaConfig, data: bytes, user: Principal
+) -> dict[str, Any]:
+    with store.session() as s:
+        stored, image = media.store_upload(
+            s, data, config.root, owner_id=user.user_id, max_bytes=config.max_bytes,
+            max_pixels=config.max_pixels, field="file",
+        )
+        if stored.created:
+            seller = user.user_id if user.role == "creator" else None
+            index_image(s, stored.id, image, seller_id=seller)
     return {
         "id": stored.id,
         "sha256": stored.sha256,
@@ -65,16 +62,14 @@ def _store(request: Request, data: bytes, user_id: str, role: str) -> dict[str, 
 
 @router.post("/uploads", status_code=201)
 async def upload_image(
-    request: Request,
-    user: CurrentUser,
+    user: Annotated[Principal, require_role(*UPLOAD_ROLES)],
+    store: StoreDep,
+    config: ToolConfigDep,
     file: Annotated[UploadFile, File(description="A JPEG, PNG, GIF, WebP or BMP image")],
 ) -> dict[str, Any]:
     """Upload one product photo (multipart field ``file``); creators and admins."""
-    if user.role not in UPLOAD_ROLES:
-        raise ToolError(
-            "FORBIDDEN",
-            f"the {user.role} role may not upload images",
-            {"allowed_roles": list(UPLOAD_ROLES)},
-        )
-    data = await _read_bounded(file, request.app.state.settings.max_upload_bytes)
-    return await asyncio.to_thread(_store, request, data, user.user_id, user.role)
+    media_config = config.media
+    if media_config is None:  # create_app always configures it; a bare ToolConfig does not
+        raise ToolError("UPSTREAM_UNAVAILABLE", "uploads are not configured here")
+    data = await _read_bounded(file, media_config.max_bytes)
+    return await asyncio.to_thread(_store, store, media_config, data, user)

@@ -17,7 +17,7 @@ from domain.store import Creator, Product
 from domain.vision import classifier
 from domain.vision.render import RenderSpec, render
 from tests.verification_support import small_model
-from tools import load_all
+from tools import ToolConfig, load_all
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +34,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
                       region="Rajasthan", primary_craft="terracotta", category="pottery"))
     classifier.install_model(small_model(), root / "models")
     return Assistant(EmbeddedPlanner(), load_all(), store, InMemorySaver(),
-                     tool_extras={"data_dir": root})
+                     tool_config=ToolConfig(data_dir=root))
 
 
 def say(assistant: Assistant, text: str, session: str) -> Turn:
@@ -45,7 +45,7 @@ def say(assistant: Assistant, text: str, session: str) -> Turn:
 def _upload(assistant: Assistant) -> str:
     buf = io.BytesIO()
     Image.fromarray(render(RenderSpec("glaze", True, 0.3, 9))).save(buf, "PNG")
-    root = Path(assistant.tool_extras["data_dir"]) / "media"
+    root = assistant.tool_config.media_root
     with assistant.store.session() as s:
         return media.store_upload(s, buf.getvalue(), root, owner_id="c-0001")[0].id
 

@@ -14,10 +14,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from domain.geocoder import OnlineGeocoder, geocoder_for
+from domain.geocoder import GeocoderConfig, OnlineGeocoder, geocoder_for
 from tools import load_all
 from tools.common import resolve_place
-from tools.registry import ToolContext, ToolError
+from tools.registry import ToolConfig, ToolContext, ToolError
 
 # What OpenStreetMap's Nominatim answers for these villages (trimmed to the fields used).
 PLACES = {
@@ -68,10 +68,9 @@ def nominatim() -> Iterator[str]:
     server.server_close()
 
 
-def _settings(tmp_path: Path, url: str | None):  # noqa: ANN202
-    from gateway.settings import Settings
-
-    return Settings(data_dir=tmp_path, geocoder_url=url, geocoder_timeout_s=2, _env_file=None)
+def _config(tmp_path: Path, url: str | None) -> ToolConfig:
+    geocoder = GeocoderConfig(url, tmp_path / "geocoder-cache.json", timeout_s=2) if url else None
+    return ToolConfig(data_dir=tmp_path, geocoder=geocoder)
 
 
 def test_unknown_village_resolves_online_once_then_from_cache(nominatim, tmp_path) -> None:  # noqa: ANN001
@@ -108,15 +107,14 @@ def test_tools_use_it_only_when_configured_and_only_for_unknown_names(
 ) -> None:
     registry = load_all()
     args = {"destination": "Hodka", "weight_kg": 1.0, "declared_price": 900}
-    offline = ToolContext("c-0215", "creator", seeded_store,
-                          extras={"settings": _settings(tmp_path / "a", None)})
+    offline = ToolContext("c-0215", "creator", seeded_store, config=_config(tmp_path / "a", None))
     with pytest.raises(ToolError) as err:
         registry.invoke("shipping_quote", args, offline)
     assert err.value.code == "UNKNOWN_PLACE"
     assert _Nominatim.calls == []
 
     online = ToolContext("c-0215", "creator", seeded_store,
-                         extras={"settings": _settings(tmp_path / "b", nominatim)})
+                         config=_config(tmp_path / "b", nominatim))
     quote = registry.invoke("shipping_quote", args, online)
     assert quote.destination["name"] == "Hodka" and quote.optimal_cost > 0
     # the village, not the offline sound-alike, once the geocoder knows it
@@ -135,4 +133,4 @@ def test_tools_use_it_only_when_configured_and_only_for_unknown_names(
 
 
 def test_no_url_no_geocoder(tmp_path) -> None:  # noqa: ANN001
-    assert geocoder_for(_settings(tmp_path, None)) is None
+    assert geocoder_for(_config(tmp_path, None).geocoder) is None

@@ -175,7 +175,7 @@ def _pg_available() -> bool:
         return False
 
 
-@pytest.mark.skipif(not _pg_available(), reason="needs a PostgreSQL database (createdb channels_db)")
+@pytest.mark.skipif(not _pg_available(), reason="needs PostgreSQL (createdb channels_db)")
 def test_workers_share_postgres_with_skip_locked(tmp_path: Path, provider) -> None:
     """Three dispatchers at once on one PostgreSQL: every notification is sent exactly once."""
     settings = make_settings(tmp_path, provider, url=_PG)
@@ -255,3 +255,87 @@ def create_app_for(settings: Settings):  # noqa: ANN201 - FastAPI
     from gateway.app import create_app
 
     return create_app(settings)
+
+
+def test_voice_notifications_are_spoken_once(tmp_path: Path, provider) -> None:
+    """Queued by the worker, taken once by the next voice session; a notice already spoken in
+    the session that made it is marked delivered and never queued for speaking again."""
+    from gateway.channels.voice_inbox import (
+        mark_spoken,
+        spoken_with_notices,
+        take_spoken_notices,
+        voice_notification_ids,
+    )
+
+    settings = make_settings(tmp_path, provider)
+    store = small_store(settings.database_url)
+    with store.session() as s:
+        away = update_price(s, actor_id="c-9001", role="creator", product_id="p-99001",
+                            new_price=7000)
+    assert take_spoken_notices(store, "c-9001") == []  # not dispatched yet
+    with httpx.Client() as http:
+        Dispatcher(store, settings, adapters(settings, http)).run_once(now=T0)
+    said = take_spoken_notices(store, "c-9001")
+    assert len(said) == 1 and "7,000" in said[0]
+    assert take_spoken_notices(store, "c-9001") == []
+    assert spoken_with_notices(said, "Hello.").startswith("You have a new notification.")
+    voice = [n for n in notes(store) if n.channel == "voice"][0]
+    assert voice.deliveries["voice"]["status"] == "delivered"
+    with store.session() as s:
+        here = update_price(s, actor_id="c-9001", role="creator", product_id="p-99001",
+                            new_price=7100)
+    ids = voice_notification_ids({"notifications": here.notifications})
+    assert len(ids) == 1 and ids != voice_notification_ids({"notifications": away.notifications})
+    mark_spoken(store, ids)
+    with httpx.Client() as http:
+        Dispatcher(store, settings, adapters(settings, http)).run_once(now=T0)
+    assert take_spoken_notices(store, "c-9001") == []
+    with store.session() as s:
+        assert s.get(Notification, ids[0]).delivery_status == "delivered"
+
+
+def test_an_older_database_gains_the_outbox_columns(tmp_path: Path) -> None:
+    """A notifications table made before the outbox gets its columns; old rows count as sent."""
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE notifications (id INTEGER PRIMARY KEY, user_id VARCHAR(24), "
+                     "channel VARCHAR(16), kind VARCHAR(40), message TEXT, payload JSON, "
+                     "created_at DATETIME, read_at DATETIME)")
+        conn.execute("INSERT INTO notifications (user_id, channel, kind, message, payload, "
+                     "created_at) VALUES ('c-0001', 'in_app', 'x', 'old', '{}', "
+                     "'2026-01-01 00:00:00')")
+    store = Store.from_url(f"sqlite:///{path}")
+    store.create_all()
+    store.create_all()  # idempotent
+    with store.session() as s:
+        old = s.get(Notification, 1)
+        assert (old.delivery_status, old.attempts) == ("delivered", 0)
+        s.add(Notification(user_id="c-0001", kind="k", message="new"))
+    with store.session() as s:
+        assert s.get(Notification, 2).delivery_status == "pending"
+
+
+def test_qalakar_worker_once_delivers_through_the_cli(tmp_path: Path, provider) -> None:
+    """``qalakar worker --once`` (a subprocess, as an operator runs it) delivers what is due."""
+    import json
+    import subprocess
+    import sys
+
+    store = small_store(f"sqlite:///{tmp_path}/w.db")
+    with store.session() as s:
+        s.add(Notification(user_id="c-9001", channel="sms", kind="test", message="from the worker"))
+    store.dispose()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QALAKAR_")}
+    env.update({"QALAKAR_DATABASE_URL": f"sqlite:///{tmp_path}/w.db",
+                "QALAKAR_DATA_DIR": str(tmp_path), "QALAKAR_TWILIO_ACCOUNT_SID": "AC" + "2" * 32,
+                "QALAKAR_TWILIO_AUTH_TOKEN": "tok", "QALAKAR_TWILIO_SMS_FROM": "+15005550006",
+                "QALAKAR_TWILIO_API_URL": provider.url})
+    out = subprocess.run([sys.executable, "-m", "gateway.cli", "worker", "--once", "--no-refresh"],
+                         capture_output=True, text=True, env=env, timeout=120, check=False,
+                         cwd=Path(__file__).resolve().parents[2])
+    assert out.returncode == 0, out.stderr
+    figures = json.loads(out.stdout.strip().splitlines()[-1])
+    assert figures["claimed"] == 1 and figures["outcomes"] == {"delivered": 1}
+    assert [r.form()["Body"] for r in provider.sent("/Messages.json")] == ["from the worker"]

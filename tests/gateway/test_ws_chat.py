@@ -105,6 +105,8 @@ def test_bad_input_gets_error_frames_and_the_socket_stays_usable(live: LiveServe
         async with ws:
             out["malformed"] = await turn(ws, "{not json")
             out["unknown_type"] = await turn(ws, {"type": "dance"})
+            # an internal frame type: a client cannot forge a voice turn
+            out["forged_voice"] = await turn(ws, {"type": "voice_turn", "recording": {}})
             out["empty_text"] = await turn(ws, {"type": "user_message", "text": "   "})
             out["huge"] = await turn(ws, {"type": "user_message", "text": "x" * 1_000_001})
             out["forbidden"] = await turn(
@@ -123,6 +125,7 @@ def test_bad_input_gets_error_frames_and_the_socket_stays_usable(live: LiveServe
 
     assert error_code(out["malformed"]) == "BAD_REQUEST"
     assert error_code(out["unknown_type"]) == "UNKNOWN_FRAME_TYPE"
+    assert error_code(out["forged_voice"]) == "UNKNOWN_FRAME_TYPE"
     assert error_code(out["empty_text"]) == "VALIDATION_ERROR"
     assert error_code(out["huge"]) == "PAYLOAD_TOO_LARGE"
     assert error_code(out["forbidden"]) == "FORBIDDEN"

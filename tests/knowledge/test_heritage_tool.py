@@ -7,17 +7,15 @@ from pathlib import Path
 import pytest
 
 from tools import load_all
-from tools.registry import ToolContext, ToolError
+from tools.registry import ToolConfig, ToolContext, ToolError
 
 
 @pytest.fixture()
 def ctx(kb_config, tmp_path: Path) -> ToolContext:  # noqa: ANN001
     from domain.store import Store
-    from gateway.settings import Settings
 
-    settings = Settings(data_dir=kb_config.data_dir, _env_file=None)
     store = Store.from_url(f"sqlite:///{tmp_path}/t.db")
-    return ToolContext("b-0001", "buyer", store, extras={"settings": settings})
+    return ToolContext("b-0001", "buyer", store, config=ToolConfig(knowledge=kb_config))
 
 
 def test_heritage_lookup_answers_with_citations(kb, ctx: ToolContext) -> None:  # noqa: ANN001
@@ -25,6 +23,27 @@ def test_heritage_lookup_answers_with_citations(kb, ctx: ToolContext) -> None:  
     data = result.model_dump()
     assert data["confident"] and data["citations"][0]["doc_id"] == "cluster-madhubani-painting"
     assert set(data["citations"][0]) == {"doc_id", "title", "snippet", "score"}
+
+
+def test_the_configured_confidence_floor_reaches_the_answer(kb_config, tmp_path: Path) -> None:  # noqa: ANN001
+    import dataclasses
+
+    from domain.store import Store
+
+    store = Store.from_url(f"sqlite:///{tmp_path}/floor.db")
+    strict = dataclasses.replace(kb_config, min_confidence=0.999)
+    ctx = ToolContext("b-0001", "buyer", store, config=ToolConfig(knowledge=strict))
+    result = load_all().invoke("heritage_lookup", {"question": "what is madhubani"}, ctx)
+    assert not result.confident
+
+
+def test_without_a_knowledge_base_the_tool_says_so(tmp_path: Path) -> None:
+    from domain.store import Store
+
+    ctx = ToolContext("b-0001", "buyer", Store.from_url(f"sqlite:///{tmp_path}/none.db"))
+    with pytest.raises(ToolError) as err:
+        load_all().invoke("heritage_lookup", {"question": "what is madhubani"}, ctx)
+    assert err.value.code == "UPSTREAM_UNAVAILABLE"
 
 
 def test_filters_pass_through(kb, ctx: ToolContext) -> None:  # noqa: ANN001

@@ -43,10 +43,7 @@ def test_reingest_embeds_only_what_changed(tmp_path: Path) -> None:
     assert rebuilt.rebuilt and sorted(rebuilt.added) == sorted(d.doc_id for d in docs[:2])
 
 
-def test_config_reads_settings(tmp_path: Path) -> None:
-    from gateway.settings import Settings
-
-    s = Settings(data_dir=tmp_path, chroma_url="http://chroma:8000", _env_file=None)
-    config = KnowledgeConfig.from_settings(s)
-    assert config.data_dir == tmp_path and config.chroma_url == "http://chroma:8000"
+def test_model_key_is_safe_for_a_collection_name(tmp_path: Path) -> None:
+    config = KnowledgeConfig(data_dir=tmp_path)
     assert dataclasses.replace(config, embed_model="x/y/model.onnx").model_key == "model"
+    assert config.node_collection == "heritage-use-multilingual-v3"

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from tools import load_all
-from tools.registry import ToolContext
+from tools.registry import ToolConfig, ToolContext
 
 
 def _ctx(kb_config, store) -> ToolContext:  # noqa: ANN001
-    from gateway.settings import Settings
-
-    settings = Settings(data_dir=kb_config.data_dir, _env_file=None)
-    return ToolContext("b-0001", "buyer", store, extras={"settings": settings})
+    return ToolContext("b-0001", "buyer", store, config=ToolConfig(knowledge=kb_config))
 
 
 def test_stories_come_from_the_clusters_heritage_document(kb) -> None:  # noqa: ANN001

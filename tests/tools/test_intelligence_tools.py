@@ -12,7 +12,7 @@ from domain.store import Notification
 from gateway.app import create_app
 from gateway.auth import issue_token
 from tools import load_all
-from tools.registry import ToolContext, ToolError
+from tools.registry import ToolConfig, ToolContext, ToolError
 
 REGISTRY = load_all()
 SAREE = {"category": "textiles", "materials": ["silk"], "weight_kg": 2, "production_hours": 40}
@@ -20,12 +20,12 @@ SAREE = {"category": "textiles", "materials": ["silk"], "weight_kg": 2, "product
 
 @pytest.fixture(scope="module")
 def ctx(seeded_store, data_dir):  # noqa: ANN001, ANN201
-    return ToolContext("c-0003", "creator", seeded_store, extras={"data_dir": data_dir})
+    return ToolContext("c-0003", "creator", seeded_store, config=ToolConfig(data_dir=data_dir))
 
 
 def _call(ctx: ToolContext, name: str, args: dict, role: str | None = None,
           user: str | None = None):  # noqa: ANN202
-    c = ToolContext(user or ctx.user_id, role or ctx.role, ctx.store, extras=ctx.extras)
+    c = ToolContext(user or ctx.user_id, role or ctx.role, ctx.store, config=ctx.config)
     return REGISTRY.invoke(name, args, c)
 
 
@@ -174,7 +174,7 @@ def assistant(seeded_store, data_dir):  # noqa: ANN001, ANN201
     from agents.planners.embedded import EmbeddedPlanner
 
     return Assistant(EmbeddedPlanner(), REGISTRY, seeded_store, InMemorySaver(),
-                     tool_extras={"data_dir": data_dir})
+                     tool_config=ToolConfig(data_dir=data_dir))
 
 
 def _say(assistant, text: str, session: str):  # noqa: ANN001, ANN202

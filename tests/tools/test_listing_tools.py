@@ -19,7 +19,7 @@ from domain.vision import classifier
 from domain.vision.render import RenderSpec, render
 from tests.verification_support import small_model
 from tools import load_all
-from tools.registry import ToolContext, ToolError
+from tools.registry import ToolConfig, ToolContext, ToolError
 
 REGISTRY = load_all()
 DESCRIPTION = ("Blue pottery vase from Jaipur, 30 cm tall, quartz and glass, blue and white, "
@@ -29,7 +29,7 @@ DESCRIPTION = ("Blue pottery vase from Jaipur, 30 cm tall, quartz and glass, blu
 @pytest.fixture(scope="module")
 def ctx(seeded_store, data_dir: Path) -> ToolContext:  # noqa: ANN001
     classifier.install_model(small_model(), data_dir / "models")
-    return ToolContext("c-0001", "creator", seeded_store, extras={"data_dir": data_dir})
+    return ToolContext("c-0001", "creator", seeded_store, config=ToolConfig(data_dir=data_dir))
 
 
 def _photo(ctx: ToolContext, seed: int) -> str:
@@ -37,7 +37,7 @@ def _photo(ctx: ToolContext, seed: int) -> str:
     buf = io.BytesIO()
     img.save(buf, "PNG")
     with ctx.store.session() as s:
-        stored, _ = media.store_upload(s, buf.getvalue(), Path(ctx.extras["data_dir"]) / "media",
+        stored, _ = media.store_upload(s, buf.getvalue(), ctx.config.media_root,
                                        owner_id=ctx.user_id)
     return stored.id
 
@@ -66,7 +66,7 @@ def test_amend_then_publish_is_searchable_with_its_score(ctx: ToolContext) -> No
     with pytest.raises(ToolError) as exc:
         REGISTRY.invoke("publish_listing", {"listing_id": r.listing_id}, ctx)
     assert exc.value.code == "VALIDATION_ERROR" and exc.value.details["field"] == "price"
-    buyer = ToolContext("b-0001", "buyer", ctx.store, extras=ctx.extras)
+    buyer = ToolContext("b-0001", "buyer", ctx.store, config=ctx.config)
     query = {"query": "madhubani kingfisher painting"}
     assert r.listing_id not in [h.id for h in REGISTRY.invoke("search_products", query,
                                                                buyer).products]
@@ -94,14 +94,14 @@ def test_amend_then_publish_is_searchable_with_its_score(ctx: ToolContext) -> No
 
 def test_other_creators_cannot_touch_a_draft(ctx: ToolContext) -> None:
     r = REGISTRY.invoke("create_listing", {"description": "brass diya, 500 grams"}, ctx)
-    other = ToolContext("c-0002", "creator", ctx.store, extras=ctx.extras)
+    other = ToolContext("c-0002", "creator", ctx.store, config=ctx.config)
     for name, args in (("publish_listing", {"listing_id": r.listing_id}),
                        ("create_listing", {"description": "price 100",
                                            "listing_id": r.listing_id})):
         with pytest.raises(ToolError) as exc:
             REGISTRY.invoke(name, args, other)
         assert exc.value.code == "FORBIDDEN"
-    buyer = ToolContext("b-0001", "buyer", ctx.store, extras=ctx.extras)
+    buyer = ToolContext("b-0001", "buyer", ctx.store, config=ctx.config)
     with pytest.raises(ToolError) as exc:
         REGISTRY.invoke("create_listing", {"description": "a saree"}, buyer)
     assert exc.value.code == "FORBIDDEN"

@@ -1,0 +1,532 @@
+"""Hindi (Devanagari) and Hinglish (Hindi in Latin letters) turned into plain English words.
+
+The planner's classifier and slot extractors read English; rather than a second grammar, a
+Hindi or Hinglish message is glossed word by word into the English the extractors know
+("मिट्टी का गमला, तीन किलो, आठ घंटे, दाम?" → "clay planter , 3 kg , 8 hours , price ?").
+Three steps: every word to a canonical Hinglish spelling (Devanagari by the lexicon, else
+transliterated; Hindi number words to digits, dedh/dhai/sawa/saadhe too), postpositional
+phrases to English word order ("Agra ke paas" → "near Agra", "500 se kam" → "under 500"),
+then each canonical word to its English gloss. English messages are returned unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# One row per Hinglish word: its English gloss ("" drops it), then other spellings, Latin or
+# Devanagari. The gloss is what the extractors and classifier understand.
+_LEXICON: tuple[tuple[str, str, str], ...] = (
+    # function words
+    ("ke", "", "की के का ka ki kaa kee"),
+    ("hai", "", "है hain हैं he h"),
+    ("ho", "", "हो"),
+    ("tha", "", "था थी थे thi the"),
+    ("ko", "", "को"),
+    ("ne", "", "ने"),
+    ("ji", "", "जी jee"),
+    ("bhai", "", "भाई bhaiya भैया"),
+    ("wala", "", "वाला वाले वाली wale wali waala waale"),
+    ("aur", "and", "और or"),
+    ("bhi", "also", "भी"),
+    ("ye", "this", "यह ये yeh yah is"),
+    ("wo", "that", "वह वो woh vo voh"),
+    ("uska", "its", "उसका उसकी उसके uski uske iska iski iske इसका इसकी इसके"),
+    ("usko", "it", "उसको उसे use isko इसको इसे"),
+    ("mera", "my", "मेरा मेरी मेरे meri mere mra"),
+    ("mujhe", "i want", "मुझे mujhko"),
+    ("main", "i", "मैं mai mein_i"),
+    ("hum", "we", "हम"),
+    ("hamara", "our", "हमारा हमारी हमारे hamare"),
+    ("aap", "you", "आप"),
+    ("apna", "my", "अपना अपनी अपने apni apne"),
+    ("kya", "what", "क्या kyaa"),
+    ("kaun", "which", "कौन kon koun"),
+    ("kaise", "how", "कैसे kese kaisa कैसा kaisi कैसी"),
+    ("kab", "when", "कब"),
+    ("kahan", "where", "कहाँ कहां kaha kahaan"),
+    ("kyun", "why", "क्यों kyon kyu"),
+    ("kitna", "how much", "कितना कितनी कितने kitni kitne ktna"),
+    ("nahi", "not", "नहीं nahin nai na"),
+    ("haan", "yes", "हाँ हां ha haa han"),
+    ("theek", "okay", "ठीक thik"),
+    ("accha", "okay", "अच्छा acha achha"),
+    ("sirf", "only", "सिर्फ़ सिर्फ केवल bas बस keval"),
+    ("sab", "all", "सब सारे sare saare sabhi सभी"),
+    ("koi", "any", "कोई"),
+    ("kuch", "some", "कुछ"),
+    ("naya", "new", "नया नई नए nayi naye nai"),
+    ("purana", "old", "पुराना पुरानी पुराने purani purane"),
+    ("agla", "next", "अगला अगले अगली agle agli"),
+    ("pichhla", "last", "पिछला पिछले पिछली pichle pichli"),
+    ("pehla", "first", "पहला पहले पहली pehle pehli pahla pahle"),
+    ("dusra", "second", "दूसरा दूसरी दूसरे doosra dusri dusre"),
+    ("teesra", "third", "तीसरा तीसरी tisra"),
+    ("jaisa", "like", "जैसा जैसी जैसे jaise jaisi"),
+    ("aaj", "today", "आज"),
+    ("kal", "tomorrow", "कल"),
+    ("abhi", "now", "अभी"),
+    ("bahut", "very", "बहुत bohot bahot"),
+    ("zyada", "more", "ज़्यादा ज्यादा jyada adhik अधिक"),
+    ("kam", "less", "कम"),
+    ("sasta", "cheap", "सस्ता सस्ती saste sasti"),
+    ("mehenga", "expensive", "महंगा महँगा mehnga mahanga"),
+    ("accha_", "good", "badhiya बढ़िया"),
+    ("se", "from", "से"),
+    ("me", "in", "में mein mai_in"),
+    ("par", "on", "पर pe पे"),
+    ("tak", "to", "तक"),
+    ("paas", "near", "पास pas"),
+    ("andar", "within", "अंदर भीतर"),
+    ("beech", "between", "बीच bich"),
+    ("liye", "for", "लिए liya"),
+    ("saath", "with", "साथ sath"),
+    ("upar", "above", "ऊपर oopar"),
+    ("neeche", "under", "नीचे niche"),
+    # verbs and requests
+    ("dikhao", "show", "दिखाओ दिखाइए दिखाइये दिखा dikha dikhaiye dikhado dikhaao dikhana"),
+    ("batao", "tell", "बताओ बताइए बताइये बता bata bataiye batado btao bataao batana बताना"),
+    ("karo", "do", "करो करें करिए kar कर karna करना kijiye कीजिए karde karo_do kardo"),
+    ("do", "give", "दो दे दीजिए de dijiye dena देना"),
+    ("chahiye", "want", "चाहिए chaiye chahie chahta chahti चाहता चाहती chahte"),
+    ("hoga", "will be", "होगा होगी होंगे hogi honge"),
+    ("rahega", "will be", "रहेगा रहेगी rahegi"),
+    ("lagega", "will cost", "लगेगा लगेगी lagegi"),
+    ("lage", "took", "लगे लगा लगी laga lagi lagta लगता"),
+    ("bhejna", "ship", "भेजना भेजनी भेजने bhejni bhejne bhej भेज bhejo भेजो"),
+    ("bechna", "sell", "बेचना बेचूं बेचूँ bechu bechun bechoon beche बेचे"),
+    ("kharidna", "buy", "खरीदना खरीदनी kharid खरीद kharidni"),
+    ("milega", "available", "मिलेगा मिलेगी milegi milta मिलता milti मिलती mile मिले"),
+    ("banana", "make", "बनाना बनानी बनाने banani banane banaun बनाऊं बनाऊँ banau"),
+    ("bana", "made", "बना बनी बने bani bane banaya बनाया"),
+    ("rakhna", "set", "रखना रखूं रखूँ rakhu rakhun rakho रखो rakhe रखे"),
+    ("badalna", "change", "बदलना बदलो badlo badal बदल"),
+    ("jaanch", "check", "जांच जाँच janch"),
+    ("check", "check", "चेक"),
+    ("dekho", "check", "देखो देखिए dekhiye dekh देख"),
+    ("bhav", "price", "भाव"),
+    ("soch", "thinking", "सोच सोचा"),
+    ("buni", "woven", "बुनी बुना buna"),
+    ("lagat", "cost", "लागत"),
+    ("kharcha", "cost", "खर्चा खर्च kharch"),
+    ("daam", "price", "दाम dam daam_"),
+    ("keemat", "price", "कीमत क़ीमत kimat"),
+    ("rate", "price", "रेट"),
+    ("mulya", "price", "मूल्य"),
+    ("bikri", "sales", "बिक्री"),
+    ("maang", "demand", "माँग मांग mang"),
+    ("dimand", "demand", "डिमांड"),
+    ("sujhav", "suggest", "सुझाव"),
+    # marketplace words
+    ("order", "order", "ऑर्डर आर्डर ordar"),
+    ("orders", "orders", "ऑर्डरों आर्डरों"),
+    ("saman", "items", "सामान samaan maal माल"),
+    ("dukaan", "shop", "दुकान dukan"),
+    ("parcel", "parcel", "पार्सल"),
+    ("stock", "stock", "स्टॉक"),
+    ("inventory", "inventory", "इन्वेंटरी इनवेंटरी"),
+    ("pending", "pending", "पेंडिंग"),
+    ("shipped", "shipped", "भेजे भेजा भेजी"),
+    ("pahuncha", "delivered", "पहुंचा पहुँचा पहुंचे pahunche pahunchi"),
+    ("radd", "cancelled", "रद्द"),
+    ("list", "list", "लिस्ट"),
+    ("photo", "photo", "फोटो फ़ोटो"),
+    ("tasveer", "photo", "तस्वीर"),
+    ("chori", "stolen", "चोरी"),
+    ("nakli", "fake", "नकली"),
+    ("asli", "authentic", "असली"),
+    ("dhokha", "fraud", "धोखा धोखाधड़ी dhokhadhadi"),
+    ("vikreta", "seller", "विक्रेता"),
+    ("karigar", "artisan", "कारीगर karigaron कारीगरों"),
+    ("bunkar", "weaver", "बुनकर bunkaron बुनकरों"),
+    ("shilp", "craft", "शिल्प"),
+    ("kala", "art", "कला"),
+    ("itihas", "history", "इतिहास"),
+    ("kahani", "story", "कहानी"),
+    ("parampara", "tradition", "परंपरा"),
+    ("matlab", "meaning", "मतलब arth अर्थ"),
+    ("cluster", "clusters", "क्लस्टर"),
+    ("gaon", "villages", "गांव गाँव"),
+    ("heritage", "heritage", "हेरिटेज"),
+    ("trail", "trail", "ट्रेल"),
+    ("rasta", "route", "रास्ता"),
+    ("milne", "visit", "मिलने"),
+    ("ghoomna", "visit", "घूमना ghumna"),
+    ("khatam", "endangered", "खत्म ख़त्म lupt लुप्त"),
+    ("tohfa", "gift", "तोहफ़ा तोहफा तोहफ़े तोहफे tohfe"),
+    ("haath", "hand", "हाथ hath"),
+    ("handmade", "handmade", "हैंडमेड"),
+    ("sona", "gold", "सोना सोने sone"),
+    ("chandi", "silver", "चांदी चाँदी"),
+    ("pital", "brass", "पीतल peetal"),
+    ("tamba", "copper", "तांबा ताँबा"),
+    ("mitti", "clay", "मिट्टी"),
+    ("lakdi", "wood", "लकड़ी lakri"),
+    ("resham", "silk", "रेशम रेशमी reshmi"),
+    ("sooti", "cotton", "सूती suti kapas कपास"),
+    ("kaanch", "glass", "कांच काँच kanch"),
+    ("sangmarmar", "marble", "संगमरमर"),
+    ("patthar", "stone", "पत्थर"),
+    ("chamda", "leather", "चमड़ा chamde चमड़े"),
+    ("baans", "bamboo", "बांस बाँस bans"),
+    ("oon", "wool", "ऊन"),
+    ("kapda", "fabric", "कपड़ा kapde कपड़े"),
+    ("saree", "saree", "साड़ी साड़ियाँ साड़ियां sadi saadi sariyan"),
+    ("dupatta", "dupatta", "दुपट्टा दुपट्टे"),
+    ("shawl", "shawl", "शॉल शाल"),
+    ("kurta", "kurta", "कुर्ता कुर्ते"),
+    ("chadar", "bedsheet", "चादर"),
+    ("gamla", "planter", "गमला गमले"),
+    ("matka", "pot", "मटका मटके"),
+    ("diya", "diya", "दीया दिया दीये diye"),
+    ("thali", "plate", "थाली"),
+    ("katora", "bowl", "कटोरा कटोरी"),
+    ("dibba", "box", "डिब्बा डिब्बे"),
+    ("khilona", "toy", "खिलौना खिलौने khilone"),
+    ("gudiya", "doll", "गुड़िया"),
+    ("haathi", "elephant", "हाथी"),
+    ("tokri", "basket", "टोकरी टोकरियाँ tokriyan"),
+    ("chatai", "mat", "चटाई"),
+    ("jhoomar", "chandelier", "झूमर jhumar"),
+    ("chudi", "bangles", "चूड़ी चूड़ियाँ chudiyan choodi"),
+    ("haar", "necklace", "हार"),
+    ("jhumka", "earrings", "झुमका झुमके jhumke"),
+    ("chappal", "chappal", "चप्पल"),
+    ("joota", "jutti", "जूता जूती jutti"),
+    ("lamp", "lamp", "लैंप"),
+    ("painting", "painting", "पेंटिंग"),
+    ("chitrakala", "painting", "चित्रकला chitra चित्र"),
+    ("pottery", "pottery", "पॉटरी पोटरी"),
+    ("blue", "blue", "ब्लू"),
+    ("nakkashi", "carving", "नक्काशी"),
+    ("kadhai", "embroidery", "कढ़ाई kadhaai"),
+    ("bunai", "weaving", "बुनाई"),
+    ("chhapai", "block print", "छपाई"),
+    ("murti", "idol", "मूर्ति"),
+    # units and time
+    ("kilo", "kg", "किलो kg kilo_ किलोग्राम kilogram"),
+    ("gram", "grams", "ग्राम"),
+    ("ghante", "hours", "घंटे घंटा घण्टे ghanta ghante_ ghanton घंटों"),
+    ("din", "days", "दिन dino दिनों"),
+    ("hafte", "weeks", "हफ़्ते हफ्ते हफ्ता हफ़्ता hafta"),
+    ("mahine", "months", "महीने महीना mahina mahino महीनों"),
+    ("saal", "years", "साल varsh वर्ष"),
+    ("km", "km", "किलोमीटर kilometre_"),
+    ("rupaye", "rupees", "रुपये रुपए रुपया rupay rupaiye rs_"),
+    ("piece", "piece", "पीस"),
+    # out of scope words that must stay visible
+    ("barish", "rain", "बारिश baarish"),
+    ("mausam", "weather", "मौसम"),
+    ("taapmaan", "temperature", "तापमान"),
+    ("score", "score", "स्कोर"),
+    ("match", "match", "मैच"),
+    ("chutkula", "joke", "चुटकुला"),
+    ("gaana", "song", "गाना gana"),
+    ("recharge", "recharge", "रिचार्ज"),
+    ("mobile", "mobile", "मोबाइल"),
+    ("youtube", "youtube", "यूट्यूब"),
+    ("chalate", "use", "चलाते chalana चलाना"),
+)
+
+# Number words (Hindi and Hinglish); halves and quarters are prefixes.
+_NUMBERS = {
+    "ek": 1, "एक": 1, "do": 2, "दो": 2, "teen": 3, "तीन": 3, "char": 4, "chaar": 4, "चार": 4,
+    "paanch": 5, "panch": 5, "pach": 5, "पाँच": 5, "पांच": 5,
+    "chhe": 6, "che": 6, "chah": 6, "छह": 6, "छः": 6,
+    "saat": 7, "सात": 7, "aath": 8, "आठ": 8, "nau": 9, "नौ": 9, "das": 10, "दस": 10,
+    "gyarah": 11, "ग्यारह": 11, "barah": 12, "baarah": 12, "बारह": 12, "terah": 13, "तेरह": 13,
+    "chaudah": 14, "चौदह": 14, "pandrah": 15, "pandreh": 15, "पंद्रह": 15, "solah": 16, "सोलह": 16,
+    "satrah": 17, "सत्रह": 17, "atharah": 18, "अठारह": 18, "unnis": 19, "उन्नीस": 19,
+    "bees": 20, "bis": 20, "बीस": 20, "pachees": 25, "pachchis": 25, "पच्चीस": 25,
+    "tees": 30, "तीस": 30, "paintees": 35, "पैंतीस": 35, "chaalis": 40, "chalis": 40, "चालीस": 40,
+    "paintalis": 45, "पैंतालीस": 45, "pachaas": 50, "pachas": 50, "पचास": 50, "saath_": 60,
+    "साठ": 60, "sattar": 70, "सत्तर": 70, "assi": 80, "अस्सी": 80, "nabbe": 90, "नब्बे": 90,
+    "aadha": 0.5, "adha": 0.5, "aadhi": 0.5, "आधा": 0.5, "आधी": 0.5,
+    "dedh": 1.5, "derh": 1.5, "डेढ़": 1.5, "डेढ": 1.5, "dhai": 2.5, "dhaai": 2.5, "ढाई": 2.5,
+    "darjan": 12, "दर्जन": 12,
+}
+_SCALE_WORDS = {"sau": "hundred", "सौ": "hundred", "hazaar": "thousand", "hazar": "thousand",
+                "हज़ार": "thousand", "हजार": "thousand", "lakh": "lakh", "लाख": "lakh",
+                "crore": "crore", "करोड़": "crore"}
+# A prefix that adds to (or takes from) the number after it: "sawa do" 2.25, "saadhe teen" 3.5.
+_OFFSETS = {"sawa": 0.25, "सवा": 0.25, "saadhe": 0.5, "sadhe": 0.5, "साढ़े": 0.5, "साढे": 0.5,
+            "paune": -0.25, "पौने": -0.25}
+_DEVANAGARI_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
+_DEVANAGARI = re.compile(r"[\u0900-\u097f]")
+# Words only Hindi written in Latin letters uses (English ones like "me", "do", "to" left out).
+_HINGLISH_MARKERS = frozenset(
+    "hai hain kya mera meri mere mujhe karo kardo batao dikhao chahiye kitna kitne kitni ka ki ke "
+    "ko se mein nahi nahin haan ji wala wale wali aur kaise kab kahan lagega bhejna hoga hogi "
+    "daam rakhu rakhna bechu banana banaun ghante kilo_ lagat liye paas tak beech andar ye yeh "
+    "kaun konsa kaunsa abhi aaj kal apna apni apne hamara uska uske iska saman samaan maal "
+    "pital mitti lakdi wahan yahan bhi sirf bas jaldi zyada kam sasta mehenga milega milta "
+    "dijiye kijiye bataiye dikhaiye hafte mahine saal din karigar chori nakli asli tha thi "
+    "sawa saadhe dedh dhai aadha paune ghante ghanta lagi lage kitne daal dalo wahi "
+    "dusra pehla pehle wale agle pichle chahti chahta chahte hu hoon hun karna karni raha rahi "
+    "rahe dena dijiye lagega kitne kaunsi konsi wali batana dikhana sau hazaar hazar rupaye "
+    "rupay ek teen paanch saat aath".split()
+)
+
+
+@lru_cache(maxsize=1)
+def _canonical() -> dict[str, str]:
+    """Every spelling (Latin or Devanagari) → its canonical Hinglish word."""
+    table: dict[str, str] = {}
+    for word, _, others in _LEXICON:
+        for form in (word, *others.split()):
+            table.setdefault(form.rstrip("_"), word)
+    return table
+
+
+@lru_cache(maxsize=1)
+def _glosses() -> dict[str, str]:
+    return {word: gloss for word, gloss, _ in _LEXICON}
+
+
+# -- transliteration (for names the lexicon does not know: places, crafts) ----------------
+_VOWELS = {"अ": "a", "आ": "aa", "इ": "i", "ई": "ee", "उ": "u", "ऊ": "oo", "ऋ": "ri", "ए": "e",
+           "ऐ": "ai", "ओ": "o", "औ": "au", "ऑ": "o"}
+_SIGNS = {"ा": "a", "ि": "i", "ी": "i", "ु": "u", "ू": "oo", "ृ": "ri", "े": "e", "ै": "ai",
+          "ो": "o", "ौ": "au", "ॉ": "o", "ॅ": "e"}
+_CONSONANTS = {
+    "क": "k", "ख": "kh", "ग": "g", "घ": "gh", "ङ": "n", "च": "ch", "छ": "chh", "ज": "j", "झ": "jh",
+    "ञ": "n", "ट": "t", "ठ": "th", "ड": "d", "ढ": "dh", "ण": "n", "त": "t", "थ": "th", "द": "d",
+    "ध": "dh", "न": "n", "प": "p", "फ": "ph", "ब": "b", "भ": "bh", "म": "m", "य": "y", "र": "r",
+    "ल": "l", "व": "v", "श": "sh", "ष": "sh", "स": "s", "ह": "h", "क़": "q", "ख़": "kh", "ग़": "g",
+    "ज़": "z", "ड़": "r", "ढ़": "rh", "फ़": "f", "य़": "y",
+}
+_NUKTA, _VIRAMA = "\u093c", "\u094d"
+
+
+def transliterate(word: str) -> str:
+    """Devanagari → Latin letters as Hindi is commonly typed ("जयपुर" → "jaipur").
+
+    The inherent vowel is dropped at the end of a word and between a vowel and a
+    consonant-plus-vowel (Hindi's schwa deletion), which is enough for names.
+    """
+    units: list[tuple[str, bool]] = []  # (sound, is a consonant with its inherent vowel)
+    i = 0
+    while i < len(word):
+        ch = word[i]
+        if i + 1 < len(word) and word[i + 1] == _NUKTA:
+            ch, i = ch + _NUKTA, i + 1
+        if ch in _CONSONANTS:
+            nxt = word[i + 1] if i + 1 < len(word) else ""
+            if nxt == _VIRAMA:
+                units.append((_CONSONANTS[ch], False))
+                i += 2
+                continue
+            if nxt in _SIGNS:
+                units.append((_CONSONANTS[ch] + _SIGNS[nxt], False))
+                i += 2
+                continue
+            units.append((_CONSONANTS[ch], True))
+        elif ch in _VOWELS:
+            units.append((_VOWELS[ch], False))
+        elif ch in ("ं", "ँ"):
+            units.append(("n", False))
+        elif ch == "ः":
+            units.append(("h", False))
+        i += 1
+    out: list[str] = []
+    for k, (sound, inherent) in enumerate(units):
+        if inherent:
+            last = k == len(units) - 1
+            after_vowel = bool(out) and out[-1][-1] in "aeiou"
+            before_cv = k + 1 < len(units) and (units[k + 1][1] or units[k + 1][0][-1] in "aeiou")
+            if not last and not (after_vowel and before_cv and k + 2 < len(units)):
+                sound += "a"
+        out.append(sound)
+    text = "".join(out).replace("aa", "a").replace("ee", "i").replace("oo", "u")
+    return re.sub(r"ay(?=[^aeiou])", "ai", text)
+
+
+# -- detection -----------------------------------------------------------------------------
+_WORD = re.compile(r"[a-z]+-[a-z0-9]+|[\u0900-\u097f]+|[a-z]+|\d+(?:\.\d+)?|\S")
+
+
+def is_devanagari(text: str) -> bool:
+    """Whether the text is mostly written in Devanagari."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(bool(_DEVANAGARI.match(c)) for c in letters) >= len(letters) / 3
+
+
+def hinglish_score(text: str) -> int:
+    """How many words only Hindi in Latin letters uses."""
+    return sum(1 for w in re.findall(r"[a-z]+", text.lower()) if w in _HINGLISH_MARKERS)
+
+
+def is_hindi(text: str) -> bool:
+    """Whether the message is Hindi: Devanagari, or Hinglish with two or more Hindi-only words
+    (one is enough in a very short message: "pital ka diya")."""
+    if is_devanagari(text):
+        return True
+    words = re.findall(r"[a-z]+", text.lower())
+    score = hinglish_score(text)
+    return score >= 2 or (score == 1 and len(words) <= 3)
+
+
+# -- glossing ------------------------------------------------------------------------------
+def _tokens(text: str) -> list[str]:
+    return _WORD.findall(text.lower().translate(_DEVANAGARI_DIGITS))
+
+
+def _numbers(tokens: list[str]) -> list[str]:
+    """Hindi number words to digits: "do kilo" 2, "dedh sau" 150, "sawa teen" 3.25."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        offset = _OFFSETS.get(tok)
+        if offset is not None and (nxt in _NUMBERS or re.fullmatch(r"\d+", nxt)):
+            base = _NUMBERS.get(nxt) or float(nxt)
+            out.append(f"{base + offset:g}")
+            i += 2
+            continue
+        if tok in _NUMBERS and not (tok == "do" and not _number_context(tokens, i)):
+            out.append(f"{_NUMBERS[tok]:g}")
+        elif tok in _SCALE_WORDS and out and re.fullmatch(r"[\d.]+", out[-1]):
+            out.append(_SCALE_WORDS[tok])
+        elif tok in ("sau", "सौ", "hazaar", "hazar", "हज़ार", "हजार"):
+            out.extend(("1", _SCALE_WORDS[tok]))
+        else:
+            out.append(tok)
+        i += 1
+    return out
+
+
+def _number_context(tokens: list[str], i: int) -> bool:
+    """"do" is two before a unit or a scale ("do kilo", "do sau"); otherwise it is "give"."""
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+    units = {"kilo", "kg", "gram", "ghante", "din", "hafte", "mahine", "saal", "sau", "hazaar",
+             "hazar", "lakh", "km", "rupaye", "piece"}
+    return _canonical().get(nxt, nxt) in units or nxt in _SCALE_WORDS
+
+
+_PHRASES = (
+    (re.compile(r"\b([a-z]+)\s+(?:ke\s+)?(\d[\d.]*\s+km)\s+(?:ke\s+)?(?:andar|tak|paas)"),
+     r"within \2 of \1"),
+    # "ek ki lagat 500": the cost of one piece
+    (re.compile(r"\b1\s+(?:ke\s+)?(?:lagat|kharcha|daam)\b"), "per piece cost"),
+    # "15000 se 30000 ke beech" → between 15000 and 30000
+    (re.compile(r"(\d[\d.]*)\s+(?:rupaye\s+)?se\s+(\d[\d.]*)\s+(?:rupaye\s+)?(?:ke\s+|ka\s+)?beech"),
+     r"between \1 and \2"),
+    (re.compile(r"(\d[\d.]*)\s+(rupaye\s+)?se\s+(?:kam|neeche)"), r"under \1 \2"),
+    (re.compile(r"(\d[\d.]*)\s+(rupaye\s+)?se\s+(?:zyada|upar)"), r"above \1 \2"),
+    (re.compile(r"(\d[\d.]*)\s+(rupaye\s+)?tak(?:\s+ka|\s+ki|\s+ke)?\b"), r"under \1 \2"),
+    (re.compile(r"(\d[\d.]*)\s+(km)\s+(?:ke\s+)?andar"), r"within \1 \2"),
+    (re.compile(r"(\d[\d.]*)\s+(km)\s+(?:ke\s+)?(?:paas|tak)"), r"within \1 \2"),
+    (re.compile(r"\b([a-z]+(?:\s[a-z]+)?)\s+(?:ke\s+)?(?:paas|aas\s+paas|aaspaas)\b"), r"near \1"),
+)
+
+
+def _merge_scales(words: list[str]) -> list[str]:
+    """"5 hundred" → "500", "3 thousand 5 hundred" → "3500", "1.5 hundred" → "150"."""
+    out: list[str] = []
+    total: float | None = None
+    current = 0.0
+    for word in [*words, ""]:
+        number = re.fullmatch(r"\d+(?:\.\d+)?", word)
+        if total is not None and word in ("hundred", "thousand", "lakh", "crore"):
+            scale = {"hundred": 100, "thousand": 1_000, "lakh": 100_000, "crore": 10_000_000}[word]
+            if word == "hundred":
+                current = (current or 1) * scale
+            else:
+                total, current = total + (current or 1) * scale, 0.0
+            continue
+        if number and total is not None and current == 0 and total > 0:
+            current = float(word)
+            continue
+        if total is not None:
+            out.append(f"{total + current:g}")
+            total, current = None, 0.0
+        if number:
+            total, current = 0.0, float(word)
+            continue
+        if word:
+            out.append(word)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _states() -> dict[str, str]:
+    """Indian states and union territories, written without spaces, to their names."""
+    from domain.vocabulary import Vocabulary
+
+    names = {e.canonical for e in Vocabulary.default().entries("region")}
+    return {re.sub(r"[^a-z]", "", n.lower()): n for n in names}
+
+
+def _place_name(word: str) -> str | None:
+    """The English name of a transliterated place ("dilli" → "delhi", "tamilnadu" → "tamil
+    nadu")."""
+    from rapidfuzz.distance import Levenshtein
+
+    from domain.places import Gazetteer
+
+    states = _states()
+    for key, name in states.items():
+        if Levenshtein.distance(word, key, score_cutoff=2) <= (2 if len(key) > 7 else 1):
+            return name.lower()
+    if len(word) < 4:
+        return None
+    gaz = Gazetteer.default()
+    place = gaz.exact(word)
+    if place is None:
+        hit = gaz.fuzzy(word, cutoff=90, by_sound=True)
+        big = hit and (hit[0].kind == "cluster" or hit[0].population >= 100_000)
+        place = hit[0] if hit and big else None
+    return place.name.lower() if place is not None else None
+
+
+_MIXED_NUMBERS = re.compile(r"\b(dedh|derh|dhai|dhaai|aadha|aadhi|adha)\b", re.I)
+_MIXED_UNITS = re.compile(r"\b(ghante|ghanta|ghanton)\b", re.I)
+
+
+_PLACE_CUES = frozenset({"in", "near", "from", "to", "of", "within", "around", "at"})
+
+
+def _is_place(word: str) -> bool:
+    """A town of the gazetteer (a craft cluster or a city of 100,000) or a state."""
+    from domain.places import Gazetteer
+
+    if len(word) < 3 or not word.isalpha():
+        return False
+    if word in _states() or word.replace(" ", "") in _states():
+        return True
+    place = Gazetteer.default().exact(word)
+    return place is not None and (place.kind == "cluster" or place.population >= 100_000)
+
+
+def to_english(text: str) -> str:
+    """The English gloss of a Hindi or Hinglish message; other text comes back unchanged but
+    for Hindi fractions and units mixed into English ("dedh kilo", "12 ghante")."""
+    if not is_hindi(text):
+        if _MIXED_NUMBERS.search(text) or _MIXED_UNITS.search(text):
+            text = _MIXED_NUMBERS.sub(lambda m: f"{_NUMBERS[m.group(1).lower()]:g}", text)
+            text = _MIXED_UNITS.sub("hours", text)
+        return text
+    canon = _canonical()
+    words = []
+    for word in _numbers([canon.get(t, t) for t in _tokens(text)]):
+        if _DEVANAGARI.match(word):
+            word = transliterate(word)
+            word = _place_name(word) or word
+        words.append(word)
+    words = _merge_scales(words)
+    for k in range(len(words) - 1, -1, -1):
+        nxt = words[k + 1] if k + 1 < len(words) else ""
+        prev = words[k - 1] if k else ""
+        if nxt in ("ke", "me", "se", "tak") and prev not in _PLACE_CUES and _is_place(words[k]):
+            words.insert(k, "in")  # "Jaipur ki blue pottery": the place is a filter, said as one
+    joined = " ".join(words)
+    for pattern, repl in _PHRASES:
+        joined = pattern.sub(repl, joined)
+    glosses = _glosses()
+    out = []
+    for word in joined.split():
+        gloss = glosses.get(word, word)
+        if gloss:
+            out.append(gloss)
+    return re.sub(r"\s+", " ", " ".join(out)).strip()

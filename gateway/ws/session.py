@@ -1,0 +1,342 @@
+"""One ``/ws/chat`` connection: authenticate, read frames, run turns one at a time.
+
+One reader task takes frames off the socket so ``interrupt`` and ``ping`` are answered while a
+turn is running. Every error is a frame of the §3 shape and the socket stays open for the next
+turn, except when authentication fails. A turn over the user's rate limit is answered with
+``RATE_LIMITED`` and ``turn_end``; ping, interrupt and confirm are free. A finished recording
+or live utterance is queued as one turn, counted against the rate limit like a message. A help
+request is answered with the spoken guide in the user's preferred language (property 26); a
+critical action's result adds a ``notification`` frame and speaks it (property 27).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from typing import Any
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+
+from gateway.auth import Principal, verify_token
+from gateway.channels.voice_inbox import (
+    mark_spoken,
+    spoken_with_notices,
+    take_spoken_notices,
+    voice_notification_ids,
+)
+from gateway.listening import Utterance
+from gateway.speech import Recording, profile_language
+from gateway.ws.protocol import (
+    AUTH_TIMEOUT_S,
+    CLIENT_FRAMES,
+    FrameProblem,
+    encode,
+    error_frame,
+    parse_frame,
+    turn_end,
+)
+from gateway.ws.voice import Voice
+from tools.registry import ToolError
+from voice import phrases
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+
+# What the turn loop runs: a client frame that starts or answers a turn, a finished WAV
+# recording, or a live utterance. Voice items are objects, not frames: no client can forge one.
+TurnItem = dict[str, Any] | Recording | Utterance
+
+
+class Connection:
+    """One client: its socket, identity, session, voice and the turn in flight."""
+
+    def __init__(self, ws: WebSocket, principal: Principal, session_id: str) -> None:
+        self.ws = ws
+        self.principal = principal
+        self.session_id = session_id
+        self.app = ws.app
+        self.turn: asyncio.Task[None] | None = None
+        self.send_lock = asyncio.Lock()
+        self.language: str | None = None  # the profile's preferred language, read at connect
+        self.turns: asyncio.Queue[TurnItem | None] = asyncio.Queue()
+        self.voice = Voice(self)
+
+    async def queue_turn(self, item: TurnItem | None) -> None:
+        """Queue a turn for the turn loop (``None`` ends the loop)."""
+        await self.turns.put(item)
+
+    async def send_bytes(self, data: bytes) -> None:
+        """One binary frame."""
+        async with self.send_lock:
+            await self.ws.send_bytes(data)
+
+    async def send(self, frame: dict[str, Any]) -> None:
+        """One JSON frame."""
+        async with self.send_lock:
+            await self.ws.send_text(encode(frame))
+
+    async def error(self, code: str, message: str, **details: Any) -> None:
+        """An ``error`` frame (counted in the metrics); the socket stays open."""
+        self.app.state.metrics.ws_errors.labels(code).inc()
+        await self.send(error_frame(code, message, details))
+
+    async def run_turn(self, *, text: str | None = None, confirm: bool | None = None,
+                       message_id: str | None = None, spoken: bool = False,
+                       started: float | None = None,
+                       latency: dict[str, float] | None = None,
+                       language: str | None = None) -> None:
+        """Stream one turn's events to the client; always ends with ``turn_end``.
+
+        ``spoken`` turns also speak the reply before ``turn_end``; ``started`` and ``latency``
+        carry the time already spent on the turn (transcription) into ``turn_end``. A help
+        request is answered aloud with the guide in the user's preferred language (prop 26);
+        a critical action's notification is shown and spoken (prop 27), typed turn or not.
+        """
+        assistant = self.app.state.assistant
+        metrics = self.app.state.metrics
+        started = started if started is not None else time.perf_counter()
+        latency = dict(latency or {})
+        outcome = "ok"
+        ended = False
+        reply = ""
+        held_end: dict[str, Any] | None = None
+        notices: list[tuple[str, str]] = []  # (text, language) spoken after the reply
+        spoken_ids: list[int] = []  # the voice notifications those notices deliver
+        guide = phrases.say_in("guide", self.language) if text and phrases.asks_for_help(text) \
+            else None
+        try:
+            async for event in assistant.stream(
+                user_id=self.principal.user_id, role=self.principal.role,
+                session_id=self.session_id, text=text, confirm=confirm,
+            ):
+                kind = event["type"]
+                if kind.startswith("_"):
+                    continue
+                if kind == "assistant_message" and message_id:
+                    event = {**event, "reply_to": message_id}
+                if kind == "assistant_message" or (kind == "confirm_request" and not reply):
+                    reply = event.get("text") or event.get("prompt") or reply
+                if kind == "turn_end":
+                    if spoken:
+                        held_end = event  # the spoken reply goes out first
+                        continue
+                    ended = True
+                await self.send(event)
+                if kind == "tool_result":
+                    if event["ok"] and (notice := self._notification(event)) is not None:
+                        await self.send(notice)
+                        notices.append(phrases.say_in("price_changed", self.language,
+                                                      **notice["values"]))
+                        spoken_ids.extend(voice_notification_ids(event["result"]))
+                    metrics.tool_calls.labels(event["name"], str(event["ok"]).lower()).inc()
+                    if not event["ok"]:
+                        outcome = "tool_error"
+                        err = event["result"].get("error", {})
+                        await self.error(err.get("code", "ERROR"), err.get("message", ""),
+                                         **(err.get("details") or {}))
+            if self.app.state.settings.speak_replies:
+                said: list[tuple[str, str | None]] = []
+                if spoken:  # voice notifications the worker queued while the user was away
+                    queued = await asyncio.to_thread(take_spoken_notices, self.app.state.store,
+                                                     self.principal.user_id)
+                    if queued:
+                        said.append((spoken_with_notices(queued, ""), None))
+                if guide is not None:
+                    said.append(guide)
+                elif spoken and reply:
+                    said.append((reply, phrases.script_of(reply, language)))
+                said.extend(notices)
+                for words, lang in said:
+                    await self.voice.speak(words, started, latency, lang)
+                if spoken_ids and notices:
+                    await asyncio.to_thread(mark_spoken, self.app.state.store, spoken_ids)
+            if held_end is not None:
+                await self.send(
+                    {**held_end, **turn_end(started, {**held_end.get("latency_ms", {}), **latency})}
+                )
+                ended = True
+        except asyncio.CancelledError:
+            outcome = "interrupted"
+            with contextlib.suppress(Exception):
+                await self.voice.stop_speaking()
+                await self.send(turn_end(started, interrupted=True))
+            raise
+        except Exception:
+            outcome = "error"
+            log.exception("turn failed")
+            await self.error("INTERNAL_ERROR", "the turn failed on our side; please try again")
+        finally:
+            metrics.turns.labels("websocket", outcome).inc()
+            metrics.turn_latency.labels("websocket").observe(time.perf_counter() - started)
+        if not ended:
+            await self.send(turn_end(started))
+
+    def _notification(self, event: dict[str, Any]) -> dict[str, Any] | None:
+        """The visual alert for a critical tool's result that notified someone, else ``None``."""
+        registry = self.app.state.registry
+        name = event.get("name")
+        result = event.get("result") or {}
+        if name not in registry or not registry.get(name).critical:
+            return None
+        if not any(n.get("kind") == "voice_notification" for n in result.get("notifications", [])):
+            return None
+        values = {"title": result.get("product_id", ""),
+                  "old": f"{float(result.get('old_price', 0)):,.0f}",
+                  "new": f"{float(result.get('new_price', 0)):,.0f}"}
+        text, _ = phrases.say_in("price_changed", "en", **values)
+        return {"type": "notification", "kind": "visual_alert", "level": "critical",
+                "tool": name, "text": text, "values": values}
+
+    async def within_turn_limit(self) -> bool:
+        """Count one turn; when over the limit, say so with an error and ``turn_end``."""
+        started = time.perf_counter()
+        decision = await self.app.state.rate_limits.check_turn(self.principal.user_id)
+        if decision is None or decision.allowed:
+            return True
+        self.app.state.metrics.rate_limited.labels("turn").inc()
+        await self.error("RATE_LIMITED",
+                         f"too many messages; try again in {decision.retry_after_header} s",
+                         **decision.details())
+        await self.send(turn_end(started, rate_limited=True))
+        return False
+
+    async def handle(self, item: TurnItem) -> None:
+        """Act on one queued item: a parsed client frame or a finished recording."""
+        if isinstance(item, Recording | Utterance):
+            if not await self.within_turn_limit():
+                return
+            if isinstance(item, Recording):
+                await self.voice.recording_turn(item)
+            else:
+                await self.voice.utterance_turn(item)
+            return
+        kind = item.get("type")
+        if kind == "user_message":
+            if await self.within_turn_limit():
+                await self.user_message(item)
+        elif kind == "confirm":
+            await self.confirm(item)
+        elif kind == "auth":
+            await self.error("VALIDATION_ERROR", "already authenticated", field="type")
+        else:
+            await self.error("UNKNOWN_FRAME_TYPE", f"unknown frame type {kind!r}",
+                             field="type", allowed=sorted(CLIENT_FRAMES))
+
+    async def user_message(self, frame: dict[str, Any]) -> None:
+        """A typed message: checked, then run as a turn."""
+        limit = self.app.state.settings.max_message_chars
+        text = frame.get("text")
+        if not isinstance(text, str) or not text.strip():
+            await self.error("VALIDATION_ERROR",
+                             "invalid value for 'text': a non-empty string is required",
+                             field="text")
+            return
+        if len(text) > limit:
+            await self.error("PAYLOAD_TOO_LARGE", f"the message is longer than {limit} characters",
+                             field="text", limit=limit)
+            return
+        await self.run_turn(text=text.strip(), message_id=frame.get("message_id"))
+
+    async def confirm(self, frame: dict[str, Any]) -> None:
+        """The answer to a ``confirm_request``: resumes the waiting action (or refuses)."""
+        approved = frame.get("approved")
+        if not isinstance(approved, bool):
+            await self.error("VALIDATION_ERROR", "invalid value for 'approved': true or false",
+                             field="approved")
+            return
+        pending = await self.app.state.assistant.pending_confirmation(
+            self.principal.user_id, self.session_id)
+        action_id = frame.get("action_id")
+        if pending is None or (action_id and action_id != pending.get("action_id")):
+            await self.error("CONFLICT", "there is no action waiting for that confirmation",
+                             field="action_id")
+            return
+        await self.run_turn(confirm=approved)
+
+
+async def _authenticate(ws: WebSocket) -> Principal | None:
+    settings = ws.app.state.settings
+    token = ws.query_params.get("token")
+    try:
+        if token is None:
+            raw = await asyncio.wait_for(ws.receive_text(), AUTH_TIMEOUT_S)
+            frame = parse_frame(raw, settings.max_frame_bytes)
+            if isinstance(frame, FrameProblem) or frame.get("type") != "auth":
+                raise ToolError("UNAUTHORIZED", "send ?token=… or an auth frame first")
+            token = frame.get("token")
+        return verify_token(settings, token)
+    except (TimeoutError, ToolError) as exc:
+        code, message, details = (
+            (exc.code, exc.message, exc.details) if isinstance(exc, ToolError)
+            else ("UNAUTHORIZED", "no auth frame arrived in time", {})
+        )
+        ws.app.state.metrics.ws_errors.labels(code).inc()
+        await ws.send_text(encode(error_frame(code, message, details)))
+        await ws.close(code=4401, reason="unauthorized")
+        return None
+
+
+async def _read(ws: WebSocket, conn: Connection) -> None:
+    """Take frames off the socket: answer ping, interrupt and audio at once, queue turns."""
+    limit = ws.app.state.settings.max_frame_bytes
+    try:
+        while True:
+            message = await ws.receive()
+            if message["type"] == "websocket.disconnect":
+                break
+            if message.get("bytes") is not None:
+                await conn.voice.add(message["bytes"])
+                continue
+            frame = parse_frame(message.get("text") or "", limit)
+            if isinstance(frame, FrameProblem):
+                await conn.error(frame.code, frame.message, **frame.details)
+                continue
+            kind = frame["type"]
+            if kind == "ping":
+                await conn.send({"type": "pong"})
+            elif kind == "interrupt":
+                if conn.turn is not None and not conn.turn.done():
+                    conn.turn.cancel()
+            elif kind == "audio_start":
+                await conn.voice.start(frame)
+            elif kind == "audio_end":
+                if (recording := await conn.voice.end()) is not None:
+                    await conn.queue_turn(recording)
+            else:
+                await conn.queue_turn(frame)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        await conn.queue_turn(None)
+
+
+@router.websocket("/ws/chat")
+async def chat(ws: WebSocket) -> None:
+    """The chat socket: auth, then frames until the client leaves."""
+    await ws.accept()
+    principal = await _authenticate(ws)
+    if principal is None:
+        return
+    assistant = ws.app.state.assistant
+    session_id = ws.query_params.get("session_id") or assistant.new_session_id()
+    conn = Connection(ws, principal, session_id)
+    conn.language = await asyncio.to_thread(
+        profile_language, ws.app.state.store, principal.user_id, principal.role)
+    await conn.send({"type": "session", "session_id": session_id,
+                     "user_id": principal.user_id, "role": principal.role,
+                     "language": conn.language or "en"})
+    reading = asyncio.create_task(_read(ws, conn))
+    try:
+        while (item := await conn.turns.get()) is not None:
+            conn.turn = asyncio.create_task(conn.handle(item))
+            with contextlib.suppress(asyncio.CancelledError):
+                await conn.turn
+    except (WebSocketDisconnect, RuntimeError):
+        pass
+    finally:
+        reading.cancel()
+        conn.voice.cancel_live()
+        if conn.turn is not None and not conn.turn.done():
+            conn.turn.cancel()

@@ -1,0 +1,139 @@
+"""Numbers and units as people say them: words, fractions, Hinglish and Hindi, with their units.
+
+Hypothesis writes the numbers out in words with its own speller (below) and checks that the
+parser reads back the same value with the right unit; a weight said in words beside hours of
+work must stay a weight.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from agents.nlu.entities import _words_to_digits, parse
+from agents.nlu.hindi import to_english
+from agents.nlu.skill import SkillContext
+from agents.skills.golden_price import fill as golden_fill
+from agents.skills.production_plan import fill as plan_fill
+
+_ONES = ["", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+         "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+         "eighteen", "nineteen"]
+_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+CTX = SkillContext("c-0001", "creator")
+
+
+def spell(n: int) -> str:
+    """English words for 1 <= n < 1,000,000 ("two thousand five hundred and forty")."""
+    def small(k: int) -> list[str]:
+        words: list[str] = []
+        if k >= 100:
+            words += [_ONES[k // 100], "hundred"]
+            k %= 100
+            if k:
+                words.append("and")
+        if k >= 20:
+            words.append(_TENS[k // 10])
+            k %= 10
+        if k:
+            words.append(_ONES[k])
+        return words
+
+    thousands, rest = divmod(n, 1000)
+    words = (small(thousands) + ["thousand"]) if thousands else []
+    return " ".join(words + small(rest))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=1, max_value=999_999))
+def test_numbers_in_words_read_back(n: int) -> None:
+    assert _words_to_digits(spell(n)) == str(n)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(min_value=1, max_value=99), st.sampled_from(["kg", "kilo", "kilos", "kgs"]))
+def test_weights_in_words_or_digits_are_kilograms(n: int, unit: str) -> None:
+    for said in (str(n), spell(n)):
+        utt = parse(f"it weighs {said} {unit}")
+        assert utt.first("kg") == n
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(min_value=1, max_value=999), st.sampled_from(["g", "gm", "gms", "grams"]))
+def test_grams_become_a_fraction_of_a_kilogram(n: int, unit: str) -> None:
+    args = golden_fill(parse(f"silk saree {n} {unit}, 10 hours"), CTX)
+    assert args["weight_kg"] == pytest.approx(n / 1000, abs=1e-3)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(min_value=1, max_value=20), st.integers(min_value=1, max_value=300),
+       st.sampled_from(["hours", "hrs", "hr", "hours of work"]))
+def test_a_weight_in_words_beside_hours_stays_a_weight(kg: int, hours: int, unit: str) -> None:
+    """"five kilo, 40 hours" is 5 kg and 40 h, never 40 kg."""
+    args = golden_fill(parse(f"brass lamp, {spell(kg)} kilo, {hours} {unit}"), CTX)
+    assert args["weight_kg"] == kg
+    assert args["production_hours"] == hours
+
+
+@pytest.mark.parametrize(("said", "value"), [
+    ("half a kilo", 0.5), ("half kg", 0.5), ("quarter kg", 0.25), ("one and a half kg", 1.5),
+    ("two and half kg", 2.5), ("a dozen", 12), ("two dozen", 24), ("twelve hundred", 1200),
+    ("12k", 12000), ("1.5 lakh", 150000),
+])
+def test_fractions_and_scales(said: str, value: float) -> None:
+    assert float(_words_to_digits(said).split()[0]) == value
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.sampled_from([("dedh", 1.5), ("dhai", 2.5), ("aadha", 0.5), ("डेढ़", 1.5),
+                        ("ढाई", 2.5), ("आधा", 0.5)]),
+       st.sampled_from(["kilo", "किलो"]), st.integers(min_value=1, max_value=90))
+def test_hindi_fractions_with_hours(fraction: tuple[str, float], unit: str, hours: int) -> None:
+    word, value = fraction
+    hours_word = "घंटे" if unit == "किलो" else "ghante"
+    gloss = to_english(f"pital ka diya {word} {unit}, {hours} {hours_word} lage")
+    args = golden_fill(parse(gloss), CTX)
+    assert args["weight_kg"] == value
+    assert args["production_hours"] == hours
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.sampled_from([("sawa", 0.25), ("saadhe", 0.5), ("paune", -0.25), ("सवा", 0.25),
+                        ("साढ़े", 0.5)]),
+       st.sampled_from([("do", 2), ("teen", 3), ("char", 4), ("दो", 2), ("तीन", 3), ("चार", 4)]))
+def test_sawa_saadhe_paune(offset: tuple[str, float], base: tuple[str, int]) -> None:
+    gloss = to_english(f"mera parcel {offset[0]} {base[0]} kilo ka hai")
+    assert parse(gloss).first("kg") == base[1] + offset[1]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("तीन किलो", 3), ("पांच सौ रुपये", 500), ("तीन हज़ार", 3000), ("बीस घंटे", 20),
+    ("१२ घंटे", 12), ("dhai hazaar rupaye", 2500), ("do sau gram", 200),
+])
+def test_hindi_number_words_and_numerals(text: str, expected: float) -> None:
+    assert parse(to_english(text)).quantities[0].value == expected
+
+
+@pytest.mark.parametrize(("text", "slot", "value"), [
+    ("each wooden toy costs me 150 to make, plan 200", "unit_cost", 150),
+    ("planning 100 lamps at 450 each, i have only 30000 capital", "capital", 30000),
+    ("100 diye banane hain, ek ki lagat 20 rupaye", "unit_cost", 20),
+    ("50 sarees, 2000 a piece", "unit_cost", 2000),
+    ("40 stoles at 300 per unit", "unit_cost", 300),
+])
+def test_unit_costs(text: str, slot: str, value: float) -> None:
+    args = plan_fill(parse(to_english(text)), CTX)
+    assert args[slot] == value
+
+
+@pytest.mark.parametrize(("text", "low", "high"), [
+    ("silk sarees between 3000 and 6000", 3000, 6000),
+    ("something around 3000 to 6000", 3000, 6000),
+    ("kanchipuram saree 15000 se 30000 ke beech", 15000, 30000),
+    ("पांच सौ रुपये से कम के खिलौने", None, 500),
+])
+def test_price_ranges(text: str, low: float | None, high: float | None) -> None:
+    from agents.nlu.entities import price_bounds
+
+    assert price_bounds(parse(to_english(text)).digits) == (low, high)
