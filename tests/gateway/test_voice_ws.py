@@ -63,7 +63,7 @@ async def open_chat(live: LiveServer, user: str, role: str):  # noqa: ANN201
     return ws
 
 
-async def read_turn(ws, timeout: float = 60, on_frame: Any = None) -> list[dict[str, Any]]:  # noqa: ANN001
+async def read_turn(ws, timeout: float = 150, on_frame: Any = None) -> list[dict[str, Any]]:  # noqa: ANN001
     """Frames up to ``turn_end``; a binary frame is ``{"type": "binary", "data": ...}``."""
     frames: list[dict[str, Any]] = []
     async with asyncio.timeout(timeout):
