@@ -89,8 +89,9 @@ class _Sqlite:
                 namespaces = [row[0] for row in await cur.fetchall()]
             for ns in namespaces:
                 async with conn.execute(
-                    "SELECT checkpoint_id FROM checkpoints WHERE thread_id = ? AND checkpoint_ns = ?"
-                    " ORDER BY checkpoint_id DESC LIMIT 1 OFFSET ?", (thread_id, ns, keep_last - 1),
+                    "SELECT checkpoint_id FROM checkpoints WHERE thread_id = ?"
+                    " AND checkpoint_ns = ? ORDER BY checkpoint_id DESC LIMIT 1 OFFSET ?",
+                    (thread_id, ns, keep_last - 1),
                 ) as cur:
                     row = await cur.fetchone()
                 if row is None:
@@ -145,8 +146,8 @@ class _Postgres:
                     "DELETE FROM checkpoint_writes WHERE thread_id = %s AND checkpoint_ns = %s"
                     " AND checkpoint_id < %s", (thread_id, ns, oldest_kept))
                 await cur.execute(
-                    "DELETE FROM checkpoint_blobs b WHERE b.thread_id = %s AND b.checkpoint_ns = %s"
-                    " AND NOT EXISTS (SELECT 1 FROM checkpoints c WHERE c.thread_id = b.thread_id"
+                    "DELETE FROM checkpoint_blobs b WHERE b.thread_id = %s"
+                    " AND b.checkpoint_ns = %s AND NOT EXISTS (SELECT 1 FROM checkpoints c WHERE c.thread_id = b.thread_id"
                     " AND c.checkpoint_ns = b.checkpoint_ns"
                     " AND c.checkpoint -> 'channel_versions' ->> b.channel = b.version)",
                     (thread_id, ns))
