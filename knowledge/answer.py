@@ -115,10 +115,11 @@ class ExtractiveAnswerer:
         overlap = len(words & doc_words) / len(words) if words else 0.0
         return round(best + 0.5 * overlap, 4)
 
-    def answer(self, retrieval: Retrieval) -> Answer:
-        """The extractive answer for one retrieval."""
+    def answer(self, retrieval: Retrieval, min_confidence: float | None = None) -> Answer:
+        """The extractive answer for one retrieval (``min_confidence`` overrides the floor)."""
         confidence = self.confidence(retrieval)
-        if confidence < self.min_confidence:
+        floor = self.min_confidence if min_confidence is None else min_confidence
+        if not retrieval.hits or confidence < floor:
             return Answer(IDK, [], confident=False, confidence=confidence)
         r = self.retriever
         hits = retrieval.hits[: self.docs]

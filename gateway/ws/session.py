@@ -123,10 +123,8 @@ class Connection:
                 if kind == "assistant_message" or (kind == "confirm_request" and not reply):
                     reply = event.get("text") or event.get("prompt") or reply
                 if kind == "turn_end":
-                    if spoken:
-                        held_end = event  # the spoken reply goes out first
-                        continue
-                    ended = True
+                    held_end = event  # whatever is spoken (reply, help, notices) goes out first
+                    continue
                 await self.send(event)
                 if kind == "tool_result":
                     if event["ok"] and (notice := self._notification(event)) is not None:
