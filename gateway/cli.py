@@ -76,10 +76,9 @@ def serve(
     workers: Annotated[
         int,
         typer.Option(
-            min=1,
+            min=0,
             max=64,
-            help="Worker processes sharing the store and checkpoints "
-            "[default: the number of cores]",
+            help="Worker processes sharing the store and checkpoints (0: the number of cores)",
         ),
     ] = 0,
 ) -> None:
