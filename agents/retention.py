@@ -120,7 +120,8 @@ class _Postgres:
     async def latest_per_thread(self) -> dict[str, str]:
         async with self.saver._cursor() as cur:
             await cur.execute(
-                "SELECT thread_id, max(checkpoint_id) AS newest FROM checkpoints GROUP BY thread_id")
+                "SELECT thread_id, max(checkpoint_id) AS newest FROM checkpoints"
+                " GROUP BY thread_id")
             return {str(r["thread_id"]): str(r["newest"]) for r in await cur.fetchall()}
 
     async def prune_thread(self, thread_id: str, keep_last: int) -> int:
@@ -147,8 +148,8 @@ class _Postgres:
                     " AND checkpoint_id < %s", (thread_id, ns, oldest_kept))
                 await cur.execute(
                     "DELETE FROM checkpoint_blobs b WHERE b.thread_id = %s"
-                    " AND b.checkpoint_ns = %s AND NOT EXISTS (SELECT 1 FROM checkpoints c WHERE c.thread_id = b.thread_id"
-                    " AND c.checkpoint_ns = b.checkpoint_ns"
+                    " AND b.checkpoint_ns = %s AND NOT EXISTS (SELECT 1 FROM checkpoints c"
+                    " WHERE c.thread_id = b.thread_id AND c.checkpoint_ns = b.checkpoint_ns"
                     " AND c.checkpoint -> 'channel_versions' ->> b.channel = b.version)",
                     (thread_id, ns))
         return removed

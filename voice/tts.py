@@ -121,14 +121,14 @@ class EspeakTTS:
         self.binary = shutil.which("espeak-ng")
         if self.binary is None:
             raise VoiceUnavailable("espeak-ng is not installed (apt-get install espeak-ng)")
-        if not re.fullmatch(r"[A-Za-z0-9_+/-]{1,40}", voice):
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_+/-]{0,39}", voice):
             raise ValueError(f"not an espeak-ng voice name: {voice!r}")
         self.voice, self.rate_wpm = voice, int(rate_wpm)
 
     def synthesize(self, text: str, voice: str | None = None) -> Audio:
         """Speak ``text`` in ``voice`` (default: this backend's)."""
         name = voice or self.voice
-        if not re.fullmatch(r"[A-Za-z0-9_+/-]{1,40}", name):
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_+/-]{0,39}", name):
             raise ValueError(f"not an espeak-ng voice name: {name!r}")
         if not text.strip():
             return Audio(np.zeros(0, dtype=np.float32), STT_RATE)
@@ -267,7 +267,7 @@ _MARKUP = re.compile(r"[*_`#>|~]+")
 _BULLET = re.compile(r"^\s*(?:[-•]|\d+[.)])\s+", re.MULTILINE)
 _RUPEES = re.compile(r"(?:₹|\bRs\.?|\bINR)\s?([\d,]+(?:\.\d+)?)")
 _SPACE = re.compile(r"\s+")
-_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+_SENTENCE_END = re.compile(r"[.!?।۔](?=\s|$)")
 
 
 def speakable(text: str, max_chars: int = 600) -> str:
@@ -278,7 +278,7 @@ def speakable(text: str, max_chars: int = 600) -> str:
     text = _BULLET.sub("", text)
     lines = [line.strip() for line in _MARKUP.sub(" ", text).splitlines() if line.strip()]
     # A line without its own full stop would run into the next when spoken.
-    text = " ".join(line if line[-1] in ".!?:;," else line + "." for line in lines)
+    text = " ".join(line if line[-1] in ".!?:;,।۔" else line + "." for line in lines)
     text = _SPACE.sub(" ", text).strip()
     if len(text) <= max_chars:
         return text
@@ -289,7 +289,7 @@ def speakable(text: str, max_chars: int = 600) -> str:
     return head.rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
-_PHRASE_END = re.compile(r"(?<=[.!?;:])\s+")
+_PHRASE_END = re.compile(r"(?<=[.!?;:।۔])\s+")
 
 
 def phrases(text: str, limit: int = 160, first_limit: int | None = None) -> list[str]:
