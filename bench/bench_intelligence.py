@@ -77,7 +77,7 @@ def seasonal_naive(y: pd.Series, fh_index: pd.PeriodIndex, sp: int) -> np.ndarra
 # -- forecast accuracy -----------------------------------------------------------------------
 def _score(errors: dict, name: str, y_train: pd.Series, y_test: pd.Series, pred: np.ndarray,
            sp: int) -> None:
-    p = pd.Series(np.asarray(pred, dtype=float), index=y_test.index)
+    p = pd.Series(np.asarray(pred, dtype=float), index=y_test.index, name=y_test.name)
     errors[name]["smape"].append(float(SMAPE(y_test, p)))
     errors[name]["mase"].append(float(MeanAbsoluteScaledError(sp=sp)(y_test, p, y_train=y_train)))
 
