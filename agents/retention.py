@@ -37,8 +37,9 @@ class RetentionReport:
 
 async def prune_sessions(saver: Any, *, ttl_days: float, keep_last: int = 20,
                          now: float | None = None) -> RetentionReport:
-    """Delete threads idle for ``ttl_days`` and all but the newest ``keep_last`` checkpoints
-    of each namespace of the others.
+    """Delete threads idle for ``ttl_days`` and all but the newest ``keep_last`` checkpoints.
+
+    Of each namespace of the others.
 
     Args:
         saver: an ``AsyncSqliteSaver`` or ``AsyncPostgresSaver``.
@@ -89,8 +90,9 @@ class _Sqlite:
                 namespaces = [row[0] for row in await cur.fetchall()]
             for ns in namespaces:
                 async with conn.execute(
-                    "SELECT checkpoint_id FROM checkpoints WHERE thread_id = ? AND checkpoint_ns = ?"
-                    " ORDER BY checkpoint_id DESC LIMIT 1 OFFSET ?", (thread_id, ns, keep_last - 1),
+                    "SELECT checkpoint_id FROM checkpoints WHERE thread_id = ?"
+                    " AND checkpoint_ns = ? ORDER BY checkpoint_id DESC LIMIT 1 OFFSET ?",
+                    (thread_id, ns, keep_last - 1),
                 ) as cur:
                     row = await cur.fetchone()
                 if row is None:
@@ -119,7 +121,8 @@ class _Postgres:
     async def latest_per_thread(self) -> dict[str, str]:
         async with self.saver._cursor() as cur:
             await cur.execute(
-                "SELECT thread_id, max(checkpoint_id) AS newest FROM checkpoints GROUP BY thread_id")
+                "SELECT thread_id, max(checkpoint_id) AS newest FROM checkpoints"
+                " GROUP BY thread_id")
             return {str(r["thread_id"]): str(r["newest"]) for r in await cur.fetchall()}
 
     async def prune_thread(self, thread_id: str, keep_last: int) -> int:
@@ -145,9 +148,9 @@ class _Postgres:
                     "DELETE FROM checkpoint_writes WHERE thread_id = %s AND checkpoint_ns = %s"
                     " AND checkpoint_id < %s", (thread_id, ns, oldest_kept))
                 await cur.execute(
-                    "DELETE FROM checkpoint_blobs b WHERE b.thread_id = %s AND b.checkpoint_ns = %s"
-                    " AND NOT EXISTS (SELECT 1 FROM checkpoints c WHERE c.thread_id = b.thread_id"
-                    " AND c.checkpoint_ns = b.checkpoint_ns"
+                    "DELETE FROM checkpoint_blobs b WHERE b.thread_id = %s"
+                    " AND b.checkpoint_ns = %s AND NOT EXISTS (SELECT 1 FROM checkpoints c"
+                    " WHERE c.thread_id = b.thread_id AND c.checkpoint_ns = b.checkpoint_ns"
                     " AND c.checkpoint -> 'channel_versions' ->> b.channel = b.version)",
                     (thread_id, ns))
         return removed

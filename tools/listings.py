@@ -21,9 +21,9 @@ from pydantic import BaseModel, Field, StringConstraints, field_validator
 from domain import listings
 from domain.errors import DomainError, quote
 from domain.pricing.engine import PriceQuery
-from domain.store.models import Product
 from domain.pricing.service import price_for
 from domain.pricing.tables import load_tables
+from domain.store.models import Product
 from domain.translation import ChatTranslator, TextTranslator
 from tools.common import Category, ProductId, Word, media_url
 from tools.registry import ToolContext, ToolError, tool

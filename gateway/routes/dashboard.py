@@ -45,7 +45,9 @@ def dashboard_of(store: Store, creator_id: str) -> dict[str, Any]:
         return {
             "creator_id": creator_id, "name": creator.name, "category": creator.category,
             "craft": creator.primary_craft, "currency": "INR",
-            "sales_by_month": [{"month": m, "total": round(v, 2)} for m, v in sorted(sales.items())],
+            "sales_by_month": [
+                {"month": m, "total": round(v, 2)} for m, v in sorted(sales.items())
+            ],
             "orders_by_status": dict(Counter(o.status for o in orders)),
             "top_products": top,
             "listings_by_status": dict(listings),

@@ -22,7 +22,8 @@ from tools.registry import Registry
 def _listing(store: Any, creator: str) -> tuple[str, str, float]:
     with store.session() as s:
         p = s.scalars(select(Product).where(Product.creator_id == creator,
-                                            Product.status == "active").order_by(Product.id)).first()
+                                            Product.status == "active")
+                      .order_by(Product.id)).first()
         return p.id, p.title, float(p.price)
 
 
@@ -30,7 +31,7 @@ def _assistant(store: Any) -> Assistant:
     return Assistant(EmbeddedPlanner(), Registry(load_all()), store, InMemorySaver())
 
 
-def test_the_prompt_names_the_title_and_old_price_and_warns_of_a_jump(seeded_store) -> None:  # noqa: ANN001
+def test_the_prompt_names_the_title_and_old_price_and_warns_of_a_jump(seeded_store) -> None:
     pid, title, old = _listing(seeded_store, "c-0002")
     new = round(old * 15)
     turn = asyncio.run(_assistant(seeded_store).turn(
@@ -44,7 +45,7 @@ def test_the_prompt_names_the_title_and_old_price_and_warns_of_a_jump(seeded_sto
     assert ask["preview"]["old_price"] == old
 
 
-def test_a_modest_change_has_no_warning(seeded_store) -> None:  # noqa: ANN001
+def test_a_modest_change_has_no_warning(seeded_store) -> None:
     pid, _, old = _listing(seeded_store, "c-0002")
     turn = asyncio.run(_assistant(seeded_store).turn(
         user_id="c-0002", role="creator", session_id="s-p2",
@@ -52,7 +53,7 @@ def test_a_modest_change_has_no_warning(seeded_store) -> None:  # noqa: ANN001
     assert turn.confirm_request is not None and "⚠" not in turn.confirm_request["prompt"]
 
 
-def test_another_creators_listing_is_refused_before_asking(seeded_store) -> None:  # noqa: ANN001
+def test_another_creators_listing_is_refused_before_asking(seeded_store) -> None:
     pid, _, old = _listing(seeded_store, "c-0002")
     with seeded_store.session() as s:
         audits = s.scalar(select(func.count()).select_from(AuditEntry))

@@ -54,7 +54,7 @@ def open_page(browser: Browser, live: LiveServer) -> Iterator[Callable[..., Page
         page = context.new_page()
         page.on("pageerror", lambda exc: errors.append(str(exc)))
 
-        def console(msg) -> None:  # noqa: ANN001
+        def console(msg) -> None:
             text = msg.text
             if msg.type != "error" or msg.location.get("url", "").endswith("/favicon.ico"):
                 return
@@ -85,7 +85,7 @@ def ask(page: Page, text: str) -> None:
     box.press("Enter")
 
 
-def test_buyer_search_shows_cards_whose_photos_load_and_links_open(open_page) -> None:  # noqa: ANN001
+def test_buyer_search_shows_cards_whose_photos_load_and_links_open(open_page) -> None:
     page = open_page()
     page.goto("/")
     ask(page, "blue pottery near Jaipur within 50 km")
@@ -116,7 +116,7 @@ def test_buyer_search_shows_cards_whose_photos_load_and_links_open(open_page) ->
     expect(product.locator("h1")).to_be_visible()
 
 
-def test_phone_width_shows_the_input_and_send(open_page) -> None:  # noqa: ANN001
+def test_phone_width_shows_the_input_and_send(open_page) -> None:
     for path in ("/", "/creator?as=c-0001"):
         page = open_page(PHONE)
         page.goto(path)
@@ -130,7 +130,7 @@ def test_phone_width_shows_the_input_and_send(open_page) -> None:  # noqa: ANN00
         shot(page, "buyer-phone" if path == "/" else "creator-phone")
 
 
-def test_a_long_message_gets_one_friendly_answer(open_page) -> None:  # noqa: ANN001
+def test_a_long_message_gets_one_friendly_answer(open_page) -> None:
     page = open_page()
     page.goto("/")
     ask(page, "blue pottery " * 250)  # 3,250 characters
@@ -140,7 +140,7 @@ def test_a_long_message_gets_one_friendly_answer(open_page) -> None:  # noqa: AN
     expect(page.locator(".msg.user")).to_have_count(0)
 
 
-def test_heritage_sources_are_links_shown_once(open_page) -> None:  # noqa: ANN001
+def test_heritage_sources_are_links_shown_once(open_page) -> None:
     page = open_page()
     page.goto("/")
     ask(page, "What is Madhubani painting?")
@@ -154,7 +154,7 @@ def test_heritage_sources_are_links_shown_once(open_page) -> None:  # noqa: ANN0
     expect(page.locator("main.heritage h1")).to_be_visible()
 
 
-def test_a_gateway_restart_is_survived_and_the_conversation_kept(open_page, live) -> None:  # noqa: ANN001
+def test_a_gateway_restart_is_survived_and_the_conversation_kept(open_page, live) -> None:
     page = open_page(offline_ok=True)
     page.goto("/")
     ask(page, "find Madhubani paintings under 5000")
@@ -172,17 +172,18 @@ def test_a_gateway_restart_is_survived_and_the_conversation_kept(open_page, live
 
 
 @pytest.fixture()
-def own_listing(seeded_store) -> Iterator[tuple[str, float]]:  # noqa: ANN001
+def own_listing(seeded_store) -> Iterator[tuple[str, float]]:
     with seeded_store.session() as s:
         p = s.scalars(select(Product).where(Product.creator_id == "c-0002",
-                                            Product.status == "active").order_by(Product.id)).first()
+                                            Product.status == "active")
+                      .order_by(Product.id)).first()
         pid, old = p.id, float(p.price)
     yield pid, old
     with seeded_store.session() as s:
         s.get(Product, pid).price = old
 
 
-def test_a_confirmation_accepted_by_button_disables_its_buttons(open_page, own_listing) -> None:  # noqa: ANN001
+def test_a_confirmation_accepted_by_button_disables_its_buttons(open_page, own_listing) -> None:
     pid, old = own_listing
     page = open_page()
     page.goto("/creator?as=c-0002")
@@ -204,7 +205,7 @@ def test_a_confirmation_accepted_by_button_disables_its_buttons(open_page, own_l
     expect(page.get_by_role("alert")).to_have_count(0)
 
 
-def test_a_typed_yes_spends_the_buttons(open_page, own_listing) -> None:  # noqa: ANN001
+def test_a_typed_yes_spends_the_buttons(open_page, own_listing) -> None:
     pid, old = own_listing
     page = open_page()
     page.goto("/creator?as=c-0002")
@@ -214,10 +215,11 @@ def test_a_typed_yes_spends_the_buttons(open_page, own_listing) -> None:  # noqa
     ask(page, "yes")
     for b in box.get_by_role("button").all():
         expect(b).to_be_disabled()
-    expect(page.locator("[data-role=reply]").last).to_contain_text(re.compile("₹"), timeout=REPLY_MS)
+    reply = page.locator("[data-role=reply]").last
+    expect(reply).to_contain_text(re.compile("₹"), timeout=REPLY_MS)
 
 
-def test_signing_in_as_another_creator_acts_as_them(open_page, live) -> None:  # noqa: ANN001
+def test_signing_in_as_another_creator_acts_as_them(open_page, live) -> None:
     page = open_page()
     page.goto("/creator?as=c-0001")
     expect(page.get_by_role("button", name="Signed in as c-0001")).to_be_visible(timeout=REPLY_MS)
@@ -235,7 +237,7 @@ def test_signing_in_as_another_creator_acts_as_them(open_page, live) -> None:  #
     expect(page.locator("[data-role=reply]")).to_contain_text(str(mine))
 
 
-def test_the_creator_dashboard_and_a_chat_forecast_draw_charts(open_page) -> None:  # noqa: ANN001
+def test_the_creator_dashboard_and_a_chat_forecast_draw_charts(open_page) -> None:
     page = open_page()
     page.goto("/creator?as=c-0001")
     board = page.locator("#dashboard")
@@ -251,7 +253,7 @@ def test_the_creator_dashboard_and_a_chat_forecast_draw_charts(open_page) -> Non
     shot(page, "creator-desktop")
 
 
-def test_docs_load_offline(open_page) -> None:  # noqa: ANN001
+def test_docs_load_offline(open_page) -> None:
     page = open_page()
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
