@@ -1,7 +1,7 @@
 """The pages: the buyer chat widget, the creator console, heritage pages and offline API docs.
 
 Everything a page loads comes from the gateway itself (no CDN): the scripts and styles in
-``gateway/static``, Swagger UI's assets from the ``swagger-ui-bundle`` package, and the
+``gateway/static``, Swagger UI's assets from the ``fastapi-offline`` package, and the
 heritage documents of ``knowledge/corpus`` rendered from Markdown on the server.
 """
 
@@ -50,9 +50,11 @@ async def static_file(name: str) -> FileResponse:
 
 
 def _swagger_dir() -> Path:
-    from swagger_ui_bundle import swagger_ui_path
+    # fastapi-offline ships Swagger UI 5 (OpenAPI 3.1, what FastAPI writes); only its files
+    # are used, the gateway keeps its own /docs route
+    import fastapi_offline
 
-    return Path(swagger_ui_path).resolve()
+    return (Path(fastapi_offline.__file__).parent / "static").resolve()
 
 
 @router.get("/docs")
@@ -63,13 +65,13 @@ async def api_docs(request: Request) -> HTMLResponse:
         title=f"{request.app.title} — API",
         swagger_js_url="/docs/assets/swagger-ui-bundle.js",
         swagger_css_url="/docs/assets/swagger-ui.css",
-        swagger_favicon_url="/docs/assets/favicon-32x32.png",
+        swagger_favicon_url="/docs/assets/favicon.png",
     )
 
 
 @router.get("/docs/assets/{name}")
 async def api_docs_asset(name: str) -> FileResponse:
-    """One Swagger UI asset from the ``swagger-ui-bundle`` package."""
+    """One Swagger UI asset from the ``fastapi-offline`` package."""
     base = _swagger_dir()
     path = (base / name).resolve()
     if path.parent != base or not path.is_file():
@@ -91,7 +93,7 @@ def render_heritage(doc_id: str) -> str | None:
     # html=False: the corpus is ours, but a page never passes raw HTML through
     md = MarkdownIt("commonmark", {"html": False})
     # corpus images live beside the documents; they are not served, so keep their words only
-    md.add_render_rule("image", lambda tokens, idx, *_: (
+    md.add_render_rule("image", lambda _self, tokens, idx, _options, _env: (
         f'<span class="img-alt">[{html.escape(tokens[idx].content)}]</span>'))
     body = md.render(text)
     title = html.escape(str(meta.get("title") or doc_id))

@@ -262,7 +262,7 @@ export function mountChat(root, initialClient, { role = "buyer", language = () =
     switch (f.type) {
       case "history":
         if (log.querySelector(".msg")) break;  // a reconnect: the page already shows it
-        for (const m of f.messages) add(m.role === "user" ? "user" : "assistant past", m.text);
+        for (const m of f.messages) add(m.role === "user" ? "user past" : "assistant past", m.text);
         break;
       case "tool_call":
         if (!activity) activity = add("activity", "");
