@@ -9,9 +9,8 @@ import asyncio
 import json
 import logging
 import sys
-from typing import Annotated
-
 from enum import Enum
+from typing import Annotated, Any
 
 import typer
 
@@ -68,6 +67,21 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def server_options(settings: Settings) -> dict[str, Any]:
+    """Uvicorn options the settings decide: websocket frame size and whom to believe.
+
+    Frames up to ``ws_max_bytes`` are read so the app can answer an oversized one with a
+    ``PAYLOAD_TOO_LARGE`` frame; ``X-Forwarded-For`` counts only from ``trusted_proxies``
+    (uvicorn otherwise believes it from loopback, and every local client could be anyone).
+    """
+    proxies = settings.proxies()
+    return {
+        "ws_max_size": max(settings.ws_max_bytes, settings.max_frame_bytes + 1),
+        "proxy_headers": bool(proxies),
+        "forwarded_allow_ips": ",".join(proxies) if proxies else "",
+    }
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind")] = "",
@@ -87,7 +101,7 @@ def serve(
     count = workers or default_workers()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     options = dict(host=host or settings.host, port=port or settings.port, log_level="info",
-                   ws_max_size=settings.max_frame_bytes * 2)
+                   **server_options(settings))
     if count == 1:
         from gateway.app import create_app
 
