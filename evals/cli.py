@@ -8,6 +8,7 @@ summary and exits 1 below the given thresholds. Ctrl-C writes a partial report a
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import sys
 import time
@@ -131,6 +132,9 @@ def run_command(
     ] = None,
     concurrency: Annotated[int, typer.Option(min=1, max=64, help="Cases run at once")] = 1,
     progress: Annotated[bool, typer.Option(help="Show a progress bar")] = True,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the full report.json instead of the summary")
+    ] = False,
 ) -> None:
     """Run eval datasets and write report.json and report.html."""
     wanted = [t.strip() for t in tags.split(",") if t.strip()]
@@ -168,8 +172,11 @@ def run_command(
         harness_s=time.perf_counter() - started,
     )
     json_path, html_path = reports.write(report, out)
-    typer.echo(reports.summary(report))
-    typer.echo(f"report: {json_path}  {html_path}")
+    if as_json:
+        typer.echo(json.dumps(report, ensure_ascii=False, default=str))
+    else:
+        typer.echo(reports.summary(report))
+        typer.echo(f"report: {json_path}  {html_path}")
     if interrupted:
         raise typer.Exit(130)
     problems = reports.gate(report, min_tool_accuracy, min_task_success)

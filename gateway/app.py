@@ -58,6 +58,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             warming = asyncio.create_task(_warm_knowledge(app, knowledge_config(settings)))
             yield
             warming.cancel()
+        channels = getattr(app.state, "channels", None)  # made by the first webhook, if any
+        if channels is not None:
+            await channels.http.aclose()
         await app.state.rate_limits.aclose()
         app.state.store.dispose()
 

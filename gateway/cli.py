@@ -124,55 +124,63 @@ def serve(
                 timeout_worker_healthcheck=120, **options)
 
 
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print the full report as JSON")]
+
+
+def _say(lines: list[str]) -> None:
+    typer.echo("\n".join(lines))
+
+
 @app.command()
 def seed(
-    seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same data")] = 42,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed; the same seed gives the same data")
+    ] = 42,
     reset: Annotated[bool, typer.Option("--reset", help="Drop all tables first")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Create tables and a deterministic synthetic marketplace (idempotent without --reset)."""
     from domain.seed import seed as run_seed
     from domain.store import Store
+    from gateway.summaries import as_dict, seed_lines
 
     settings = _settings()
     store = Store.from_url(settings.database_url)
     progress = sys.stderr.isatty()
-    report = run_seed(store, seed=seed, reset=reset, progress=progress)
+    report = as_dict(run_seed(store, seed=seed, reset=reset, progress=progress))
     # Every seeded product gets real image files; their hashes feed the theft index.
     from domain.vision.library import forget_indexes, generate_seed_images
 
     if reset:
         forget_indexes()
-    images = generate_seed_images(store, settings.data_dir, progress=progress)
-    typer.echo(json.dumps({"database": store.url, **_report_dict(report), "images": _report_dict(images)},
-                          default=str))
-
-
-def _report_dict(report: object) -> dict:
-    from dataclasses import asdict, is_dataclass
-
-    if is_dataclass(report):
-        return asdict(report)
-    if isinstance(report, dict):
-        return report
-    return dict(vars(report)) if hasattr(report, "__dict__") else {"value": report}
+    images = as_dict(generate_seed_images(store, settings.data_dir, progress=progress))
+    if as_json:
+        typer.echo(json.dumps({"database": store.url, **report, "images": images}, default=str))
+    else:
+        _say(seed_lines(store.url, report, images))
 
 
 @app.command()
-def refresh() -> None:
+def refresh(as_json: JsonFlag = False) -> None:
     """Recompute golden prices and demand forecasts after new sales; notify affected creators."""
     import time
 
     from domain.forecasting.service import refresh_forecasts
     from domain.pricing.refresh import refresh_golden_prices
+    from gateway.summaries import as_dict, refresh_lines
     from gateway.wiring import make_store
 
     settings = _settings()
     store = make_store(settings)
     started = time.perf_counter()
-    prices = refresh_golden_prices(store, settings.data_dir)
-    forecasts = refresh_forecasts(store)
-    typer.echo(json.dumps({"golden_prices": _report_dict(prices), "forecasts": _report_dict(forecasts),
-                           "seconds": round(time.perf_counter() - started, 2)}, default=str))
+    prices = as_dict(refresh_golden_prices(store, settings.data_dir))
+    forecasts = as_dict(refresh_forecasts(store, progress=sys.stderr.isatty()))
+    seconds = round(time.perf_counter() - started, 2)
+    if as_json:
+        typer.echo(json.dumps({"golden_prices": prices, "forecasts": forecasts, "seconds": seconds},
+                              default=str))
+    else:
+        _say(refresh_lines(prices, forecasts, seconds))
 
 
 @app.command()
@@ -238,14 +246,21 @@ def chat(
 
 
 @app.command()
-def ingest(rebuild: Annotated[bool, typer.Option("--rebuild", help="Start over")] = False) -> None:
+def ingest(
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Start over")] = False,
+    as_json: JsonFlag = False,
+) -> None:
     """Build the heritage knowledge index (only changed documents are re-embedded)."""
+    from gateway.summaries import as_dict, ingest_lines
     from gateway.wiring import knowledge_config
     from knowledge.cli import ingest as ingest_index
 
     config = knowledge_config(_settings())
-    result = ingest_index(config, rebuild=rebuild, progress=sys.stderr.isatty())
-    typer.echo(json.dumps(_report_dict(result), default=str))
+    result = as_dict(ingest_index(config, rebuild=rebuild, progress=sys.stderr.isatty()))
+    if as_json:
+        typer.echo(json.dumps(result, default=str))
+    else:
+        _say(ingest_lines(result))
 
 
 app.add_typer(eval_app, name="eval", help="The eval harness (evals.md)")

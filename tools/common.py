@@ -75,3 +75,8 @@ def home_of(store: Store, user_id: str) -> Place | None:
         if buyer is not None and buyer.lat is not None and buyer.lon is not None:
             return Place(buyer.city or buyer.id, buyer.lat, buyer.lon, buyer.state)
     return None
+
+
+def media_url(key: str, *, thumb: bool = False) -> str:
+    """Where the gateway serves a stored photo (``/media/{key}``, optionally the thumbnail)."""
+    return f"/media/{key}?size=thumb" if thumb else f"/media/{key}"

@@ -22,7 +22,7 @@ from domain.pricing.engine import PriceQuery
 from domain.pricing.service import price_for
 from domain.pricing.tables import load_tables
 from domain.translation import ChatTranslator, TextTranslator
-from tools.common import Category, ProductId, Word
+from tools.common import Category, ProductId, Word, media_url
 from tools.registry import ToolContext, tool
 from tools.verification import AnalyzeAuthenticityArgs, analyze_authenticity
 
@@ -187,11 +187,6 @@ def suggester(ctx: ToolContext) -> listings.Suggest:
         return listings.SuggestedPrice(g.golden_price, g.price_min, g.price_optimal, g.price_max)
 
     return suggest
-
-
-def media_url(key: str) -> str:
-    """Where the gateway serves a stored photo."""
-    return f"/media/{key}"
 
 
 @tool("create_listing", roles=("creator", "admin"))

@@ -12,7 +12,8 @@ from domain.discovery_store import live_index
 from domain.errors import InvalidInput
 from domain.store import Store
 from domain.store.models import Cluster
-from tools.common import PlaceArg, Word, home_of, resolve_place
+from domain.vision.library import product_images
+from tools.common import PlaceArg, Word, home_of, media_url, resolve_place
 from tools.registry import ToolContext, tool
 
 
@@ -53,6 +54,8 @@ class ProductHit(BaseModel):
     distance_km: float | None = None
     trending: bool = False
     quality: bool = False
+    url: str = ""
+    image_urls: list[str] = []
 
 
 class SearchProductsResult(BaseModel):
@@ -122,8 +125,14 @@ def search_products(ctx: ToolContext, args: SearchProductsArgs) -> SearchProduct
     )
     hits = product_index(ctx.store).search(query)
     clusters = _clusters(ctx.store, hits.cluster_ids)
+    with ctx.store.session() as s:
+        photos = product_images(s, [p["id"] for p in hits.products])
     return SearchProductsResult(
-        products=[ProductHit(**p) for p in hits.products],
+        products=[
+            ProductHit(**p, url=f"/p/{p['id']}",
+                       image_urls=[media_url(k) for k in photos.get(p["id"], [])[:4]])
+            for p in hits.products
+        ],
         creators=hits.creators,
         craft_clusters=clusters,
         heritage_trails=[

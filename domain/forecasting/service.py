@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from tqdm import tqdm
 
 from domain.errors import InsufficientData
 from domain.forecasting.demand import (
@@ -216,10 +217,11 @@ def _creators_in(s: Session, category: str, region: str) -> list[str]:
 
 def refresh_forecasts(store: Store, *, pairs: Sequence[tuple[str, str | None]] | None = None,
                       today: dt.date | None = None,
-                      cache: ForecastCache = CACHE) -> ForecastRefresh:
+                      cache: ForecastCache = CACHE, progress: bool = False) -> ForecastRefresh:
     """Recompute forecasts (run in the background after new sales), then notify creators.
 
-    ``today`` defaults to the day after the last sales day (the forecasts' first day).
+    ``today`` defaults to the day after the last sales day (the forecasts' first day);
+    ``progress`` draws a bar on stderr, one step per series.
     """
     report = ForecastRefresh()
     with store.session() as s:
@@ -228,7 +230,7 @@ def refresh_forecasts(store: Store, *, pairs: Sequence[tuple[str, str | None]] |
     if as_of is None:
         return report
     today = today or as_of + dt.timedelta(days=1)
-    for category, region in pairs:
+    for category, region in tqdm(pairs, desc="forecasts", unit="series", disable=not progress):
         with store.session() as s:
             previous = s.scalar(
                 select(ForecastRecord).where(ForecastRecord.category == category,

@@ -13,11 +13,24 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from domain.store.audit import install_append_only_guard
 from domain.store.models import Base
+
+# Columns added to existing tables after their first release: ``create_all`` adds them to a
+# database made before, so an old ``var/qalakar.db`` keeps working without a reseed. Rows that
+# predate the notification outbox count as already delivered (they are history, not news).
+ADDED_COLUMNS: dict[str, list[tuple[str, str]]] = {
+    "notifications": [
+        ("delivery_status", "VARCHAR(12) NOT NULL DEFAULT 'delivered'"),
+        ("attempts", "INTEGER NOT NULL DEFAULT 0"),
+        ("next_attempt_at", "TIMESTAMP WITH TIME ZONE"),
+        ("deliveries", "JSON"),
+        ("delivered_at", "TIMESTAMP WITH TIME ZONE"),
+    ],
+}
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API connection
@@ -61,8 +74,23 @@ class Store:
         return self.engine.url.render_as_string(hide_password=True)
 
     def create_all(self) -> None:
-        """Create every table that does not exist yet (idempotent)."""
+        """Create every table that does not exist yet (idempotent), and add the columns
+        that tables made by an older version lack (see :data:`ADDED_COLUMNS`)."""
         Base.metadata.create_all(self.engine)
+        self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        inspector = inspect(self.engine)
+        for table, columns in ADDED_COLUMNS.items():
+            if not inspector.has_table(table):
+                continue
+            present = {c["name"] for c in inspector.get_columns(table)}
+            missing = [(name, ddl) for name, ddl in columns if name not in present]
+            if not missing:
+                continue
+            with self.engine.begin() as conn:
+                for name, ddl in missing:
+                    conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {name} {ddl}"))
 
     def drop_all(self) -> None:
         """Drop every table of the model (``qalakar seed --reset``)."""

@@ -13,6 +13,7 @@ so the widget, the voice console and WhatsApp continue one another.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import time
 from dataclasses import dataclass, field
@@ -79,8 +80,8 @@ class Ledger:
                 taken = s.execute(update(ChannelMessage).where(
                     ChannelMessage.id == row.id, ChannelMessage.status == "processing",
                     ChannelMessage.created_at == row.created_at,
-                ).values(created_at=utcnow())).rowcount
-                if taken:
+                ).values(created_at=utcnow()))
+                if getattr(taken, "rowcount", 0):  # CursorResult; only one process wins
                     return None
         raise ToolError("CONFLICT", "this message is still being answered",
                         {"field": "message_id", "message_id": message_id})
@@ -112,9 +113,8 @@ class Ledger:
                 await asyncio.sleep(0.1)
 
 
-def _aware(value: Any) -> Any:
-    import datetime as dt
-
+def _aware(value: dt.datetime) -> dt.datetime:
+    """SQLite hands datetimes back naive; every stored time is UTC."""
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 

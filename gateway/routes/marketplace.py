@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from domain.store import Store
 from domain.store.models import Creator, Order, Product
 from gateway.deps import CurrentUser, StoreDep
+from tools.common import media_url
 from tools.registry import ToolError
 
 router = APIRouter(prefix="/api/v1", tags=["marketplace"])
@@ -36,6 +37,11 @@ def _row(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
     for name in fields:
         value = getattr(obj, name)
         out[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    if isinstance(obj, Product):  # where the photos and the page are served
+        keys = [i["key"] if isinstance(i, dict) else str(i) for i in obj.images or []]
+        out["image_urls"] = [media_url(k) for k in keys]
+        out["thumbnail_urls"] = [media_url(k, thumb=True) for k in keys]
+        out["url"] = f"/p/{obj.id}"
     return out
 
 

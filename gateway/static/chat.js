@@ -72,6 +72,51 @@ export function mountChat(root, client) {
     return el;
   };
 
+  // Product cards: a photo, the title and price, linking to the product page.
+  const cards = (result) => {
+    const items = result?.products || (result?.status === "active" && result.url ? [result] : []);
+    if (!items.length) return;
+    const box = document.createElement("div");
+    box.className = "cards";
+    for (const p of items.slice(0, 6)) {
+      const a = document.createElement("a");
+      a.className = "card";
+      a.href = p.url || `/p/${p.id || p.product_id}`;
+      a.target = "_blank";
+      if (p.image_urls?.length) {
+        const img = document.createElement("img");
+        img.src = `${p.image_urls[0]}?size=thumb`;
+        img.alt = p.title;
+        a.appendChild(img);
+      }
+      const t = document.createElement("span");
+      t.textContent = `${p.title} · ₹${Math.round(p.price).toLocaleString("en-IN")}`;
+      a.appendChild(t);
+      box.appendChild(a);
+    }
+    log.appendChild(box);
+    log.scrollTop = log.scrollHeight;
+  };
+
+  // A photo chosen in the conversation is uploaded, then named in the chat so the draft
+  // being discussed takes it ("photo up-…").
+  const photo = root.querySelector('input[type="file"][name="photo"]');
+  if (photo) {
+    photo.addEventListener("change", async () => {
+      const file = photo.files[0];
+      if (!file) return;
+      const body = new FormData();
+      body.append("file", file);
+      const res = await fetch("/api/v1/uploads", { method: "POST", body,
+        headers: { authorization: `Bearer ${client.token}` } });
+      const out = await res.json();
+      photo.value = "";
+      if (!res.ok) { add("error", `${out.error.code}: ${out.error.message}`); return; }
+      add("user", `📷 ${file.name}`);
+      client.say(`photo ${out.id}`);
+    });
+  }
+
   client.onFrame = (f) => {
     switch (f.type) {
       case "tool_call":
@@ -79,6 +124,7 @@ export function mountChat(root, client) {
         break;
       case "tool_result":
         add(f.ok ? "tool ok" : "tool fail", f.ok ? `✓ ${f.name}` : `✗ ${f.name}: ${f.result.error?.code}`);
+        if (f.ok) cards(f.result);
         break;
       case "assistant_delta":
         if (!live) live = add("assistant streaming", "");

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import json
+import tempfile
 
 import pytest
 from hypothesis import given, settings
@@ -17,7 +20,9 @@ from domain.seed import PLANTED
 from domain.store.audit import verify_chain
 from domain.store.models import AuditEntry, Creator, Notification, Order
 from domain.store.models_verification import ReviewItem
+from domain.vision.hashing import signature
 from domain.vision.library import load_image
+from domain.vision.render import FAMILIES, RenderSpec, render
 from domain.vision.theft import check_theft
 from tests.verification_support import DISGUISES, SAMPLE_PRODUCTS, disguise, private_store
 
@@ -110,31 +115,139 @@ def test_suspicious_patterns_are_flagged(copied, per_day, anomalies) -> None:
     assert report.requires_review == (copied >= 3 or per_day > 50 or anomalies > 0)
 
 
-@settings(max_examples=100)
-@given(st.integers(0, 500), st.floats(0, 1), st.integers(0, 50), st.floats(0, 100))
-def test_evidence_report_is_complete(per_day, complaint_share, copied, anomaly) -> None:
-    """Property 13: fraud evidence completeness — image analysis, behaviour and transaction sections."""  # noqa: E501
-    report = score_seller(
-        _features(
-            max_listings_per_day=per_day,
-            complaint_share=complaint_share,
-            complaints=int(complaint_share * 20),
-            copied_image_products=copied,
+# Photos the small marketplaces below show: distinct renderings, drawn once for all examples.
+_PHOTOS = [signature(render(RenderSpec(FAMILIES[i % 4], True, (i * 0.173) % 1, 7000 + i)))
+           for i in range(48)]
+_DAY0 = dt.datetime(2026, 3, 2, 10, 0)  # a Monday
+
+
+@st.composite
+def suspect_behaviour(draw: st.DrawFn) -> dict[str, int | str]:
+    """What one seller did, with at least one of the seed's patterns well over its threshold."""
+    pattern = draw(st.sampled_from(["bulk_listings", "rapid_turnover", "buyer_complaints",
+                                    "duplicate_images"]))
+    return {
+        "pattern": pattern,
+        "burst": draw(st.integers(51, 140) if pattern == "bulk_listings" else st.integers(6, 30)),
+        "quiet_days": draw(st.integers(0, 5)),
+        "week_sales": draw(
+            st.integers(101, 220) if pattern == "rapid_turnover" else st.integers(0, 40)
         ),
-        anomaly,
-    )
+        "other_sales": draw(st.integers(0, 6)),
+        "complaints": draw(
+            st.integers(5, 12) if pattern == "buyer_complaints" else st.integers(0, 2)
+        ),
+        "praise": draw(st.integers(0, 4)),
+        "copied": draw(st.integers(3, 6) if pattern == "duplicate_images" else st.integers(0, 2)),
+        "honest": draw(st.integers(8, 11)),
+    }
+
+
+def _build_marketplace(store, b: dict) -> str:  # noqa: ANN001, C901 - one example's world
+    """Honest sellers with a few listings each, and suspect ``c-0900`` doing ``b``."""
+    from domain.store.models import Buyer, Product, Review
+    from domain.store.models_verification import ImageSignature
+
+    def creator(cid: str, joined: dt.datetime) -> Creator:
+        return Creator(id=cid, name=cid, phone="+910000000000", lat=26.9, lon=75.8,
+                       region="Rajasthan", primary_craft="blue pottery", category="pottery",
+                       created_at=joined)
+
+    def product(pid: str, cid: str, at: dt.datetime, i: int) -> Product:
+        return Product(id=pid, creator_id=cid, title=f"blue pottery piece {pid}",
+                       category="pottery", subcategory=("vase", "plate", "bowl", "tile")[i % 4],
+                       price=800 + 37 * (i % 9), golden_price=800 + 37 * (i % 9),
+                       status="active", created_at=at)
+
+    def photo(pid: str, cid: str, sig) -> ImageSignature:  # noqa: ANN001
+        ph, dh = sig.hex()
+        return ImageSignature(media_id=f"img-{pid}", product_id=pid, seller_id=cid,
+                              phash=ph, dhash=dh, chroma=list(sig.chroma))
+
+    rows: list = [Buyer(id="b-0001", name="buyer")]
+    honest_products = []
+    for h in range(b["honest"]):
+        cid = f"c-{h + 1:04d}"
+        rows.append(creator(cid, _DAY0 - dt.timedelta(days=400)))
+        for k in range(3):
+            pid = f"p-{h:03d}{k:02d}"
+            rows += [product(pid, cid, _DAY0 - dt.timedelta(days=200 - 9 * k - h), k),
+                     photo(pid, cid, _PHOTOS[3 * h + k])]
+            honest_products.append(pid)
+        for w in range(3):
+            rows.append(Order(id=f"o-{h:03d}{w:03d}", buyer_id="b-0001", creator_id=cid,
+                              product_id=f"p-{h:03d}00", product_price=800, total_amount=880,
+                              status="delivered", created_at=_DAY0 - dt.timedelta(weeks=w + 1)))
+    suspect = "c-0900"
+    rows.append(creator(suspect, _DAY0 - dt.timedelta(days=120)))
+    mine = []
+    for i in range(b["burst"]):  # the busiest day
+        mine.append(product(f"p-9{i:04d}", suspect, _DAY0 + dt.timedelta(minutes=i), i))
+    for d in range(b["quiet_days"]):  # one listing on each of some other days
+        mine.append(product(f"p-8{d:04d}", suspect, _DAY0 - dt.timedelta(days=d + 1), d))
+    rows += mine
+    for i in range(b["copied"]):  # photos first shown by honest sellers, months earlier
+        original = honest_products[i]
+        k = int(original[-2:]) + 3 * int(original[2:5])
+        rows.append(photo(mine[i].id, suspect, _PHOTOS[k]))
+    n = 0
+    for i in range(b["week_sales"]):  # the busiest week
+        rows.append(Order(id=f"o-9{n:05d}", buyer_id="b-0001", creator_id=suspect,
+                          product_id=mine[0].id, product_price=900, total_amount=960,
+                          status="delivered", created_at=_DAY0 + dt.timedelta(hours=i % 100)))
+        n += 1
+    for w in range(b["other_sales"]):  # one sale in each of some earlier weeks
+        rows.append(Order(id=f"o-9{n:05d}", buyer_id="b-0001", creator_id=suspect,
+                          product_id=mine[0].id, product_price=900, total_amount=960,
+                          status="delivered", created_at=_DAY0 - dt.timedelta(weeks=w + 1)))
+        n += 1
+    for r in range(b["complaints"] + b["praise"]):
+        bad = r < b["complaints"]
+        rows.append(Review(id=f"r-9{r:04d}", product_id=mine[0].id, creator_id=suspect,
+                           buyer_id="b-0001", rating=1 if bad else 5, complaint=bad,
+                           text="never arrived" if bad else "lovely"))
+    with store.session() as s:  # parents first: the tables' foreign keys are enforced
+        for kind in (Buyer, Creator, Product, ImageSignature, Order, Review):
+            s.add_all([r for r in rows if isinstance(r, kind)])
+            s.flush()
+    return suspect
+
+
+@settings(max_examples=100, deadline=None)
+@given(b=suspect_behaviour())
+def test_evidence_report_is_complete(b) -> None:  # noqa: ANN001
+    """Property 13: Fraud Evidence Completeness — when a seller is flagged, the investigation
+    (``check_seller`` over a marketplace in a real database) reports image analysis, behaviour
+    patterns and transaction history, each holding what the seller actually did."""
+    from domain.store import Store
+    from domain.vision.library import forget_indexes
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store.from_url(f"sqlite:///{tmp}/market.db")
+        try:
+            store.create_all()
+            suspect = _build_marketplace(store, b)
+            with store.session() as s:
+                report, review_id = check_seller(s, suspect, actor="admin-1")
+                case = s.get(ReviewItem, review_id) if review_id is not None else None
+                case_evidence = case.evidence if case is not None else None
+        finally:
+            store.dispose()
+            forget_indexes()
+    assert report.requires_review and review_id is not None
+    assert any(rule.startswith(b["pattern"]) for rule in report.rules), report.rules
     ev = report.evidence
-    for key in (
-        "image_analysis",
-        "behavior_patterns",
-        "transaction_history",
-        "listing_velocity",
-        "duplicate_images",
-        "price_anomalies",
-        "buyer_complaints",
-        "transaction_patterns",
-    ):
-        assert key in ev
+    assert case_evidence == json.loads(json.dumps(ev, default=str))  # the case carries it
+    images, behaviour, history = (
+        ev["image_analysis"], ev["behavior_patterns"], ev["transaction_history"])
+    assert images["listings_with_copied_photos"] == b["copied"]
+    assert len(ev["duplicate_images"]) >= b["copied"]
+    assert behaviour["listings"] == b["burst"] + b["quiet_days"]
+    assert behaviour["listing_velocity"]["max_per_day"] == b["burst"]
+    assert behaviour["listing_velocity"]["busiest_day"] == _DAY0.date().isoformat()
+    assert history["orders"] == b["week_sales"] + b["other_sales"]
+    assert history["max_sales_per_week"] == max(b["week_sales"], min(1, b["other_sales"]))
+    assert history["buyer_complaints"]["count"] == b["complaints"]
     assert 0 <= report.fraud_risk_score <= 100 and 0 <= report.reseller_score <= 100
 
 

@@ -97,6 +97,15 @@ def test_run_writes_reports_and_gates(cli_env: Path, tmp_path: Path) -> None:
     assert gated.exit_code == 1
     assert json.loads((tmp_path / "b" / "report.json").read_text())["metrics"]["cases"] == 2
 
+    as_json = runner.invoke(
+        app,
+        ["run", "--dataset", str(cli_env), "--out", str(tmp_path / "c"), "--json", "--no-progress"],
+    )
+    assert as_json.exit_code == 0, as_json.output
+    printed = json.loads(as_json.stdout)
+    assert printed == json.loads((tmp_path / "c" / "report.json").read_text())
+    assert printed["metrics"]["cases"] == 3
+
     compared = runner.invoke(app, ["compare", str(out / "report.json"), str(tmp_path / "b")])
     assert compared.exit_code == 0, compared.output
     assert "task_success" in compared.output

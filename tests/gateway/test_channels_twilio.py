@@ -353,3 +353,23 @@ def test_oversized_bodies_are_refused(server) -> None:
     )
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "PAYLOAD_TOO_LARGE"
+
+
+def test_oversized_media_is_not_fetched_whole(server, provider, creator) -> None:
+    """An attachment past the media cap is abandoned and the sender told why."""
+    provider.media["ME-big"] = (b"\xff\xd8\xff" + b"0" * 5_100_000, "image/jpeg")
+    form = sms(creator[1], "", NumMedia="1", MediaUrl0=f"{provider.url}/files/ME-big",
+               MediaContentType0="image/jpeg")
+    reply = " ".join(messages(post(server, "/channels/twilio/sms", form)))
+    assert "larger than 5000000 bytes" in reply
+
+
+def test_each_sender_has_a_turn_limit(server) -> None:
+    """Past the per-sender turn limit the sender is told to wait; other senders are unaffected."""
+    phone = "+15551239999"
+    replies = [" ".join(messages(post(server, "/channels/twilio/sms", sms(phone, "hello"))))
+               for _ in range(31)]
+    assert "faster than I can answer" in replies[-1]
+    assert all("faster" not in r for r in replies[:30])
+    other = " ".join(messages(post(server, "/channels/twilio/sms", sms("+15551238888", "hello"))))
+    assert "faster" not in other

@@ -314,3 +314,11 @@ def test_the_conversation_follows_the_person_across_channels(server, graph, crea
 
     reply = asyncio.run(web())
     assert "Delhi" in reply and "₹" in reply
+
+
+def test_graph_hiccups_are_retried(server, graph, creator) -> None:
+    """One 503 from Graph is retried with backoff; the reply arrives once."""
+    before = len(sent_to(graph, creator[1]))
+    graph.fail_next = 1
+    post(server, envelope(creator[1], {"type": "text", "text": {"body": "show my orders"}}))
+    assert len(sent_to(graph, creator[1])) == before + 1

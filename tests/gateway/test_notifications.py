@@ -292,3 +292,50 @@ def test_voice_notifications_are_spoken_once(tmp_path: Path, provider) -> None:
     assert take_spoken_notices(store, "c-9001") == []
     with store.session() as s:
         assert s.get(Notification, ids[0]).delivery_status == "delivered"
+
+
+def test_an_older_database_gains_the_outbox_columns(tmp_path: Path) -> None:
+    """A notifications table made before the outbox gets its columns; old rows count as sent."""
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE notifications (id INTEGER PRIMARY KEY, user_id VARCHAR(24), "
+                     "channel VARCHAR(16), kind VARCHAR(40), message TEXT, payload JSON, "
+                     "created_at DATETIME, read_at DATETIME)")
+        conn.execute("INSERT INTO notifications (user_id, channel, kind, message, payload, "
+                     "created_at) VALUES ('c-0001', 'in_app', 'x', 'old', '{}', "
+                     "'2026-01-01 00:00:00')")
+    store = Store.from_url(f"sqlite:///{path}")
+    store.create_all()
+    store.create_all()  # idempotent
+    with store.session() as s:
+        old = s.get(Notification, 1)
+        assert (old.delivery_status, old.attempts) == ("delivered", 0)
+        s.add(Notification(user_id="c-0001", kind="k", message="new"))
+    with store.session() as s:
+        assert s.get(Notification, 2).delivery_status == "pending"
+
+
+def test_qalakar_worker_once_delivers_through_the_cli(tmp_path: Path, provider) -> None:
+    """``qalakar worker --once`` (a subprocess, as an operator runs it) delivers what is due."""
+    import json
+    import subprocess
+    import sys
+
+    store = small_store(f"sqlite:///{tmp_path}/w.db")
+    with store.session() as s:
+        s.add(Notification(user_id="c-9001", channel="sms", kind="test", message="from the worker"))
+    store.dispose()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QALAKAR_")}
+    env.update({"QALAKAR_DATABASE_URL": f"sqlite:///{tmp_path}/w.db",
+                "QALAKAR_DATA_DIR": str(tmp_path), "QALAKAR_TWILIO_ACCOUNT_SID": "AC" + "2" * 32,
+                "QALAKAR_TWILIO_AUTH_TOKEN": "tok", "QALAKAR_TWILIO_SMS_FROM": "+15005550006",
+                "QALAKAR_TWILIO_API_URL": provider.url})
+    out = subprocess.run([sys.executable, "-m", "gateway.cli", "worker", "--once", "--no-refresh"],
+                         capture_output=True, text=True, env=env, timeout=120, check=False,
+                         cwd=Path(__file__).resolve().parents[2])
+    assert out.returncode == 0, out.stderr
+    figures = json.loads(out.stdout.strip().splitlines()[-1])
+    assert figures["claimed"] == 1 and figures["outcomes"] == {"delivered": 1}
+    assert [r.form()["Body"] for r in provider.sent("/Messages.json")] == ["from the worker"]

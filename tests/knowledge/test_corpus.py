@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
 from domain.catalog import CLUSTERS
 from domain.errors import InvalidInput
-from knowledge.corpus import load_corpus, parse_document, split_sentences
+from knowledge.corpus import CORPUS_DIR, load_corpus, parse_document, split_sentences
+from knowledge.images import image_file
 
 DOCS = load_corpus()
 TECHNIQUES = [d for d in DOCS if d.kind == "technique"]
@@ -42,10 +44,24 @@ def test_every_catalog_cluster_has_a_document() -> None:
 @settings(max_examples=100, deadline=None)
 @given(st.sampled_from(TECHNIQUES))
 def test_property_53_technique_documents_store_description_and_image(doc) -> None:  # noqa: ANN001
-    """Property 53: Heritage Documentation Storage — a description and an image per technique."""
+    """Property 53: Heritage Documentation Storage — a description and at least one image per
+    technique: every image it references is a real picture stored with the corpus."""
     assert len(doc.body.split()) >= 80
     assert doc.images, f"{doc.doc_id} has no image reference"
-    assert all(img.caption and img.path.startswith("images/") for img in doc.images)
+    for img in doc.images:
+        assert img.caption and img.path.startswith("images/")
+        path = image_file(img.path)
+        assert path.is_file(), f"{doc.doc_id} cites {img.path}, which is not in the corpus"
+        with Image.open(path) as picture:
+            picture.verify()
+        with Image.open(path) as picture:
+            assert min(picture.size) >= 64 and picture.getextrema() != ((0, 0),) * 3
+
+
+def test_every_cited_image_exists_and_none_is_orphaned() -> None:
+    cited = {img.path for d in DOCS for img in d.images}
+    on_disk = {f"images/{p.name}" for p in (CORPUS_DIR / "images").glob("*.jpg")}
+    assert cited == on_disk, "run python -m knowledge.images to draw the missing ones"
 
 
 @settings(max_examples=100, deadline=None)
