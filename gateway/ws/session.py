@@ -119,6 +119,11 @@ class Connection:
                 kind = event["type"]
                 if kind.startswith("_"):
                     continue
+                if kind == "error":  # a planner's refusal: sent in the §3 envelope like any error
+                    err = event.get("error") or {}
+                    await self.error(err.get("code", "ERROR"), err.get("message", ""),
+                                     **(err.get("details") or {}))
+                    continue
                 if kind == "assistant_message" and message_id:
                     event = {**event, "reply_to": message_id}
                 if kind == "assistant_message" or (kind == "confirm_request" and not reply):

@@ -1,7 +1,8 @@
 """Critical actions run exactly once (issue 12, finding 2).
 
 The checkpoint store fails as a confirmation arrives: ``update_price`` runs (checkpoints are
-written in the background), the client sees an error and the confirmation stays pending; confirming again must return the recorded result:
+written in the background), the client sees an error and the confirmation stays pending;
+confirming again must return the recorded result:
 one price change, one audit row, one set of notifications.
 """
 
@@ -56,8 +57,8 @@ class CountingRegistry(Registry):
 @pytest.fixture()
 def product(seeded_store) -> Any:  # noqa: ANN001
     with seeded_store.session() as s:
-        p = s.scalars(select(Product).where(Product.creator_id == "c-0002",
-                                            Product.status == "active").order_by(Product.id)).first()
+        mine = select(Product).where(Product.creator_id == "c-0002", Product.status == "active")
+        p = s.scalars(mine.order_by(Product.id)).first()
         pid, old = p.id, p.price
     yield pid
     with seeded_store.session() as s:
@@ -84,7 +85,8 @@ def test_a_replayed_confirmation_returns_the_recorded_result(seeded_store, produ
 
     async def run() -> list[Any]:
         who = {"user_id": "c-0002", "role": "creator", "session_id": "s-once"}
-        asked = await assistant.turn(**who, text=f"change the price of {product} to {NEW_PRICE:.0f}")
+        text = f"change the price of {product} to {NEW_PRICE:.0f}"
+        asked = await assistant.turn(**who, text=text)
         assert asked.confirm_request is not None
         saver.failing = True  # the checkpoint store fails as the confirmation arrives
         with pytest.raises(sqlite3.OperationalError):

@@ -125,7 +125,8 @@ def test_upload_errors_name_no_python_objects(client: TestClient) -> None:
 
 def test_metrics_need_their_token(client: TestClient) -> None:
     assert_error(client.get("/metrics"), 401, "UNAUTHORIZED")
-    ok = client.get("/metrics", headers={"Authorization": "Bearer metrics-token-0123456789abcdefXYZ"})
+    token = "metrics-token-0123456789abcdefXYZ"
+    ok = client.get("/metrics", headers={"Authorization": f"Bearer {token}"})
     assert ok.status_code == 200 and "qalakar_http_requests_total" in ok.text
 
 

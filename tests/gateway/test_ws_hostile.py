@@ -36,13 +36,13 @@ def live(seeded_store, data_dir, database_url) -> Iterator[LiveServer]:  # noqa:
     server.stop()
 
 
-async def recv(ws: Any, timeout: float = 30) -> dict[str, Any]:
-    return json.loads(await asyncio.wait_for(ws.recv(), timeout))
+async def recv(ws: Any, within: float = 30) -> dict[str, Any]:
+    return json.loads(await asyncio.wait_for(ws.recv(), within))
 
 
-async def until(ws: Any, kind: str, timeout: float = 60) -> list[dict[str, Any]]:
+async def until(ws: Any, kind: str, within: float = 60) -> list[dict[str, Any]]:
     frames = []
-    async with asyncio.timeout(timeout):
+    async with asyncio.timeout(within):
         while True:
             frames.append(await recv(ws))
             if frames[-1]["type"] == kind:
@@ -94,7 +94,7 @@ def test_hostile_frames_get_error_frames_and_the_socket_still_answers(live: Live
                 await ws.send(frame)
             # A real turn queues behind what they caused; the socket must not close.
             await ws.send(json.dumps({"type": "user_message", "text": "show my pending orders"}))
-            seen = await until(ws, "assistant_message", timeout=180)
+            seen = await until(ws, "assistant_message", within=180)
             codes = {f["error"]["code"] for f in seen if f["type"] == "error"}
             assert {"BAD_REQUEST", "VALIDATION_ERROR", "UNKNOWN_FRAME_TYPE"} <= codes
             assert "INTERNAL_ERROR" not in codes
@@ -124,7 +124,7 @@ def test_every_frame_counts_against_the_limit(live: LiveServer) -> None:
         async with ws:
             for _ in range(450):
                 await ws.send(json.dumps({"type": "ping"}))
-            seen = await until(ws, "error", timeout=60)
+            seen = await until(ws, "error", within=60)
             assert seen[-1]["error"]["code"] == "RATE_LIMITED"
             assert sum(f["type"] == "pong" for f in seen) <= 400
 
@@ -139,7 +139,7 @@ def test_sockets_per_user_are_capped(live: LiveServer) -> None:
         ws, refused = await open_chat(live, "b-0007", "buyer", token=token)
         assert refused["type"] == "error" and refused["error"]["code"] == "RATE_LIMITED"
         with pytest.raises(ConnectionClosed):
-            await recv(ws, timeout=10)
+            await recv(ws, within=10)
         await held[0][0].close()
         await asyncio.sleep(0.5)
         again, hello = await open_chat(live, "b-0007", "buyer", token=token)

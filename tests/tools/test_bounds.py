@@ -46,7 +46,8 @@ def test_every_argument_of_every_tool_is_bounded(name: str) -> None:
 def test_the_walker_finds_an_unbounded_field() -> None:
     """The check above can fail: a bare string and a bare list are reported."""
     schema = {"type": "object", "properties": {
-        "a": {"type": "string"}, "b": {"type": "array", "items": {"type": "string", "maxLength": 3}},
+        "a": {"type": "string"},
+        "b": {"type": "array", "items": {"type": "string", "maxLength": 3}},
     }}
     assert unbounded(schema, {}, "t") == ["t.a", "t.b"]
 
