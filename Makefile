@@ -52,6 +52,7 @@ eval: dev
 
 lint: dev
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) var eval-report .pytest_cache

@@ -65,10 +65,10 @@ async def open_checkpointer(stack: AsyncExitStack, url: str | None, sqlite_path:
     if url and url.startswith("postgres"):
         from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 
-        conn = url.replace("postgresql+psycopg://", "postgresql://")
-        saver = await stack.enter_async_context(AsyncPostgresSaver.from_conn_string(conn))
-        await saver.setup()
-        return saver
+        dsn = url.replace("postgresql+psycopg://", "postgresql://")
+        postgres = await stack.enter_async_context(AsyncPostgresSaver.from_conn_string(dsn))
+        await postgres.setup()
+        return postgres
     import aiosqlite
     from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Iterable
 from typing import Any, Literal
 
-from langchain_core.messages import AIMessage, ToolMessage
+from langchain_core.messages import AIMessage, ToolCall, ToolMessage
 from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
@@ -85,8 +86,8 @@ def build_graph(planner: Planner, checkpointer: Any = None):  # noqa: ANN201 - c
                     for c in message.tool_calls
                 ]
                 reply = replies.act("declined", state.get("language") or "en")
-                return Command(
-                    update={"messages": [*declined, AIMessage(reply)], "rounds": 0}, goto=END
+                return Command(  # "__end__" is END, spelled as the Literal the route declares
+                    update={"messages": [*declined, AIMessage(reply)], "rounds": 0}, goto="__end__"
                 )
         return Command(goto="act")
 
@@ -143,7 +144,7 @@ def build_graph(planner: Planner, checkpointer: Any = None):  # noqa: ANN201 - c
     return graph.compile(checkpointer=checkpointer, name="qalakar-supervisor")
 
 
-def _needs_confirmation(run: RunContext, calls: list[dict[str, Any]]) -> bool:
+def _needs_confirmation(run: RunContext, calls: Iterable[ToolCall]) -> bool:
     """Whether a call is critical for this role (an unknown or refused tool fails without asking).
 
     The arguments are validated once, when ``act`` runs the call.

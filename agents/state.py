@@ -7,7 +7,7 @@ slots, the last tool used); context is what a run is handed and never persisted.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Annotated, Any, TypedDict
+from typing import Annotated, Any, TypedDict, cast
 
 from langchain_core.messages import AnyMessage, ToolMessage
 from langgraph.graph.message import add_messages
@@ -25,7 +25,8 @@ def add_recent_messages(left: list[AnyMessage], right: Any) -> list[AnyMessage]:
 
     The cut never leaves tool results whose call was dropped at the front.
     """
-    merged = add_messages(left, right)
+    # langgraph types both sides as a loose union (and list is invariant); it merges messages.
+    merged = cast(list[AnyMessage], add_messages(cast(Any, left), right))
     if len(merged) <= KEEP_MESSAGES:
         return merged
     cut = len(merged) - KEEP_MESSAGES

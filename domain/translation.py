@@ -82,6 +82,7 @@ class Glossary:
     """English terms with their Hindi, Spanish and French words."""
 
     def __init__(self, raw: dict[str, Any]) -> None:
+        """Wrap the glossary's JSON (``data/glossary.json``)."""
         self.raw = raw
         self.templates: dict[str, dict[str, str]] = raw["templates"]
 
@@ -161,8 +162,8 @@ def compose(text: ListingText, lang: str, glossary: Glossary | None = None) -> T
             missing.append(product_term)
             found = (product_term, None)
     else:
-        word, _, gender = _PIECE[lang].partition("|")
-        found = (word, gender or None)
+        word, _, piece_gender = _PIECE[lang].partition("|")
+        found = (word, piece_gender or None)
     product, gender = found
     materials = [g.word("material", m, lang, missing) for m in text.materials]
     techniques = [g.word("technique", x, lang, missing) for x in text.techniques]
@@ -279,6 +280,7 @@ class ChatTranslator:
     NAMES = {"hi": "Hindi (Devanagari script)", "es": "Spanish", "fr": "French", "en": "English"}
 
     def __init__(self, client: Any, base_url: str, model: str, api_key: str = "EMPTY") -> None:
+        """Use ``client`` (an ``httpx.Client``) against ``base_url`` (ending in ``/v1``)."""
         self.client = client
         self.url = base_url.rstrip("/") + "/chat/completions"
         self.model = model

@@ -115,6 +115,7 @@ class Vocabulary:
     """Surface forms to entries; a form can name several kinds ("terracotta": craft, material)."""
 
     def __init__(self, pairs: Iterable[tuple[str, Entry]], stopwords: Iterable[str] = ()) -> None:
+        """Index ``(surface form, entry)`` pairs; ``stopwords`` are never fuzzy-matched."""
         self._forms: dict[str, list[Entry]] = {}
         for surface, entry in pairs:
             for form in _forms(surface):
@@ -138,6 +139,7 @@ class Vocabulary:
         return _default()
 
     def __contains__(self, form: str) -> bool:
+        """Whether ``form`` (folded words) names a term."""
         return form in self._forms
 
     def entries(self, kind: str) -> list[Entry]:
@@ -214,8 +216,9 @@ class Vocabulary:
 
 
 def category_of(text: str, vocabulary: Vocabulary | None = None) -> str | None:
-    """The product category that ``text`` points to: product (craft first for shared ones),
-    craft, then category words; ``None`` when nothing says.
+    """The product category that ``text`` points to, or ``None`` when nothing says.
+
+    The product decides (the craft first for shared products), then the craft, then words.
     """
     vocab = vocabulary or Vocabulary.default()
     matches = vocab.find(text, kinds=("product", "craft", "category"))
@@ -229,8 +232,10 @@ def category_of(text: str, vocabulary: Vocabulary | None = None) -> str | None:
 
 
 def corpus_terms(corpus_dir: Path = CORPUS) -> list[tuple[str, str, str | None, str]]:
-    """``(craft words, canonical craft, region, title)`` from each heritage document's front
-    matter; a document's first craft name is the canonical one for all its names."""
+    """``(craft words, canonical craft, region, title)`` from the heritage corpus.
+
+    Read from each document's front matter; its first craft name is canonical for all.
+    """
     out: list[tuple[str, str, str | None, str]] = []
     if not corpus_dir.is_dir():
         return out
@@ -332,11 +337,11 @@ def _default() -> Vocabulary:
         for f in _forms(surface):
             pairs_index.setdefault(f, []).append(entry)
     glossary = json.loads(GLOSSARY.read_text(encoding="utf-8"))
-    for kind, section in (("product", "product"), ("material", "material"),
-                          ("technique", "technique"), ("color", "color"), ("craft", "craft")):
-        for term, row in glossary[section].items():
+    for term_kind in ("product", "material", "technique", "color", "craft"):
+        for term, row in glossary[term_kind].items():
             hindi = row[0].partition("|")[0]
-            found = [e for f in _forms(term) for e in pairs_index.get(f, []) if e.kind == kind]
+            found = [e for f in _forms(term) for e in pairs_index.get(f, [])
+                     if e.kind == term_kind]
             if found:
                 add((hindi, found[0]))
     return Vocabulary(pairs, raw.get("stopwords", ()))

@@ -87,8 +87,8 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to bind")] = "",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port")] = 0,
     workers: Annotated[int, typer.Option(
-        min=1, max=64, help="Worker processes sharing the store and checkpoints "
-        "[default: the number of cores]")] = 0,
+        min=0, max=64, help="Worker processes sharing the store and checkpoints "
+        "(0: the number of cores)")] = 0,
 ) -> None:
     """Run the gateway (uvicorn), one worker process per core unless told otherwise.
 

@@ -122,6 +122,16 @@ class Settings(BaseSettings):
         default=6 * 3600.0, gt=0,
         description="How often the worker recomputes golden prices and forecasts (qalakar refresh)",
     )
+    session_ttl_days: float = Field(
+        default=30.0, ge=0,
+        description="A conversation idle this many days is deleted with its checkpoints (0 = keep)",
+    )
+    session_keep_checkpoints: int = Field(
+        default=20, ge=1, description="Checkpoints kept per conversation; older ones are pruned"
+    )
+    session_prune_s: float = Field(
+        default=3600.0, gt=0, description="How often `qalakar worker` prunes conversations"
+    )
     embed_model: str = Field(
         default="use-multilingual-v3",
         description="Sentence encoder for the knowledge index: a packaged model name or an .onnx path",

@@ -115,10 +115,11 @@ class ExtractiveAnswerer:
         overlap = len(words & doc_words) / len(words) if words else 0.0
         return round(best + 0.5 * overlap, 4)
 
-    def answer(self, retrieval: Retrieval) -> Answer:
-        """The extractive answer for one retrieval."""
+    def answer(self, retrieval: Retrieval, min_confidence: float | None = None) -> Answer:
+        """The extractive answer for one retrieval (``min_confidence`` overrides the floor)."""
         confidence = self.confidence(retrieval)
-        if confidence < self.min_confidence:
+        floor = self.min_confidence if min_confidence is None else min_confidence
+        if not retrieval.hits or confidence < floor:
             return Answer(IDK, [], confident=False, confidence=confidence)
         r = self.retriever
         hits = retrieval.hits[: self.docs]
@@ -169,11 +170,12 @@ class LLMAnswerer:
             raise ValueError(
                 "LLMAnswerer needs a real LLM; LlamaIndex's MockLLM writes placeholders")
         from llama_index.core import PromptTemplate, get_response_synthesizer
+        from llama_index.core.response_synthesizers import ResponseMode
 
         self.llm = llm
         self.fallback = fallback
         self.synthesizer = get_response_synthesizer(
-            llm=llm, response_mode="compact", text_qa_template=PromptTemplate(CITATION_PROMPT),
+            llm=llm, response_mode=ResponseMode.COMPACT, text_qa_template=PromptTemplate(CITATION_PROMPT),
         )
 
     def answer(self, retrieval: Retrieval) -> Answer:

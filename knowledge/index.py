@@ -94,7 +94,8 @@ def document_nodes(doc: CorpusDoc) -> list[TextNode]:
     )
     nodes = []
     for i, node in enumerate(_PARSER.get_nodes_from_documents([document])):
-        if len(node.get_content().split()) < 4:  # a bare title or an image line alone
+        if not isinstance(node, TextNode) or len(node.get_content().split()) < 4:
+            # not text, or a bare title or an image line alone
             continue
         node.id_ = f"{doc.doc_id}#{i}"
         node.excluded_embed_metadata_keys = list(_NOT_EMBEDDED)

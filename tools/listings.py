@@ -1,5 +1,7 @@
-"""Listing tools: ``create_listing`` (a draft from the maker's words), ``publish_listing``
-(critical: the agent confirms first) and ``update_price`` (critical).
+"""Listing tools: ``create_listing``, ``publish_listing`` and ``update_price``.
+
+``create_listing`` drafts from the maker's words; ``publish_listing`` and ``update_price`` are
+critical (the agent confirms first).
 
 Drafts are products with status ``draft``; publishing runs the authenticity analysis on the
 draft's photos, makes the listing ``active`` and so searchable at the next search (prop 33).
@@ -191,10 +193,12 @@ def suggester(ctx: ToolContext) -> listings.Suggest:
 
 @tool("create_listing", roles=("creator", "admin"))
 def create_listing(ctx: ToolContext, args: CreateListingArgs) -> CreateListingResult:
-    """Draft a new listing from what the creator says about a piece they made: reads the
-    category, materials, techniques, colours, size, weight and hours of work from the words,
-    suggests a price, writes the title and description in English, Hindi, Spanish and French,
-    and says what is still missing (price, photos, size...). With listing_id, amends that draft.
+    """Draft a new listing from what the creator says about a piece they made.
+
+    Reads the category, materials, techniques, colours, size, weight and hours of work from
+    the words, suggests a price, writes the title and description in English, Hindi, Spanish
+    and French, and says what is still missing (price, photos, size...). With listing_id,
+    amends that draft.
     Use it for "I want to list a new ...", "add my new ... to the shop".
     """
     dims = None
@@ -250,9 +254,11 @@ class PublishListingResult(BaseModel):
 
 @tool("publish_listing", roles=("creator", "admin"), critical=True)
 def publish_listing(ctx: ToolContext, args: PublishListingArgs) -> PublishListingResult:
-    """Publish a draft listing so buyers can find it: analyses its photos for authenticity,
-    sets the price if one is given, and makes it live. A critical action: confirm with the
-    creator first ("publish it", "change the price to 1200 first").
+    """Publish a draft listing so buyers can find it.
+
+    Analyses its photos for authenticity, sets the price if one is given, and makes it live.
+    A critical action: confirm with the creator first ("publish it", "change the price to
+    1200 first").
     """
     with ctx.store.session() as s:
         ready = listings.check_publishable(

@@ -80,7 +80,7 @@ class PiperTTS:
                 "piper-tts is not installed (pip install 'qalakar[voice]')"
             ) from exc
         self._load = PiperVoice.load
-        self._voices = {None: PiperVoice.load(resolve_tts_voice(model_path))}
+        self._voices: dict[str | None, Any] = {None: PiperVoice.load(resolve_tts_voice(model_path))}
         self._lock = threading.Lock()
 
     @property

@@ -83,6 +83,7 @@ class Utterance:
 
     text: str
     norm: str
+    said: str = ""  # the message as typed, when ``text`` is its English gloss
     digits: str = ""  # lower case, spoken numbers as digits, ids blanked out
     quantities: list[Quantity] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)

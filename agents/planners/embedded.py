@@ -93,7 +93,7 @@ class EmbeddedPlanner:
         """Classify and parse one utterance (Hindi and Hinglish through their English gloss)."""
         gloss = to_english(text)
         utt = parse(gloss, self.vocabulary)
-        utt.text = text if gloss == text else gloss
+        utt.text, utt.said = (text if gloss == text else gloss), text
         return self.classifier.predict(gloss), utt
 
     async def plan(self, state: AgentState, run: RunContext, emit: Emit) -> Plan:
@@ -128,12 +128,14 @@ class EmbeddedPlanner:
             return None
         from domain.store.models import Buyer, Creator
 
-        model = {"creator": Creator, "buyer": Buyer}.get(run.role)
-        if model is None:
+        if run.role not in ("creator", "buyer"):
             return None
         try:
             with store.session() as session:
-                row = session.get(model, run.tool_ctx.user_id)
+                row: Creator | Buyer | None = (
+                    session.get(Creator, run.tool_ctx.user_id) if run.role == "creator"
+                    else session.get(Buyer, run.tool_ctx.user_id)
+                )
                 return row.preferred_language if row is not None else None
         except Exception:  # noqa: BLE001 - a profile lookup never fails a turn
             return None
@@ -344,7 +346,7 @@ class EmbeddedPlanner:
             if isinstance(msg, ToolMessage):
                 results.append(msg)
             elif isinstance(msg, AIMessage):
-                calls = {c["id"]: c for c in msg.tool_calls}
+                calls = {str(c["id"]): dict(c) for c in msg.tool_calls}
                 break
         parts = []
         shown: list | None = None
@@ -370,7 +372,7 @@ class EmbeddedPlanner:
             if isinstance(msg, ToolMessage):
                 results.append(msg)
             elif isinstance(msg, AIMessage):
-                calls = {c["id"]: c for c in msg.tool_calls}
+                calls = {str(c["id"]): dict(c) for c in msg.tool_calls}
                 break
         updates: dict[str, Any] = {}
         for msg in reversed(results):

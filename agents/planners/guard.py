@@ -75,7 +75,7 @@ def tool_calls_in_text(text: str, known: set[str]) -> list[dict[str, Any]]:
         if not isinstance(obj, dict):
             continue
         name = obj.get("name") or obj.get("tool") or obj.get("function")
-        args = next((obj[k] for k in _WRAPPERS if k in obj), {})
+        args: Any = next((obj[k] for k in _WRAPPERS if k in obj), {})
         if isinstance(name, str) and name in known:
             if isinstance(args, str):
                 try:

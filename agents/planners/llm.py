@@ -28,6 +28,7 @@ from langchain_core.messages import (
     ToolMessage,
 )
 from langchain_openai import ChatOpenAI
+from pydantic import SecretStr
 
 from agents.planners.base import Emit, Plan, Planner
 from agents.planners.guard import (
@@ -141,7 +142,7 @@ class LLMPlanner:
         # disable_streaming makes astream fall back to one plain completion for servers
         # that cannot stream (or stream tool calls badly)
         self.model = ChatOpenAI(
-            base_url=base_url, model=model, api_key=api_key, timeout=timeout,
+            base_url=base_url, model=model, api_key=SecretStr(api_key), timeout=timeout,
             streaming=streaming, disable_streaming=not streaming, temperature=0, max_retries=1,
             max_completion_tokens=max_tokens,
             # llama.cpp's server and older vLLM read the classic name
@@ -156,7 +157,7 @@ class LLMPlanner:
 
     async def plan(self, state: AgentState, run: RunContext, emit: Emit) -> Plan:
         """Ask the model for the next message; hand the turn to the fallback when it fails."""
-        messages = list(state.get("messages", []))
+        messages: list[BaseMessage] = list(state.get("messages", []))
         human = _last_human(messages)
         turn_id = human.id if human is not None else None
         offline = turn_id is not None and state.get("offline_turn") == turn_id
@@ -191,7 +192,8 @@ class LLMPlanner:
         feedback: list[BaseMessage] = []
         for attempt in range(MAX_REPAIRS + 1):
             message, streamed = await self._complete(bound, [system, *history, *feedback], emit)
-            calls = message.tool_calls or tool_calls_in_text(str(message.content), known)
+            calls: list[dict[str, Any]] = [dict(c) for c in message.tool_calls] \
+                or tool_calls_in_text(str(message.content), known)
             if not calls:
                 text = clean_reply(str(message.content))
                 if looks_like_garbage(text):

@@ -12,6 +12,7 @@ from typing import Any
 
 from agents.nlu.entities import Utterance
 from agents.nlu.skill import Skill, SkillContext
+from agents.skills import _intelligence as intel
 from agents.state import PendingCall
 from domain.listing_attributes import extract
 
@@ -29,13 +30,24 @@ QUESTIONS = {
 
 def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     """The words themselves; on a follow-up about a draft, also the fields they give."""
-    args: dict[str, Any] = {"description": utt.text.strip()[:4000]}
+    args: dict[str, Any] = {"description": (utt.said or utt.text).strip()[:4000]}
     uploads = _UPLOAD.findall(utt.text)
     if uploads:
         args["images"] = list(dict.fromkeys(uploads))
     draft = ctx.previous_args.get("listing_id")
     if not draft or _NEW.search(utt.norm):
         args["listing_id"] = None  # a new piece: never amend the previous draft
+        # What kind of piece and its price, said plainly, go in as fields too ("a wooden
+        # elephant toy" is a toy; Hinglish is read through its English gloss).
+        if category := intel.category(utt):
+            args["category"] = category
+        price = extract(utt.said or utt.text).price or next(
+            (q.value for q in utt.quantities if q.unit == "inr"), None)
+        if price is None and not _SIZE.search(utt.text):
+            bare = [q.value for q in utt.quantities if q.unit is None and q.value >= 100]
+            price = bare[-1] if bare else None  # "..., cotton, 3200": a lone amount is the price
+        if price:
+            args["price"] = price
         return args
     args["listing_id"] = draft
     said = extract(utt.text)
@@ -53,9 +65,19 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     return args
 
 
+_LISTING_WORDS = re.compile(
+    r"\b(list|listing|add|upload|put up|post|sell|daal|dalna|dalo)\b.*\b(my|new|naya|nayi|naye)\b"
+    r"|\b(my|new|naya|nayi|naye)\b.*\b(list|listing|upload|put up|post|daal|dalna|dalo)\b"
+    r"|\bnew (?:product|listing|item|piece)\b")
+_SIZE = re.compile(r"\d\s*(?:x|by|\*)\s*\d")
+
+
 def cued(utt: Utterance) -> bool:
-    """A photo's upload id sent on its own."""
-    return bool(_UPLOAD.search(utt.text))
+    """A photo's upload id sent on its own, or a new piece of one's own to be listed ("list
+    my dhokra horse, brass, 2 kg")."""
+    if _UPLOAD.search(utt.text):
+        return True
+    return bool(_LISTING_WORDS.search(utt.norm)) and bool(intel.category(utt) or utt.crafts)
 
 
 def _money(value: float) -> str:

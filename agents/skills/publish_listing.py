@@ -8,7 +8,9 @@ from typing import Any
 from agents.nlu.entities import Utterance
 from agents.nlu.skill import Skill, SkillContext
 
-_PUBLISH = re.compile(r"\b(publish|go live|make it live|put it up|list it|live karo|daal do)\b")
+_PUBLISH = re.compile(r"\b(publish|go live|make it live|put it up|list it|live karo|daal do|"
+                      r"live kar|on the (?:store|shop|site|website)|make (?:it |p \w+ )?live|"
+                      r"activate)\b")
 
 
 def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:

@@ -67,7 +67,16 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
 def cued(utt: Utterance) -> bool:
     """A product named without a question or another task: "chanderi sarees", "glass bangles
     in firozabad" are shopping; "what is chanderi?" is for the knowledge base."""
-    return bool(utt.categories or utt.crafts) and not _NOT_SHOPPING.search(utt.text.lower())
+    if _NOT_SHOPPING.search(utt.text.lower()):
+        return False
+    if utt.categories or utt.crafts:
+        return True
+    # "a cheap gift below 500, something handmade": a budget and a wish to buy.
+    return bool(_WANTS.search(utt.norm)) and any(b is not None for b in price_bounds(utt.digits))
+
+
+_WANTS = re.compile(r"\b(gift|gifts|buy|shop|shopping|looking for|need|want|show|find|"
+                    r"handmade|something)\b")
 
 
 def describe(args: dict[str, Any], result: dict[str, Any]) -> str:

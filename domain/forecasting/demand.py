@@ -101,9 +101,10 @@ def daily_series(days: list[dt.date], units: list[float],
 
 def _drivers(y: pd.Series, region: str | None, start: dt.date, end: dt.date) -> list[dict]:
     """Relative uplift of each calendar effect in the history; festivals in the horizon only."""
-    feats = calendar_features(y.index, region, y.index[0].date())
+    days = pd.DatetimeIndex(y.index)
+    feats = calendar_features(days, region, days[0].date())
     values = y.to_numpy()
-    fest_cols = [c for c in feats if c.startswith("fest:")]
+    fest_cols = [c for c in feats if str(c).startswith("fest:")]
     quiet = (feats[fest_cols].sum(axis=1).to_numpy() == 0) if fest_cols else np.ones(len(y), bool)
     base = values[quiet].mean() if quiet.any() else values.mean()
     if base <= 0:
@@ -117,13 +118,13 @@ def _drivers(y: pd.Series, region: str | None, start: dt.date, end: dt.date) -> 
         if inside.sum() >= 3:
             out.append({"factor": f"{fest.label} build-up",
                         "impact": round(float(values[inside].mean() / base - 1), 3)})
-    weekend = y.index.weekday >= 5
+    weekend = days.weekday >= 5
     out.append({"factor": "weekend shopping",
                 "impact": round(float(values[weekend & quiet].mean()
                                      / values[~weekend & quiet].mean() - 1), 3)
                 if (~weekend & quiet).any() and values[~weekend & quiet].mean() > 0 else 0.0})
     for label, months in (("wedding season", WEDDING_MONTHS), ("monsoon", MONSOON_MONTHS)):
-        m = np.isin(y.index.month, months) & quiet
+        m = np.isin(days.month, months) & quiet
         if m.any() and (~m & quiet).any() and values[~m & quiet].mean() > 0:
             ratio = values[m].mean() / values[~m & quiet].mean()
             out.append({"factor": label, "impact": round(float(ratio - 1), 3)})
@@ -195,7 +196,7 @@ def forecast_demand(y: pd.Series, *, category: str, region: str | None, horizon_
         return calendar_features(idx.to_timestamp(), region, origin).set_axis(idx)
 
     yp = y.copy()
-    yp.index = y.index.to_period("D")
+    yp.index = pd.DatetimeIndex(y.index).to_period("D")
     result = forecast(yp, horizon_days, config=config, features=feats, events=feats)
     points = [ForecastPoint(p.to_timestamp().date(), round(float(v), 3), round(float(lo), 3),
                             round(float(hi), 3))

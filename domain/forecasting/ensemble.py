@@ -130,7 +130,7 @@ class EventEffects:
 
     def fit(self, y: pd.Series) -> EventEffects:
         """Estimate the effects on ``y``."""
-        x = self.features(y.index)
+        x = self.features(pd.PeriodIndex(y.index))
         self.columns = [c for c in x.columns if c.startswith(self.prefixes)]
         if self.columns:
             model = Ridge(alpha=self.alpha).fit(x.to_numpy(), np.log1p(y.to_numpy()))
@@ -151,7 +151,8 @@ def _fold(y: pd.Series, fh_index: pd.PeriodIndex, config: EnsembleConfig,
     effects = EventEffects(events).fit(y) if events is not None else None
     y_fit = y
     if effects is not None:
-        y_fit = pd.Series(np.clip(np.expm1(np.log1p(y.to_numpy()) - effects.effect(y.index)),
+        y_fit = pd.Series(np.clip(np.expm1(np.log1p(y.to_numpy())
+                                           - effects.effect(pd.PeriodIndex(y.index))),
                                   0, None), index=y.index)
     out = {}
     for m in config.members:
@@ -174,7 +175,7 @@ def _fit_predict(name: str, y: pd.Series, fh_index: pd.PeriodIndex, sp: int,
         forecaster = _member(name, sp)
         if name == "calendar":
             feats = features or (lambda idx: seasonal_dummies(idx, sp, y.index[0]))
-            forecaster.fit(y, X=feats(y.index))
+            forecaster.fit(y, X=feats(pd.PeriodIndex(y.index)))
             pred = forecaster.predict(fh, X=feats(fh_index))
         else:
             forecaster.fit(y)
@@ -260,7 +261,7 @@ def forecast(y: pd.Series, horizon: int, *, config: EnsembleConfig | None = None
     member_metrics = {m: scores(preds[m]) for m in config.members}
 
     last = y.index[-1]
-    fh_index = pd.period_range(last + 1, periods=horizon, freq=y.index.freq)
+    fh_index = pd.period_range(last + 1, periods=horizon, freq=pd.PeriodIndex(y.index).freq)
     member_predictions = _fold(y, fh_index, config, features, events)
     predicted = sum(weights[m] * member_predictions[m] for m in config.members)
     assert isinstance(predicted, pd.Series)
@@ -273,7 +274,7 @@ def forecast(y: pd.Series, horizon: int, *, config: EnsembleConfig | None = None
     base = np.log1p(predicted.to_numpy())
     lower = pd.Series(np.clip(np.expm1(base + lo_q * widen), 0, None), index=fh_index)
     upper = pd.Series(np.expm1(base + hi_q * widen), index=fh_index)
-    upper = np.maximum(upper, predicted)
-    lower = np.minimum(lower, predicted)
+    upper = pd.Series(np.maximum(upper.to_numpy(), predicted.to_numpy()), index=fh_index)
+    lower = pd.Series(np.minimum(lower.to_numpy(), predicted.to_numpy()), index=fh_index)
     return EnsembleForecast(predicted.rename("predicted"), lower, upper, weights,
                             member_predictions, metrics, member_metrics)

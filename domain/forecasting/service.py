@@ -110,7 +110,8 @@ def series_pairs(session: Session) -> list[tuple[str, str | None]]:
     """Every (category, region) with sales, plus each category nationwide."""
     rows = session.execute(select(DailySales.category, DailySales.region).distinct()).all()
     cats = sorted({c for c, _ in rows})
-    return sorted(rows, key=lambda r: (r[0], r[1])) + [(c, None) for c in cats]  # type: ignore[return-value]
+    pairs: list[tuple[str, str | None]] = [(c, r) for c, r in rows]
+    return sorted(pairs, key=lambda r: (r[0], r[1] or "")) + [(c, None) for c in cats]
 
 
 def creator_share(session: Session, creator_id: str, category: str, region: str | None,

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, event, select, update
+from sqlalchemy import delete, event, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
@@ -120,7 +120,7 @@ def bump(session: Session, topic: str, keys: Iterable[str] = ()) -> Version:
     version = Version(row[0], int(row[1]))
     rows = [{"topic": topic, "version": version.number, "key": k[:64]} for k in sorted(set(keys))]
     if rows:
-        conn.execute(ChangeLogEntry.__table__.insert(), rows)
+        conn.execute(insert(ChangeLogEntry), rows)
     if version.number % _PRUNE_EVERY == 0:
         conn.execute(
             delete(ChangeLogEntry).where(

@@ -16,8 +16,10 @@ from domain.store.models import Base, utcnow
 
 
 class ListingSource(Base):
-    """The description a draft came from, its digest (to make a repeated create idempotent),
-    the extracted attributes and how sure the extraction was."""
+    """The description a draft came from and what was read from it.
+
+    The digest makes a repeated create idempotent; ``confidence`` is how sure the reading was.
+    """
 
     __tablename__ = "listing_sources"
     __table_args__ = (Index("ix_listing_sources_creator_digest", "creator_id", "digest"),)

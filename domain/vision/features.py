@@ -204,7 +204,8 @@ def _strokes(gray: np.ndarray) -> tuple[list[ToolMark], dict[str, float]]:
             "stroke_length_cv": 0.0,
         }
     # Second moments per component from bincounts: much faster than regionprops here.
-    yy, xx = np.indices(labels.shape)
+    grid = np.indices(labels.shape)
+    yy, xx = grid[0], grid[1]
     lab = labels.ravel()
 
     def per_label(w: np.ndarray) -> np.ndarray:

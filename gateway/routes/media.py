@@ -181,8 +181,7 @@ def _heritage_docs() -> list:
 
 
 def heritage_for(cluster_id: str | None, craft: str) -> Heritage | None:
-    """The knowledge base's passage on the piece's craft (else the maker's cluster), first
-    paragraph."""
+    """The first paragraph the knowledge base has on the craft (else the maker's cluster)."""
     docs = _heritage_docs()
     doc = next((d for d in docs if craft and craft.lower() in {c.lower() for c in d.crafts}),
                None)

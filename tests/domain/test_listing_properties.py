@@ -132,3 +132,14 @@ def test_property_7_translation(product, materials, techniques, colors, craft, h
         assert t.title.strip() and t.description.strip(), lang
         assert t.method == "glossary+template"
     assert any("\u0900" <= c <= "\u097f" for c in out["hi"].description)
+
+
+def test_glossary_translates_every_term_the_vocabulary_extracts() -> None:
+    """Translation coverage: every canonical product, material, technique, colour and craft."""
+    from domain.translation import Glossary
+
+    glossary = Glossary.default()
+    for kind in ("product", "material", "technique", "color", "craft"):
+        terms = [e.canonical for e in VOCAB.entries(kind)]
+        assert glossary.coverage({kind: terms}) == 1.0, (
+            kind, [t for t in terms if t not in glossary.raw[kind]])
