@@ -91,7 +91,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.metrics.rate_limited.labels("http").inc()
             response: Response = too_many_requests(decision, request.state.request_id)
         else:
-            response = await call_next(request)
+            try:
+                response = await call_next(request)
+            except Exception as exc:
+                if not errors.unavailable(exc):
+                    raise
+                # A database restart is a 503 to retry, answered here without a traceback.
+                response = errors.unavailable_response(request.state.request_id)
         route = request.scope.get("route")
         app.state.metrics.http_requests.labels(
             request.method, getattr(route, "path", "(unmatched)"), str(response.status_code)

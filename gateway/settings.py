@@ -27,7 +27,8 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///./var/qalakar.db"
     checkpoint_url: str | None = Field(
         default=None,
-        description="LangGraph checkpointer: unset = SQLite file in data_dir; postgresql://… = Postgres",
+        description="LangGraph checkpointer: unset = SQLite file in data_dir; "
+        "postgresql://… = Postgres",
     )
     chroma_url: str | None = None
     llm_base_url: str | None = None
@@ -79,7 +80,8 @@ class Settings(BaseSettings):
         default=None, description="Verifies X-Twilio-Signature; unset = Twilio webhooks refused"
     )
     twilio_account_sid: str | None = Field(
-        default=None, description="Sends SMS notifications through Twilio's REST API (with the token)"
+        default=None,
+        description="Sends SMS notifications through Twilio's REST API (with the token)",
     )
     twilio_api_url: str = Field(
         default="https://api.twilio.com", description="Base of Twilio's REST API (tests: local)"
@@ -88,7 +90,9 @@ class Settings(BaseSettings):
         default="https://api.twilio.com",
         description="Inbound MediaUrl0 is fetched only when it starts with this base",
     )
-    twilio_sms_from: str | None = Field(default=None, description="Sender number of SMS notifications")
+    twilio_sms_from: str | None = Field(
+        default=None, description="Sender number of SMS notifications"
+    )
     whatsapp_app_secret: str | None = Field(
         default=None, description="Verifies X-Hub-Signature-256; unset = WhatsApp webhooks refused"
     )
@@ -103,14 +107,16 @@ class Settings(BaseSettings):
         default=5_000_000, gt=0, description="Largest image or voice note fetched from a provider"
     )
     channel_timeout_s: float = Field(
-        default=10.0, gt=0, description="Timeout of each provider call (media, replies, notifications)"
+        default=10.0, gt=0,
+        description="Timeout of each provider call (media, replies, notifications)",
     )
     channel_send_attempts: int = Field(
         default=3, ge=1, le=10, description="Tries of one outbound reply before giving up"
     )
     channel_backoff_s: float = Field(default=0.5, ge=0, description="First retry delay; doubles")
     notify_max_attempts: int = Field(
-        default=8, ge=1, le=50, description="Tries of one notification on one channel before 'failed'"
+        default=8, ge=1, le=50,
+        description="Tries of one notification on one channel before 'failed'",
     )
     notify_backoff_s: float = Field(
         default=30.0, ge=0, description="First notification retry delay; doubles, capped at 1 h"
@@ -134,14 +140,18 @@ class Settings(BaseSettings):
     )
     embed_model: str = Field(
         default="use-multilingual-v3",
-        description="Sentence encoder for the knowledge index: a packaged model name or an .onnx path",
+        description="Sentence encoder for the knowledge index: a packaged model name or an "
+        ".onnx path",
     )
     knowledge_min_confidence: float | None = Field(
         default=None, ge=0.0, le=1.0,
-        description="Below this retrieval confidence heritage answers say 'I don't know' (unset: per model)",
+        description="Below this retrieval confidence heritage answers say 'I don't know' "
+        "(unset: per model)",
     )
     max_upload_bytes: int = Field(default=8 * 1024 * 1024, gt=0, description="Largest image upload")
-    max_upload_pixels: int = Field(default=24_000_000, gt=0, description="Most pixels an upload may have")
+    max_upload_pixels: int = Field(
+        default=24_000_000, gt=0, description="Most pixels an upload may have"
+    )
     logistics_api_url: str | None = Field(
         default=None, description="A courier aggregator's rate API; unset: rate cards only"
     )
@@ -193,7 +203,9 @@ class Settings(BaseSettings):
         default=True,
         description="Hands-free: speech that starts while a reply is playing interrupts it",
     )
-    speak_replies: bool = Field(default=True, description="Answer voice turns with spoken audio too")
+    speak_replies: bool = Field(
+        default=True, description="Answer voice turns with spoken audio too"
+    )
     max_spoken_chars: int = Field(default=600, gt=0, description="Longest reply text read aloud")
     max_audio_seconds: float = Field(default=60.0, gt=0, description="Longest voice upload")
     max_audio_bytes: int = Field(default=8_000_000, gt=0, description="Largest voice upload")

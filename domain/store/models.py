@@ -1,4 +1,4 @@
-"""SQLAlchemy models of the marketplace (seed-design "Data Models"), portable to SQLite and PostgreSQL.
+"""SQLAlchemy models of the marketplace (seed-design "Data Models"), for SQLite and PostgreSQL.
 
 List-valued fields (materials, techniques, images, timelines) are JSON columns; money is INR in
 ``Numeric``-free floats rounded at the edges; times are timezone-aware UTC.

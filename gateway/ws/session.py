@@ -28,6 +28,7 @@ from gateway.channels.voice_inbox import (
     take_spoken_notices,
     voice_notification_ids,
 )
+from gateway.errors import UNAVAILABLE_MESSAGE, unavailable
 from gateway.listening import Utterance
 from gateway.sessions import bind_session
 from gateway.speech import Recording, profile_language
@@ -45,6 +46,8 @@ from tools.registry import ToolError
 from voice import phrases
 
 log = logging.getLogger(__name__)
+# A client message id is echoed as reply_to and deduplicates a resent message (a reconnect).
+MAX_MESSAGE_ID = 64
 router = APIRouter()
 
 # What the turn loop runs: a client frame that starts or answers a turn, a finished WAV
@@ -115,6 +118,7 @@ class Connection:
             async for event in assistant.stream(
                 user_id=self.principal.user_id, role=self.principal.role,
                 session_id=self.session_id, text=text, confirm=confirm,
+                message_id=message_id,
             ):
                 kind = event["type"]
                 if kind.startswith("_"):
@@ -129,10 +133,8 @@ class Connection:
                 if kind == "assistant_message" or (kind == "confirm_request" and not reply):
                     reply = event.get("text") or event.get("prompt") or reply
                 if kind == "turn_end":
-                    if spoken:
-                        held_end = event  # the spoken reply goes out first
-                        continue
-                    ended = True
+                    held_end = event  # whatever is spoken (reply, help, notices) goes out first
+                    continue
                 await self.send(event)
                 if kind == "tool_result":
                     if event["ok"] and (notice := self._notification(event)) is not None:
@@ -173,10 +175,15 @@ class Connection:
                 await self.voice.stop_speaking()
                 await self.send(turn_end(started, interrupted=True))
             raise
-        except Exception:
+        except Exception as exc:
             outcome = "error"
-            log.exception("turn failed")
-            await self.error("INTERNAL_ERROR", "the turn failed on our side; please try again")
+            if unavailable(exc):
+                log.warning("turn failed: a backing service is unavailable (%s)",
+                            type(exc).__name__)
+                await self.error("UPSTREAM_UNAVAILABLE", UNAVAILABLE_MESSAGE)
+            else:
+                log.exception("turn failed")
+                await self.error("INTERNAL_ERROR", "the turn failed on our side; please try again")
         finally:
             metrics.turns.labels("websocket", outcome).inc()
             metrics.turn_latency.labels("websocket").observe(time.perf_counter() - started)
@@ -269,7 +276,15 @@ class Connection:
             await self.error("PAYLOAD_TOO_LARGE", f"the message is longer than {limit} characters",
                              field="text", limit=limit)
             return
-        await self.run_turn(text=text.strip(), message_id=frame.get("message_id"))
+        message_id = frame.get("message_id")
+        if message_id is not None and (
+            not isinstance(message_id, str) or not 0 < len(message_id) <= MAX_MESSAGE_ID
+        ):
+            await self.error("VALIDATION_ERROR",
+                             f"invalid value for 'message_id': 1 to {MAX_MESSAGE_ID} characters",
+                             field="message_id")
+            return
+        await self.run_turn(text=text.strip(), message_id=message_id)
 
     async def confirm(self, frame: dict[str, Any]) -> None:
         """The answer to a ``confirm_request``: resumes the waiting action (or refuses)."""
@@ -392,8 +407,16 @@ async def _converse(ws: WebSocket, principal: Principal) -> None:
     """The authenticated part of a connection."""
     session_id, problem = await _session_id(ws, principal)
     conn = Connection(ws, principal, session_id)
-    conn.language = await asyncio.to_thread(
-        profile_language, ws.app.state.store, principal.user_id, principal.role)
+    try:
+        conn.language = await asyncio.to_thread(
+            profile_language, ws.app.state.store, principal.user_id, principal.role)
+    except Exception as exc:
+        if not unavailable(exc):
+            raise
+        # The database is away: the socket still opens (English until it is back) and each
+        # turn answers UPSTREAM_UNAVAILABLE until then.
+        log.warning("profile language unavailable (%s)", type(exc).__name__)
+        conn.language = None
     await conn.send({"type": "session", "session_id": session_id,
                      "user_id": principal.user_id, "role": principal.role,
                      "language": conn.language or "en"})
