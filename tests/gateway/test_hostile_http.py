@@ -209,3 +209,57 @@ def test_deeply_nested_json_is_a_400(client: TestClient) -> None:
                     headers={**bearer(client, "c-0001", "creator"),
                              "content-type": "application/json"})
     assert r.status_code == 400, r.text
+
+
+def test_forwarding_headers_count_only_from_trusted_proxies(
+    seeded_store, data_dir, database_url  # noqa: ANN001
+) -> None:
+    """Uvicorn believed X-Forwarded-For from loopback: every local client could be anyone."""
+    import httpx
+
+    from gateway.cli import server_options
+    from tests.live import LiveServer
+
+    assert server_options(make_settings(data_dir, database_url))["proxy_headers"] is False
+    behind = server_options(make_settings(data_dir, database_url, trusted_proxies="10.0.0.2"))
+    assert behind["proxy_headers"] and behind["forwarded_allow_ips"] == "10.0.0.2"
+    live = LiveServer(make_settings(data_dir, database_url, guest_tokens_per_minute=2)).start()
+    try:
+        codes = [httpx.post(f"{live.http}/auth/guest",
+                            headers={"X-Forwarded-For": f"203.0.113.{i}"}).status_code
+                 for i in range(4)]
+    finally:
+        live.stop()
+    assert codes == [200, 200, 429, 429]
+
+
+def test_a_retried_critical_request_with_an_idempotency_key_runs_once(
+    client: TestClient, seeded_store  # noqa: ANN001
+) -> None:
+    """Finding 2 over REST: the same Idempotency-Key returns the recorded result."""
+    from sqlalchemy import func, select
+
+    from domain.store import AuditEntry, Product
+
+    with seeded_store.session() as s:
+        old = s.get(Product, "p-00031").price
+    headers = {**bearer(client, "a-0001", "admin"), "Idempotency-Key": "retry-test-1"}
+
+    def audits() -> int:
+        with seeded_store.session() as s:
+            return s.scalar(select(func.count()).select_from(AuditEntry).where(
+                AuditEntry.action == "price_update", AuditEntry.target == "p-00031"))
+
+    before = audits()
+    try:
+        body = {"product_id": "p-00031", "new_price": 4321}
+        first = client.post("/api/v1/tools/update_price", json=body, headers=headers)
+        again = client.post("/api/v1/tools/update_price", json=body, headers=headers)
+        assert first.status_code == again.status_code == 200 and first.json() == again.json()
+        assert audits() == before + 1
+        other = client.post("/api/v1/tools/update_price", headers=headers,
+                            json={**body, "new_price": 999})
+        assert_error(other, 409, "CONFLICT")
+    finally:
+        with seeded_store.session() as s:
+            s.get(Product, "p-00031").price = old
