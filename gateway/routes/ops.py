@@ -29,8 +29,11 @@ async def healthz() -> dict[str, str]:
 
 @router.get("/readyz")
 async def readyz(request: Request, response: Response, registry: RegistryDep) -> dict[str, Any]:
-    """Readiness: the database reads soundly, checkpoints can be written, the assistant and its
-    planner and the knowledge index are loaded."""
+    """Readiness: what a turn needs.
+
+    The database reads soundly, checkpoints can be written, the assistant with its planner
+    and the knowledge index are loaded.
+    """
     state = request.app.state
     checks: dict[str, Any] = {}
     try:

@@ -18,6 +18,7 @@ import time
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from sqlalchemy.exc import SQLAlchemyError
 
 from agents.assistant import SESSION_ID
 from domain.errors import quote
@@ -383,8 +384,10 @@ async def chat(ws: WebSocket) -> None:
 
 
 async def _session_id(ws: WebSocket, principal: Principal) -> tuple[str, dict[str, Any] | None]:
-    """The client's session id when valid and theirs (bound on first use), else a fresh one
-    and the error frame that says why."""
+    """The client's session id when valid and theirs, else a fresh one and the reason.
+
+    A session id is bound to the user who first opens it; the reason is an error frame.
+    """
     assistant = ws.app.state.assistant
     asked = ws.query_params.get("session_id")
     problem = None
@@ -405,7 +408,15 @@ async def _session_id(ws: WebSocket, principal: Principal) -> tuple[str, dict[st
 
 async def _converse(ws: WebSocket, principal: Principal) -> None:
     """The authenticated part of a connection."""
-    session_id, problem = await _session_id(ws, principal)
+    try:
+        session_id, problem = await _session_id(ws, principal)
+    except SQLAlchemyError:
+        log.warning("chat: the store is unavailable; refusing the connection", exc_info=True)
+        ws.app.state.metrics.ws_errors.labels("UPSTREAM_UNAVAILABLE").inc()
+        await ws.send_text(encode(error_frame(
+            "UPSTREAM_UNAVAILABLE", "the store is unavailable; try again shortly", {})))
+        await ws.close(code=1013, reason="try again later")
+        return
     conn = Connection(ws, principal, session_id)
     try:
         conn.language = await asyncio.to_thread(
