@@ -125,6 +125,12 @@ class Connection:
                 if kind == "turn_end":
                     held_end = event  # whatever is spoken (reply, help, notices) goes out first
                     continue
+                if kind == "error":  # the planner refused: the §3 envelope, like every error
+                    err = event.get("error") or {}
+                    outcome = "refused"
+                    await self.error(err.get("code", "ERROR"), err.get("message", ""),
+                                     **(err.get("details") or {}))
+                    continue
                 await self.send(event)
                 if kind == "tool_result":
                     if event["ok"] and (notice := self._notification(event)) is not None:
