@@ -389,8 +389,10 @@ async def chat(ws: WebSocket) -> None:
 
 
 async def _session_id(ws: WebSocket, principal: Principal) -> tuple[str, dict[str, Any] | None]:
-    """The client's session id when valid and theirs (bound on first use), else a fresh one
-    and the error frame that says why."""
+    """The client's session id when valid and theirs (bound on first use).
+
+    Otherwise a fresh one, and the error frame that says why.
+    """
     assistant = ws.app.state.assistant
     asked = ws.query_params.get("session_id")
     problem = None
