@@ -7,6 +7,7 @@ which yields the protocol events of contracts §4 and ends each turn with ``turn
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -25,6 +26,7 @@ from domain.store import Store
 from tools.registry import Registry, ToolConfig, ToolContext
 
 Event = dict[str, Any]
+SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 @dataclass
@@ -59,12 +61,35 @@ class Turn:
 
 
 async def open_checkpointer(stack: AsyncExitStack, url: str | None, sqlite_path: Path) -> Any:
-    """A LangGraph checkpointer: Postgres for a ``postgresql`` URL, else SQLite at ``sqlite_path``."""
+    """A LangGraph checkpointer: Postgres for a ``postgresql`` URL, else SQLite at the path."""
     if url and url.startswith("postgres"):
         from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+        from psycopg import AsyncConnection
+        from psycopg.rows import dict_row
+        from psycopg_pool import AsyncConnectionPool
 
         dsn = url.replace("postgresql+psycopg://", "postgresql://")
-        postgres = await stack.enter_async_context(AsyncPostgresSaver.from_conn_string(dsn))
+        # A pool, not one connection: turns of many sessions checkpoint at once, and a
+        # connection lost while the database restarts is replaced instead of failing every turn
+        # until the process restarts. A turn waits at most 5 s for a connection.
+        pool: AsyncConnectionPool[AsyncConnection[dict[str, Any]]] = AsyncConnectionPool(
+            dsn,
+            connection_class=AsyncConnection[dict[str, Any]],
+            min_size=1,
+            max_size=8,
+            timeout=5.0,
+            open=False,
+            check=AsyncConnectionPool.check_connection,
+            kwargs={
+                "autocommit": True,
+                "prepare_threshold": 0,
+                "row_factory": dict_row,
+                "connect_timeout": 5,
+            },
+        )
+        await pool.open(wait=True, timeout=30)
+        stack.push_async_callback(pool.close)
+        postgres = AsyncPostgresSaver(pool)
         await postgres.setup()
         return postgres
     import aiosqlite
@@ -80,6 +105,43 @@ async def open_checkpointer(stack: AsyncExitStack, url: str | None, sqlite_path:
     saver = AsyncSqliteSaver(conn)
     await saver.setup()
     return saver
+
+
+def _pending_of(snapshot: Any) -> dict[str, Any] | None:
+    """The confirm request a state snapshot waits on, if any."""
+    for task in snapshot.tasks:
+        for intr in task.interrupts:
+            return dict(intr.value)
+    return None
+
+
+def _answered(
+    messages: list[Any],
+    human_id: str,
+    pending: dict[str, Any] | None,
+) -> list[Event] | None:
+    """The events that answered the message ``human_id``, or ``None`` if it was never run."""
+    at = next((i for i, m in enumerate(messages) if m.type == "human" and m.id == human_id), None)
+    if at is None:
+        return None
+    later = messages[at + 1 :]
+    if pending is not None and not any(m.type == "human" for m in later):
+        return [{"type": "confirm_request", **pending}]
+    reply = ""
+    for m in later:
+        if m.type == "human":
+            break
+        if m.type == "ai" and not getattr(m, "tool_calls", None) and m.content:
+            reply = str(m.content)
+    return [
+        {
+            "type": "assistant_message",
+            "message_id": f"m-{uuid.uuid4().hex[:12]}",
+            "text": reply,
+            "citations": [],
+            "replayed": True,
+        }
+    ]
 
 
 def _is_yes(text: str, planner: Planner) -> bool | None:
@@ -100,8 +162,14 @@ def _is_yes(text: str, planner: Planner) -> bool | None:
 class Assistant:
     """One planner, one registry, one store, one checkpointer; many sessions."""
 
-    def __init__(self, planner: Planner, registry: Registry, store: Store, checkpointer: Any,
-                 tool_config: ToolConfig | None = None) -> None:
+    def __init__(
+        self,
+        planner: Planner,
+        registry: Registry,
+        store: Store,
+        checkpointer: Any,
+        tool_config: ToolConfig | None = None,
+    ) -> None:
         self.planner = planner
         self.registry = registry
         self.store = store
@@ -110,7 +178,13 @@ class Assistant:
 
     @staticmethod
     def thread_id(user_id: str, session_id: str) -> str:
-        """Sessions are scoped to their user: nobody can resume another user's thread."""
+        """Sessions are scoped to their user: nobody can resume another user's thread.
+
+        A session id has no ``:``, so the key splits one way only ("a:x" + "y" and "a" + "x:y"
+        were the same thread).
+        """
+        if not SESSION_ID.fullmatch(session_id):
+            raise ValueError("a session id is 1-64 letters, digits, '-' or '_'")
         return f"{user_id}:{session_id}"
 
     @staticmethod
@@ -121,11 +195,7 @@ class Assistant:
     async def pending_confirmation(self, user_id: str, session_id: str) -> dict[str, Any] | None:
         """The confirm request this session waits on, if any."""
         config = {"configurable": {"thread_id": self.thread_id(user_id, session_id)}}
-        snapshot = await self.graph.aget_state(config)
-        for task in snapshot.tasks:
-            for intr in task.interrupts:
-                return dict(intr.value)
-        return None
+        return _pending_of(await self.graph.aget_state(config))
 
     async def history(self, user_id: str, session_id: str) -> list[Any]:
         """The messages the checkpointer keeps for this session."""
@@ -141,31 +211,56 @@ class Assistant:
         session_id: str,
         text: str | None = None,
         confirm: bool | None = None,
+        message_id: str | None = None,
     ) -> AsyncIterator[Event]:
-        """Run one turn (a message, or the answer to a confirmation) and yield its events."""
+        """Run one turn (a message, or the answer to a confirmation) and yield its events.
+
+        A message sent again with the same ``message_id`` (a client that reconnected, maybe to
+        another replica, after losing the answer) is not run twice: its recorded reply is
+        replayed. A turn is checkpointed whole when it ends, so one cut short left nothing
+        behind and runs now.
+        """
         started = time.perf_counter()
         run = RunContext(
             ToolContext(user_id, role, self.store, session_id, self.tool_config), self.registry
         )
         config = {"configurable": {"thread_id": self.thread_id(user_id, session_id)}}
-        pending = await self.pending_confirmation(user_id, session_id)
+        snapshot = await self.graph.aget_state(config)
+        pending = _pending_of(snapshot)
+        human_id = f"in-{message_id}" if message_id else None
+        if text is not None and human_id is not None:
+            replay = _answered(snapshot.values.get("messages", []), human_id, pending)
+            if replay is not None:
+                for event in replay:
+                    yield event
+                yield {
+                    "type": "turn_end",
+                    "replayed": True,
+                    "latency_ms": {"total": round((time.perf_counter() - started) * 1000, 2)},
+                }
+                return
         inputs: list[Any] = []
         if pending is not None and confirm is None and text is not None:
             answer = await asyncio.to_thread(_is_yes, text, self.planner)
             inputs.append(Command(resume=bool(answer)))
-            if answer is None:  # neither yes nor no: drop the action, then treat it as a new message
-                inputs.append({"messages": [HumanMessage(text)]})
+            if (
+                answer is None
+            ):  # neither yes nor no: drop the action, then treat it as a new message
+                inputs.append({"messages": [HumanMessage(text, id=human_id)]})
         elif pending is not None and confirm is not None:
             inputs.append(Command(resume=confirm))
         elif text is not None:
-            inputs.append({"messages": [HumanMessage(text)]})
+            inputs.append({"messages": [HumanMessage(text, id=human_id)]})
 
         reply_parts: list[str] = []
         citations: list[dict[str, Any]] = []
         confirm_prompt = ""
         for graph_input in inputs:
             async for mode, chunk in self.graph.astream(
-                graph_input, config, context=run, stream_mode=["custom", "updates"],
+                graph_input,
+                config,
+                context=run,
+                stream_mode=["custom", "updates"],
                 # One checkpoint per turn, written when it ends: a turn is kept whole or not at
                 # all (a worker killed mid-turn leaves no half turn to resume or repeat), and
                 # the steps of a turn do not each rewrite the conversation.
@@ -198,8 +293,11 @@ class Assistant:
             "text": final,
             "citations": [{"doc_id": c.get("doc_id"), "title": c.get("title")} for c in citations],
         }
-        yield {"type": "turn_end", "latency_ms": {k: round(v, 2) for k, v in run.timings.items()},
-               "language": language}
+        yield {
+            "type": "turn_end",
+            "latency_ms": {k: round(v, 2) for k, v in run.timings.items()},
+            "language": language,
+        }
 
     async def turn(self, **kwargs: Any) -> Turn:
         """Run one turn and collect it into a :class:`Turn`."""

@@ -41,6 +41,7 @@ class Expect(BaseModel):
     reply_contains: list[str] = Field(default_factory=list)
     reply_not_contains: list[str] = Field(default_factory=list)
     citations_any: list[str] | None = None
+    citations_all: list[str] | None = None  # extension: every one of these must be cited
     error_code: str | None = Field(default=None, pattern=r"^[A-Z][A-Z0-9_]*$")
     state: dict[str, Any] | None = None
 

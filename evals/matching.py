@@ -28,7 +28,7 @@ class Failure:
 
     @property
     def reason(self) -> str:
-        """``wrong_tool``, ``missing_arg:weight_kg``, ``reply_missing:₹``, ``state:product.price``…"""
+        """The reason as ``kind:subject``: ``wrong_tool``, ``missing_arg:weight_kg``, and so on."""
         return f"{self.kind}:{self.subject}" if self.subject else self.kind
 
     def to_dict(self) -> dict[str, str]:
@@ -272,6 +272,11 @@ def check_turn(expect: Expect | None, obs: Observation, user_id: str = "") -> Tu
                     "citation_missing", ",".join(expect.citations_any), f"cited {sorted(found)!r}"
                 )
             )
+    if expect.citations_all is not None:
+        cited = set(obs.cited_docs())
+        for doc_id in expect.citations_all:
+            if doc_id not in cited:
+                failures.append(Failure("citation_missing", doc_id, f"cited {sorted(cited)!r}"))
     if expect.error_code is not None and obs.error_code != expect.error_code:
         failures.append(Failure("error_code", expect.error_code, f"got {obs.error_code!r}"))
     return verdict

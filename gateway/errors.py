@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import DomainError
-from tools.registry import ToolError
+from tools.registry import DB_UNAVAILABLE, ToolError
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,42 @@ _HTTP_CODES = {
 
 
 _LOCATIONS = ("body", "query", "path")
+
+
+UNAVAILABLE_MESSAGE = "the service is briefly unavailable; please try again shortly"
+
+
+def unavailable(exc: BaseException) -> bool:
+    """True when ``exc`` (or what caused it) says the database or checkpoint store is unreachable.
+
+    Such a failure is a 503 the client may retry (the pools reconnect by themselves), not a
+    500: a database restart must not look like a bug.
+    """
+    import sqlite3
+
+    import psycopg
+    from psycopg_pool import PoolTimeout
+
+    kinds = (*DB_UNAVAILABLE, psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout,
+             sqlite3.OperationalError, ConnectionError)
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, kinds):
+            return True
+        if isinstance(current, ToolError):
+            return current.code == "UPSTREAM_UNAVAILABLE"
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def unavailable_response(request_id: str) -> JSONResponse:
+    """The 503 ``UPSTREAM_UNAVAILABLE`` answer, with a short ``Retry-After``."""
+    return JSONResponse(
+        envelope("UPSTREAM_UNAVAILABLE", UNAVAILABLE_MESSAGE, {}, request_id), status_code=503,
+        headers={"retry-after": "2"},
+    )
 
 
 def new_request_id() -> str:
@@ -72,6 +108,12 @@ def install(app: FastAPI) -> None:
     async def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
         return await _tool_error(request, ToolError.from_domain(exc))
 
+    @app.exception_handler(RecursionError)
+    async def _too_deep(request: Request, exc: RecursionError) -> JSONResponse:
+        # A JSON body nested thousands deep ("[[[[…") exhausts the parser, not the server.
+        return JSONResponse(envelope("BAD_REQUEST", "the body nests too deeply",
+                                     {"field": "(body)"}, _rid(request)), status_code=400)
+
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
@@ -105,6 +147,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         rid = _rid(request)
+        if unavailable(exc):
+            log.warning("a backing service is unavailable (%s) %s", type(exc).__name__, rid)
+            return unavailable_response(rid)
         log.exception("unhandled error %s", rid)
         return JSONResponse(
             envelope("INTERNAL_ERROR", "something went wrong on our side", {}, rid), status_code=500

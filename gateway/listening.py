@@ -121,7 +121,7 @@ class LiveRecording:
             await self.on_speech()
         if event.pause_started is not None and listener.in_utterance:
             self._speculate(event.pause_started)
-        if event.ended is not None and self.hands_free:
+        if event.ended is not None and self.hands_free and listener.in_utterance:
             await self._finish(event.ended)
             return
         if (listener.endpointer.in_speech and self._work is None

@@ -31,6 +31,7 @@ from gateway.settings import Settings
 
 log = logging.getLogger(__name__)
 REFRESH_JOB = "refresh"
+SESSIONS_JOB = "sessions"
 
 
 def refresh(store: Store, settings: Settings) -> dict[str, Any]:
@@ -48,6 +49,27 @@ def refresh(store: Store, settings: Settings) -> dict[str, Any]:
     prices = refresh_golden_prices(store, settings.data_dir)
     forecasts = refresh_forecasts(store)
     return {"golden_prices": plain(prices), "forecasts": plain(forecasts)}
+
+
+def prune_sessions(settings: Settings) -> dict[str, Any]:
+    """Expire idle conversations and prune old checkpoints (:mod:`agents.retention`)."""
+    import asyncio
+    from contextlib import AsyncExitStack
+    from dataclasses import asdict
+
+    from agents.assistant import open_checkpointer
+    from agents.retention import prune_sessions as prune
+    from gateway.wiring import checkpoint_url
+
+    async def run() -> dict[str, Any]:
+        async with AsyncExitStack() as stack:
+            saver = await open_checkpointer(stack, checkpoint_url(settings),
+                                            settings.checkpoint_path())
+            report = await prune(saver, ttl_days=settings.session_ttl_days,
+                                 keep_last=settings.session_keep_checkpoints)
+            return asdict(report)
+
+    return asyncio.run(run())
 
 
 def run_job_if_due(store: Store, name: str, every_s: float, job: Any,
@@ -109,6 +131,14 @@ class Worker:
                 log.exception("refresh failed")
                 ran = None
             figures["refreshed"] = ran is not None
+        try:
+            pruned = run_job_if_due(self.store, SESSIONS_JOB, self.settings.session_prune_s,
+                                    lambda: prune_sessions(self.settings))
+        except Exception:  # retried next interval; delivery goes on
+            log.exception("session pruning failed")
+            pruned = None
+        if pruned:
+            figures["sessions"] = pruned
         figures["seconds"] = round(time.perf_counter() - started, 3)
         if report.claimed:
             log.info("worker pass: %s", figures)

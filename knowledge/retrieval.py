@@ -23,7 +23,9 @@ from domain.errors import InvalidInput
 from knowledge.embeddings import OnnxEmbedding
 from knowledge.index import KnowledgeConfig, open_client, open_collection
 
-RRF_K = 60
+RRF_K = 15
+#: How much a document's second-best passage adds to its best one's fused score.
+SECOND_PASSAGE_WEIGHT = 0.1
 FILTER_KEYS = ("crafts", "region", "kind", "doc_id")
 
 
@@ -128,6 +130,8 @@ class HybridRetriever:
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         self.config = config
+        self.rrf_k = RRF_K
+        self.second_passage_weight = SECOND_PASSAGE_WEIGHT
         self.embed = embed or OnnxEmbedding.from_name(config.embed_model)
         client = open_client(config)
         self._nodes_coll = open_collection(client, config.node_collection, config.embed_model)
@@ -203,7 +207,8 @@ class HybridRetriever:
         bundle = QueryBundle(query_str=question, embedding=vector.tolist())
         dense = self.dense(bundle, allowed)
         sparse = self.bm25(bundle, allowed)
-        fused = rrf([[n.node.node_id for n in dense], [n.node.node_id for n in sparse]])
+        fused = rrf([[n.node.node_id for n in dense], [n.node.node_id for n in sparse]],
+                    k=self.rrf_k)
         dense_score = {n.node.node_id: float(n.score or 0.0) for n in dense}
         bm25_score = {n.node.node_id: float(n.score or 0.0) for n in sparse}
         by_doc: dict[str, DocHit] = {}
@@ -215,7 +220,7 @@ class HybridRetriever:
             hit = by_doc.setdefault(doc_id, DocHit(self.docs[doc_id], 0.0))
             # A document scores by its best passage plus a little for a second one.
             if len(hit.passages) < 2:
-                hit.score += score if not hit.passages else 0.25 * score
+                hit.score += score if not hit.passages else self.second_passage_weight * score
             hit.passages.append(Passage(node_id, doc_id, node.get_content(), score,
                                         dense_score.get(node_id), bm25_score.get(node_id)))
         hits = sorted(by_doc.values(), key=lambda h: -h.score)[:k]

@@ -19,7 +19,8 @@ from knowledge.access import require_reader
 from knowledge.answer import Answer, ExtractiveAnswerer, LLMAnswerer, build_llm
 from knowledge.config import KnowledgeConfig
 from knowledge.index import index_is_empty, ingest
-from knowledge.retrieval import DocHit, HybridRetriever
+from knowledge.questions import comparison_sides, is_how_to
+from knowledge.retrieval import DocHit, HybridRetriever, Retrieval
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,11 @@ log = logging.getLogger(__name__)
 #: about 97% of answerable questions pass and the off-topic ones do not (bench_knowledge prints
 #: both rates).
 MIN_CONFIDENCE = {"use-multilingual-v3": 0.5, "minilm-l6-int8": 0.6}
+#: The confidence a help guide needs to answer a how-to question first. Lower than the
+#: general floor because guides speak in general words ("fragile items", "festive season")
+#: where questions name things ("a clay pot", "diwali"); on 11 hand-written questions the
+#: answerable ones scored 0.46-0.70 and off-topic how-tos (cars, visas, cricket) at most 0.31.
+GUIDE_MIN_CONFIDENCE = 0.42
 
 
 #: Sections of a heritage document that tell a craft's story to a visitor, in telling order
@@ -90,13 +96,66 @@ class KnowledgeBase:
         """An answer with citations, or "I don't know" when retrieval is not confident."""
         if role is not None:
             require_reader(role)
-        return self.answerer.answer(self.retriever.retrieve(question, filters, k))
+        sides = comparison_sides(question)
+        if sides is not None:
+            compared = self._compare(question, sides, filters)
+            if compared is not None:
+                return compared
+        retrieval = self.retriever.retrieve(question, filters, k)
+        if is_how_to(question):
+            guided = self._with_guide_first(retrieval, filters, k)
+            if guided is not None:
+                return self.extractive.answer(guided, min_confidence=GUIDE_MIN_CONFIDENCE) \
+                    if self.answerer is self.extractive else self.answerer.answer(guided)
+        return self.answerer.answer(retrieval)
+
+    def _with_guide_first(self, general: Retrieval, filters: Mapping[str, Any] | None,
+                          k: int) -> Retrieval | None:
+        """For a how-to question, the best help guide first, then the other documents.
+
+        A craft's page can share more words with "how do I wash a block-printed dupatta"
+        than the care guide does, but the guide is what answers it; the craft page still
+        follows it. ``None`` when no guide is close enough to the question.
+        """
+        guides = self.retriever.retrieve(general.question, {**(filters or {}), "kind": "help"}, 1)
+        if not guides.hits or self.extractive.confidence(guides) < GUIDE_MIN_CONFIDENCE:
+            return None
+        guide = guides.hits[0]
+        rest = [h for h in general.hits if h.doc_id != guide.doc_id][: k - 1]
+        return Retrieval(general.question, [guide, *rest], general.query_vector)
+
+    def _compare(self, question: str, sides: tuple[str, str],
+                 filters: Mapping[str, Any] | None) -> Answer | None:
+        """Each side of a comparison retrieved on its own and cited; ``None`` if one is unknown."""
+        hits: list[DocHit] = []
+        for side in sides:
+            found = self.retriever.retrieve(side, filters, k=3)
+            best = next((h for h in found.hits if h.doc_id not in {x.doc_id for x in hits}), None)
+            if best is None or self.extractive.confidence(found) < self.extractive.min_confidence:
+                return None
+            hits.append(best)
+        if isinstance(self.answerer, LLMAnswerer):
+            both = self.retriever.retrieve(question, {"doc_id": [h.doc_id for h in hits]}, k=2)
+            return self.answerer.answer(both)
+        parts: list[Answer] = []
+        for side, hit in zip(sides, hits, strict=True):
+            focused = self.retriever.retrieve(f"{side} {question}", {"doc_id": hit.doc_id}, k=1)
+            # the document was found by its name, so it answers for its side even when the
+            # whole question's words match it only partly
+            parts.append(self.extractive.answer(focused, min_confidence=0.0))
+        text = " ".join(f"{h.doc.title}: {a.text}" for h, a in zip(hits, parts, strict=True))
+        citations = [c for a in parts for c in a.citations]
+        confidence = min(a.confidence for a in parts)
+        return Answer(text, citations, confident=True, confidence=confidence)
 
 
     def stories(self, craft: str, cluster_id: str | None = None) -> list[Story]:
-        """Passages telling ``craft``'s story (history, technique, specialities, how to tell
-        genuine work) from its heritage document: the cluster's own document when there is one,
-        else the best document about the craft. Empty when the knowledge base has none."""
+        """Passages telling ``craft``'s story from its heritage document.
+
+        History, technique, specialities and how to tell genuine work, from the
+        cluster's own document when there is one, else the best document about the craft. Empty when
+        the knowledge base has none.
+        """
         docs = self.retriever.docs
         doc_id = next((d for d, m in sorted(docs.items())
                        if cluster_id and m.cluster_id == cluster_id), None)

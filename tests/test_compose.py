@@ -10,6 +10,7 @@ import copy
 import json
 import re
 import shlex
+import tempfile
 import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -314,6 +315,8 @@ def check_compose(compose: Mapping[str, Any], env: Mapping[str, str] = TEST_ENV)
             elif condition == "service_healthy" and not healthcheck_text(services[name]):
                 problems.append(f"gateway waits for {name} to be healthy but it has no healthcheck")
 
+    problems += _check_scaling(services)
+
     # --- volumes and host ports across the file
     declared = set((resolved.get("volumes") or {}).keys())
     seen_host_ports: dict[str, str] = {}
@@ -333,6 +336,40 @@ def check_compose(compose: Mapping[str, Any], env: Mapping[str, str] = TEST_ENV)
                 problems.append(
                     f"{name} publishes container port {port} but listens on {sorted(listening)}"
                 )
+    return problems
+
+
+def _check_scaling(services: Mapping[str, Any]) -> list[str]:
+    """``docker compose up --scale gateway=N`` works: the gateway publishes no fixed host port
+    and a proxy in front of it reaches every replica on the port the gateway listens on."""
+    problems: list[str] = []
+    gateway = services.get("gateway")
+    if gateway is None:
+        return problems
+    if published_host_ports(gateway):
+        problems.append("gateway publishes a host port; --scale gateway=N would clash on it "
+                        "(publish the proxy instead)")
+    proxy = services.get("proxy")
+    if proxy is None:
+        return [*problems, "missing service 'proxy' in front of the gateway replicas"]
+    if not published_host_ports(proxy):
+        problems.append("proxy publishes no host port")
+    if "gateway" not in depends_on(proxy):
+        problems.append("proxy does not depend on gateway")
+    configs = [ROOT / source for source, target, kind in volume_mounts(proxy)
+               if kind == "bind" and source and target.startswith("/etc/caddy")]
+    if not configs or not configs[0].is_file():
+        return [*problems, "proxy has no Caddyfile mounted from the repository"]
+    text = configs[0].read_text(encoding="utf-8")
+    ports = {int(p) for p in re.findall(r"\bgateway[ :](\d+)", text)}
+    if not ports:
+        problems.append("the proxy's Caddyfile does not reverse-proxy to gateway")
+    elif not ports <= listening_ports(gateway):
+        problems.append(f"the proxy sends to gateway port(s) {sorted(ports)}, "
+                        f"the gateway listens on {sorted(listening_ports(gateway))}")
+    if "dynamic a gateway" not in text:
+        problems.append("the proxy resolves gateway once; replicas added by --scale are missed "
+                        "(use dynamic a upstreams)")
     return problems
 
 
@@ -492,7 +529,10 @@ def check_dockerfile(
 
     if compose is not None and port is not None:
         gateway = (compose.get("services") or {}).get("gateway") or {}
-        targets = published_container_ports(gateway)
+        # Published, or (behind the proxy, scaled) only exposed on the compose network.
+        targets = published_container_ports(gateway) or [
+            int(str(p).split("/", 1)[0]) for p in gateway.get("expose") or []
+        ]
         if targets and int(port) not in targets:
             problems.append(f"compose publishes gateway port(s) {targets}, the image serves {port}")
     return problems
@@ -662,7 +702,29 @@ def _publish(service: str, entry: str) -> Callable[[dict[str, Any]], None]:
 
 PG = "postgresql+psycopg://qalakar:"
 
+def _mount_caddyfile(text: str) -> Callable[[dict[str, Any]], None]:
+    def mutate(doc: dict[str, Any]) -> None:
+        path = Path(tempfile.mkdtemp(prefix="caddy-")) / "Caddyfile"
+        path.write_text(text, encoding="utf-8")
+        doc["services"]["proxy"]["volumes"] = [f"{path}:/etc/caddy/Caddyfile"]
+
+    return mutate
+
+
 COMPOSE_MUTATIONS: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
+    "gateway publishes a host port": (_publish("gateway", "8000:8000"), "--scale gateway=N"),
+    "proxy removed": (_del("services.proxy"), "missing service 'proxy'"),
+    "proxy not published": (_del("services.proxy.ports"), "proxy publishes no host port"),
+    "proxy without config": (_del("services.proxy.volumes"), "no Caddyfile"),
+    "proxy to the wrong port": (
+        _mount_caddyfile(":8000 {\n reverse_proxy {\n  dynamic a gateway 9000\n }\n}\n"),
+        "gateway port(s) [9000]",
+    ),
+    "proxy resolves once": (
+        _mount_caddyfile(":8000 {\n reverse_proxy gateway:8000\n}\n"),
+        "replicas added by --scale are missed",
+    ),
+
     # name: (how the copy is broken, a phrase the checker must report)
     "chroma removed": (_del("services.chroma"), "missing service 'chroma'"),
     "postgres removed": (_del("services.postgres"), "missing service 'postgres'"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 from pydantic import BaseModel, Field
 
 from knowledge.access import require_reader
@@ -41,6 +42,41 @@ class HeritageLookupResult(BaseModel):
     mode: str = "extractive"
 
 
+KB_UNAVAILABLE = "the heritage knowledge base is unavailable right now; please try again shortly"
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """True when ``exc`` (or its cause) says the Chroma server could not be reached."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        # Refused or reset sockets, timeouts; httpx's (chromadb's client) transport errors.
+        if isinstance(current, OSError | httpx.TransportError):
+            return True
+        if isinstance(current, ValueError) and "Could not connect" in str(current):
+            return True  # chromadb's HttpClient, when its first heartbeat fails
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _ask(ctx: ToolContext, question: str, filters: dict[str, Any]) -> Any:
+    """The knowledge base's answer; a Chroma server that is down is ``UPSTREAM_UNAVAILABLE``.
+
+    The knowledge base is cached only once it opens, so the next question after the server
+    is back finds it again.
+    """
+    try:
+        return _knowledge_base(ctx).ask(question, filters=filters)
+    except ToolError:
+        raise
+    except Exception as exc:
+        knowledge = ctx.config.knowledge
+        if knowledge is not None and knowledge.chroma_url and _unreachable(exc):
+            raise ToolError("UPSTREAM_UNAVAILABLE", KB_UNAVAILABLE) from exc
+        raise
+
+
 def _knowledge_base(ctx: ToolContext) -> Any:
     if ctx.config.knowledge is None:
         raise ToolError(
@@ -62,7 +98,7 @@ def heritage_lookup(ctx: ToolContext, args: HeritageLookupArgs) -> HeritageLooku
     """
     require_reader(ctx.role)
     filters = {"crafts": args.craft, "region": args.region}
-    answer = _knowledge_base(ctx).ask(args.question, filters=filters)
+    answer = _ask(ctx, args.question, filters)
     return HeritageLookupResult(
         answer=answer.text,
         citations=[HeritageCitation(doc_id=c.doc_id, title=c.title, snippet=c.snippet,

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from sqlalchemy import exc as sqlalchemy_exc
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -30,6 +31,15 @@ from domain.media import MediaConfig
 from domain.store import Store
 from domain.store.models import IdempotencyRecord
 from knowledge.config import KnowledgeConfig
+
+# The store could not be reached (restarting, network cut, pool exhausted): a 503 to retry,
+# not a bug.
+DB_UNAVAILABLE = (
+    sqlalchemy_exc.OperationalError,
+    sqlalchemy_exc.InterfaceError,
+    sqlalchemy_exc.DisconnectionError,
+    sqlalchemy_exc.TimeoutError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -277,6 +287,10 @@ class Registry:
             raise ToolError.from_domain(exc) from exc
         except ValidationError as exc:
             raise validation_error(exc) from exc
+        except DB_UNAVAILABLE as exc:
+            log.warning("tool %s: the database is unavailable (%s)", name, type(exc).__name__)
+            raise ToolError("UPSTREAM_UNAVAILABLE",
+                            "the database is unavailable; please try again shortly") from exc
         except Exception as exc:
             log.exception("tool %s failed", name)
             raise ToolError("INTERNAL_ERROR", f"{name} failed unexpectedly") from exc

@@ -23,6 +23,7 @@ from voice.vad import Endpoint, Endpointer
 
 LEAD_S = 0.3  # audio kept before the VAD's speech start (Silero starts a little late)
 TAIL_S = 0.25  # audio kept after the last speech window (the end of the last word)
+MIN_TAIL_S = 0.1  # a transcription with at least this much after the speech end will do
 
 
 class Transcriber(Protocol):
@@ -138,7 +139,9 @@ class Listener:
         """
         start, stop, samples = self._span(end_s)
         cached = self._cache
-        if cached is not None and cached[:2] == (start, stop):
+        if cached is not None and cached[0] == start and (
+                cached[1] == stop or (end_s is not None
+                                      and (end_s + MIN_TAIL_S) * STT_RATE <= cached[1] <= stop)):
             return cached[2]
         text = self.stt.transcribe(Audio(samples, STT_RATE), self.language) if len(samples) else ""
         self.transcriptions += 1

@@ -88,7 +88,7 @@ class PiperTTS:
         """The default voice's output rate."""
         return int(self._voices[None].config.sample_rate)
 
-    def _engine(self, voice: str | None):  # noqa: ANN202 - piper.PiperVoice
+    def _engine(self, voice: str | None):  # piper.PiperVoice
         if voice not in self._voices:
             if not Path(str(voice)).is_file():
                 raise VoiceUnavailable(f"no Piper voice file {voice!r}")
@@ -121,18 +121,18 @@ class EspeakTTS:
         self.binary = shutil.which("espeak-ng")
         if self.binary is None:
             raise VoiceUnavailable("espeak-ng is not installed (apt-get install espeak-ng)")
-        if not re.fullmatch(r"[A-Za-z0-9_+/-]{1,40}", voice):
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_+/-]{0,39}", voice):
             raise ValueError(f"not an espeak-ng voice name: {voice!r}")
         self.voice, self.rate_wpm = voice, int(rate_wpm)
 
     def synthesize(self, text: str, voice: str | None = None) -> Audio:
         """Speak ``text`` in ``voice`` (default: this backend's)."""
         name = voice or self.voice
-        if not re.fullmatch(r"[A-Za-z0-9_+/-]{1,40}", name):
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_+/-]{0,39}", name):
             raise ValueError(f"not an espeak-ng voice name: {name!r}")
         if not text.strip():
             return Audio(np.zeros(0, dtype=np.float32), STT_RATE)
-        done = subprocess.run(  # noqa: S603 - fixed binary, validated voice, text on stdin
+        done = subprocess.run(  # fixed binary, validated voice, text on stdin
             [str(self.binary), "-v", name, "-s", str(self.rate_wpm), "--stdout"],
             input=text.encode("utf-8"), capture_output=True, timeout=ESPEAK_TIMEOUT_S,
             check=False,
@@ -196,8 +196,11 @@ class CoquiTTS:
 
 
 def make_tts(spec: str) -> TextToSpeech:
-    """A backend from a spec: ``espeak:VOICE``, ``coqui:MODEL.pth``, or a Piper voice
-    (an ``.onnx`` path, ``piper:PATH`` or a package name)."""
+    """A backend from a spec.
+
+    ``espeak:VOICE``, ``coqui:MODEL.pth``, or a Piper voice (an ``.onnx`` path, ``piper:PATH`` or a
+    package name).
+    """
     kind, _, rest = spec.partition(":")
     if kind == "espeak":
         return shared_espeak(rest or "en-us")
@@ -249,7 +252,7 @@ def espeak_has(language: str) -> bool:
     binary = shutil.which("espeak-ng")
     if binary is None or not re.fullmatch(r"[a-z]{2,3}", language):
         return False
-    done = subprocess.run(  # noqa: S603 - fixed binary and a validated language code
+    done = subprocess.run(  # fixed binary and a validated language code
         [binary, f"--voices={language}"], capture_output=True, timeout=10, check=False)
     lines = done.stdout.decode(errors="replace").splitlines()[1:]
     return any(line.split()[1:2] == [language] for line in lines if line.strip())
@@ -267,7 +270,7 @@ _MARKUP = re.compile(r"[*_`#>|~]+")
 _BULLET = re.compile(r"^\s*(?:[-•]|\d+[.)])\s+", re.MULTILINE)
 _RUPEES = re.compile(r"(?:₹|\bRs\.?|\bINR)\s?([\d,]+(?:\.\d+)?)")
 _SPACE = re.compile(r"\s+")
-_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+_SENTENCE_END = re.compile(r"[.!?।۔](?=\s|$)")
 
 
 def speakable(text: str, max_chars: int = 600) -> str:
@@ -278,7 +281,7 @@ def speakable(text: str, max_chars: int = 600) -> str:
     text = _BULLET.sub("", text)
     lines = [line.strip() for line in _MARKUP.sub(" ", text).splitlines() if line.strip()]
     # A line without its own full stop would run into the next when spoken.
-    text = " ".join(line if line[-1] in ".!?:;," else line + "." for line in lines)
+    text = " ".join(line if line[-1] in ".!?:;,।۔" else line + "." for line in lines)
     text = _SPACE.sub(" ", text).strip()
     if len(text) <= max_chars:
         return text
@@ -289,7 +292,7 @@ def speakable(text: str, max_chars: int = 600) -> str:
     return head.rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
-_PHRASE_END = re.compile(r"(?<=[.!?;:])\s+")
+_PHRASE_END = re.compile(r"(?<=[.!?;:।۔])\s+")
 
 
 def phrases(text: str, limit: int = 160, first_limit: int | None = None) -> list[str]:

@@ -1,5 +1,7 @@
-"""Voice activity detection while audio streams in: Silero VAD (the ONNX model faster-whisper
-ships) run 32 ms at a time, and an :class:`Endpointer` that decides when an utterance ends.
+"""Voice activity detection while audio streams in.
+
+Silero VAD (the ONNX model faster-whisper ships) run 32 ms at a time, and an :class:`Endpointer`
+that decides when an utterance ends.
 
 The model keeps its recurrent state between calls, so a stream is scored once, as it arrives,
 for about 0.1 ms of CPU per 32 ms window.
@@ -90,11 +92,13 @@ class Endpointer:
     """Turns speech probabilities into utterance boundaries.
 
     Speech starts after ``min_speech_ms`` of windows above ``threshold``; it ends after
-    ``silence_ms`` below ``threshold - 0.15`` (hysteresis). ``pause_started`` is reported at the
-    first quiet window, so a caller can start transcribing before the end is certain.
+    ``silence_ms`` below ``threshold - 0.15`` (hysteresis). ``pause_started`` (the time the quiet
+    began) is reported once the quiet has lasted ``speculate_ms``, so a caller can start
+    transcribing before the end is certain without doing so at every gap between words.
     """
 
     silence_ms: float = 500.0
+    speculate_ms: float = 160.0
     threshold: float = 0.5
     min_speech_ms: float = 96.0
     windows: int = 0
@@ -116,6 +120,7 @@ class Endpointer:
         event = Endpoint()
         need_loud = max(1, round(self.min_speech_ms / WINDOW_MS))
         need_quiet = max(1, round(self.silence_ms / WINDOW_MS))
+        need_pause = max(1, min(need_quiet - 1, round(self.speculate_ms / WINDOW_MS)))
         for p in probabilities:
             self.windows += 1
             now = self.windows * WINDOW_MS / 1000
@@ -128,8 +133,9 @@ class Endpointer:
             if p < self.threshold - 0.15:
                 self._quiet += 1
                 if self._quiet == 1:
-                    event.pause_started = now - WINDOW_MS / 1000
-                    self.last_speech_end = event.pause_started
+                    self.last_speech_end = now - WINDOW_MS / 1000
+                if self._quiet == need_pause:
+                    event.pause_started = self.last_speech_end
                 if self._quiet >= need_quiet:
                     self.in_speech, self._loud = False, 0
                     event.ended = self.last_speech_end

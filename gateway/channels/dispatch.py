@@ -28,6 +28,7 @@ from domain.store import Creator, Notification, Store
 from domain.store.models import NotificationPreference, utcnow
 from gateway.channels.people import phone_of
 from gateway.channels.providers import (
+    NotConfigured,
     SendFailed,
     graph_request,
     send_sync,
@@ -78,7 +79,7 @@ class Sms:
     def deliver(self, note: Notification, phone: str | None) -> dict[str, Any]:
         """Send the message text; the Twilio message SID is recorded."""
         if not phone:
-            raise SendFailed("no phone number on file", permanent=True)
+            raise NotConfigured("no phone number on file")
         body = send_sync(self.http, twilio_sms_request(self.settings, phone, note.message[:1600]),
                          self.settings)
         return {"provider_id": body.get("sid")}
@@ -97,10 +98,10 @@ class WhatsApp:
         number_id = ((note.payload or {}).get("phone_number_id")
                      or self.settings.whatsapp_phone_number_id)
         if not number_id:
-            raise SendFailed("QALAKAR_WHATSAPP_PHONE_NUMBER_ID is not set", permanent=True)
+            raise NotConfigured("QALAKAR_WHATSAPP_PHONE_NUMBER_ID is not set")
         if payload is None:
             if not phone:
-                raise SendFailed("no phone number on file", permanent=True)
+                raise NotConfigured("no phone number on file")
             payload = whatsapp_text(phone.lstrip("+"), note.message[:4096])
         body = send_sync(self.http, graph_request(self.settings, str(number_id), payload),
                          self.settings)
@@ -223,6 +224,11 @@ class Dispatcher:
             attempts = int(state.get("attempts", 0)) + 1
             try:
                 info = self.adapters[channel].deliver(note, phone)
+            except NotConfigured as exc:
+                deliveries[channel] = {"status": "skipped", "attempts": attempts,
+                                       "reason": str(exc)[:300], "at": now.isoformat()}
+                report.count("skipped")
+                continue
             except SendFailed as exc:
                 if exc.permanent or attempts >= self.settings.notify_max_attempts:
                     deliveries[channel] = {"status": "failed", "attempts": attempts,

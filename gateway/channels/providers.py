@@ -29,6 +29,13 @@ class SendFailed(Exception):
         self.status = status
 
 
+class NotConfigured(SendFailed):
+    """The channel cannot be used here at all (no credentials, no number): skipped, not failed."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, permanent=True)
+
+
 @dataclass(frozen=True)
 class Request:
     """One provider call, built without I/O so tests can read it."""
@@ -65,7 +72,7 @@ def whatsapp_buttons(to: str, body: str, action_id: str) -> dict[str, Any]:
 def graph_request(settings: Settings, phone_number_id: str, payload: dict[str, Any]) -> Request:
     """``POST {QALAKAR_WHATSAPP_API_URL}/{phone_number_id}/messages`` with the access token."""
     if not settings.whatsapp_access_token:
-        raise SendFailed("QALAKAR_WHATSAPP_ACCESS_TOKEN is not set", permanent=True)
+        raise NotConfigured("QALAKAR_WHATSAPP_ACCESS_TOKEN is not set")
     return Request(f"{settings.whatsapp_api_url.rstrip('/')}/{phone_number_id}/messages",
                    {"Authorization": f"Bearer {settings.whatsapp_access_token}"}, json=payload)
 
@@ -75,8 +82,8 @@ def twilio_sms_request(settings: Settings, to: str, body: str) -> Request:
     sid, token, sender = (settings.twilio_account_sid, settings.twilio_auth_token,
                           settings.twilio_sms_from)
     if not (sid and token and sender):
-        raise SendFailed("Twilio SMS needs QALAKAR_TWILIO_ACCOUNT_SID, _AUTH_TOKEN and _SMS_FROM",
-                         permanent=True)
+        raise NotConfigured(
+            "Twilio SMS needs QALAKAR_TWILIO_ACCOUNT_SID, _AUTH_TOKEN and _SMS_FROM")
     return Request(f"{settings.twilio_api_url.rstrip('/')}/2010-04-01/Accounts/{sid}/Messages.json",
                    {}, form={"To": to, "From": sender, "Body": body}, auth=(sid, token))
 

@@ -160,6 +160,15 @@ def test_citations_any_and_user_token() -> None:
     )
 
 
+def test_citations_all_needs_every_document_cited() -> None:
+    obs = _obs(("heritage_lookup", {"question": "q"}),
+               citations=[{"doc_id": "technique-kantha", "title": "Kantha"}])
+    assert _reasons({"citations_all": ["technique-kantha"]}, obs) == []
+    assert _reasons({"citations_all": ["technique-kantha", "technique-phulkari"]}, obs) == [
+        "citation_missing:technique-phulkari"
+    ]
+
+
 json_scalars = st.one_of(
     st.integers(-(10**6), 10**6),
     st.floats(-1e6, 1e6, allow_nan=False),

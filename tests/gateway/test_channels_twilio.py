@@ -373,3 +373,18 @@ def test_each_sender_has_a_turn_limit(server) -> None:
     assert all("faster" not in r for r in replies[:30])
     other = " ".join(messages(post(server, "/channels/twilio/sms", sms("+15551238888", "hello"))))
     assert "faster" not in other
+
+
+def test_a_twilio_whatsapp_voice_note_is_heard(server, provider, creator) -> None:
+    """MediaUrl0 with an OGG/Opus voice note (Piper speech, PyAV encoder) is transcribed."""
+    pytest.importorskip("faster_whisper")
+    pytest.importorskip("piper")
+    from voice.codecs import encode_ogg_opus
+    from voice.tts import shared_tts
+
+    speech = shared_tts(server.settings.tts_voice).synthesize("Show my pending orders.")
+    provider.media["ME-voice"] = (encode_ogg_opus(speech), "audio/ogg")
+    form = sms(f"whatsapp:{creator[1]}", "", NumMedia="1",
+               MediaUrl0=f"{provider.url}/files/ME-voice", MediaContentType0="audio/ogg")
+    reply = " ".join(messages(post(server, "/channels/twilio/whatsapp", form)))
+    assert "order" in reply.lower()

@@ -251,7 +251,7 @@ def test_the_inbox_lists_newest_first_and_marks_read(tmp_path: Path, provider) -
         assert client.get("/api/v1/notifications?limit=1000", headers=headers).status_code == 400
 
 
-def create_app_for(settings: Settings):  # noqa: ANN201 - FastAPI
+def create_app_for(settings: Settings):  # FastAPI
     from gateway.app import create_app
 
     return create_app(settings)
@@ -339,3 +339,19 @@ def test_qalakar_worker_once_delivers_through_the_cli(tmp_path: Path, provider) 
     figures = json.loads(out.stdout.strip().splitlines()[-1])
     assert figures["claimed"] == 1 and figures["outcomes"] == {"delivered": 1}
     assert [r.form()["Body"] for r in provider.sent("/Messages.json")] == ["from the worker"]
+
+
+def test_channels_without_credentials_are_skipped_not_failed(tmp_path: Path, provider) -> None:
+    """A deployment without WhatsApp or SMS still delivers to the inbox: those are skipped."""
+    settings = Settings(env="test", data_dir=tmp_path, database_url=f"sqlite:///{tmp_path}/s.db",
+                        jwt_secret="test-secret-0123456789abcdef-0123456789", _env_file=None)
+    store = small_store(settings.database_url)
+    with store.session() as s:
+        s.add(NotificationPreference(user_id="c-9001", channels=["in_app", "whatsapp", "sms"]))
+        s.add(Notification(user_id="c-9001", channel="in_app", kind="test", message="hi"))
+    with httpx.Client() as http:
+        report = Dispatcher(store, settings, adapters(settings, http)).run_once(now=T0)
+    assert report.outcomes == {"delivered": 1, "skipped": 2}
+    note = notes(store)[0]
+    assert note.delivery_status == "delivered"
+    assert "not set" in note.deliveries["whatsapp"]["reason"]

@@ -1,0 +1,60 @@
+"""What kind of knowledge question this is: a comparison of two things, or a maker's how-to.
+
+A comparison ("kantha vs phulkari", "difference between X and Y", "X aur Y mein kya fark")
+needs each side retrieved and cited on its own: one ranking over the whole question tends to
+put one side's document first and answer only about it. A how-to from a maker ("how do I pack
+a clay pot") belongs to the help guides, which a craft's own document can outrank on words.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SIDE = r"(?P<a>[\w\s'-]{2,60}?)"
+_OTHER = r"(?P<b>[\w\s'-]{2,60}?)"
+_COMPARISONS = [
+    re.compile(rf"\bdifference(?:s)? between {_SIDE} (?:and|&|vs\.?|versus) {_OTHER}(?:[?.!,]|$)"),
+    re.compile(rf"\bcompare {_SIDE} (?:with|and|to|vs\.?|versus) {_OTHER}(?:[?.!,]|$)"),
+    re.compile(rf"\bhow (?:is|are|does|do) {_SIDE} differ(?:ent)? from {_OTHER}(?:[?.!,]|$)"),
+    re.compile(rf"^{_SIDE} (?:vs\.?|versus|v/s) {_OTHER}(?:[?.!,]|$|\s+(?:which|what|how))"),
+    re.compile(rf"^{_SIDE} or {_OTHER},? which\b"),
+    # Hinglish and Hindi: "X aur Y mein kya fark hai", "X और Y में क्या अंतर है"
+    re.compile(rf"^{_SIDE} (?:aur|or|and) {_OTHER} (?:me|mein|main) (?:kya )?(?:fark|farq|antar)"),
+    re.compile(r"^(?P<a>[\w\s\u0900-\u097f'-]{2,60}?) (?:और|या) (?P<b>[\w\s\u0900-\u097f'-]{2,60}?)"
+               r" (?:में|मे) (?:क्या )?(?:अंतर|अन्तर|फ़र्क|फर्क)"),
+]
+_FILLER = re.compile(
+    r"^(?:the|a|an|what is|what's|tell me|please|ji|kya|how|from|of)\s+|"
+    r"\s+(?:embroidery|sarees?|saris?|work|art|craft|painting|paintings|style|technique)$"
+)
+_HOW_TO = re.compile(
+    r"\b(?:how (?:do|should|can|to|much should) (?:i|we)?|how to|tips|should i|can i|do i|"
+    r"my (?:\w+ )?(?:customers?|buyers?|orders?|listings?|photos?|products?|work|shop|sarees?|"
+    r"pots?|pieces?|bangles?)|which months|when do (?:people|buyers)|kaise karu|kaise kare|"
+    r"कैसे करें|कैसे करूं)\b"
+)
+
+
+def comparison_sides(question: str) -> tuple[str, str] | None:
+    """The two things a comparison question compares, or ``None`` if it compares nothing."""
+    text = " ".join(question.casefold().split())
+    for pattern in _COMPARISONS:
+        match = pattern.search(text)
+        if match:
+            sides = tuple(_trim(match.group(g)) for g in ("a", "b"))
+            if all(len(s) >= 3 for s in sides) and sides[0] != sides[1]:
+                return sides[0], sides[1]
+    return None
+
+
+def is_how_to(question: str) -> bool:
+    """Whether the question asks how to do something (a maker's or buyer's practical question)."""
+    return bool(_HOW_TO.search(" ".join(question.casefold().split())))
+
+
+def _trim(side: str) -> str:
+    side = side.strip(" ,.?!'-")
+    previous = None
+    while previous != side:
+        previous, side = side, _FILLER.sub("", side).strip()
+    return side

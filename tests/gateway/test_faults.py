@@ -1,0 +1,114 @@
+"""Faults a busy deployment meets: the database goes away mid-load and comes back.
+
+PostgreSQL is shared by every session on this machine and must not be stopped, so the outage
+is a TCP proxy on loopback between the gateway and the server, cut and restored by the test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+import httpx
+import psycopg
+import pytest
+from websockets.asyncio.client import connect
+
+from domain.seed import seed
+from domain.store import Product, Store
+from gateway.settings import Settings
+from tests.live import LiveServer
+from tests.processes import SECRET
+from tests.tcp_proxy import TcpProxy
+
+pytestmark = pytest.mark.integration
+
+PG = ("127.0.0.1", 5432)
+DB = "scale_db"
+
+
+@pytest.fixture(scope="module")
+def pg_database() -> str:
+    """The seeded marketplace in this suite's own PostgreSQL database (created if missing)."""
+    try:
+        with psycopg.connect(f"postgresql://postgres@{PG[0]}:{PG[1]}/postgres",
+                             autocommit=True, connect_timeout=3) as conn:
+            if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DB,)).fetchone() \
+                    is None:
+                conn.execute(f'CREATE DATABASE "{DB}"')
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"no PostgreSQL at {PG[0]}:{PG[1]} ({exc})")
+    store = Store.from_url(f"postgresql+psycopg://postgres@{PG[0]}:{PG[1]}/{DB}")
+    with store.session() as s:
+        seeded = store.has_tables() and s.get(Product, "p-00001") is not None
+    if not seeded:
+        seed(store, seed=42, reset=True, progress=False)
+    store.create_all()
+    store.dispose()
+    return DB
+
+
+def _search(server: LiveServer, token: str) -> httpx.Response:
+    return httpx.post(f"{server.http}/api/v1/tools/search_products", timeout=30,
+                      json={"query": "madhubani painting"},
+                      headers={"authorization": f"Bearer {token}"})
+
+
+async def _turn(server: LiveServer, token: str, session_id: str, text: str) -> list[dict]:
+    async with connect(f"{server.ws}?token={token}&session_id={session_id}") as ws:
+        await ws.recv()
+        await ws.send(json.dumps({"type": "user_message", "text": text}))
+        frames = []
+        while True:
+            frame = json.loads(await asyncio.wait_for(ws.recv(), 30))
+            frames.append(frame)
+            if frame["type"] == "turn_end":
+                return frames
+
+
+def _assert_unavailable(r: httpx.Response) -> None:
+    assert r.status_code == 503, r.text
+    err = r.json()["error"]
+    assert err["code"] == "UPSTREAM_UNAVAILABLE"
+    assert "Traceback" not in r.text and "psycopg" not in r.text and "5432" not in r.text
+
+
+def test_a_database_outage_is_503_and_the_gateway_recovers_by_itself(pg_database, data_dir,
+                                                                      ) -> None:
+    proxy = TcpProxy(PG).start()
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{proxy.port}/{pg_database}"
+    settings = Settings(env="test", data_dir=data_dir, database_url=url, dev_auth=True,
+                        jwt_secret=SECRET, _env_file=None, rate_limit_per_minute=0,
+                        rate_limit_turns_per_minute=0)
+    server = LiveServer(settings).start()
+    try:
+        token = server.token("c-0001", "creator")
+        assert _search(server, token).status_code == 200
+        frames = asyncio.run(_turn(server, token, "s-faults", "show my pending orders"))
+        assert not [f for f in frames if f["type"] == "error"]
+
+        proxy.cut()  # the database "restarts"
+        _assert_unavailable(_search(server, token))
+        _assert_unavailable(httpx.get(f"{server.http}/api/v1/products", timeout=30,
+                                      headers={"authorization": f"Bearer {token}"}))
+        started = time.monotonic()
+        frames = asyncio.run(_turn(server, token, "s-faults", "show my pending orders"))
+        errors = [f for f in frames if f["type"] == "error"]
+        assert errors and {e["error"]["code"] for e in errors} == {"UPSTREAM_UNAVAILABLE"}
+        assert frames[-1]["type"] == "turn_end" and time.monotonic() - started < 20
+        assert httpx.get(f"{server.http}/healthz", timeout=5).status_code == 200
+        assert httpx.get(f"{server.http}/readyz", timeout=30).status_code == 503
+
+        proxy.restore()  # back, on the same address: no gateway restart
+        deadline = time.monotonic() + 30
+        while (r := _search(server, token)).status_code != 200 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert r.status_code == 200, r.text
+        frames = asyncio.run(_turn(server, token, "s-faults", "show my pending orders"))
+        assert not [f for f in frames if f["type"] == "error"], frames
+        assert any(f["type"] == "assistant_message" for f in frames)
+        assert httpx.get(f"{server.http}/readyz", timeout=30).status_code == 200
+    finally:
+        server.stop()
+        proxy.cut()
