@@ -29,10 +29,10 @@ async def healthz() -> dict[str, str]:
 
 @router.get("/readyz")
 async def readyz(request: Request, response: Response, registry: RegistryDep) -> dict[str, Any]:
-    """Readiness: what a turn needs.
+    """Readiness: database, checkpoints, assistant, planner and knowledge index.
 
-    The database reads soundly, checkpoints can be written, the assistant with its planner
-    and the knowledge index are loaded.
+    Ready means the database reads soundly, checkpoints can be written, and the assistant, its
+    planner and the knowledge index are loaded.
     """
     state = request.app.state
     checks: dict[str, Any] = {}
