@@ -7,6 +7,7 @@ which yields the protocol events of contracts §4 and ends each turn with ``turn
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -25,6 +26,7 @@ from domain.store import Store
 from tools.registry import Registry, ToolConfig, ToolContext
 
 Event = dict[str, Any]
+SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 @dataclass
@@ -59,7 +61,7 @@ class Turn:
 
 
 async def open_checkpointer(stack: AsyncExitStack, url: str | None, sqlite_path: Path) -> Any:
-    """A LangGraph checkpointer: Postgres for a ``postgresql`` URL, else SQLite at ``sqlite_path``."""
+    """A LangGraph checkpointer: Postgres for a ``postgresql`` URL, else SQLite at the path."""
     if url and url.startswith("postgres"):
         from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
         from psycopg import AsyncConnection
@@ -71,10 +73,19 @@ async def open_checkpointer(stack: AsyncExitStack, url: str | None, sqlite_path:
         # connection lost while the database restarts is replaced instead of failing every turn
         # until the process restarts. A turn waits at most 5 s for a connection.
         pool: AsyncConnectionPool[AsyncConnection[dict[str, Any]]] = AsyncConnectionPool(
-            dsn, connection_class=AsyncConnection[dict[str, Any]], min_size=1, max_size=8, timeout=5.0, open=False,
+            dsn,
+            connection_class=AsyncConnection[dict[str, Any]],
+            min_size=1,
+            max_size=8,
+            timeout=5.0,
+            open=False,
             check=AsyncConnectionPool.check_connection,
-            kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row,
-                    "connect_timeout": 5},
+            kwargs={
+                "autocommit": True,
+                "prepare_threshold": 0,
+                "row_factory": dict_row,
+                "connect_timeout": 5,
+            },
         )
         await pool.open(wait=True, timeout=30)
         stack.push_async_callback(pool.close)
@@ -104,13 +115,16 @@ def _pending_of(snapshot: Any) -> dict[str, Any] | None:
     return None
 
 
-def _answered(messages: list[Any], human_id: str, pending: dict[str, Any] | None,
-              ) -> list[Event] | None:
+def _answered(
+    messages: list[Any],
+    human_id: str,
+    pending: dict[str, Any] | None,
+) -> list[Event] | None:
     """The events that answered the message ``human_id``, or ``None`` if it was never run."""
     at = next((i for i, m in enumerate(messages) if m.type == "human" and m.id == human_id), None)
     if at is None:
         return None
-    later = messages[at + 1:]
+    later = messages[at + 1 :]
     if pending is not None and not any(m.type == "human" for m in later):
         return [{"type": "confirm_request", **pending}]
     reply = ""
@@ -119,8 +133,15 @@ def _answered(messages: list[Any], human_id: str, pending: dict[str, Any] | None
             break
         if m.type == "ai" and not getattr(m, "tool_calls", None) and m.content:
             reply = str(m.content)
-    return [{"type": "assistant_message", "message_id": f"m-{uuid.uuid4().hex[:12]}",
-             "text": reply, "citations": [], "replayed": True}]
+    return [
+        {
+            "type": "assistant_message",
+            "message_id": f"m-{uuid.uuid4().hex[:12]}",
+            "text": reply,
+            "citations": [],
+            "replayed": True,
+        }
+    ]
 
 
 def _is_yes(text: str, planner: Planner) -> bool | None:
@@ -141,8 +162,14 @@ def _is_yes(text: str, planner: Planner) -> bool | None:
 class Assistant:
     """One planner, one registry, one store, one checkpointer; many sessions."""
 
-    def __init__(self, planner: Planner, registry: Registry, store: Store, checkpointer: Any,
-                 tool_config: ToolConfig | None = None) -> None:
+    def __init__(
+        self,
+        planner: Planner,
+        registry: Registry,
+        store: Store,
+        checkpointer: Any,
+        tool_config: ToolConfig | None = None,
+    ) -> None:
         self.planner = planner
         self.registry = registry
         self.store = store
@@ -151,7 +178,13 @@ class Assistant:
 
     @staticmethod
     def thread_id(user_id: str, session_id: str) -> str:
-        """Sessions are scoped to their user: nobody can resume another user's thread."""
+        """Sessions are scoped to their user: nobody can resume another user's thread.
+
+        A session id has no ``:``, so the key splits one way only ("a:x" + "y" and "a" + "x:y"
+        were the same thread).
+        """
+        if not SESSION_ID.fullmatch(session_id):
+            raise ValueError("a session id is 1-64 letters, digits, '-' or '_'")
         return f"{user_id}:{session_id}"
 
     @staticmethod
@@ -200,14 +233,19 @@ class Assistant:
             if replay is not None:
                 for event in replay:
                     yield event
-                yield {"type": "turn_end", "replayed": True, "latency_ms": {
-                    "total": round((time.perf_counter() - started) * 1000, 2)}}
+                yield {
+                    "type": "turn_end",
+                    "replayed": True,
+                    "latency_ms": {"total": round((time.perf_counter() - started) * 1000, 2)},
+                }
                 return
         inputs: list[Any] = []
         if pending is not None and confirm is None and text is not None:
             answer = await asyncio.to_thread(_is_yes, text, self.planner)
             inputs.append(Command(resume=bool(answer)))
-            if answer is None:  # neither yes nor no: drop the action, then treat it as a new message
+            if (
+                answer is None
+            ):  # neither yes nor no: drop the action, then treat it as a new message
                 inputs.append({"messages": [HumanMessage(text, id=human_id)]})
         elif pending is not None and confirm is not None:
             inputs.append(Command(resume=confirm))
@@ -219,7 +257,10 @@ class Assistant:
         confirm_prompt = ""
         for graph_input in inputs:
             async for mode, chunk in self.graph.astream(
-                graph_input, config, context=run, stream_mode=["custom", "updates"],
+                graph_input,
+                config,
+                context=run,
+                stream_mode=["custom", "updates"],
                 # One checkpoint per turn, written when it ends: a turn is kept whole or not at
                 # all (a worker killed mid-turn leaves no half turn to resume or repeat), and
                 # the steps of a turn do not each rewrite the conversation.
@@ -252,8 +293,11 @@ class Assistant:
             "text": final,
             "citations": [{"doc_id": c.get("doc_id"), "title": c.get("title")} for c in citations],
         }
-        yield {"type": "turn_end", "latency_ms": {k: round(v, 2) for k, v in run.timings.items()},
-               "language": language}
+        yield {
+            "type": "turn_end",
+            "latency_ms": {k: round(v, 2) for k, v in run.timings.items()},
+            "language": language,
+        }
 
     async def turn(self, **kwargs: Any) -> Turn:
         """Run one turn and collect it into a :class:`Turn`."""

@@ -40,7 +40,7 @@ def _timed(run: RunContext, stage: str, started: float) -> None:
     run.timings[stage] = run.timings.get(stage, 0.0) + (time.perf_counter() - started) * 1000
 
 
-def build_graph(planner: Planner, checkpointer: Any = None):  # noqa: ANN201 - compiled graph
+def build_graph(planner: Planner, checkpointer: Any = None):  # compiled graph
     """Compile the supervisor around ``planner`` with an optional checkpointer."""
 
     async def plan(
@@ -65,23 +65,32 @@ def build_graph(planner: Planner, checkpointer: Any = None):  # noqa: ANN201 - c
             return Command(update={**update, "reply_streamed": decision.streamed}, goto="respond")
         return Command(update=update, goto="confirm" if _needs_confirmation(run, calls) else "act")
 
-    def confirm(state: AgentState, runtime: Runtime[RunContext]) -> Command[Literal["act", "__end__"]]:
+    def confirm(
+        state: AgentState, runtime: Runtime[RunContext]
+    ) -> Command[Literal["act", "__end__"]]:
         run = runtime.context
         message = _last_ai(state)
         assert message is not None
         for call in message.tool_calls:
             if not run.registry.is_critical(call["name"], run.role):
                 continue
-            answer = interrupt({
-                "action_id": call["id"], "name": call["name"], "args": call["args"],
-                "prompt": _confirm_prompt(call["name"], call["args"],
-                                          state.get("language") or "en"),
-            })
+            answer = interrupt(
+                {
+                    "action_id": call["id"],
+                    "name": call["name"],
+                    "args": call["args"],
+                    "prompt": _confirm_prompt(
+                        call["name"], call["args"], state.get("language") or "en"
+                    ),
+                }
+            )
             if not bool(answer):
                 declined = [
                     ToolMessage(
                         json.dumps({"error": {"code": "DECLINED", "message": "the user declined"}}),
-                        tool_call_id=c["id"], name=c["name"], status="error",
+                        tool_call_id=c["id"],
+                        name=c["name"],
+                        status="error",
                     )
                     for c in message.tool_calls
                 ]
@@ -98,25 +107,46 @@ def build_graph(planner: Planner, checkpointer: Any = None):  # noqa: ANN201 - c
         assert message is not None
         results: list[ToolMessage] = []
         for call in message.tool_calls:
-            writer({"type": "tool_call", "call_id": call["id"], "name": call["name"], "args": call["args"]})
+            writer(
+                {
+                    "type": "tool_call",
+                    "call_id": call["id"],
+                    "name": call["name"],
+                    "args": call["args"],
+                }
+            )
             started = time.perf_counter()
             try:
                 # The call id keys the idempotency record of a critical (confirmed) action:
                 # a confirmation replayed after a lost checkpoint returns the recorded result.
                 result = await asyncio.to_thread(
-                    run.registry.invoke, call["name"], call["args"], run.tool_ctx,
+                    run.registry.invoke,
+                    call["name"],
+                    call["args"],
+                    run.tool_ctx,
                     action_id=call["id"],
                 )
                 payload, ok = result.model_dump(mode="json"), True
             except ToolError as exc:
                 payload, ok = {"error": exc.to_dict()}, False
             _timed(run, "tool", started)
-            writer({"type": "tool_result", "call_id": call["id"], "name": call["name"],
-                    "ok": ok, "result": payload})
-            results.append(ToolMessage(
-                json.dumps(payload, ensure_ascii=False), tool_call_id=call["id"], name=call["name"],
-                status="success" if ok else "error",
-            ))
+            writer(
+                {
+                    "type": "tool_result",
+                    "call_id": call["id"],
+                    "name": call["name"],
+                    "ok": ok,
+                    "result": payload,
+                }
+            )
+            results.append(
+                ToolMessage(
+                    json.dumps(payload, ensure_ascii=False),
+                    tool_call_id=call["id"],
+                    name=call["name"],
+                    status="success" if ok else "error",
+                )
+            )
         return Command(
             update={"messages": results, "rounds": state.get("rounds", 0) + 1}, goto="plan"
         )
@@ -130,8 +160,12 @@ def build_graph(planner: Planner, checkpointer: Any = None):  # noqa: ANN201 - c
             words = text.split(" ")
             for i in range(0, len(words), REPLY_CHUNK_WORDS):
                 piece = " ".join(words[i : i + REPLY_CHUNK_WORDS])
-                writer({"type": "assistant_delta",
-                        "text": piece + (" " if i + REPLY_CHUNK_WORDS < len(words) else "")})
+                writer(
+                    {
+                        "type": "assistant_delta",
+                        "text": piece + (" " if i + REPLY_CHUNK_WORDS < len(words) else ""),
+                    }
+                )
         return {"rounds": 0, "reply_streamed": False}
 
     graph = StateGraph(AgentState, context_schema=RunContext)
@@ -161,7 +195,11 @@ def _confirm_prompt(name: str, args: dict[str, Any], lang: str = "en") -> str:
         price = args.get("price")
         at = f" at ₹{price:,.0f}" if isinstance(price, int | float) else ""
         at_hi = f" ₹{price:,.0f} में" if isinstance(price, int | float) else ""
-        return replies.act("confirm_publish", lang, listing=str(args.get("listing_id")),
-                           at=at_hi if lang == "hi" else at)
+        return replies.act(
+            "confirm_publish",
+            lang,
+            listing=str(args.get("listing_id")),
+            at=at_hi if lang == "hi" else at,
+        )
     shown = ", ".join(f"{k}={v}" for k, v in args.items())
     return replies.act("confirm", lang, name=name, args=shown)

@@ -19,8 +19,10 @@ _NOT_WORDS = re.compile(r"\b(?:[cbpok]|img|up)-[0-9a-f]+\b|\b\d+(?:\.\d+)?\s*(?:
 
 
 def detect(text: str) -> str | None:
-    """``"hi"`` or ``"en"`` when the message shows its language, ``None`` when it does not
-    (an id, a number, "ok")."""
+    """``"hi"`` or ``"en"`` when the message shows its language.
+
+    ``None`` when it does not (an id, a number, "ok").
+    """
     if is_hindi(text):
         return "hi"
     words = _ENGLISH_WORD.findall(_NOT_WORDS.sub(" ", text.lower()))

@@ -37,8 +37,9 @@ class RetentionReport:
 
 async def prune_sessions(saver: Any, *, ttl_days: float, keep_last: int = 20,
                          now: float | None = None) -> RetentionReport:
-    """Delete threads idle for ``ttl_days`` and all but the newest ``keep_last`` checkpoints
-    of each namespace of the others.
+    """Delete threads idle for ``ttl_days`` and all but the newest ``keep_last`` checkpoints.
+
+    Of each namespace of the others.
 
     Args:
         saver: an ``AsyncSqliteSaver`` or ``AsyncPostgresSaver``.

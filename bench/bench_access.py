@@ -1,5 +1,7 @@
-"""Access benchmark: radius search and ranked search over 100,000 synthetic listings, and place
-resolution (speed and how many misspelt or mis-heard names it recovers).
+"""Access benchmark: search and place resolution over 100,000 synthetic listings.
+
+Radius search, ranked search and place resolution (speed and how many misspelt or mis-heard names it
+recovers).
 
 The 100,000 listings are generated in memory around the 25 real craft clusters (synthetic: the
 seeded marketplace has about 3,300). Baselines are measured in the same run: a pure-Python
@@ -264,7 +266,7 @@ def _resolves_to(gaz: Gazetteer, typed: str, meant: str) -> bool:
         got, want = gaz.resolve(typed), gaz.resolve(meant)
         # GeoNames and the craft catalogue may spell one town two ways (Pipili/Pipli).
         return got.name == want.name or distance_km((got.lat, got.lon), (want.lat, want.lon)) <= 10
-    except Exception:  # noqa: BLE001 - an unknown place counts as not recovered
+    except Exception:  # an unknown place counts as not recovered
         return False
 
 

@@ -1,5 +1,7 @@
-"""Channels benchmark: the SMS webhook round trip (signed form → turn → TwiML) on the embedded
-planner, and how many messages per second one gateway process takes before p95 passes 250 ms.
+"""Channels benchmark: the SMS webhook round trip (signed form → turn → TwiML).
+
+Measured on the embedded planner, with how many messages per second one gateway process takes before
+p95 passes 250 ms.
 
 The gateway runs as its own process (``qalakar serve``) on a loopback port over a freshly seeded
 SQLite marketplace (synthetic data, seed 42); this process plays Twilio. Senders are real
@@ -164,7 +166,7 @@ def main() -> None:
         for rate in RATES:
             step = asyncio.run(_step(base, phones, rate))
             steps.append(step)
-            print(f"  load {rate}/s: p95 {step['p95']} ms, errors {step['errors']}")  # noqa: T201
+            print(f"  load {rate}/s: p95 {step['p95']} ms, errors {step['errors']}")
             if step["p95"] > P95_LIMIT_MS or step["errors"]:
                 break
     finally:

@@ -39,7 +39,7 @@ def typed_cases(n: int) -> list[LoadedCase]:
     return out
 
 
-async def bare_loop(assistant, cases: list[LoadedCase]) -> tuple[float, int]:  # noqa: ANN001
+async def bare_loop(assistant, cases: list[LoadedCase]) -> tuple[float, int]:
     """Every turn straight through the assistant: seconds and turns."""
     started, turns = time.perf_counter(), 0
     for loaded in cases:
@@ -55,7 +55,7 @@ async def bare_loop(assistant, cases: list[LoadedCase]) -> tuple[float, int]:  #
     return time.perf_counter() - started, turns
 
 
-async def measure(settings, store, cases: list[LoadedCase]) -> dict:  # noqa: ANN001
+async def measure(settings, store, cases: list[LoadedCase]) -> dict:
     """Harness run and bare baseline on one warmed-up assistant."""
     async with InprocTarget(settings, store=store) as target:
         await run_cases(target, EvalRun(cases[:10]))  # warm-up: classifier, caches, checkpointer
@@ -118,7 +118,8 @@ def main() -> None:
             "harness_outside_assistant_per_turn_mean": figure(
                 out["outside_ms_per_turn"],
                 "ms",
-                note="all run time outside assistant turns (sessions, snapshots, checks, restores) / turns",
+                note="all run time outside assistant turns (sessions, snapshots, checks, "
+                "restores) / turns",
             ),
         },
         tool_name_accuracy=out["metrics"]["tool_name_accuracy"],

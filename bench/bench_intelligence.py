@@ -68,7 +68,7 @@ class _Naive(NaiveForecaster):
 
 
 def seasonal_naive(y: pd.Series, fh_index: pd.PeriodIndex, sp: int) -> np.ndarray:
-    """sktime's seasonal naive (the last season repeated)."""
+    """Sktime's seasonal naive (the last season repeated)."""
     f = _Naive(strategy="last", sp=sp)
     f.fit(y)
     return f.predict(ForecastingHorizon(fh_index, is_relative=False)).to_numpy()
@@ -77,7 +77,7 @@ def seasonal_naive(y: pd.Series, fh_index: pd.PeriodIndex, sp: int) -> np.ndarra
 # -- forecast accuracy -----------------------------------------------------------------------
 def _score(errors: dict, name: str, y_train: pd.Series, y_test: pd.Series, pred: np.ndarray,
            sp: int) -> None:
-    p = pd.Series(np.asarray(pred, dtype=float), index=y_test.index)
+    p = pd.Series(np.asarray(pred, dtype=float), index=y_test.index, name=y_test.name)
     errors[name]["smape"].append(float(SMAPE(y_test, p)))
     errors[name]["mase"].append(float(MeanAbsoluteScaledError(sp=sp)(y_test, p, y_train=y_train)))
 
@@ -139,7 +139,7 @@ def monthly_benchmark() -> dict[str, dict[str, float]]:
     return rolling_accuracy(series, config)
 
 
-def seeded_benchmark(store, pairs: list[tuple[str, str]]) -> dict[str, dict[str, float]]:  # noqa: ANN001
+def seeded_benchmark(store, pairs: list[tuple[str, str]]) -> dict[str, dict[str, float]]:
     """Daily sales of the seeded marketplace (synthetic), 28-day horizons, three origins."""
     from domain.forecasting.calendar import calendar_features
     from domain.forecasting.ensemble import EnsembleConfig
@@ -153,7 +153,7 @@ def seeded_benchmark(store, pairs: list[tuple[str, str]]) -> dict[str, dict[str,
             y.index = y.index.to_period("D")
             series[f"{cat}/{region}"] = (y, 7, 28, 3)
 
-    def features_for(name: str, train: pd.Series):  # noqa: ANN202
+    def features_for(name: str, train: pd.Series):
         region = name.split("/", 1)[1]
         origin = train.index[0].to_timestamp().date()
         return lambda idx: calendar_features(idx.to_timestamp(), region, origin).set_axis(idx)
@@ -165,7 +165,7 @@ def seeded_benchmark(store, pairs: list[tuple[str, str]]) -> dict[str, dict[str,
 
 
 # -- golden price accuracy -------------------------------------------------------------------
-def golden_price_accuracy(store) -> dict[str, float]:  # noqa: ANN001
+def golden_price_accuracy(store) -> dict[str, float]:
     """Five-fold MAE of the golden price, the market model alone, and similar-item medians."""
     from domain.places import Place
     from domain.pricing.engine import PriceQuery, golden_price
@@ -209,7 +209,7 @@ def golden_price_accuracy(store) -> dict[str, float]:  # noqa: ANN001
 
 
 # -- speed -----------------------------------------------------------------------------------
-def speed(store, data_dir: Path) -> dict[str, dict[str, float]]:  # noqa: ANN001
+def speed(store, data_dir: Path) -> dict[str, dict[str, float]]:
     """Warm golden price per call, cold and cached forecast for one category-region."""
     from domain.forecasting.service import ForecastCache, data_end, load_series
     from domain.pricing.engine import PriceQuery

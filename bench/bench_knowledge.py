@@ -22,11 +22,11 @@ from knowledge.index import KnowledgeConfig, ingest
 from knowledge.service import KnowledgeBase
 
 
-def _ranked_docs(nodes) -> list[str]:  # noqa: ANN001 - NodeWithScore list
+def _ranked_docs(nodes) -> list[str]:  # NodeWithScore list
     return list(dict.fromkeys(n.node.metadata["doc_id"] for n in nodes))
 
 
-def measure(model: str, root: Path, cases: list) -> tuple[dict, dict]:  # noqa: ANN001
+def measure(model: str, root: Path, cases: list) -> tuple[dict, dict]:
     """Figures for one encoder, and extra detail (misses)."""
     config = KnowledgeConfig(data_dir=root / model, embed_model=model)
     started = time.perf_counter()

@@ -175,7 +175,7 @@ def main() -> None:
                  f"Redis; {r['n']} turns, {errors2} errors, p50 {r['p50']} ms; "
                  "baseline: one gateway on SQLite")
     else:
-        print("replicas skipped: set BENCH_PG_URL to a database this bench may reset")  # noqa: T201
+        print("replicas skipped: set BENCH_PG_URL to a database this bench may reset")
     report("load", figures, burst=BURST, sessions=SESSIONS, seconds=SECONDS, cores=cores)
 
 

@@ -1,5 +1,7 @@
-"""Intent classifiers compared: TF-IDF (today's), USE-multilingual embeddings + a linear head,
-and both together; trained on the planner's corpus, scored on an eval set's first turns.
+"""Intent classifiers compared.
+
+TF-IDF (today's), USE-multilingual embeddings + a linear head, and both together; trained on the
+planner's corpus, scored on an eval set's first turns.
 
     python -m bench.bench_nlu_classifiers [--dataset evals/datasets/independent_dev.jsonl]
 

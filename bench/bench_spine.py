@@ -1,6 +1,7 @@
-"""Spine benchmark: one typed turn through the embedded planner and a tool, in-process and over
-the websocket (a gateway process on loopback), with the bare tool call measured in the same run
-as the baseline.
+"""Spine benchmark: one typed turn through the embedded planner and a tool.
+
+In-process and over the websocket (a gateway process on loopback), with the bare tool call measured
+in the same run as the baseline.
 
 Run: ``python -m bench.bench_spine`` (``make bench`` runs every benchmark).
 """
@@ -19,7 +20,7 @@ TEXT = "show my pending orders"
 REPEAT = 200
 
 
-async def _inproc(settings, store) -> tuple[list[float], list[float]]:  # noqa: ANN001
+async def _inproc(settings, store) -> tuple[list[float], list[float]]:
     from gateway.wiring import open_assistant
     from tools.registry import ToolContext
 
@@ -27,15 +28,19 @@ async def _inproc(settings, store) -> tuple[list[float], list[float]]:  # noqa: 
         turns: list[float] = []
         for i in range(REPEAT + 5):
             started = time.perf_counter()
-            await assistant.turn(user_id="c-0001", role="creator", session_id=f"bench-{i % 20}", text=TEXT)
+            await assistant.turn(
+                user_id="c-0001", role="creator", session_id=f"bench-{i % 20}", text=TEXT
+            )
             if i >= 5:
                 turns.append((time.perf_counter() - started) * 1000)
         ctx = ToolContext("c-0001", "creator", store)
-        tool = timings_ms(lambda: assistant.registry.invoke("list_orders", {"status": "pending"}, ctx), REPEAT)
+        tool = timings_ms(
+            lambda: assistant.registry.invoke("list_orders", {"status": "pending"}, ctx), REPEAT
+        )
     return turns, tool
 
 
-async def _websocket(server, sessions: int) -> list[float]:  # noqa: ANN001 - GatewayProcess
+async def _websocket(server, sessions: int) -> list[float]:  # GatewayProcess
     """REPEAT typed turns over ``sessions`` sockets in turn, one turn in flight at a time."""
     from websockets.asyncio.client import connect
 
@@ -68,9 +73,16 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="qalakar-bench-"))
     # One user sends REPEAT turns in a row: rate limits off, or the bench would time 429s.
-    settings = Settings(env="test", data_dir=tmp, database_url=f"sqlite:///{tmp}/bench.db", dev_auth=True,
-                        jwt_secret="bench-secret-0123456789abcdef-0123456789", _env_file=None,
-                        rate_limit_per_minute=0, rate_limit_turns_per_minute=0)
+    settings = Settings(
+        env="test",
+        data_dir=tmp,
+        database_url=f"sqlite:///{tmp}/bench.db",
+        dev_auth=True,
+        jwt_secret="bench-secret-0123456789abcdef-0123456789",
+        _env_file=None,
+        rate_limit_per_minute=0,
+        rate_limit_turns_per_minute=0,
+    )
     store = Store.from_url(settings.database_url)
     started = time.perf_counter()
     seed(store, seed=42, reset=True, progress=False)
@@ -79,23 +91,41 @@ def main() -> None:
     # The gateway runs as it does in production: its own process (a server thread in this
     # process would share the GIL with the client and time both). The same 20 sessions in turn
     # as in-process; then one session for every turn (a long conversation).
-    env = gateway_env(tmp, settings.database_url, rate_limit_per_minute=0,
-                      rate_limit_turns_per_minute=0)
+    env = gateway_env(
+        tmp, settings.database_url, rate_limit_per_minute=0, rate_limit_turns_per_minute=0
+    )
     with GatewayProcess(env, workers=1, log=tmp / "gateway.log") as server:
         ws = asyncio.run(_websocket(server, 20))
         one = asyncio.run(_websocket(server, 1))
     t, b, w, o = summary(turns), summary(tool), summary(ws), summary(one)
-    report("spine", {
-        "turn_inproc_p50": figure(t["p50"], "ms", baseline=b["p50"], note="baseline: the bare list_orders call"),
-        "turn_inproc_p95": figure(t["p95"], "ms", baseline=b["p95"], target="<= 40 ms on 2 cores"),
-        "turn_websocket_p50": figure(w["p50"], "ms", baseline=t["p50"], target="ratio <= 1.5",
-                                     note="baseline: the in-process turn (same 20 sessions)"),
-        "turn_websocket_p95": figure(w["p95"], "ms", baseline=t["p95"]),
-        "turn_websocket_one_session_p50": figure(
-            o["p50"], "ms", baseline=w["p50"],
-            note=f"{REPEAT} turns in one session; baseline: 20 sessions (history is bounded)"),
-        "seed_full_marketplace": figure(seed_s, "s", note="SQLite, seed 42, synthetic data"),
-    }, samples=REPEAT, text=TEXT)
+    report(
+        "spine",
+        {
+            "turn_inproc_p50": figure(
+                t["p50"], "ms", baseline=b["p50"], note="baseline: the bare list_orders call"
+            ),
+            "turn_inproc_p95": figure(
+                t["p95"], "ms", baseline=b["p95"], target="<= 40 ms on 2 cores"
+            ),
+            "turn_websocket_p50": figure(
+                w["p50"],
+                "ms",
+                baseline=t["p50"],
+                target="ratio <= 1.5",
+                note="baseline: the in-process turn (same 20 sessions)",
+            ),
+            "turn_websocket_p95": figure(w["p95"], "ms", baseline=t["p95"]),
+            "turn_websocket_one_session_p50": figure(
+                o["p50"],
+                "ms",
+                baseline=w["p50"],
+                note=f"{REPEAT} turns in one session; baseline: 20 sessions (history is bounded)",
+            ),
+            "seed_full_marketplace": figure(seed_s, "s", note="SQLite, seed 42, synthetic data"),
+        },
+        samples=REPEAT,
+        text=TEXT,
+    )
 
 
 if __name__ == "__main__":

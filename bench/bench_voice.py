@@ -1,6 +1,7 @@
-"""Voice benchmark: spoken requests end to end over the websocket, recognition speed and
-accuracy (with and without vocabulary biasing), time to first spoken audio, gateway memory,
-and Hindi recognition.
+"""Voice benchmark: spoken requests end to end over the websocket.
+
+Recognition speed and accuracy (with and without vocabulary biasing), time to first spoken audio,
+gateway memory, and Hindi recognition.
 
 Utterances are synthesized (synthetic speech): request texts from the project's own eval sets
 (``evals/datasets/smoke.jsonl`` and ``core.jsonl``; never the independent sets) spoken by Piper
@@ -148,6 +149,7 @@ def stt_figures(utts: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def free_port() -> int:
+    """A TCP port nothing listens on right now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -180,6 +182,7 @@ def start_gateway(tmp: Path) -> tuple[subprocess.Popen, int]:
 
 
 def peak_rss_mb(pid: int) -> float:
+    """The peak resident memory of process ``pid`` (Linux ``VmHWM``), in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
@@ -244,6 +247,7 @@ async def spoken_turn(port: int, u: dict[str, Any], mode: str) -> dict[str, Any]
 
 
 def tts_figures() -> dict[str, Any]:
+    """Speech synthesis speed figures."""
     tts = shared_tts()
     tts.synthesize("Warm up.")
     first, whole = [], []
@@ -270,6 +274,7 @@ def hindi_words(text: str) -> list[str]:
 
 
 def hindi_figures() -> dict[str, Any]:
+    """Hindi recognition figures (the multilingual model)."""
     from voice.stt import MULTILINGUAL_STT_MODEL
 
     stt = WhisperSTT(MULTILINGUAL_STT_MODEL)
@@ -293,6 +298,7 @@ def hindi_figures() -> dict[str, Any]:
 
 
 def main() -> None:
+    """Run the voice benchmark (``--quick`` for a short run) and write its figures."""
     quick = "--quick" in sys.argv
     load_before = os.getloadavg()
     items = cases()

@@ -55,14 +55,19 @@ def figure(value: float, unit: str, *, baseline: float | None = None, target: st
 def report(area: str, figures: dict[str, dict[str, Any]], **extra: Any) -> Path:
     """Print the figures and write ``bench/results/<area>.json``."""
     RESULTS.mkdir(parents=True, exist_ok=True)
-    payload = {"area": area, "machine": platform.platform(), "cpu_count": __import__("os").cpu_count(),
-               "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-               "figures": figures, **extra}
+    payload = {
+        "area": area,
+        "machine": platform.platform(),
+        "cpu_count": __import__("os").cpu_count(),
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "figures": figures,
+        **extra,
+    }
     path = RESULTS / f"{area}.json"
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
-    print(f"== {area}")  # noqa: T201 - a benchmark prints its figures
+    print(f"== {area}")
     for name, fig in figures.items():
         ratio = f"  (×{fig['ratio']} of baseline {fig['baseline']})" if "ratio" in fig else ""
         target = f"  target {fig['target']}" if "target" in fig else ""
-        print(f"  {name}: {fig['value']} {fig['unit']}{ratio}{target}")  # noqa: T201
+        print(f"  {name}: {fig['value']} {fig['unit']}{ratio}{target}")
     return path

@@ -1,12 +1,12 @@
 """The domain's exception tree; tools translate these into typed error codes at the boundary.
 
-    DomainError
-    ├── NotFound            an id that does not exist            → NOT_FOUND
-    ├── InvalidInput        a value the engine cannot work with  → VALIDATION_ERROR
-    │   └── UnknownPlace    a place name nothing resolves to     → UNKNOWN_PLACE
-    ├── PermissionDenied    not the caller's to change            → FORBIDDEN
-    ├── Conflict            a state that forbids the change      → CONFLICT
-    └── InsufficientData    too little history for a sound answer → INSUFFICIENT_HISTORY
+DomainError
+├── NotFound            an id that does not exist            → NOT_FOUND
+├── InvalidInput        a value the engine cannot work with  → VALIDATION_ERROR
+│   └── UnknownPlace    a place name nothing resolves to     → UNKNOWN_PLACE
+├── PermissionDenied    not the caller's to change            → FORBIDDEN
+├── Conflict            a state that forbids the change      → CONFLICT
+└── InsufficientData    too little history for a sound answer → INSUFFICIENT_HISTORY
 """
 
 from __future__ import annotations

@@ -88,7 +88,7 @@ class OnlineGeocoder:
             found = self._client.geocode(
                 name, exactly_one=True, country_codes=self._country_codes, addressdetails=True
             )
-        except Exception as exc:  # noqa: BLE001 - geopy raises many kinds; none is fatal here
+        except Exception as exc:  # geopy raises many kinds; none is fatal here
             log.warning("online geocoder %s failed for %r: %s", self.url, name, exc)
             return None  # not cached: the service may be back next time
         entry = None

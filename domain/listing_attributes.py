@@ -285,18 +285,33 @@ def extract(description: str, vocabulary: Vocabulary | None = None) -> Attribute
         The attributes found, with the words each came from.
     """
     vocab = vocabulary or Vocabulary.default()
-    text = description[:MAX_DESCRIPTION]
+    text = _marks(description[:MAX_DESCRIPTION])
     folded_tokens = tokenize(text)
     folded = fold(text)
     words = [t.text for t in folded_tokens]
     attrs = Attributes()
     matches = vocab.find(text, protect=_PROTECTED)
     qs = quantities(folded_tokens, folded)
-    _terms(attrs, matches, words)
+    breaks = frozenset(i for i in range(len(folded_tokens) - 1)
+                       if text_gap(folded_tokens, i, folded))  # a comma, a full stop...
+    _terms(attrs, matches, words, breaks)
     if attrs.region is None:
         attrs.region = _place_state(words, vocab)
     _measures(attrs, qs, words)
     return attrs
+
+
+_INCH_MARK = re.compile(r"(\d)\s*(?:\"|”|″|'')")
+_FOOT_MARK = re.compile(r"(\d)\s*(?:'|′)(?![a-z])", re.I)
+_AXIS_LETTER = re.compile(r"\b([LWHDlwhd])\s*[:=]?\s*(?=\d)")
+_AXIS_OF_LETTER = {"l": "length", "w": "width", "h": "height", "d": "diameter"}
+
+
+def _marks(text: str) -> str:
+    """12" → 12 inch, 3' → 3 feet, "L 30 x W 20" → "length 30 x width 20"."""
+    text = _INCH_MARK.sub(r"\1 inch ", text)
+    text = _FOOT_MARK.sub(r"\1 feet ", text)
+    return _AXIS_LETTER.sub(lambda m: _AXIS_OF_LETTER[m.group(1).lower()] + " ", text)
 
 
 _PLACE_CUES = {"from", "in", "of", "se", "near", "at", "ka", "ki", "ke", "wala", "wali"}
@@ -329,7 +344,8 @@ def _note(attrs: Attributes, name: str, m: Match) -> None:
         attrs.fuzzy.append(f"{m.surface} → {m.entry.canonical}")
 
 
-def _terms(attrs: Attributes, matches: list[Match], words: list[str]) -> None:
+def _terms(attrs: Attributes, matches: list[Match], words: list[str],
+           breaks: frozenset[int] = frozenset()) -> None:
     region_spans = {(m.start, m.end) for m in matches if m.entry.kind == "region"}
     craft_spans = [(m.start, m.end) for m in matches if m.entry.kind == "craft"]
     technique_spans = [(m.start, m.end) for m in matches if m.entry.kind == "technique"]
@@ -350,7 +366,7 @@ def _terms(attrs: Attributes, matches: list[Match], words: list[str]) -> None:
                 continue  # the "wax" of "lost wax" is how it is made, not what it is made of
             if e.canonical in _CONTEXT_COLORS and (
                 _beside_color(m, color_positions, words) or m.end in material_starts
-                and m.end not in metal_starts
+                and m.end not in metal_starts and m.end - 1 not in breaks
             ):
                 _add_color(attrs, _CONTEXT_COLORS[e.canonical], m)  # "gold zari", "red and gold"
                 continue
@@ -513,18 +529,24 @@ def _axis(q: Quantity, words: list[str]) -> str | None:
 def _dimensions(
     attrs: Attributes, lengths: list[tuple[Quantity, str | None]], words: list[str]
 ) -> None:
-    """"40 by 30 cm", "40 x 30 x 10 cm", "30 cm tall", "2.5 metres long", "diameter 25 cm"."""
+    """"40 by 30 cm", "40 x 30 x 10 cm", "L 30 x W 20 cm", "30 cm tall", "2.5 metres long"."""
     dims: dict[str, float] = {}
+    axis_words = {w for ws in _AXES.values() for w in ws}
     i = 0
     while i < len(lengths):
         q, axis = lengths[i]
-        group = [q]
-        while i + 1 < len(lengths) and lengths[i + 1][0].start - group[-1].end <= 1 and (
-            group[-1].end < len(words) and words[group[-1].end] in _BY
-            or group[-1].kind is None
-        ):
+        group, axes = [q], [axis]
+        while i + 1 < len(lengths):
+            nxt, nxt_axis = lengths[i + 1]
+            between = words[group[-1].end : nxt.start]
+            joined = bool(between) and between[0] in _BY and set(between[1:]) <= axis_words
+            if not (joined and len(between) <= 3) and not (
+                not between and group[-1].kind is None
+            ):
+                break
             i += 1
-            group.append(lengths[i][0])
+            group.append(nxt)
+            axes.append(next((a for a, ws in _AXES.items() if set(between[1:]) & ws), None))
         i += 1
         unit = next((g.unit for g in reversed(group) if g.unit), None)
         if unit is None:
@@ -532,8 +554,11 @@ def _dimensions(
         factor = _LENGTH.get(unit) or _LENGTH.get(unit[:-1], 1.0)
         values = [g.value if g.kind == "length" else g.value * factor for g in group]
         if len(values) >= 2:
-            for name, v in zip(("length", "width", "height"), values, strict=False):
-                dims.setdefault(name, round(v, 2))
+            labelled = axes[0] is not None and all(a is not None for a in axes[1:])
+            names = axes if labelled and len(set(axes)) == len(axes) else [
+                "length", "width", "height"]
+            for name, v in zip(names, values, strict=False):
+                dims.setdefault(str(name), round(v, 2))
             continue
         value = round(values[0], 2)
         if axis == "diameter":
@@ -541,6 +566,10 @@ def _dimensions(
             dims.setdefault("width", value)
         else:
             dims.setdefault(axis or _free_axis(dims), value)
+    if "diameter" in dims:
+        d = dims.pop("diameter")
+        dims.setdefault("length", d)
+        dims.setdefault("width", d)
     if dims:
         attrs.dimensions_cm = dims
         attrs.evidence["dimensions_cm"] = [f"{k} {v}" for k, v in dims.items()]

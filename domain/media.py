@@ -212,6 +212,7 @@ def encode_clean(img: Image.Image, mime: str) -> tuple[bytes, str, str]:
 
 
 def write_once(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically unless it is there already (content-addressed)."""
     if path.exists():
         return
     path.parent.mkdir(parents=True, exist_ok=True)

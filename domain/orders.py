@@ -55,7 +55,9 @@ def list_orders(
             "currency": o.currency,
             "ship_city": o.ship_city,
             "created_at": o.created_at.date().isoformat() if o.created_at else None,
-            "estimated_delivery": o.estimated_delivery.isoformat() if o.estimated_delivery else None,
+            "estimated_delivery": o.estimated_delivery.isoformat()
+            if o.estimated_delivery
+            else None,
         }
         for o, title in rows
     ]

@@ -28,7 +28,7 @@ class Failure:
 
     @property
     def reason(self) -> str:
-        """``wrong_tool``, ``missing_arg:weight_kg``, ``reply_missing:₹``, ``state:product.price``…"""
+        """The reason as ``kind:subject``: ``wrong_tool``, ``missing_arg:weight_kg``, and so on."""
         return f"{self.kind}:{self.subject}" if self.subject else self.kind
 
     def to_dict(self) -> dict[str, str]:

@@ -84,7 +84,7 @@ def _entity_checker(kind: str) -> Callable[[Session, Any, Watermark], list[Failu
     return check
 
 
-def _log_checker(model: type, kind: str, fields: tuple[str, ...], since_attr: str):  # noqa: ANN202
+def _log_checker(model: type, kind: str, fields: tuple[str, ...], since_attr: str):
     def check(session: Session, spec: Any, since: Watermark) -> list[Failure]:
         failures: list[Failure] = []
         for item in _specs(spec):

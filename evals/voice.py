@@ -29,7 +29,7 @@ _WORD = re.compile(r"[a-z0-9₹]+(?:'[a-z]+)?")
 
 
 def add_noise(audio: Audio, snr_db: float, seed: int = 0) -> Audio:
-    """White Gaussian noise at ``snr_db`` relative to the signal's power (deterministic per seed)."""
+    """White Gaussian noise at ``snr_db`` below the signal's power (deterministic per seed)."""
     signal = audio.samples.astype(np.float64)
     power = float(np.mean(signal**2)) or 1e-12
     noise_power = power / (10 ** (snr_db / 10))

@@ -1,4 +1,4 @@
-"""Talk to a running gateway the way the WhatsApp Cloud API does, and see its Graph replies.
+r"""Talk to a running gateway the way the WhatsApp Cloud API does, and see its Graph replies.
 
 This script is both sides of Meta: it posts signed webhook events (``X-Hub-Signature-256``,
 HMAC-SHA256 of the raw body with the app secret) and runs a small Graph-like server that
@@ -35,10 +35,11 @@ replies: queue.Queue[dict] = queue.Queue()
 class Graph(BaseHTTPRequestHandler):
     """Accepts ``POST /{phone_number_id}/messages`` like Graph and keeps each message."""
 
-    def log_message(self, *args: object) -> None:  # quiet
-        pass
+    def log_message(self, *args: object) -> None:
+        """Stay quiet: the chat is the output."""
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+    def do_POST(self) -> None:  # http.server's name
+        """Keep one message Graph would have sent and answer as Graph does."""
         body = self.rfile.read(int(self.headers.get("content-length") or 0))
         replies.put(json.loads(body))
         answer = json.dumps({"messaging_product": "whatsapp",
@@ -76,9 +77,9 @@ def show(reply: dict) -> dict:
     if reply.get("type") == "interactive":
         inner = reply["interactive"]
         titles = [b["reply"]["title"] for b in inner["action"]["buttons"]]
-        print(f"< {inner['body']['text']}  [{' | '.join(titles)}]")  # noqa: T201
+        print(f"< {inner['body']['text']}  [{' | '.join(titles)}]")
     else:
-        print(f"< {reply.get('text', {}).get('body')}")  # noqa: T201
+        print(f"< {reply.get('text', {}).get('body')}")
     return reply
 
 
@@ -96,13 +97,13 @@ def main() -> int:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         for text in args.messages:
-            print(f"> {text}")  # noqa: T201
+            print(f"> {text}")
             message = {"type": "text", "text": {"body": text}}
             post(args.gateway, args.secret, event(args.sender, message))
             reply = show(replies.get(timeout=60))
             if reply.get("type") == "interactive" and args.tap_yes:
                 yes = reply["interactive"]["action"]["buttons"][0]["reply"]
-                print(f"> [tap {yes['title']}]")  # noqa: T201
+                print(f"> [tap {yes['title']}]")
                 post(args.gateway, args.secret, event(args.sender, {
                     "type": "interactive",
                     "interactive": {"type": "button_reply", "button_reply": yes}}))

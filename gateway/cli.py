@@ -9,9 +9,8 @@ import asyncio
 import json
 import logging
 import sys
-from typing import Annotated
-
-from enum import Enum
+from enum import StrEnum
+from typing import Annotated, Any
 
 import typer
 
@@ -31,7 +30,7 @@ app = typer.Typer(
 ROLES = ("buyer", "creator", "admin", "evaluator")
 
 
-class RoleName(str, Enum):
+class RoleName(StrEnum):
     """Roles of contracts §3, plus the heritage readers of seed prop 57."""
 
     buyer = "buyer"
@@ -47,7 +46,9 @@ def _settings() -> Settings:
     try:
         return get_settings()
     except Exception as exc:  # pydantic's message names the variable
-        raise click_errors.UsageError(f"bad configuration: {exc}".splitlines()[0] + " " + _first_error(exc)) from exc
+        raise click_errors.UsageError(
+            f"bad configuration: {exc}".splitlines()[0] + " " + _first_error(exc)
+        ) from exc
 
 
 def _first_error(exc: Exception) -> str:
@@ -68,13 +69,33 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def server_options(settings: Settings) -> dict[str, Any]:
+    """Uvicorn options the settings decide: websocket frame size and whom to believe.
+
+    Frames up to ``ws_max_bytes`` are read so the app can answer an oversized one with a
+    ``PAYLOAD_TOO_LARGE`` frame; ``X-Forwarded-For`` counts only from ``trusted_proxies``
+    (uvicorn otherwise believes it from loopback, and every local client could be anyone).
+    """
+    proxies = settings.proxies()
+    return {
+        "ws_max_size": max(settings.ws_max_bytes, settings.max_frame_bytes + 1),
+        "proxy_headers": bool(proxies),
+        "forwarded_allow_ips": ",".join(proxies) if proxies else "",
+    }
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind")] = "",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port")] = 0,
-    workers: Annotated[int, typer.Option(
-        min=0, max=64, help="Worker processes sharing the store and checkpoints "
-        "(0: the number of cores)")] = 0,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            max=64,
+            help="Worker processes sharing the store and checkpoints (0: the number of cores)",
+        ),
+    ] = 0,
 ) -> None:
     """Run the gateway (uvicorn), one worker process per core unless told otherwise.
 
@@ -85,9 +106,15 @@ def serve(
 
     settings = _settings()
     count = workers or default_workers()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    options = dict(host=host or settings.host, port=port or settings.port, log_level="info",
-                   ws_max_size=settings.max_frame_bytes * 2)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    options = dict(
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="info",
+        **server_options(settings),
+    )
     if count == 1:
         from gateway.app import create_app
 
@@ -106,8 +133,13 @@ def serve(
         raise click_errors.ClickException("could not prepare the database, checkpoints or index")
     # Each worker imports the app factory and reads the same environment. Workers import
     # heavy libraries: give them a minute to answer the supervisor's first health check.
-    uvicorn.run("gateway.app:create_app", factory=True, workers=count,
-                timeout_worker_healthcheck=120, **options)
+    uvicorn.run(
+        "gateway.app:create_app",
+        factory=True,
+        workers=count,
+        timeout_worker_healthcheck=120,
+        **options,
+    )
 
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print the full report as JSON")]
@@ -163,8 +195,11 @@ def refresh(as_json: JsonFlag = False) -> None:
     forecasts = as_dict(refresh_forecasts(store, progress=sys.stderr.isatty()))
     seconds = round(time.perf_counter() - started, 2)
     if as_json:
-        typer.echo(json.dumps({"golden_prices": prices, "forecasts": forecasts, "seconds": seconds},
-                              default=str))
+        typer.echo(
+            json.dumps(
+                {"golden_prices": prices, "forecasts": forecasts, "seconds": seconds}, default=str
+            )
+        )
     else:
         _say(refresh_lines(prices, forecasts, seconds))
 
@@ -187,7 +222,9 @@ def worker(
     from gateway.worker import Worker
 
     settings = _settings()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     loop = Worker(settings, make_store(settings), refresh_enabled=not no_refresh)
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: loop.stop.set())
@@ -211,9 +248,13 @@ def token(
 @app.command()
 def chat(
     text: Annotated[str, typer.Argument(help="What the user says")],
-    role: Annotated[RoleName, typer.Option(help="buyer, creator, admin or evaluator")] = RoleName.buyer,
+    role: Annotated[
+        RoleName, typer.Option(help="buyer, creator, admin or evaluator")
+    ] = RoleName.buyer,
     user_id: Annotated[str, typer.Option("--user-id")] = "b-0001",
-    session: Annotated[str, typer.Option("--session", help="Session id; reuse it to continue")] = "cli",
+    session: Annotated[
+        str, typer.Option("--session", help="Session id; reuse it to continue")
+    ] = "cli",
     as_json: Annotated[bool, typer.Option("--json", help="Print the turn object")] = False,
 ) -> None:
     """One turn in-process, through the same supervisor the gateway runs."""
@@ -224,7 +265,9 @@ def chat(
 
     async def run() -> dict:
         async with open_assistant(settings) as assistant:
-            turn = await assistant.turn(user_id=user_id, role=role.value, session_id=session, text=text)
+            turn = await assistant.turn(
+                user_id=user_id, role=role.value, session_id=session, text=text
+            )
             return turn.to_dict()
 
     turn = asyncio.run(run())

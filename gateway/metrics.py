@@ -15,17 +15,25 @@ class Metrics:
             registry=self.registry,
         )
         self.turns = Counter(
-            "qalakar_turns_total", "Conversation turns", ["channel", "outcome"], registry=self.registry
+            "qalakar_turns_total",
+            "Conversation turns",
+            ["channel", "outcome"],
+            registry=self.registry,
         )
         self.turn_latency = Histogram(
-            "qalakar_turn_latency_seconds", "Turn latency", ["channel"], registry=self.registry,
+            "qalakar_turn_latency_seconds",
+            "Turn latency",
+            ["channel"],
+            registry=self.registry,
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
         )
         self.tool_calls = Counter(
             "qalakar_tool_calls_total", "Tool calls", ["tool", "ok"], registry=self.registry
         )
         self.rate_limited = Counter(
-            "qalakar_rate_limited_total", "Requests and turns refused by rate limits", ["scope"],
+            "qalakar_rate_limited_total",
+            "Requests and turns refused by rate limits",
+            ["scope"],
             registry=self.registry,
         )
         self.ws_errors = Counter(

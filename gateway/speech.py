@@ -182,8 +182,9 @@ class Speech:
             return self._voices
 
     def recognizer(self, language: str | None, home: str | None) -> Any:
-        """A ``voice.stt.LanguageRouter`` for a request in ``language`` from a user whose
-        profile language is ``home`` (blocking: the first call loads the models).
+        """A ``voice.stt.LanguageRouter`` for a request in ``language``.
+
+        The user's profile language is ``home`` (blocking: the first call loads the models).
 
         :class:`AudioRejected` names the field when no model here hears ``language``.
         """
@@ -222,8 +223,10 @@ class Speech:
 
     async def transcribe(self, audio: Audio, language: str | None,
                          home: str | None = None) -> tuple[str, str]:
-        """The words in ``audio`` and their language; raises ``VoiceUnavailable`` or
-        :class:`AudioRejected`."""
+        """The words in ``audio`` and their language.
+
+        Raises ``VoiceUnavailable`` or :class:`AudioRejected`.
+        """
         router = await asyncio.to_thread(self.recognizer, language, home)
         text = await asyncio.to_thread(router.transcribe, audio, language)
         return text, router.last_language or "en"

@@ -175,7 +175,9 @@ class LLMAnswerer:
         self.llm = llm
         self.fallback = fallback
         self.synthesizer = get_response_synthesizer(
-            llm=llm, response_mode=ResponseMode.COMPACT, text_qa_template=PromptTemplate(CITATION_PROMPT),
+            llm=llm,
+            response_mode=ResponseMode.COMPACT,
+            text_qa_template=PromptTemplate(CITATION_PROMPT),
         )
 
     def answer(self, retrieval: Retrieval) -> Answer:
@@ -186,9 +188,16 @@ class LLMAnswerer:
         if confidence < self.fallback.min_confidence:
             return Answer(IDK, [], confident=False, confidence=confidence, mode="llm")
         hits = retrieval.hits[: self.fallback.docs]
-        sources = [NodeWithScore(node=TextNode(
-            text=f"Source [{n}] ({h.doc.title}):\n" + "\n".join(p.text for p in h.passages[:2])),
-            score=h.score) for n, h in enumerate(hits, start=1)]
+        sources = [
+            NodeWithScore(
+                node=TextNode(
+                    text=f"Source [{n}] ({h.doc.title}):\n"
+                    + "\n".join(p.text for p in h.passages[:2])
+                ),
+                score=h.score,
+            )
+            for n, h in enumerate(hits, start=1)
+        ]
         try:
             response = self.synthesizer.synthesize(retrieval.question, nodes=sources)
         except Exception:  # an unreachable endpoint must not cost the user the answer
@@ -199,8 +208,10 @@ class LLMAnswerer:
             return Answer(IDK, [], confident=False, confidence=confidence, mode="llm")
         used = sorted({int(n) for n in re.findall(r"\[(\d+)\]", text) if 1 <= int(n) <= len(hits)})
         chosen = [hits[n - 1] for n in used] or hits[:1]
-        citations = [Citation(h.doc_id, h.doc.title, h.passages[0].text[:300], round(h.score, 4))
-                     for h in chosen]
+        citations = [
+            Citation(h.doc_id, h.doc.title, h.passages[0].text[:300], round(h.score, 4))
+            for h in chosen
+        ]
         return Answer(text, citations, confident=True, confidence=confidence, mode="llm")
 
 
@@ -208,8 +219,15 @@ def build_llm(base_url: str, model: str, api_key: str, timeout_s: float) -> Any:
     """A LlamaIndex LLM for any OpenAI-compatible endpoint (vLLM, llama.cpp server, Ollama)."""
     from llama_index.llms.openai_like import OpenAILike
 
-    return OpenAILike(model=model, api_base=base_url, api_key=api_key, timeout=timeout_s,
-                      is_chat_model=True, max_tokens=400, temperature=0.0)
+    return OpenAILike(
+        model=model,
+        api_base=base_url,
+        api_key=api_key,
+        timeout=timeout_s,
+        is_chat_model=True,
+        max_tokens=400,
+        temperature=0.0,
+    )
 
 
 def cited_ids(answer: Answer) -> Sequence[str]:

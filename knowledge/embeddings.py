@@ -40,7 +40,7 @@ class Encoder(Protocol):
         ...
 
 
-def _session(path: Path, custom_ops: bool = False):  # noqa: ANN202 - onnxruntime session
+def _session(path: Path, custom_ops: bool = False):  # onnxruntime session
     import onnxruntime as ort
 
     options = ort.SessionOptions()

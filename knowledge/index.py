@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 _NOT_EMBEDDED = ["doc_id", "kind", "gi_tag", "cluster_id", "doc_hash", "images", "region"]
 
 
-def open_client(config: KnowledgeConfig):  # noqa: ANN201 - chromadb.ClientAPI
+def open_client(config: KnowledgeConfig):  # chromadb.ClientAPI
     """A Chroma client: HTTP when ``chroma_url`` is set, else persistent on disk; no telemetry."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
@@ -50,7 +50,7 @@ def open_client(config: KnowledgeConfig):  # noqa: ANN201 - chromadb.ClientAPI
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
-def open_collection(client: Any, name: str, model: str):  # noqa: ANN201 - chromadb.Collection
+def open_collection(client: Any, name: str, model: str):  # chromadb.Collection
     """Get or create a cosine collection that never embeds on its own."""
     return client.get_or_create_collection(
         name, metadata={"hnsw:space": "cosine", "embed_model": model}, embedding_function=None

@@ -150,9 +150,12 @@ class KnowledgeBase:
 
 
     def stories(self, craft: str, cluster_id: str | None = None) -> list[Story]:
-        """Passages telling ``craft``'s story (history, technique, specialities, how to tell
-        genuine work) from its heritage document: the cluster's own document when there is one,
-        else the best document about the craft. Empty when the knowledge base has none."""
+        """Passages telling ``craft``'s story from its heritage document.
+
+        History, technique, specialities and how to tell genuine work, from the
+        cluster's own document when there is one, else the best document about the craft. Empty when
+        the knowledge base has none.
+        """
         docs = self.retriever.docs
         doc_id = next((d for d, m in sorted(docs.items())
                        if cluster_id and m.cluster_id == cluster_id), None)

@@ -77,7 +77,7 @@ class FakeProvider:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 item = self._record()
                 with provider.lock:
                     provider.received.append(item)
@@ -97,7 +97,7 @@ class FakeProvider:
                     return self._answer(200, json.dumps(meta).encode())
                 self._answer(404, b'{"error": "not found"}')
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 item = self._record()
                 if provider.delay_s:
                     time.sleep(provider.delay_s)

@@ -7,7 +7,6 @@ it the store is a SQLite file in a temporary folder.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -36,7 +35,7 @@ def database_url(data_dir: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def seeded_store(database_url: str):  # noqa: ANN201 - domain.store.Store
+def seeded_store(database_url: str):  # domain.store.Store
     """The deterministic marketplace (``qalakar seed --seed 42``), built once per session.
 
     Tests that write to it must restore what they change or use ids nobody else reads.
@@ -51,7 +50,7 @@ def seeded_store(database_url: str):  # noqa: ANN201 - domain.store.Store
 
 
 @pytest.fixture()
-def settings(data_dir: Path, database_url: str):  # noqa: ANN201 - gateway.settings.Settings
+def settings(data_dir: Path, database_url: str):  # gateway.settings.Settings
     """Settings for the test store, embedded planner, dev auth on."""
     from gateway.settings import Settings
 

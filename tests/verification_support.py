@@ -23,14 +23,14 @@ SAMPLE_PRODUCTS = sorted(
 
 
 @lru_cache(maxsize=1)
-def small_model():  # noqa: ANN201 - AuthenticityModel
+def small_model():  # AuthenticityModel
     """A classifier trained on few renderings: enough to exercise the engine quickly."""
     from domain.vision.classifier import train
 
     return train(n_per_class=48, held_out_per_class=24, seed=11, workers=1)
 
 
-def private_store(root: Path):  # noqa: ANN201 - Store
+def private_store(root: Path):  # Store
     """Seed 42 in its own SQLite file with the sample's photos drawn and indexed."""
     from domain.seed import seed
     from domain.store import Store
@@ -44,14 +44,14 @@ def private_store(root: Path):  # noqa: ANN201 - Store
 
 
 def disguise(
-    image,  # noqa: ANN001 - PIL image or array
+    image,  # PIL image or array
     *,
     scale: float,
     brightness: float,
     contrast: float,
     quality: int,
     mirror: bool,
-):  # noqa: ANN201 - PIL image
+):  # PIL image
     """A copy as a thief would post it: resized, brightened, contrast-shifted, maybe mirrored,
     re-encoded as JPEG. Real Pillow transforms, each bounded by its argument."""
     import io

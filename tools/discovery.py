@@ -45,8 +45,11 @@ class RecommendSimilarResult(BaseModel):
 
 @tool("recommend_similar", roles="any")
 def recommend_similar(ctx: ToolContext, args: RecommendSimilarArgs) -> RecommendSimilarResult:
-    """Recommend listings similar to a product: the same craft, a shared material, or made
-    within 50 km. Each result names what it shares ("craft:…", "material:…", "nearby")."""
+    """Recommend listings similar to a product.
+
+    Similar means the same craft, a shared material, or made within 50 km. Each result names what it
+    shares ("craft:…", "material:…", "nearby").
+    """
     index = product_index(ctx.store)
     slot = index.slot.get(args.product_id)
     if slot is None:

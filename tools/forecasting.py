@@ -129,9 +129,10 @@ class DemandForecastResult(BaseModel):
 
 @tool("demand_forecast", roles=("creator", "admin"))
 def demand_forecast(ctx: ToolContext, args: DemandForecastArgs) -> DemandForecastResult:
-    """Forecast daily demand (units sold) for a craft category in a region, with intervals,
-    coming festival peaks and what drives demand. Use it for "how much pottery will sell before
-    Diwali", "demand for sarees next three months", "when is the peak season for brass".
+    """Forecast daily demand (units sold) for a craft category in a region.
+
+    With intervals, coming festival peaks and what drives demand. Use it for "how much pottery will
+    sell before Diwali", "demand for sarees next three months", "when is the peak season for brass".
     """
     with ctx.store.session() as s:
         region, notes = _resolve_region(s, ctx, args.category, args.region)
@@ -206,9 +207,10 @@ def _unit_price(s: Session, ctx: ToolContext, category: str) -> float:
 
 @tool("production_plan", roles=("creator",))
 def production_plan(ctx: ToolContext, args: ProductionPlanArgs) -> ProductionPlanResult:
-    """Check a planned production batch against forecast demand, stock and capital: how many
-    pieces to make, the safety margin, the financial exposure and risk. Use it for "how many
-    diyas should I make for Diwali", "I want to make 50 sarees, is that too many".
+    """Check a planned production batch against forecast demand, stock and capital.
+
+    It says how many pieces to make, the safety margin, the financial exposure and risk. Use it for
+    "how many diyas should I make for Diwali", "I want to make 50 sarees, is that too many".
     """
     with ctx.store.session() as s:
         region, _ = _resolve_region(s, ctx, args.category, args.region)
@@ -269,9 +271,10 @@ class InventoryHealthResult(BaseModel):
 
 @tool("inventory_health", roles=("creator",))
 def inventory_health(ctx: ToolContext, args: InventoryHealthArgs) -> InventoryHealthResult:
-    """Review the creator's stock: listings unsold for over 60 days, slow movers (turnover under
-    0.5 a month) and what to do (promote, cut the price, pause production). Use it for "which
-    of my items are not selling", "how is my stock doing".
+    """Review the creator's stock: listings unsold for over 60 days.
+
+    Slow movers (turnover under 0.5 a month) and what to do (promote, cut the price, pause
+    production). Use it for "which of my items are not selling", "how is my stock doing".
     """
     today = dt.datetime.now(dt.UTC).date()
     since = dt.datetime.combine(today - dt.timedelta(days=90), dt.time(), dt.UTC)

@@ -98,9 +98,11 @@ class CraftClustersResult(BaseModel):
 
 @tool("craft_clusters", roles="any")
 def craft_clusters(ctx: ToolContext, args: CraftClustersArgs) -> CraftClustersResult:
-    """Map India's craft clusters: where each craft is made, how many creators work there, and
-    which crafts are endangered (under 50 active practitioners or declining). Filter by place,
-    radius in km and craft."""
+    """Map India's craft clusters: where each craft is made and who makes it.
+
+    Also how many creators work there and which crafts are endangered (under 50 active practitioners
+    or declining). Filter by place, radius in km and craft.
+    """
     center = resolve_place(args.location, ctx) if args.location is not None else None
     with ctx.store.session() as s:
         points, _ = _points(s)
@@ -179,9 +181,12 @@ class HeritageTrailResult(BaseModel):
 
 
 class _Narrator:
-    """Each stop's story: its maker, in their own words, and a passage of the craft's heritage
-    document (a different one per stop: history, technique, specialities, how to tell genuine
-    work). Where the knowledge base has no document, the cluster's description serves."""
+    """Each stop's story: its maker in their own words, and its craft's heritage.
+
+    The heritage is a passage of the craft's heritage document (a different one per stop: history,
+    technique, specialities, how to tell genuine work). Where the knowledge base has no document,
+    the cluster's description serves.
+    """
 
     def __init__(self, ctx: ToolContext, creators: dict[str, Creator], history: dict[str, str]):
         self.ctx, self.creators, self.history = ctx, creators, history
@@ -232,7 +237,7 @@ def _heritage_stories(ctx: ToolContext, craft: str, cluster_id: str | None) -> l
         from knowledge.service import get_knowledge_base
 
         return get_knowledge_base(config).stories(craft, cluster_id)
-    except Exception:  # noqa: BLE001 - a trail without heritage text is still a trail
+    except Exception:  # a trail without heritage text is still a trail
         log.warning("heritage knowledge unavailable for trail narratives", exc_info=True)
         return []
 
@@ -250,8 +255,11 @@ def _region_filter(
 
 @tool("heritage_trail", roles="any")
 def heritage_trail(ctx: ToolContext, args: HeritageTrailArgs) -> HeritageTrailResult:
-    """Plan a heritage trail: a short route through artisans' workshops of one craft cluster or
-    craft/region, with the story of each stop and how long the visit takes."""
+    """Plan a heritage trail: a short route through artisans' workshops.
+
+    The route covers one craft cluster or craft/region, with the story of each stop and how long the
+    visit takes.
+    """
     with ctx.store.session() as s:
         points, creators = _points(s)
         sites = _sites(s)

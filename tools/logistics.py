@@ -221,8 +221,10 @@ class ConsolidationPlanResult(BaseModel):
 
 @tool("consolidation_plan", roles=("creator",))
 def consolidation_plan(ctx: ToolContext, args: ConsolidationPlanArgs) -> ConsolidationPlanResult:
-    """Group the creator's pending orders going to the same area (within 50 km) and compare
-    shipping them together against one by one, with the savings."""
+    """Group the creator's pending orders going to the same area (within 50 km).
+
+    Compares shipping them together against one by one, with the savings.
+    """
     with ctx.store.session() as s:
         creator = s.get(Creator, ctx.user_id)
         if creator is None:

@@ -83,10 +83,11 @@ class GoldenPriceResult(BaseModel):
 
 @tool("golden_price", roles=("creator", "admin"))
 def golden_price(ctx: ToolContext, args: GoldenPriceArgs) -> GoldenPriceResult:
-    """Work out the fair ("golden") price of a handmade piece from its materials, weight and
-    hours of work, the creator's regional wage, shipping to their markets and what similar
-    pieces sold for. Use it for "what should I charge for…", "price my saree", "is ₹2000 right
-    for this lamp".
+    """Work out the fair ("golden") price of a handmade piece.
+
+    It weighs its materials, weight and hours of work, the creator's regional wage, shipping to
+    their markets and what similar pieces sold for. Use it for "what should I charge for…", "price
+    my saree", "is ₹2000 right for this lamp".
     """
     # Coordinates carry no state, so the national wage applies to them.
     origin = resolve_place(args.location, ctx) if args.location is not None else None

@@ -204,7 +204,7 @@ def _history(
     session,
     creator_id: str | None,
     *,
-    exclude: set[str],  # noqa: ANN001 - Session
+    exclude: set[str],  # Session
     media_root: Path | None,
 ) -> list:
     """The creator's most recent earlier listing photos (primary ones), for style."""

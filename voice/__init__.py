@@ -1,5 +1,7 @@
-"""Qalakar's speech: audio formats (``voice.audio``), speech to text (``voice.stt``, faster-whisper)
-and text to speech (``voice.tts``, Piper).
+"""Qalakar's speech: audio formats, speech to text and text to speech.
+
+Audio formats (``voice.audio``), speech to text (``voice.stt``, faster-whisper) and text to speech
+(``voice.tts``, Piper).
 
 ``voice.audio`` needs only numpy; the engines need the ``voice`` extra and raise
 :class:`VoiceUnavailable`, naming it, when it is missing.

@@ -17,7 +17,7 @@ from voice.audio import STT_RATE, Audio, AudioFormatError, VoiceUnavailable
 OPUS_RATE = 48_000
 
 
-def _av():  # noqa: ANN202 - the av module
+def _av():  # the av module
     try:
         import av
     except ImportError as exc:  # pragma: no cover - av comes with faster-whisper

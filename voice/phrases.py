@@ -95,8 +95,11 @@ def say_in(key: str, language: str | None, **values: Any) -> tuple[str, str]:
 
 
 def script_of(text: str, language: str | None) -> str:
-    """The voice to read ``text`` with: ``language`` when the text is in that language's
-    script (Latin counts for English only), else ``en``."""
+    """The voice to read ``text`` with.
+
+    ``language`` when the text is in that language's script (Latin counts for English only), else
+    ``en``.
+    """
     letters = [c for c in text if c.isalpha()]
     latin = sum(1 for c in letters if c.isascii())
     if not letters or latin * 2 >= len(letters) or not language:

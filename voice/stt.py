@@ -167,9 +167,11 @@ class WhisperSTT:
 
 
 class LanguageRouter:
-    """One user's recognizer: English to the English model, other languages to the
-    multilingual one; with no language given, the multilingual model decides between English
-    and the user's own language (``home``) first. ``last_language`` is what the last call heard.
+    """One user's recognizer.
+
+    English to the English model, other languages to the multilingual one; with no language given,
+    the multilingual model decides between English and the user's own language (``home``) first.
+    ``last_language`` is what the last call heard.
     """
 
     def __init__(self, english: WhisperSTT, multilingual: WhisperSTT | None,

@@ -88,7 +88,7 @@ class PiperTTS:
         """The default voice's output rate."""
         return int(self._voices[None].config.sample_rate)
 
-    def _engine(self, voice: str | None):  # noqa: ANN202 - piper.PiperVoice
+    def _engine(self, voice: str | None):  # piper.PiperVoice
         if voice not in self._voices:
             if not Path(str(voice)).is_file():
                 raise VoiceUnavailable(f"no Piper voice file {voice!r}")
@@ -132,7 +132,7 @@ class EspeakTTS:
             raise ValueError(f"not an espeak-ng voice name: {name!r}")
         if not text.strip():
             return Audio(np.zeros(0, dtype=np.float32), STT_RATE)
-        done = subprocess.run(  # noqa: S603 - fixed binary, validated voice, text on stdin
+        done = subprocess.run(  # fixed binary, validated voice, text on stdin
             [str(self.binary), "-v", name, "-s", str(self.rate_wpm), "--stdout"],
             input=text.encode("utf-8"), capture_output=True, timeout=ESPEAK_TIMEOUT_S,
             check=False,
@@ -196,8 +196,11 @@ class CoquiTTS:
 
 
 def make_tts(spec: str) -> TextToSpeech:
-    """A backend from a spec: ``espeak:VOICE``, ``coqui:MODEL.pth``, or a Piper voice
-    (an ``.onnx`` path, ``piper:PATH`` or a package name)."""
+    """A backend from a spec.
+
+    ``espeak:VOICE``, ``coqui:MODEL.pth``, or a Piper voice (an ``.onnx`` path, ``piper:PATH`` or a
+    package name).
+    """
     kind, _, rest = spec.partition(":")
     if kind == "espeak":
         return shared_espeak(rest or "en-us")
@@ -249,7 +252,7 @@ def espeak_has(language: str) -> bool:
     binary = shutil.which("espeak-ng")
     if binary is None or not re.fullmatch(r"[a-z]{2,3}", language):
         return False
-    done = subprocess.run(  # noqa: S603 - fixed binary and a validated language code
+    done = subprocess.run(  # fixed binary and a validated language code
         [binary, f"--voices={language}"], capture_output=True, timeout=10, check=False)
     lines = done.stdout.decode(errors="replace").splitlines()[1:]
     return any(line.split()[1:2] == [language] for line in lines if line.strip())

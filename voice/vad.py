@@ -1,5 +1,7 @@
-"""Voice activity detection while audio streams in: Silero VAD (the ONNX model faster-whisper
-ships) run 32 ms at a time, and an :class:`Endpointer` that decides when an utterance ends.
+"""Voice activity detection while audio streams in.
+
+Silero VAD (the ONNX model faster-whisper ships) run 32 ms at a time, and an :class:`Endpointer`
+that decides when an utterance ends.
 
 The model keeps its recurrent state between calls, so a stream is scored once, as it arrives,
 for about 0.1 ms of CPU per 32 ms window.

@@ -22,8 +22,10 @@ _IDS = re.compile(r"\b([cbpok])(?:\s?-\s?\d+|\s\d{2,})\b", re.I)  # "p-00012", "
 
 
 def prepare(text: str) -> str:
-    """Normalise what varies but carries no intent: Hindi and Hinglish are read through their
-    English gloss; ids and digits become placeholders."""
+    """Normalise what varies but carries no intent.
+
+    Hindi and Hinglish are read through their English gloss; ids and digits become placeholders.
+    """
     # The kind of id is kept ("c-0297" is a seller, "p-00012" a product): it tells tools apart.
     text = _IDS.sub(lambda m: f" {m.group(1)}id ", to_english(text).lower())
     return _DIGITS.sub(" NUM ", text)
@@ -71,7 +73,9 @@ class IntentClassifier:
         sklearn's per-call validation and joblib dispatch cost ~10 ms, the maths ~0.5 ms.
         """
         doc = [prepare(text)]
-        features = sp.hstack([vec.transform(doc) for _, vec in self.pipeline["features"].transformer_list])
+        features = sp.hstack(
+            [vec.transform(doc) for _, vec in self.pipeline["features"].transformer_list]
+        )
         model = self.pipeline["model"]
         scores = np.asarray(features @ model.coef_.T).ravel() + model.intercept_
         proba = np.exp(scores - scores.max())
@@ -83,22 +87,28 @@ class IntentClassifier:
 
 
 class EmbeddingIntentClassifier(IntentClassifier):
-    """Sentence embeddings of the knowledge index's multilingual encoder (USE multilingual v3)
-    with a linear head, alone or beside the TF-IDF features.
+    """Intents from the knowledge index's multilingual sentence encoder and a linear head.
+
+    The encoder is USE multilingual v3; its embeddings are used alone or beside the TF-IDF features.
 
     The encoder reads Devanagari itself, so the raw text and its English gloss are both
     embedded and averaged; the embedding is scaled so that neither feature set drowns the other.
     """
 
-    def __init__(self, c: float = 8.0, with_tfidf: bool = True, encoder: str | None = None,
-                 weight: float = 2.0) -> None:
+    def __init__(
+        self,
+        c: float = 8.0,
+        with_tfidf: bool = True,
+        encoder: str | None = None,
+        weight: float = 2.0,
+    ) -> None:
         super().__init__(c)
         self.with_tfidf = with_tfidf
         self.encoder_name = encoder
         self.weight = weight
         self.model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
 
-    def _encoder(self):  # noqa: ANN202 - knowledge.embeddings.Encoder
+    def _encoder(self):  # knowledge.embeddings.Encoder
         from knowledge.embeddings import DEFAULT_EMBED_MODEL, load_encoder
 
         return load_encoder(self.encoder_name or DEFAULT_EMBED_MODEL)
@@ -123,8 +133,7 @@ class EmbeddingIntentClassifier(IntentClassifier):
         """Train the head (and the TF-IDF vocabulary) on the corpus."""
         texts = [t for t, _ in pairs]
         self.model.fit(self._features(texts, fit=True), [i for _, i in pairs])
-        self.vocabulary = frozenset(
-            w for t in texts for w in re.findall(r"[a-z]+", prepare(t)))
+        self.vocabulary = frozenset(w for t in texts for w in re.findall(r"[a-z]+", prepare(t)))
         return self
 
     @property

@@ -62,7 +62,8 @@ _STATUS_WORDS = {"pending": "pending", "confirmed": "confirmed", "production": "
 _ID_RE = re.compile(r"\b([cbpok])\s?[- ]?\s?(\d(?: \d(?!\d)){1,5}|\d{1,6})\b", re.I)
 _ID_WIDTH = {"c": 4, "b": 4, "p": 5, "o": 6, "k": 3}
 _NUM_RE = re.compile(
-    r"(₹\s?)?(\d+(?:[.,]\d+)*)\s*(" + "|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True)) + r")?\b",
+    r"(₹\s?)?(\d+(?:[.,]\d+)*)\s*(" + "|".join(sorted(map(re.escape, _UNITS), key=len,
+                                                      reverse=True)) + r")?\b",
     re.I,
 )
 _PLACE_CUES = ("near", "in", "around", "from", "at", "to", "of", "close to", "nearby")
@@ -278,8 +279,11 @@ _SCORE_AFTER = re.compile(r"^\s*(?:%|percent|score|points|authentic|rating|stars
 
 
 def price_bounds(digits: str) -> tuple[float | None, float | None]:
-    """``(price_min, price_max)`` said in ``digits`` (an ``Utterance.digits``): "between 5000 and
-    15000", "from 2k to 5k", "3000-6000 rupees", "under 2500", "above 10000", "500 or more"."""
+    """``(price_min, price_max)`` said in ``digits`` (an ``Utterance.digits``).
+
+    "between 5000 and 15000", "from 2k to 5k", "3000-6000 rupees", "under 2500", "above 10000", "500
+    or more".
+    """
 
     def amount(raw: str) -> float:
         return float(raw.replace(",", ""))
@@ -331,8 +335,10 @@ def place_free_vocabulary(words: frozenset[str]) -> frozenset[str]:
 
 
 def _add_vocabulary(utt: Utterance) -> None:
-    """Crafts, categories and states the shared craft vocabulary knows ("kantha quilt",
-    "chikan kurta", "sandalwood box", "Tamil Nadu") beyond the catalog's keywords."""
+    """Crafts, categories and states the shared craft vocabulary knows.
+
+    ("kantha quilt", "chikan kurta", "sandalwood box", "Tamil Nadu") beyond the catalog's keywords.
+    """
     matches = Vocabulary.default().find(utt.norm, kinds=("craft", "product", "region"),
                                         fuzzy=False)
     towns = {w for name in utt.place_names for w in name.split()}

@@ -357,8 +357,11 @@ def hinglish_score(text: str) -> int:
 
 
 def is_hindi(text: str) -> bool:
-    """Whether the message is Hindi: Devanagari, or Hinglish with two or more Hindi-only words
-    (one is enough in a very short message: "pital ka diya")."""
+    """Whether the message is Hindi.
+
+    Devanagari, or Hinglish with two or more Hindi-only words (one is enough in a very short
+    message: "pital ka diya").
+    """
     if is_devanagari(text):
         return True
     words = re.findall(r"[a-z]+", text.lower())
@@ -459,8 +462,7 @@ def _states() -> dict[str, str]:
 
 
 def _place_name(word: str) -> str | None:
-    """The English name of a transliterated place ("dilli" → "delhi", "tamilnadu" → "tamil
-    nadu")."""
+    """English name of a transliterated place ("dilli" → "delhi", "tamilnadu" → "tamil nadu")."""
     from rapidfuzz.distance import Levenshtein
 
     from domain.places import Gazetteer
@@ -500,8 +502,11 @@ def _is_place(word: str) -> bool:
 
 
 def to_english(text: str) -> str:
-    """The English gloss of a Hindi or Hinglish message; other text comes back unchanged but
-    for Hindi fractions and units mixed into English ("dedh kilo", "12 ghante")."""
+    """The English gloss of a Hindi or Hinglish message.
+
+    Other text comes back unchanged but for Hindi fractions and units mixed into English ("dedh
+    kilo", "12 ghante").
+    """
     if not is_hindi(text):
         if _MIXED_NUMBERS.search(text) or _MIXED_UNITS.search(text):
             text = _MIXED_NUMBERS.sub(lambda m: f"{_NUMBERS[m.group(1).lower()]:g}", text)

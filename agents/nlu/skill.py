@@ -1,5 +1,7 @@
-"""A skill teaches the embedded planner one tool: how to fill its arguments from an utterance,
-what to ask when one is missing, and how to say its result in words.
+"""Skills: what the embedded planner knows about each tool.
+
+A skill teaches the planner one tool: how to fill its arguments from an utterance, what to ask
+when one is missing, and how to say its result in words.
 
 Skills live in ``agents/skills/<tool>.py`` (``SKILL = Skill(...)``), listed in
 ``agents/skills/catalog.py``, with training utterances in ``agents/skills/corpus/<intent>.txt``;

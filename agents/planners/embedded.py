@@ -57,8 +57,11 @@ ADVICE_MIN_PROBABILITY = 0.04
 
 @lru_cache(maxsize=1)
 def knowledge_vocabulary() -> frozenset[str]:
-    """Words of the heritage corpus ("jangarh", "paithani"): a question that uses them is one
-    the knowledge base may answer, though no training utterance has them."""
+    """Words of the heritage corpus ("jangarh", "paithani").
+
+    A question that uses them is one the knowledge base may answer, though no training utterance has
+    them.
+    """
     from knowledge.corpus import load_corpus as load_heritage
 
     return frozenset(
@@ -137,13 +140,16 @@ class EmbeddedPlanner:
                     else session.get(Buyer, run.tool_ctx.user_id)
                 )
                 return row.preferred_language if row is not None else None
-        except Exception:  # noqa: BLE001 - a profile lookup never fails a turn
+        except Exception:  # a profile lookup never fails a turn
             return None
 
     def _for_role(self, prediction: Prediction, utt: Utterance, run: RunContext) -> Prediction:
-        """When the likeliest tool is one the caller may not use, a close runner-up the caller
-        may use wins ("authentic ikat sarees above 80" from a buyer is a search); otherwise the
-        forbidden tool stays and is refused in words."""
+        """Prefer a tool the caller may use when the likeliest one is forbidden to them.
+
+        When the likeliest tool is one the caller may not use, a close runner-up the caller may use
+        wins ("authentic ikat sarees above 80" from a buyer is a search); otherwise the forbidden
+        tool stays and is refused in words.
+        """
         top = prediction.intent
         if top not in self.skills or top not in run.registry:
             return prediction
@@ -231,8 +237,11 @@ class EmbeddedPlanner:
 
     def _refinement(self, intent: str, confident: bool, utt: Utterance, ctx: SkillContext,
                     last_tool: str | None) -> dict[str, Any] | None:
-        """The previous call with the filters this turn changes, when the turn only brings
-        filters for it ("only within 25 km" after a search near Bhuj keeps query and place)."""
+        """The previous call with the filters this turn changes, when it only refines that call.
+
+        That is when the turn only brings filters for it ("only within 25 km" after a search near
+        Bhuj keeps query and place).
+        """
         skill = self.skills.get(str(last_tool))
         if skill is None or not skill.refines or not ctx.previous_args:
             return None
@@ -318,8 +327,10 @@ class EmbeddedPlanner:
         )
 
     def _refuse(self, tool: str, allowed: list[str], run: RunContext, lang: str) -> Plan:
-        """Say in words who may use ``tool`` and what this caller can do instead; no call goes
-        out, but the turn carries the FORBIDDEN error the registry would have raised."""
+        """Say in words who may use ``tool`` and what this caller can do instead; no call goes out.
+
+        But the turn carries the FORBIDDEN error the registry would have raised.
+        """
         names = replies.ROLE_NAMES[lang]
         joiner = " और " if lang == "hi" else " and "
         text = act(
@@ -398,7 +409,7 @@ def _maker_location(product_id: str, run: RunContext) -> dict[str, float] | None
             if maker is None:
                 return None
             return {"lat": float(maker.lat), "lon": float(maker.lon)}
-    except Exception:  # noqa: BLE001 - a missing origin only means the tool asks for one
+    except Exception:  # a missing origin only means the tool asks for one
         return None
 
 

@@ -1,5 +1,6 @@
-"""Slot helpers shared by the intelligence skills: numbers with the words around them,
-materials from the cost table, a category from what the piece is, spoken periods in days.
+"""Slot helpers shared by the intelligence skills: numbers with the words around them.
+
+Materials from the cost table, a category from what the piece is, spoken periods in days.
 
 Creators speak ("took me forty hours", "capital of 20 thousand", "fifty diyas"), so amounts
 are read with their context words rather than by position alone.
@@ -111,8 +112,10 @@ def materials(utt: Utterance) -> list[str]:
 
 
 def unknown_material(utt: Utterance) -> str | None:
-    """A short answer that names no known material ("kryptonite"): passed on as said, so the
-    tool's validation answers with the materials it knows instead of the question looping."""
+    """A short answer that names no known material ("kryptonite") is passed on as said.
+
+    Then the tool's validation answers with the materials it knows instead of the question looping.
+    """
     words = [w for w in utt.norm.split() if w not in _NOT_A_MATERIAL]
     if not words or len(utt.norm.split()) > 4 or utt.quantities or utt.places:
         return None
@@ -139,9 +142,11 @@ _MATERIAL_DECIDES = frozenset({
 
 
 def category(utt: Utterance) -> str | None:
-    """The product category: diyas are clay unless said to be metal; a craft decides, then a
-    product noun (by its material when the noun is one many crafts make), then the material,
-    then the catalog's cues."""
+    """The product category: diyas are clay unless said to be metal; a craft decides.
+
+    Then a product noun (by its material when the noun is one many crafts make), then the material,
+    then the catalog's cues.
+    """
     norm = utt.norm
     if _DIYA.search(norm):
         return "metalware" if _METAL.search(norm) else "pottery"

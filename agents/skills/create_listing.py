@@ -73,8 +73,10 @@ _SIZE = re.compile(r"\d\s*(?:x|by|\*)\s*\d")
 
 
 def cued(utt: Utterance) -> bool:
-    """A photo's upload id sent on its own, or a new piece of one's own to be listed ("list
-    my dhokra horse, brass, 2 kg")."""
+    """A photo's upload id sent on its own, or a new piece of one's own to be listed.
+
+    ("list my dhokra horse, brass, 2 kg").
+    """
     if _UPLOAD.search(utt.text):
         return True
     return bool(_LISTING_WORDS.search(utt.norm)) and bool(intel.category(utt) or utt.crafts)

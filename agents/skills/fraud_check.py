@@ -29,8 +29,10 @@ _FRAUD_WORDS = frozenset(
 
 
 def cued(utt: Utterance) -> bool:
-    """A seller id said with words of fraud ("should we suspend c-0297", "complaints against
-    c-0142")."""
+    """A seller id said with words of fraud.
+
+    ("should we suspend c-0297", "complaints against c-0142").
+    """
     return any(i.startswith("c-") for i in utt.ids) and bool(_FRAUD_WORDS & set(utt.norm.split()))
 
 

@@ -70,8 +70,10 @@ _OTHER_TASK = re.compile(r"\b(ship|shipping|courier|deliver|send|list|listing|pu
 
 
 def cued(utt: Utterance) -> bool:
-    """A piece with its weight or hours of work and no other task: "dhokra elephant 2.5 kg
-    35 hours", "kantha quilt, cotton, 2.5 kilo"."""
+    """A piece with its weight or hours of work and no other task.
+
+    "dhokra elephant 2.5 kg 35 hours", "kantha quilt, cotton, 2.5 kilo".
+    """
     has_piece = bool(intel.category(utt) or intel.materials(utt))
     has_measure = any(a.unit in ("kg", "g", "h") for a in intel.amounts(utt))
     return has_piece and has_measure and not _OTHER_TASK.search(utt.norm)

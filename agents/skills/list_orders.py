@@ -31,9 +31,11 @@ _BEFORE_ORDERS = re.compile(r"\b([a-z_]+) orders?\b")
 
 
 def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
-    """The status, when the user names one; a word before "orders" that is no status, not even
-    misspelt ("returned orders"), is passed on as said, so the tool's validation answers with
-    the statuses that exist."""
+    """The status, when the user names one; a word before "orders" that is no status.
+
+    Not even misspelt ("returned orders"), is passed on as said, so the tool's validation answers
+    with the statuses that exist.
+    """
     if utt.statuses:
         return {"status": utt.statuses[0]}
     m = _BEFORE_ORDERS.search(utt.norm)
@@ -51,8 +53,11 @@ def _is_order_noun(word: str) -> bool:
 
 
 def cued(utt: Utterance) -> bool:
-    """Orders by another name ("parcels", "every sale", "pending oders"), or a status said of
-    what someone bought or sold; not a request for advice about an order."""
+    """Whether the words ask for orders by another name, or by a status.
+
+    Orders by another name: "parcels", "every sale", "pending oders"; or a status said of what
+    someone bought or sold; not a request for advice about an order.
+    """
     padded = f" {utt.norm} "
     named = any(_is_order_noun(w) for w in utt.norm.split()) or (
         bool(utt.statuses) and any(f" {p} " in padded for p in _OWNER_PHRASES)

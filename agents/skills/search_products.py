@@ -65,8 +65,11 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
 
 
 def cued(utt: Utterance) -> bool:
-    """A product named without a question or another task: "chanderi sarees", "glass bangles
-    in firozabad" are shopping; "what is chanderi?" is for the knowledge base."""
+    """A product named without a question or another task.
+
+    "chanderi sarees", "glass bangles in firozabad" are shopping; "what is chanderi?" is for the
+    knowledge base.
+    """
     if _NOT_SHOPPING.search(utt.text.lower()):
         return False
     if utt.categories or utt.crafts:
@@ -96,7 +99,8 @@ def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
         + f", {p['id']})"
         for p in products[:3]
     )
-    return f"I found {result.get('total', len(products))} matches for {what}{where}. Top picks: {shown}."
+    total = result.get("total", len(products))
+    return f"I found {total} matches for {what}{where}. Top picks: {shown}."
 
 
 SKILL = Skill(

@@ -1,5 +1,7 @@
-"""Demand forecasts of one category in one region (seed props 43 and 47): daily units with
-intervals, the seasonal peaks ahead and the festival behind each, the drivers of demand.
+"""Demand forecasts of one category in one region (seed props 43 and 47).
+
+Daily units with intervals, the seasonal peaks ahead and the festival behind each, the drivers of
+demand.
 
 Pure: it receives the daily series and returns a :class:`DemandForecast`. Under
 :data:`MIN_HISTORY_DAYS` of history it raises ``InsufficientData`` (``INSUFFICIENT_HISTORY``)
@@ -136,8 +138,11 @@ def _drivers(y: pd.Series, region: str | None, start: dt.date, end: dt.date) -> 
 
 
 def find_peaks(points: list[ForecastPoint], region: str | None) -> list[Peak]:
-    """Festival peaks (the highest day within 3 days of a festival in the horizon, when it
-    stands 25 % above the median day) and other clear seasonal highs."""
+    """Festival peaks and other clear seasonal highs.
+
+    A festival peak is the highest day within 3 days of a festival in the horizon, when it
+    stands 25 % above the median day.
+    """
     if not points:
         return []
     dates = [p.date for p in points]

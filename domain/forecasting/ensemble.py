@@ -115,8 +115,9 @@ def _member(name: str, sp: int) -> TransformedTargetForecaster:
 
 
 class EventEffects:
-    """Calendar adjustment: the log-scale effect of event columns (festival build-ups, lulls),
-    fitted by ridge regression on one history together with the other calendar features.
+    """Calendar adjustment: the log-scale effect of event columns (festival build-ups, lulls).
+
+    Fitted by ridge regression on one history together with the other calendar features.
 
     Members forecast the series with these effects removed; the effects of the forecast days
     are put back afterwards. So every member, not only the regression, knows Diwali is coming.
@@ -213,10 +214,12 @@ def min_length(config: EnsembleConfig) -> int:
 def forecast(y: pd.Series, horizon: int, *, config: EnsembleConfig | None = None,
              features: Features | None = None, events: Features | None = None
              ) -> EnsembleForecast:
-    """Backtest, weigh and refit the members on ``y`` (a ``PeriodIndex`` series); predict
-    ``horizon`` steps after its end. ``features`` feed the calendar member; ``events`` (a
-    feature function whose event columns start ``fest:``/``lull:``) turn on calendar
-    adjustment of every member."""
+    """Backtest, weigh and refit the members on ``y`` (a ``PeriodIndex`` series).
+
+    Predict ``horizon`` steps after its end. ``features`` feed the calendar member; ``events`` (a
+    feature function whose event columns start ``fest:``/``lull:``) turn on calendar adjustment of
+    every member.
+    """
     config = config or EnsembleConfig()
     if len(y) < min_length(config) and config.sp > 1 \
             and len(y) >= min_length(replace(config, sp=1)):

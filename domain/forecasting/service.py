@@ -1,5 +1,7 @@
-"""Forecasts against the store: daily series from ``DailySales``, a cache per (category, region,
-day), and the refresh that runs off the request path and tells creators what changed.
+"""Forecasts against the store: daily series, a cache and the nightly refresh.
+
+Daily series come from ``DailySales``; a cache holds one forecast per (category, region, day); the
+refresh that runs off the request path and tells creators what changed.
 
 The cache has two levels: a dict in the process and the ``forecast_cache`` table, keyed by the
 last day of sales data, so every process and restart shares a run. ``refresh_forecasts``

@@ -122,8 +122,10 @@ class MarketModel:
         return float(np.exp(self.regressor.predict(x)[0]))
 
     def similar_prices(self, item: SoldItem, tables: CostTables | None = None) -> np.ndarray:
-        """Sold prices of similar pieces: same category, a shared material, size and effort
-        within a factor of two; relaxed step by step when fewer than five match."""
+        """Sold prices of similar pieces: same category, a shared material.
+
+        Size and effort within a factor of two; relaxed step by step when fewer than five match.
+        """
         mats = set(_canonical(item.materials, tables or default_tables()))
         same_cat = self.row_category == item.category
         shares = np.array([bool(mats & m) for m in self.row_materials], dtype=bool) \

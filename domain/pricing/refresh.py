@@ -1,5 +1,6 @@
-"""Seed property 3: when market data changes materially, golden prices are recomputed and the
-creators told.
+"""Seed property 3: when market data changes materially.
+
+Golden prices are recomputed and the creators told.
 
 The pure core compares per-category summaries of sold prices (``material_changes``) and
 reprices listings with a new model (``reprice``); ``refresh_golden_prices`` runs both against

@@ -1,6 +1,8 @@
-"""The golden price against the store: sold items, the creator's markets, recent demand, and
-one market model per process (memory, then a joblib file under the data dir keyed by a
-fingerprint of the sold data), so a warm call only predicts.
+"""The golden price against the store, with one market model per process.
+
+It reads sold items, the creator's markets and recent demand. One market model per process (memory,
+then a joblib file under the data dir keyed by a fingerprint of the sold data), so a warm call only
+predicts.
 """
 
 from __future__ import annotations
@@ -149,7 +151,7 @@ class MarketModels:
                 model = joblib.load(path)
                 if isinstance(model, MarketModel) and model.data_fingerprint == fp:
                     return model
-            except Exception:  # noqa: BLE001 - a corrupt or foreign file is refitted, not fatal
+            except Exception:  # a corrupt or foreign file is refitted, not fatal
                 log.warning("could not load %s; refitting", path)
         try:
             model = fit_market_model(items)

@@ -1,5 +1,6 @@
-"""What follows from the orders and sales: ratings, 30-day sales and views, creators' totals,
-and the notifications the marketplace would have queued.
+"""What follows from the orders and sales: ratings, 30-day sales and views, creators' totals.
+
+Also the notifications the marketplace would have queued.
 
 Aggregates are computed from the generated rows so the tables agree with each other.
 """

@@ -1,5 +1,7 @@
-"""What each craft cluster sells: price band (INR), parcel size (cm), weight (kg) and hours of work
-per product kind, from the catalog's product kinds plus a few common extras.
+"""What each craft cluster sells, per product kind.
+
+Price band (INR), parcel size (cm), weight (kg) and hours of work per product kind, from the
+catalog's product kinds plus a few common extras.
 
 Prices are retail bands for genuine handmade work as listed by artisans and craft emporia.
 """

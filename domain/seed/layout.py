@@ -1,5 +1,7 @@
-"""The marketplace's fixed skeleton: which cluster each creator works in, how many listings each
-has, and which creators and products carry the planted anomalies.
+"""The marketplace's fixed skeleton: creators, clusters and listings.
+
+Which cluster each creator works in, how many listings each has, and which creators and products
+carry the planted anomalies.
 
 The skeleton does not depend on the seed, so the ids in ``PLANTED`` hold for every seed; the
 seed varies everything else (names, places, prices, texts, dates, orders, sales).
@@ -48,8 +50,10 @@ N_TRENDING = 12
 
 @dataclass(frozen=True)
 class Layout:
-    """Creator ``i`` (1-based) works in ``clusters[i-1]`` and owns products
-    ``first_product[i-1] .. first_product[i-1] + product_counts[i-1] - 1``."""
+    """Creator ``i`` (1-based) works in ``clusters[i-1]``.
+
+    They own products ``first_product[i-1] .. first_product[i-1] + product_counts[i-1] - 1``.
+    """
 
     clusters: tuple[str, ...]
     product_counts: tuple[int, ...]

@@ -267,8 +267,10 @@ CITIES: tuple[City, ...] = (
 
 
 def buyer_person(rng: np.random.Generator, city: City) -> Person:
-    """A city dweller: the city's community, with a Muslim family in some north Indian homes;
-    most urban buyers chat in English."""
+    """A city dweller: the city's community, with a Muslim family in some north Indian homes.
+
+    Most urban buyers chat in English.
+    """
     pool = city.pool
     if city.language == "hi" and rng.random() < 0.15:
         pool = "muslim_north"

@@ -112,9 +112,12 @@ def _created(rng: np.random.Generator, profile: np.ndarray, days: np.ndarray) ->
 def _timeline(rng: np.random.Generator, status: str, created: dt.datetime | None,
               now: dt.datetime, prod_days: float, transit: float, provider: str, tracking: str,
               city: str) -> list[tuple[str, dt.datetime, str]]:
-    """The events up to ``status``. Open orders are built backwards from a last event shortly
-    before ``now`` (a shipped parcel is still in transit); closed ones run forwards from
-    ``created`` and are squeezed if needed so that they end before ``now``."""
+    """The events up to ``status``.
+
+    Open orders are built backwards from a last event shortly before ``now`` (a shipped parcel is
+    still in transit); closed ones run forwards from ``created`` and are squeezed if needed so that
+    they end before ``now``.
+    """
     steps = [("pending", 0.0, "Order placed")]
     if status == "cancelled":
         if rng.random() < 0.5:

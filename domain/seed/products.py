@@ -1,5 +1,6 @@
-"""Product listings: titles and descriptions from each cluster's kinds, materials, techniques,
-colours and motifs; sizes, weights, hours and prices from the kind's bands.
+"""Product listings: titles and descriptions from each cluster's kinds, materials, techniques.
+
+Colours and motifs; sizes, weights, hours and prices from the kind's bands.
 
 A hidden "quality" draw ties price, hours and size together, so bigger, slower work costs more.
 """

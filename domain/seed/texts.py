@@ -1,5 +1,6 @@
-"""Words the seed writes with: cluster heritage notes, production processes, colours and motifs,
-portfolio story templates and review phrases.
+"""Words the seed writes with: cluster heritage notes, production processes, colours and motifs.
+
+Portfolio story templates and review phrases.
 
 Heritage notes state widely published facts about each craft; people's stories are invented.
 """

@@ -45,6 +45,6 @@ __all__ = [
 ]
 
 # After the models: the change tracking that keeps caches in every process up to date.
-from domain.store import changes  # noqa: E402
+from domain.store import changes
 
 changes.install_change_tracking()

@@ -65,7 +65,7 @@ def verify_chain(session: Session) -> tuple[bool, int | None]:
     return True, None
 
 
-def _refuse(_mapper, _conn, target: AuditEntry) -> None:  # noqa: ANN001 - SQLAlchemy hook
+def _refuse(_mapper, _conn, target: AuditEntry) -> None:  # SQLAlchemy hook
     raise AuditLogViolation(f"audit entry {target.id} is append-only")
 
 

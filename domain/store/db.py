@@ -33,7 +33,7 @@ ADDED_COLUMNS: dict[str, list[tuple[str, str]]] = {
 }
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API connection
+def _sqlite_pragmas(dbapi_conn, _record) -> None:  # DB-API connection
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
@@ -74,8 +74,11 @@ class Store:
         return self.engine.url.render_as_string(hide_password=True)
 
     def create_all(self) -> None:
-        """Create every table that does not exist yet (idempotent), and add the columns
-        that tables made by an older version lack (see :data:`ADDED_COLUMNS`)."""
+        """Create missing tables and add missing columns (idempotent).
+
+        Every table that does not exist yet is created; columns that an older version's tables
+        lack are added (see :data:`ADDED_COLUMNS`).
+        """
         Base.metadata.create_all(self.engine)
         self._add_missing_columns()
 

@@ -1,4 +1,4 @@
-"""SQLAlchemy models of the marketplace (seed-design "Data Models"), portable to SQLite and PostgreSQL.
+"""SQLAlchemy models of the marketplace (seed-design "Data Models"), for SQLite and PostgreSQL.
 
 List-valued fields (materials, techniques, images, timelines) are JSON columns; money is INR in
 ``Numeric``-free floats rounded at the edges; times are timezone-aware UTC.
@@ -322,6 +322,16 @@ class ChannelMessage(Base):
     content_type: Mapped[str] = mapped_column(String(60), default="text/plain")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class ChatSession(Base):
+    """Who opened a chat session: a session id belongs to that user and nobody else."""
+
+    __tablename__ = "chat_sessions"
+
+    session_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class IdempotencyRecord(Base):

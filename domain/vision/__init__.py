@@ -1,0 +1,1 @@
+"""Vision: perceptual hashes, image features, authenticity scoring, theft checks, rendering."""

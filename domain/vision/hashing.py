@@ -35,7 +35,7 @@ class Signature:
 
     @property
     def code(self) -> int:
-        """pHash and dHash as one 128-bit integer (what the hash index scans)."""
+        """PHash and dHash as one 128-bit integer (what the hash index scans)."""
         return (self.phash << 64) | self.dhash
 
     def hex(self) -> tuple[str, str]:
@@ -137,8 +137,10 @@ def augment(
     max_brightness: float = 0.20,
     mirror: bool | None = None,
 ) -> Image.Image:
-    """A disguised copy: up to ``max_crop`` of each dimension cut off, resized, brightened,
-    contrast-shifted, maybe mirrored, and re-encoded as JPEG of quality ``min_quality``-95."""
+    """A disguised copy: up to ``max_crop`` of each dimension cut off, resized, brightened.
+
+    Contrast-shifted, maybe mirrored, and re-encoded as JPEG of quality ``min_quality``-95.
+    """
     pil = as_pil(image)
     w, h = pil.size
     cw, ch = (rng.uniform(0, max_crop, 2) * (w, h)).astype(int)

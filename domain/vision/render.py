@@ -130,7 +130,7 @@ def _backdrop(rng: np.random.Generator, n: int) -> np.ndarray:
     return a * t[..., None] + b * (1 - t[..., None])
 
 
-def _weave(rng, n, irr, hand, pal):  # noqa: ANN001, ANN202 - private renderer signature
+def _weave(rng, n, irr, hand, pal):  # private renderer signature
     y, x = _grid(n)
     pitch = rng.uniform(5.0, 9.0)
     count = int(n / pitch) + 4
@@ -157,14 +157,14 @@ def _weave(rng, n, irr, hand, pal):  # noqa: ANN001, ANN202 - private renderer s
     return _place_on_backdrop(rng, n, cloth, _cloth_mask(rng, n, irr, hand))
 
 
-def _cloth_mask(rng, n, irr, hand):  # noqa: ANN001, ANN202
+def _cloth_mask(rng, n, irr, hand):
     y, x = (g / n for g in _grid(n))
     m = rng.uniform(0.06, 0.2, 4)
     edge = irr * 0.03 * _smooth_noise(rng, n, 6) if hand else 0.0
     return ((x > m[0] + edge) & (x < 1 - m[1] + edge) & (y > m[2]) & (y < 1 - m[3])).astype(float)
 
 
-def _glaze(rng, n, irr, hand, pal):  # noqa: ANN001, ANN202
+def _glaze(rng, n, irr, hand, pal):
     y, x = (g / n for g in _grid(n))
     cx = 0.5 + (irr * 0.03 * rng.normal() if hand else 0.0)
     base_r = rng.uniform(0.22, 0.34)
@@ -200,7 +200,7 @@ def _glaze(rng, n, irr, hand, pal):  # noqa: ANN001, ANN202
     return _place_on_backdrop(rng, n, pot, inside.astype(float))
 
 
-def _carving(rng, n, irr, hand, pal):  # noqa: ANN001, ANN202
+def _carving(rng, n, irr, hand, pal):
     y, x = _grid(n)
     grain = np.sin(x / rng.uniform(3, 7) + 2.5 * _smooth_noise(rng, n, 5))
     height = 0.15 * grain
@@ -237,7 +237,7 @@ def _motif(rng: np.random.Generator, m: int) -> np.ndarray:
     return ((r < 0.55 + 0.3 * np.cos(k * th)) & (r > 0.15)).astype(float) + (r < 0.12)
 
 
-def _print(rng, n, irr, hand, pal):  # noqa: ANN001, ANN202
+def _print(rng, n, irr, hand, pal):
     cloth = pal[3] * 0.3 + 0.7 * np.ones((n, n, 3)) * np.array([0.93, 0.9, 0.82])
     m = int(rng.integers(14, 22))
     stamp = _motif(rng, m)
@@ -269,7 +269,7 @@ def _print(rng, n, irr, hand, pal):  # noqa: ANN001, ANN202
     return _place_on_backdrop(rng, n, fabric, _cloth_mask(rng, n, irr, hand))
 
 
-def _place_on_backdrop(rng, n, obj, mask):  # noqa: ANN001, ANN202
+def _place_on_backdrop(rng, n, obj, mask):
     # Every shot is framed differently: the piece sits off-centre at its own scale.
     scale = rng.uniform(0.62, 0.95)
     m = max(8, int(n * scale))

@@ -1,5 +1,6 @@
-"""Webhook signatures of Twilio (HMAC-SHA1, base64) and Meta (HMAC-SHA256, hex), compared in
-constant time.
+"""Webhook signatures of Twilio (HMAC-SHA1, base64) and Meta (HMAC-SHA256, hex).
+
+Compared in constant time.
 
 Twilio signs the full URL it called followed by every POST parameter, sorted by name, as
 ``name + value`` (https://www.twilio.com/docs/usage/webhooks/webhooks-security); its own

@@ -29,8 +29,10 @@ def plain(text: str) -> str:
 
 
 def split(text: str, limit: int) -> list[str]:
-    """``text`` in parts of at most ``limit`` characters, broken at paragraphs, lines,
-    sentences or words where possible; never an empty part."""
+    """``text`` in parts of at most ``limit`` characters, broken at paragraphs, lines.
+
+    Sentences or words where possible; never an empty part.
+    """
     if limit < 20:
         raise ValueError("limit must be at least 20 characters")
     parts: list[str] = []

@@ -17,13 +17,16 @@ from tools.registry import ToolError
 router = APIRouter(prefix="/api/v1", tags=["marketplace"])
 
 Limit = Annotated[int, Query(ge=1, le=200)]
-Offset = Annotated[int, Query(ge=0)]
+# Past a billion rows an offset is an attack, not a page (2**63 overflowed the database).
+Offset = Annotated[int, Query(ge=0, le=1_000_000_000)]
 
 _CREATOR_FIELDS = ("id", "name", "region", "cluster_id", "primary_craft", "category", "lat", "lon",
-                   "years_experience", "bio", "average_rating", "review_count", "authenticity_score",
+                   "years_experience", "bio", "average_rating", "review_count",
+                   "authenticity_score",
                    "status", "preferred_language")
 _PRODUCT_FIELDS = ("id", "creator_id", "title", "description", "category", "craft", "materials",
-                   "techniques", "colors", "length_cm", "width_cm", "height_cm", "weight_kg", "price",
+                   "techniques", "colors", "length_cm", "width_cm", "height_cm", "weight_kg",
+                   "price",
                    "golden_price", "price_min", "price_optimal", "price_max", "currency",
                    "production_hours", "authenticity_score", "images", "rating", "status")
 _ORDER_FIELDS = ("id", "buyer_id", "creator_id", "product_id", "quantity", "product_price",

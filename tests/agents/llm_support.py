@@ -96,7 +96,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+    def do_POST(self) -> None:  # http.server's naming
         if self.path != "/v1/chat/completions":
             self._json(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
             return

@@ -67,7 +67,9 @@ def test_intent_accuracy_under_cross_validation() -> None:
          {"location": "Varanasi", "price_max": 5000}),
     ],
 )
-def test_emits_the_call_an_llm_would(assistant: Assistant, text: str, name: str, args: dict) -> None:
+def test_emits_the_call_an_llm_would(
+    assistant: Assistant, text: str, name: str, args: dict
+) -> None:
     turn = say(assistant, text, session=f"emit-{text}")
     assert [c["name"] for c in turn.tool_calls] == [name]
     for key, value in args.items():
@@ -122,8 +124,9 @@ def test_declining_a_confirmation_changes_nothing(assistant: Assistant) -> None:
         ("all the sales i have made", {}),
     ],
 )
-def test_orders_by_other_words_and_misspellings(assistant: Assistant, text: str,
-                                                 args: dict) -> None:
+def test_orders_by_other_words_and_misspellings(
+    assistant: Assistant, text: str, args: dict
+) -> None:
     turn = say(assistant, text, session=f"orders-{text}")
     assert turn.tool_calls == [{"name": "list_orders", "args": args}]
 
@@ -137,16 +140,25 @@ def test_a_word_that_is_no_status_is_left_to_the_tool_to_refuse(assistant: Assis
 @pytest.mark.parametrize(
     ("text", "args"),
     [
-        ("show me ikat sarees between 4000 and 9000 rupees",
-         {"query": "ikat sarees", "price_min": 4000, "price_max": 9000}),
-        ("brass lamps from 2k to 5k", {"query": "brass lamps", "price_min": 2000, "price_max": 5000}),
-        ("pashmina shawls 8000-20000 rupees",
-         {"query": "pashmina shawls", "price_min": 8000, "price_max": 20000}),
+        (
+            "show me ikat sarees between 4000 and 9000 rupees",
+            {"query": "ikat sarees", "price_min": 4000, "price_max": 9000},
+        ),
+        (
+            "brass lamps from 2k to 5k",
+            {"query": "brass lamps", "price_min": 2000, "price_max": 5000},
+        ),
+        (
+            "pashmina shawls 8000-20000 rupees",
+            {"query": "pashmina shawls", "price_min": 8000, "price_max": 20000},
+        ),
         ("wooden toys below five hundred rupees", {"query": "wooden toys", "price_max": 500}),
         ("marble coasters more than 1200", {"query": "marble coasters", "price_min": 1200}),
     ],
 )
-def test_price_ranges_fill_bounds_not_the_query(assistant: Assistant, text: str, args: dict) -> None:
+def test_price_ranges_fill_bounds_not_the_query(
+    assistant: Assistant, text: str, args: dict
+) -> None:
     turn = say(assistant, text, session=f"range-{text}")
     assert turn.tool_calls == [{"name": "search_products", "args": args}]
 
@@ -154,11 +166,24 @@ def test_price_ranges_fill_bounds_not_the_query(assistant: Assistant, text: str,
 def test_a_filter_follow_up_keeps_the_previous_search(assistant: Assistant) -> None:
     say(assistant, "blue pottery near jaipur", session="narrow")
     turn = say(assistant, "just within 30 km", session="narrow")
-    assert turn.tool_calls == [{"name": "search_products", "args": {
-        "query": "blue pottery", "location": "Jaipur", "radius_km": 30}}]
+    assert turn.tool_calls == [
+        {
+            "name": "search_products",
+            "args": {"query": "blue pottery", "location": "Jaipur", "radius_km": 30},
+        }
+    ]
     turn = say(assistant, "and under 1500 rupees", session="narrow")
-    assert turn.tool_calls == [{"name": "search_products", "args": {
-        "query": "blue pottery", "location": "Jaipur", "radius_km": 30, "price_max": 1500}}]
+    assert turn.tool_calls == [
+        {
+            "name": "search_products",
+            "args": {
+                "query": "blue pottery",
+                "location": "Jaipur",
+                "radius_km": 30,
+                "price_max": 1500,
+            },
+        }
+    ]
 
 
 def test_new_words_after_a_search_start_a_new_search(assistant: Assistant) -> None:
@@ -185,10 +210,12 @@ def test_a_product_and_a_place_is_shopping(assistant: Assistant, text: str, args
     assert called == args
 
 
-@pytest.mark.parametrize("text", ["what is the history of bidri work in bidar",
-                                  "how are phulkari dupattas embroidered"])
-def test_a_question_about_a_product_is_for_the_knowledge_base(assistant: Assistant,
-                                                              text: str) -> None:
+@pytest.mark.parametrize(
+    "text", ["what is the history of bidri work in bidar", "how are phulkari dupattas embroidered"]
+)
+def test_a_question_about_a_product_is_for_the_knowledge_base(
+    assistant: Assistant, text: str
+) -> None:
     turn = say(assistant, text, session=f"ask-{text}")
     assert [c["name"] for c in turn.tool_calls] == ["heritage_lookup"]
 
@@ -196,17 +223,24 @@ def test_a_question_about_a_product_is_for_the_knowledge_base(assistant: Assista
 @pytest.mark.parametrize(
     ("text", "args"),
     [
-        ("the brass bell p-00140 should now cost 780 rupees",
-         {"product_id": "p-00140", "new_price": 780.0}),
-        ("my madhubani panel p-00088 ought to be 3200 rupees now",
-         {"product_id": "p-00088", "new_price": 3200.0}),
-        ("set price of p zero zero one four zero to two thousand one hundred",
-         {"product_id": "p-00140", "new_price": 2100.0}),
+        (
+            "the brass bell p-00140 should now cost 780 rupees",
+            {"product_id": "p-00140", "new_price": 780.0},
+        ),
+        (
+            "my madhubani panel p-00088 ought to be 3200 rupees now",
+            {"product_id": "p-00088", "new_price": 3200.0},
+        ),
+        (
+            "set price of p zero zero one four zero to two thousand one hundred",
+            {"product_id": "p-00140", "new_price": 2100.0},
+        ),
         ("change P-140 to twelve hundred", {"product_id": "p-00140", "new_price": 1200.0}),
     ],
 )
-def test_price_changes_said_any_way_ask_to_confirm(assistant: Assistant, text: str,
-                                                   args: dict) -> None:
+def test_price_changes_said_any_way_ask_to_confirm(
+    assistant: Assistant, text: str, args: dict
+) -> None:
     turn = say(assistant, text, session=f"price-{text}")
     assert turn.tool_calls == []
     assert turn.confirm_request is not None and turn.confirm_request["args"] == args

@@ -58,17 +58,27 @@ def test_places_resolve_through_misspellings(text: str, place: str, vocab: froze
     assert [p.name for p in parse(text, vocab).places][:1] == [place]
 
 
-@pytest.mark.parametrize("text", ["show my pending orders", "madhubani paintings please", "thank you"])
+@pytest.mark.parametrize(
+    "text", ["show my pending orders", "madhubani paintings please", "thank you"]
+)
 def test_no_place_is_invented(text: str, vocab: frozenset[str]) -> None:
     assert parse(text, vocab).places == []
 
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("fourteen hundred", 1400), ("two thousand five hundred rupees", 2500),
-     ("one lakh twenty thousand", 120_000), ("a thousand", 1000), ("15 hundred", 1500),
-     ("5k", 5000), ("2.5 lakh", 250_000), ("one hundred and fifty", 150),
-     ("two and a half", 2.5), ("ninety nine", 99)],
+    [
+        ("fourteen hundred", 1400),
+        ("two thousand five hundred rupees", 2500),
+        ("one lakh twenty thousand", 120_000),
+        ("a thousand", 1000),
+        ("15 hundred", 1500),
+        ("5k", 5000),
+        ("2.5 lakh", 250_000),
+        ("one hundred and fifty", 150),
+        ("two and a half", 2.5),
+        ("ninety nine", 99),
+    ],
 )
 def test_spoken_amounts_become_one_number(text: str, value: float) -> None:
     assert [q.value for q in parse(text).quantities] == [value]
@@ -80,10 +90,13 @@ def test_digits_spoken_one_by_one_stay_separate() -> None:
 
 @pytest.mark.parametrize(
     ("text", "ids", "amounts"),
-    [("set price of p zero zero two three four to fourteen hundred", ["p-00234"], [1400]),
-     ("p 0 0 1 7 should be 900", ["p-00017"], [900]), ("change P-234 to 1200", ["p-00234"], [1200]),
-     ("make p 00234 cost 999", ["p-00234"], [999]),
-     ("p zero zero two three four fourteen hundred", ["p-00234"], [1400])],
+    [
+        ("set price of p zero zero two three four to fourteen hundred", ["p-00234"], [1400]),
+        ("p 0 0 1 7 should be 900", ["p-00017"], [900]),
+        ("change P-234 to 1200", ["p-00234"], [1200]),
+        ("make p 00234 cost 999", ["p-00234"], [999]),
+        ("p zero zero two three four fourteen hundred", ["p-00234"], [1400]),
+    ],
 )
 def test_spoken_ids_keep_the_price_number(text: str, ids: list[str], amounts: list[float]) -> None:
     utt = parse(text)
@@ -93,10 +106,16 @@ def test_spoken_ids_keep_the_price_number(text: str, ids: list[str], amounts: li
 
 @pytest.mark.parametrize(
     ("text", "status"),
-    [("show me my shiped orders", "shipped"), ("pendng orders", "pending"),
-     ("deliverd ones", "delivered"), ("cancled orders", "cancelled"),
-     ("which parcels are on their way", "shipped"), ("anything still being crafted", "in_production"),
-     ("orders out for delivery", "shipped"), ("what has arrived", "delivered")],
+    [
+        ("show me my shiped orders", "shipped"),
+        ("pendng orders", "pending"),
+        ("deliverd ones", "delivered"),
+        ("cancled orders", "cancelled"),
+        ("which parcels are on their way", "shipped"),
+        ("anything still being crafted", "in_production"),
+        ("orders out for delivery", "shipped"),
+        ("what has arrived", "delivered"),
+    ],
 )
 def test_status_misspellings_and_paraphrases(text: str, status: str) -> None:
     assert parse(text).statuses[:1] == [status]
@@ -113,10 +132,15 @@ def test_a_word_the_corpus_knows_is_no_typo() -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(
-    "show my orders shiped shipd pendin pending oders delivred cancel canceled confirmd produc "
-    "being made on the way purple frozen sale parcels xyzzy in production".split()
-), max_size=8))
+@given(
+    st.lists(
+        st.sampled_from(
+            "show my orders shiped shipd pendin pending oders delivred cancel canceled confirmd "
+            "produc being made on the way purple frozen sale parcels xyzzy in production".split()
+        ),
+        max_size=8,
+    )
+)
 def test_statuses_are_always_enum_values(words: list[str]) -> None:
     """Whatever is said, a status is one the list_orders tool accepts."""
     assert set(parse(" ".join(words)).statuses) <= set(STATUS_SYNONYMS)
@@ -124,13 +148,21 @@ def test_statuses_are_always_enum_values(words: list[str]) -> None:
 
 @pytest.mark.parametrize(
     ("text", "bounds"),
-    [("kanchipuram silk sarees between 5000 and 15000 rupees", (5000, 15000)),
-     ("sarees from 2k to 5k", (2000, 5000)), ("pots 3000-6000 rupees", (3000, 6000)),
-     ("under 2500", (None, 2500)), ("less than five thousand", (None, 5000)),
-     ("above 10000", (10000, None)), ("more than ₹1,500", (1500, None)),
-     ("500 rupees or more", (500, None)), ("between rs 900 and rs 500", (500, 900)),
-     ("within 25 km", (None, None)), ("over 4 kg", (None, None)),
-     ("between 10 and 20 km", (None, None)), ("authenticity above 80", (None, None))],
+    [
+        ("kanchipuram silk sarees between 5000 and 15000 rupees", (5000, 15000)),
+        ("sarees from 2k to 5k", (2000, 5000)),
+        ("pots 3000-6000 rupees", (3000, 6000)),
+        ("under 2500", (None, 2500)),
+        ("less than five thousand", (None, 5000)),
+        ("above 10000", (10000, None)),
+        ("more than ₹1,500", (1500, None)),
+        ("500 rupees or more", (500, None)),
+        ("between rs 900 and rs 500", (500, 900)),
+        ("within 25 km", (None, None)),
+        ("over 4 kg", (None, None)),
+        ("between 10 and 20 km", (None, None)),
+        ("authenticity above 80", (None, None)),
+    ],
 )
 def test_price_bounds(text: str, bounds: tuple[float | None, float | None]) -> None:
     assert price_bounds(parse(text).digits) == bounds
@@ -138,9 +170,13 @@ def test_price_bounds(text: str, bounds: tuple[float | None, float | None]) -> N
 
 @pytest.mark.parametrize(
     ("text", "question", "advice"),
-    [("who revived blue pottery", True, False), ("blue pottery?", True, False),
-     ("chanderi sarees", False, False), ("a buyer got a broken vase what now", False, True),
-     ("what should i do if an order is late", True, True)],
+    [
+        ("who revived blue pottery", True, False),
+        ("blue pottery?", True, False),
+        ("chanderi sarees", False, False),
+        ("a buyer got a broken vase what now", False, True),
+        ("what should i do if an order is late", True, True),
+    ],
 )
 def test_questions_and_requests_for_advice(text: str, question: bool, advice: bool) -> None:
     utt = parse(text)

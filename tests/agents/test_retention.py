@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from langgraph.checkpoint.base.id import uuid6
 
 from agents.assistant import Assistant

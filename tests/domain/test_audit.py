@@ -17,7 +17,9 @@ def store(tmp_path: Path) -> Store:
     s.create_all()
     with s.session() as session:
         for i in range(5):
-            append(session, actor="admin-1", action="fraud_flag", target=f"c-{i:04d}", details={"i": i})
+            append(
+                session, actor="admin-1", action="fraud_flag", target=f"c-{i:04d}", details={"i": i}
+            )
     return s
 
 

@@ -47,7 +47,7 @@ world_lat, world_lon = st.floats(-90, 90), st.floats(-180, 180)
 
 @settings(max_examples=300, deadline=None)
 @given(lat=st.one_of(world_lat, any_float), lon=st.one_of(world_lon, any_float))
-def test_clusters_have_valid_coordinates(lat, lon) -> None:  # noqa: ANN001
+def test_clusters_have_valid_coordinates(lat, lon) -> None:
     """Property 19: Craft Clusters Have Valid Coordinates — a cluster (or a creator placed on the
     map) exists only with latitude in [-90, 90] and longitude in [-180, 180]; anything else,
     NaN and infinities included, is refused with an error naming the bad field."""
@@ -91,7 +91,7 @@ def spread_groups(draw: st.DrawFn) -> list[CreatorPoint]:
 
 @settings(max_examples=150, deadline=None)
 @given(points=spread_groups())
-def test_discovered_cluster_centres_lie_among_their_creators(points) -> None:  # noqa: ANN001
+def test_discovered_cluster_centres_lie_among_their_creators(points) -> None:
     """Property 19: Craft Clusters Have Valid Coordinates — every discovered cluster has a valid
     coordinate, and it is where its creators are (no farther from any of them than they are
     from each other), across the poles and the 180th meridian too."""
@@ -107,7 +107,7 @@ def test_discovered_cluster_centres_lie_among_their_creators(points) -> None:  #
 
 @settings(max_examples=100, deadline=None)
 @given(points=creators(), crafts=st.lists(st.sampled_from(CRAFTS), min_size=1, max_size=3))
-def test_creators_join_a_matching_cluster_within_100_km(points, crafts) -> None:  # noqa: ANN001
+def test_creators_join_a_matching_cluster_within_100_km(points, crafts) -> None:
     """Property 21: Creator Cluster Assignment — a creator is assigned to a cluster of their craft
     within 100 km whenever one exists, to the nearest such, and never to another craft's."""
     sites = [
@@ -127,7 +127,7 @@ def test_creators_join_a_matching_cluster_within_100_km(points, crafts) -> None:
 
 @settings(max_examples=100, deadline=None)
 @given(points=creators(max_size=18))
-def test_three_close_creators_of_a_craft_get_a_trail(points) -> None:  # noqa: ANN001
+def test_three_close_creators_of_a_craft_get_a_trail(points) -> None:
     """Property 22: Heritage Trail Generation — any three creators of the same craft pairwise
     within 50 km are connected by one trail."""
     groups = trail_groups(points)
@@ -147,7 +147,7 @@ def test_three_close_creators_of_a_craft_get_a_trail(points) -> None:  # noqa: A
 
 @settings(max_examples=100, deadline=None)
 @given(points=creators(max_size=14))
-def test_cluster_trail_visits_every_cluster_creator_with_a_story(points) -> None:  # noqa: ANN001
+def test_cluster_trail_visits_every_cluster_creator_with_a_story(points) -> None:
     """Properties 17 and 55: Heritage Trail Includes Cluster Creators / Heritage Trail Content — a
     cluster's trail has a waypoint for each of its creators, each with a narrative."""
     sites = reference_sites()
@@ -169,7 +169,7 @@ def test_cluster_trail_visits_every_cluster_creator_with_a_story(points) -> None
 
 @settings(max_examples=100, deadline=None)
 @given(points=creators(max_size=12))
-def test_route_is_a_two_opt_local_optimum(points) -> None:  # noqa: ANN001
+def test_route_is_a_two_opt_local_optimum(points) -> None:
     order = route(points)
     assert sorted(order) == list(range(len(points)))
     best = path_km(points, order)
@@ -184,7 +184,7 @@ def test_route_is_a_two_opt_local_optimum(points) -> None:  # noqa: ANN001
     now=st.dictionaries(st.sampled_from(CRAFTS + ["dhokra"]), st.integers(0, 200)),
     before=st.dictionaries(st.sampled_from(CRAFTS + ["dhokra"]), st.integers(0, 200)),
 )
-def test_rare_or_declining_crafts_are_endangered(now, before) -> None:  # noqa: ANN001
+def test_rare_or_declining_crafts_are_endangered(now, before) -> None:
     """Property 56: Rare Craft Highlighting — a craft with fewer than 50 active practitioners, or
     fewer than before, is flagged endangered with the reason; others are not."""
     flagged = endangered_crafts(now, before)

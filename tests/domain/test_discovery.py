@@ -54,7 +54,7 @@ def _center(lat: float, lon: float) -> Place:
     r=st.floats(1, 600),
     text=st.sampled_from(["", "pottery", "silk saree", "brass"]),
 )
-def test_radius_search_returns_only_what_lies_within(ds, lat, lon, r, text) -> None:  # noqa: ANN001
+def test_radius_search_returns_only_what_lies_within(ds, lat, lon, r, text) -> None:
     """Property 15: Hyperlocal Search Radius Constraint — every product and creator returned lies
     within R (WGS-84 geodesic) of the centre, and nothing inside R that matches is left out."""
     index = ProductIndex(ds)
@@ -78,7 +78,7 @@ def test_radius_search_returns_only_what_lies_within(ds, lat, lon, r, text) -> N
 
 @settings(max_examples=100, deadline=None)
 @given(ds=docs(), text=st.sampled_from(["", "pottery", "vase"]))
-def test_no_radius_is_nationwide(ds, text) -> None:  # noqa: ANN001
+def test_no_radius_is_nationwide(ds, text) -> None:
     """Property 37: Multi-Scale Discovery Support — without a radius every matching listing in the
     country is a candidate; with a radius under 100 km the same index answers hyperlocally."""
     index = ProductIndex(ds)
@@ -96,13 +96,13 @@ def test_no_radius_is_nationwide(ds, text) -> None:  # noqa: ANN001
     assert {p["id"] for p in near.products} <= expected
 
 
-def _positions(hits) -> dict[str, int]:  # noqa: ANN001
+def _positions(hits) -> dict[str, int]:
     return {p["id"]: i for i, p in enumerate(hits.products)}
 
 
 @settings(max_examples=100, deadline=None)
 @given(ds=docs(n_min=5), craft=st.sampled_from(CRAFTS))
-def test_quality_listings_rank_above_the_rest(ds, craft) -> None:  # noqa: ANN001
+def test_quality_listings_rank_above_the_rest(ds, craft) -> None:
     """Property 36: Search Ranking by Quality Signals — in a craft-type search, listings with
     authenticity > 80 and rating > 4 all rank above listings without both, except where the
     trending boost of props 18 and 35 lifts a listing."""
@@ -133,7 +133,7 @@ def hot_and_cold(draw: st.DrawFn) -> list[ProductDoc]:
 TEXTS = ["", "handmade", "handmade vase", "silk saree", "pottery brass", "lamp"]
 
 
-def _trending_positions(ds, text, lat, lon, limit):  # noqa: ANN001, ANN202
+def _trending_positions(ds, text, lat, lon, limit):
     index = ProductIndex(ds)
     center = _center(lat, lon) if lat is not None else None
     hits = index.search(SearchQuery(text=text, center=center, limit=limit))
@@ -155,7 +155,7 @@ def _share_property(share: float) -> None:
         lon=st.floats(72, 86),
         limit=st.sampled_from([3, 10, 1000]),
     )
-    def check(ds, text, lat, lon, limit) -> None:  # noqa: ANN001
+    def check(ds, text, lat, lon, limit) -> None:
         trending, n, _ = _trending_positions(ds, text, lat, lon, limit)
         if not trending or len(trending) == n:
             return
@@ -206,7 +206,7 @@ def test_trending_is_the_top_of_recent_demand() -> None:
 
 @settings(max_examples=100, deadline=None)
 @given(ds=docs(), new=docs(n_min=1, n_max=3))
-def test_new_active_listing_is_found_at_once(ds, new) -> None:  # noqa: ANN001
+def test_new_active_listing_is_found_at_once(ds, new) -> None:
     """Property 33: Product Discoverability — a listing upserted into the index is returned by the
     very next search, and a removed one is not."""
     index = ProductIndex(ds)
@@ -227,7 +227,7 @@ def test_new_active_listing_is_found_at_once(ds, new) -> None:  # noqa: ANN001
 
 @settings(max_examples=100, deadline=None)
 @given(ds=docs(n_min=2))
-def test_recommendations_share_an_attribute(ds) -> None:  # noqa: ANN001
+def test_recommendations_share_an_attribute(ds) -> None:
     """Property 16: Recommendation Similarity — every recommendation shares the craft, a material,
     or a creator within 50 km with the viewed listing, and names which."""
     seen = ds[0]
@@ -247,7 +247,7 @@ def test_recommendations_share_an_attribute(ds) -> None:  # noqa: ANN001
 
 @settings(max_examples=100, deadline=None)
 @given(ds=docs(), crafts=st.lists(st.sampled_from(CRAFTS), max_size=2), high=st.floats(200, 20000))
-def test_preference_matches_notify_both_sides(ds, crafts, high) -> None:  # noqa: ANN001
+def test_preference_matches_notify_both_sides(ds, crafts, high) -> None:
     """Property 34: Preference Matching Triggers Notifications — every listing whose craft and
     price fit a buyer's preferences yields one notice to the buyer and one to its creator."""
     prefs = {"crafts": crafts, "categories": [], "max_price": high}

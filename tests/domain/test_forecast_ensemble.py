@@ -46,7 +46,7 @@ def test_weights_follow_backtest_error() -> None:
 @settings(max_examples=100, deadline=None)
 @given(data=st.lists(st.tuples(st.floats(0, 1e4), st.floats(0, 1e4), st.floats(0, 1e4)),
                      min_size=5, max_size=60))
-def test_weights_are_a_convex_combination(data) -> None:  # noqa: ANN001
+def test_weights_are_a_convex_combination(data) -> None:
     truth, a, b = (np.array(col) for col in zip(*data, strict=True))
     w = learn_weights({"a": a, "b": b}, truth)
     assert sum(w.values()) == pytest.approx(1.0) and min(w.values()) >= 0

@@ -36,7 +36,7 @@ plans = st.fixed_dictionaries({
 
 @settings(max_examples=200)
 @given(outlook=outlooks, plan=plans)
-def test_recommendation_stays_within_forecast_plus_margin(outlook, plan) -> None:  # noqa: ANN001
+def test_recommendation_stays_within_forecast_plus_margin(outlook, plan) -> None:
     """Property 4: Production Recommendations Within Safe Bounds — never more than forecast
     demand plus the safety margin, never negative, and lower when stock is already held."""
     p = plan_production(outlook=outlook, **plan)
@@ -50,8 +50,8 @@ def test_recommendation_stays_within_forecast_plus_margin(outlook, plan) -> None
 @settings(max_examples=200)
 @given(forecast=st.floats(0, 10_000), upper_extra=st.floats(0, 5000),
        inventory=st.integers(0, 20_000))
-def test_recommended_is_forecast_minus_inventory_plus_margin(forecast, upper_extra,  # noqa: ANN001
-                                                             inventory) -> None:  # noqa: ANN001
+def test_recommended_is_forecast_minus_inventory_plus_margin(forecast, upper_extra,
+                                                             inventory) -> None:
     """Property 45: Production Guidance Considers Inventory — recommended =
     forecast − inventory + safety margin (floored at zero)."""
     margin = safety_margin(forecast, forecast + upper_extra)
@@ -66,7 +66,7 @@ def test_recommended_is_forecast_minus_inventory_plus_margin(forecast, upper_ext
 
 @settings(max_examples=200)
 @given(outlook=outlooks, plan=plans)
-def test_exposure_is_cost_over_confident_revenue(outlook, plan) -> None:  # noqa: ANN001
+def test_exposure_is_cost_over_confident_revenue(outlook, plan) -> None:
     """Property 48: Financial Risk Calculation — exposure = (cost × quantity) /
     (forecast revenue × confidence)."""
     p = plan_production(outlook=outlook, **plan)
@@ -84,7 +84,7 @@ def test_exposure_is_cost_over_confident_revenue(outlook, plan) -> None:  # noqa
 
 @settings(max_examples=200)
 @given(outlook=outlooks, plan=plans.filter(lambda d: d["capital"] is not None))
-def test_plans_over_forty_percent_of_capital_get_advice(outlook, plan) -> None:  # noqa: ANN001
+def test_plans_over_forty_percent_of_capital_get_advice(outlook, plan) -> None:
     """Property 49: High Risk Triggers Recommendations — a plan over 40 % of the creator's
     capital is told to cut the quantity or adjust the price."""
     p = plan_production(outlook=outlook, **plan)
@@ -99,7 +99,7 @@ def test_plans_over_forty_percent_of_capital_get_advice(outlook, plan) -> None: 
 
 @settings(max_examples=200)
 @given(outlook=outlooks, plan=plans)
-def test_low_demand_advises_against_bulk(outlook, plan) -> None:  # noqa: ANN001
+def test_low_demand_advises_against_bulk(outlook, plan) -> None:
     """Property 50: Low Demand Production Warning — demand under the 20th percentile advises
     against making more than 10 units."""
     p = plan_production(outlook=outlook, **plan)
@@ -121,7 +121,7 @@ stock_items = st.builds(
 
 @settings(max_examples=200)
 @given(items=st.lists(stock_items, max_size=25, unique_by=lambda s: s.product_id))
-def test_stock_unsold_for_sixty_days_gets_suggestions(items) -> None:  # noqa: ANN001
+def test_stock_unsold_for_sixty_days_gets_suggestions(items) -> None:
     """Property 51: Unsold Inventory Suggestions — a creator with stock unsold for over 60 days
     is told to promote it or reduce its price."""
     h = inventory_health(items, TODAY)
@@ -136,7 +136,7 @@ def test_stock_unsold_for_sixty_days_gets_suggestions(items) -> None:  # noqa: A
 
 @settings(max_examples=200)
 @given(items=st.lists(stock_items, max_size=25, unique_by=lambda s: s.product_id))
-def test_slow_turnover_raises_an_alert(items) -> None:  # noqa: ANN001
+def test_slow_turnover_raises_an_alert(items) -> None:
     """Property 52: Slow-Moving Product Alerts — turnover below 0.5 a month alerts the creator
     (for listings at least a month old)."""
     h = inventory_health(items, TODAY)

@@ -27,8 +27,8 @@ CATEGORIES = ("pottery", "metalware", "home_decor", "textiles", "jewellery")
 @settings(max_examples=100, deadline=None)
 @given(days=st.integers(30, 200), level=st.floats(2, 60), seed=st.integers(0, 10_000),
        horizon=st.integers(7, 60), allow_fallback=st.booleans())
-def test_forecasts_come_with_intervals_or_an_honest_refusal(days, level, seed, horizon,  # noqa: ANN001
-                                                            allow_fallback) -> None:  # noqa: ANN001
+def test_forecasts_come_with_intervals_or_an_honest_refusal(days, level, seed, horizon,
+                                                            allow_fallback) -> None:
     """Property 43: Demand Forecast Generation — with at least 90 days of history the engine
     forecasts with confidence intervals; with less it refuses (INSUFFICIENT_HISTORY) or falls
     back to the historical average, flagged."""
@@ -53,8 +53,8 @@ def test_forecasts_come_with_intervals_or_an_honest_refusal(days, level, seed, h
 @given(end_offset=st.integers(25, 55), uplift=st.floats(2.0, 3.5), level=st.floats(6, 40),
        seed=st.integers(0, 10_000), region=st.sampled_from(STATES),
        category=st.sampled_from(CATEGORIES))
-def test_festival_periods_forecast_higher_than_ordinary_days(end_offset, uplift, level, seed,  # noqa: ANN001
-                                                            region, category) -> None:  # noqa: ANN001
+def test_festival_periods_forecast_higher_than_ordinary_days(end_offset, uplift, level, seed,
+                                                            region, category) -> None:
     """Property 47: Event-Aware Forecasting — a forecast period holding a festival predicts
     more demand in the festival's build-up than on the period's ordinary days."""
     diwali = dt.date(2025, 10, 20)
@@ -82,7 +82,7 @@ creators = st.lists(st.from_regex(r"c-\d{4}", fullmatch=True), max_size=12)
 
 @settings(max_examples=100, deadline=None)
 @given(peaks=peaks, creator_ids=creators, today=st.dates(dt.date(2026, 9, 1), dt.date(2027, 2, 1)))
-def test_peaks_within_thirty_days_alert_every_creator(peaks, creator_ids, today) -> None:  # noqa: ANN001
+def test_peaks_within_thirty_days_alert_every_creator(peaks, creator_ids, today) -> None:
     """Property 44: Seasonal Peak Alerts — a peak within 30 days alerts every relevant creator,
     and nothing further away does."""
     alerts = peak_alerts(peaks, creator_ids, today)
@@ -106,8 +106,8 @@ def _seasonal_forecast(market: int) -> DemandForecast:
 @settings(max_examples=100, deadline=None)
 @given(market=st.integers(0, 7), creator_ids=creators.filter(bool),
        days_before=st.integers(0, 45))
-def test_detected_seasonal_peaks_alert_creators_as_they_approach(market, creator_ids,  # noqa: ANN001
-                                                                 days_before) -> None:  # noqa: ANN001
+def test_detected_seasonal_peaks_alert_creators_as_they_approach(market, creator_ids,
+                                                                 days_before) -> None:
     """Property 5: Seasonal Alerts for Demand Peaks — when a category shows a seasonal pattern,
     its coming peak is detected and alerts its creators once the peak is near."""
     f = _seasonal_forecast(market)  # eight synthetic markets, each forecast once
@@ -121,7 +121,7 @@ def test_detected_seasonal_peaks_alert_creators_as_they_approach(market, creator
 
 @settings(max_examples=100, deadline=None)
 @given(old=st.floats(0, 1e6), ratio=st.floats(0, 3))
-def test_forecast_change_over_a_quarter_is_a_change(old, ratio) -> None:  # noqa: ANN001
+def test_forecast_change_over_a_quarter_is_a_change(old, ratio) -> None:
     """Property 46: Forecast Change Notifications — a change of more than 25 % (and only that)
     counts as a changed forecast."""
     new = old * ratio

@@ -18,19 +18,19 @@ PAIR = ("pottery", "Rajasthan")
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):  # noqa: ANN001, ANN201
+def store(tmp_path_factory):
     """A private copy of the seeded marketplace: the refresh writes notifications."""
     s = private_marketplace(tmp_path_factory.mktemp("forecast"))
     yield s
     s.dispose()
 
 
-def _count(store, kind: str) -> int:  # noqa: ANN001
+def _count(store, kind: str) -> int:
     with store.session() as s:
         return s.scalar(select(func.count(Notification.id)).where(Notification.kind == kind))
 
 
-def test_cache_answers_from_memory_then_from_the_table(store, monkeypatch) -> None:  # noqa: ANN001
+def test_cache_answers_from_memory_then_from_the_table(store, monkeypatch) -> None:
     calls = []
     real = service.forecast_demand
     monkeypatch.setattr(service, "forecast_demand",
@@ -47,13 +47,13 @@ def test_cache_answers_from_memory_then_from_the_table(store, monkeypatch) -> No
     assert rows == 1
 
 
-def test_no_sales_is_insufficient_history(store) -> None:  # noqa: ANN001
+def test_no_sales_is_insufficient_history(store) -> None:
     with pytest.raises(InsufficientData) as err:
         ForecastCache().get(store, "glass", "Kerala", 30)
     assert "no glass sales in Kerala" in err.value.message
 
 
-def test_refresh_alerts_creators_to_the_diwali_peak_once(store) -> None:  # noqa: ANN001
+def test_refresh_alerts_creators_to_the_diwali_peak_once(store) -> None:
     before = _count(store, "seasonal_peak")
     report = refresh_forecasts(store, pairs=[PAIR])
     with store.session() as s:
@@ -71,7 +71,7 @@ def test_refresh_alerts_creators_to_the_diwali_peak_once(store) -> None:  # noqa
     assert again.changed == []  # same data, same forecast
 
 
-def test_a_materially_changed_forecast_notifies_creators(store) -> None:  # noqa: ANN001
+def test_a_materially_changed_forecast_notifies_creators(store) -> None:
     refresh_forecasts(store, pairs=[PAIR])
     with store.session() as s:
         last = s.scalar(select(func.max(DailySales.day)))

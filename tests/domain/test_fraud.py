@@ -28,19 +28,19 @@ from tests.verification_support import DISGUISES, SAMPLE_PRODUCTS, disguise, pri
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):  # noqa: ANN001, ANN201
+def store(tmp_path_factory):
     s = private_store(tmp_path_factory.mktemp("fraud"))
     yield s
     s.dispose()
 
 
 @pytest.fixture(scope="module")
-def reports(store):  # noqa: ANN001, ANN201
+def reports(store):
     with store.session() as s:
         return score_all(s)
 
 
-def _features(**over) -> SellerFeatures:  # noqa: ANN003
+def _features(**over) -> SellerFeatures:
     base = SellerFeatures(
         seller_id="c-9999",
         account_age_days=400,
@@ -64,7 +64,7 @@ def _features(**over) -> SellerFeatures:  # noqa: ANN003
     return dataclasses.replace(base, **over)
 
 
-def test_planted_sellers_are_found(reports) -> None:  # noqa: ANN001
+def test_planted_sellers_are_found(reports) -> None:
     reseller = reports[PLANTED["reseller_creators"][0]]
     assert reseller.requires_review and reseller.recommended_action == "suspend"
     assert reseller.reseller_score >= 75
@@ -143,7 +143,7 @@ def suspect_behaviour(draw: st.DrawFn) -> dict[str, int | str]:
     }
 
 
-def _build_marketplace(store, b: dict) -> str:  # noqa: ANN001, C901 - one example's world
+def _build_marketplace(store, b: dict) -> str:  # one example's world
     """Honest sellers with a few listings each, and suspect ``c-0900`` doing ``b``."""
     from domain.store.models import Buyer, Product, Review
     from domain.store.models_verification import ImageSignature
@@ -159,7 +159,7 @@ def _build_marketplace(store, b: dict) -> str:  # noqa: ANN001, C901 - one examp
                        price=800 + 37 * (i % 9), golden_price=800 + 37 * (i % 9),
                        status="active", created_at=at)
 
-    def photo(pid: str, cid: str, sig) -> ImageSignature:  # noqa: ANN001
+    def photo(pid: str, cid: str, sig) -> ImageSignature:
         ph, dh = sig.hex()
         return ImageSignature(media_id=f"img-{pid}", product_id=pid, seller_id=cid,
                               phash=ph, dhash=dh, chroma=list(sig.chroma))
@@ -215,7 +215,7 @@ def _build_marketplace(store, b: dict) -> str:  # noqa: ANN001, C901 - one examp
 
 @settings(max_examples=100, deadline=None)
 @given(b=suspect_behaviour())
-def test_evidence_report_is_complete(b) -> None:  # noqa: ANN001
+def test_evidence_report_is_complete(b) -> None:
     """Property 13: Fraud Evidence Completeness — when a seller is flagged, the investigation
     (``check_seller`` over a marketplace in a real database) reports image analysis, behaviour
     patterns and transaction history, each holding what the seller actually did."""
@@ -251,7 +251,7 @@ def test_evidence_report_is_complete(b) -> None:  # noqa: ANN001
     assert 0 <= report.fraud_risk_score <= 100 and 0 <= report.reseller_score <= 100
 
 
-def test_property_39_evidence_of_a_real_investigation(reports) -> None:  # noqa: ANN001
+def test_property_39_evidence_of_a_real_investigation(reports) -> None:
     """Property 39: fraud evidence completeness — a real investigation has all three sections filled."""  # noqa: E501
     ev = reports[PLANTED["reseller_creators"][0]].evidence
     assert ev["image_analysis"]["listings_with_copied_photos"] >= 2
@@ -259,7 +259,7 @@ def test_property_39_evidence_of_a_real_investigation(reports) -> None:  # noqa:
     assert "orders" in ev["transaction_history"]
 
 
-def test_confirmed_fraud_suspends_and_notifies_buyers(store) -> None:  # noqa: ANN001
+def test_confirmed_fraud_suspends_and_notifies_buyers(store) -> None:
     """Property 40 and 42: confirmed fraud suspends the seller, tells every buyer, and is audited."""  # noqa: E501
     seller = PLANTED["reseller_creators"][0]
     with store.session() as s:
@@ -288,7 +288,7 @@ def test_confirmed_fraud_suspends_and_notifies_buyers(store) -> None:  # noqa: A
         moderation.decide(s, item_id=review_id, decision="dismiss", actor="admin-2")
 
 
-def test_tampering_with_a_fraud_record_is_detected(store) -> None:  # noqa: ANN001
+def test_tampering_with_a_fraud_record_is_detected(store) -> None:
     with store.session() as s:
         check_seller(s, PLANTED["complaint_heavy_creators"][0], actor="admin-1")
         entry_id = s.scalars(
@@ -305,7 +305,7 @@ def test_tampering_with_a_fraud_record_is_detected(store) -> None:  # noqa: ANN0
         conn.execute(text("UPDATE audit_log SET actor = 'admin-1' WHERE id = :i"), {"i": entry_id})
 
 
-def test_theft_reports_flag_copies_and_only_copies(store) -> None:  # noqa: ANN001
+def test_theft_reports_flag_copies_and_only_copies(store) -> None:
     """Property 41: Image Theft Verification — a report of a (disguised) copy of a photo that the
     reported seller shows is flagged with similarity ≥ 0.9 and opens a review case; a report
     against a seller who shows no copy is not flagged. Both kinds must occur."""
@@ -333,7 +333,7 @@ def test_theft_reports_flag_copies_and_only_copies(store) -> None:  # noqa: ANN0
         reporter=st.sampled_from(["c-0001", "c-0002"]),
         **DISGUISES,
     )
-    def check(pick, guilty, stranger, reporter, **disguise_args) -> None:  # noqa: ANN001, ANN003
+    def check(pick, guilty, stranger, reporter, **disguise_args) -> None:
         key, copier = cases[pick]
         reported = copier if guilty else stranger
         if reported == reporter:

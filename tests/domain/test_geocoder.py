@@ -37,7 +37,7 @@ class _Nominatim(BaseHTTPRequestHandler):
     calls: list[dict] = []
     fail = False
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:  # http.server's name
         url = urlsplit(self.path)
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
         type(self).calls.append({"path": url.path, **query})
@@ -73,7 +73,7 @@ def _config(tmp_path: Path, url: str | None) -> ToolConfig:
     return ToolConfig(data_dir=tmp_path, geocoder=geocoder)
 
 
-def test_unknown_village_resolves_online_once_then_from_cache(nominatim, tmp_path) -> None:  # noqa: ANN001
+def test_unknown_village_resolves_online_once_then_from_cache(nominatim, tmp_path) -> None:
     # offline, the gazetteer only knows a sound-alike 500 km away
     assert resolve_place("Nirona").name == "Naraina"
     geo = OnlineGeocoder(nominatim, cache_path=tmp_path / "cache.json")
@@ -87,14 +87,14 @@ def test_unknown_village_resolves_online_once_then_from_cache(nominatim, tmp_pat
     assert again.geocode("NIRONA") == place and len(_Nominatim.calls) == 1
 
 
-def test_not_found_is_cached_and_foreign_answers_are_refused(nominatim, tmp_path) -> None:  # noqa: ANN001
+def test_not_found_is_cached_and_foreign_answers_are_refused(nominatim, tmp_path) -> None:
     geo = OnlineGeocoder(nominatim, cache_path=tmp_path / "cache.json")
     assert geo.geocode("Atlantis") is None and geo.geocode("Atlantis") is None
     assert geo.geocode("Springfield") is None
     assert [c["q"] for c in _Nominatim.calls] == ["Atlantis", "Springfield"]
 
 
-def test_a_failing_service_is_not_fatal_and_not_cached(nominatim, tmp_path) -> None:  # noqa: ANN001
+def test_a_failing_service_is_not_fatal_and_not_cached(nominatim, tmp_path) -> None:
     geo = OnlineGeocoder(nominatim, cache_path=tmp_path / "cache.json")
     _Nominatim.fail = True
     assert geo.geocode("Hodka") is None
@@ -103,7 +103,7 @@ def test_a_failing_service_is_not_fatal_and_not_cached(nominatim, tmp_path) -> N
 
 
 def test_tools_use_it_only_when_configured_and_only_for_unknown_names(
-    nominatim, tmp_path, seeded_store  # noqa: ANN001
+    nominatim, tmp_path, seeded_store
 ) -> None:
     registry = load_all()
     args = {"destination": "Hodka", "weight_kg": 1.0, "declared_price": 900}
@@ -132,5 +132,5 @@ def test_tools_use_it_only_when_configured_and_only_for_unknown_names(
     assert err.value.code == "UNKNOWN_PLACE"
 
 
-def test_no_url_no_geocoder(tmp_path) -> None:  # noqa: ANN001
+def test_no_url_no_geocoder(tmp_path) -> None:
     assert geocoder_for(_config(tmp_path, None).geocoder) is None

@@ -26,7 +26,7 @@ WGS84 = Geodesic.WGS84
     azimuths=st.lists(st.floats(0, 360), min_size=1, max_size=20),
     km=st.one_of(st.floats(0, 1), st.floats(0, 100), st.floats(0, ANDOYER_LAMBERT_MAX_KM * 1.01)),
 )
-def test_distances_stay_within_their_bounds(lat0, lon0, azimuths, km) -> None:  # noqa: ANN001
+def test_distances_stay_within_their_bounds(lat0, lon0, azimuths, km) -> None:
     """Property 15: Hyperlocal Search Radius Constraint — the cheap distances that decide which
     listings lie within R stay inside the error bounds the radius search relies on (sphere within
     SPHERE_ERROR, Andoyer-Lambert within ANDOYER_LAMBERT_ERROR, Vincenty within a millimetre)."""

@@ -25,6 +25,10 @@ def test_the_issue_example_is_fully_read() -> None:
         ("vase 12 inch high", {"height": 30.48}),
         ("plate, diameter 25 cm", {"length": 25.0, "width": 25.0}),
         ("saade teen foot lamba", {"length": 106.68}),
+        ("box L 30 x W 20 x H 10 cm", {"length": 30.0, "width": 20.0, "height": 10.0}),
+        ("painting, height 30 x width 20 cm", {"height": 30.0, "width": 20.0}),
+        ('a 12" tall vase', {"height": 30.48}),
+        ("rug 3' wide", {"width": 91.44}),
     ],
 )
 def test_dimensions(text: str, dims: dict[str, float]) -> None:
@@ -79,6 +83,11 @@ def test_hinglish_colours_and_materials() -> None:
     a = extract("Ek lakdi ka haathi, laal aur peela lac, 15 cm lamba")
     assert a.product == "elephant"
     assert a.materials == ["wood", "lac"] and a.colors == ["red", "yellow"]
+
+
+def test_a_comma_separates_a_metal_from_the_next_material() -> None:
+    a = extract("anklet, made of silver, mirror work")
+    assert "silver" in a.materials and a.colors == []
 
 
 def test_metal_named_as_a_colour() -> None:

@@ -27,7 +27,7 @@ FILLERS = ["", "very nice", "my family makes it", "bilkul handmade", "for the fe
 
 
 @st.composite
-def descriptions(draw):  # noqa: ANN001, ANN201 - a Hypothesis strategy
+def descriptions(draw):  # a Hypothesis strategy
     """A description and the attributes it mentions."""
     product = draw(st.sampled_from(PRODUCTS))
     materials = draw(st.lists(st.sampled_from(MATERIALS), min_size=0, max_size=2, unique=True))
@@ -120,8 +120,8 @@ def test_property_6_structured_data(case: tuple[str, dict[str, object]]) -> None
     hours=st.one_of(st.none(), st.floats(0.5, 2000)),
     title=st.one_of(st.none(), st.text(min_size=3, max_size=60)),
 )
-def test_property_7_translation(product, materials, techniques, colors, craft, hours,  # noqa: ANN001
-                                title) -> None:  # noqa: ANN001
+def test_property_7_translation(product, materials, techniques, colors, craft, hours,
+                                title) -> None:
     """Property 7: Translation Produces Valid Output — title and description are non-empty in
     every supported language, Hindi in Devanagari, and each says how it was made."""
     out = translate_listing(ListingText(product=product, materials=materials,

@@ -59,7 +59,7 @@ def test_volumetric_weight_counts_when_the_box_is_bulky() -> None:
 @given(origin=places, dest=places, w=weights, price=prices, box=dims)
 def test_quote_uses_distance_weight_dimensions_and_every_provider(
     origin, dest, w, price, box
-) -> None:  # noqa: ANN001
+) -> None:
     """Property 28: Shipping Cost Calculation Completeness — every modelled provider that carries
     the weight is quoted; a heavier or bulkier parcel never costs less; distance is measured."""
     shipment = Shipment(origin, dest, w, price, box)
@@ -84,7 +84,7 @@ def test_quote_uses_distance_weight_dimensions_and_every_provider(
 
 @settings(max_examples=100, deadline=None)
 @given(origin=places, dest=places, w=weights, price=prices)
-def test_high_shipping_share_warns_with_a_pricing_suggestion(origin, dest, w, price) -> None:  # noqa: ANN001
+def test_high_shipping_share_warns_with_a_pricing_suggestion(origin, dest, w, price) -> None:
     """Property 31: High Transport Cost Alert — shipping above 20 % of the price warns and
     suggests a price at which the same shipping is at most 20 %."""
     advice = quote_shipment(Shipment(origin, dest, w, price))
@@ -117,7 +117,7 @@ parcels_strategy = st.lists(
 
 @settings(max_examples=100, deadline=None)
 @given(parcels=parcels_strategy, origin=places)
-def test_orders_within_50_km_are_grouped(parcels, origin) -> None:  # noqa: ANN001
+def test_orders_within_50_km_are_grouped(parcels, origin) -> None:
     """Property 29: Order Consolidation Detection — any two pending orders to destinations within
     50 km of each other are in the same consolidation group."""
     groups = group_destinations(parcels)
@@ -139,7 +139,7 @@ def test_orders_within_50_km_are_grouped(parcels, origin) -> None:  # noqa: ANN0
 
 @settings(max_examples=100, deadline=None)
 @given(parcels=parcels_strategy, origin=places)
-def test_bulk_is_recommended_exactly_when_cheaper(parcels, origin) -> None:  # noqa: ANN001
+def test_bulk_is_recommended_exactly_when_cheaper(parcels, origin) -> None:
     """Property 30: Bulk Shipping Recommendation — bulk is recommended iff it costs less than
     shipping each order alone, and the savings are the difference."""
     for group in plan(origin, parcels):

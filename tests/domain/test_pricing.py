@@ -160,7 +160,7 @@ queries = st.builds(
 
 @settings(max_examples=100, deadline=None)
 @given(query=queries, demand=st.floats(0.3, 3.0))
-def test_golden_price_incorporates_market_demand_and_transport(query, demand) -> None:  # noqa: ANN001
+def test_golden_price_incorporates_market_demand_and_transport(query, demand) -> None:
     """Property 1: Golden Price Calculation Completeness — for valid details the price uses
     the market model, the demand signal and transport costs."""
     model = small_model()
@@ -181,7 +181,7 @@ def test_golden_price_incorporates_market_demand_and_transport(query, demand) ->
 
 @settings(max_examples=100, deadline=None)
 @given(query=queries, demand=st.floats(0.0, 5.0), with_model=st.booleans())
-def test_price_range_is_ordered_and_positive(query, demand, with_model) -> None:  # noqa: ANN001
+def test_price_range_is_ordered_and_positive(query, demand, with_model) -> None:
     """Property 2: Price Range Ordering — minimum <= optimal <= maximum, all positive."""
     g = golden_price(query, small_model() if with_model else None, demand_index=demand)
     assert 0 < g.price_min <= g.price_optimal <= g.price_max

@@ -42,7 +42,7 @@ def _listings(category: str) -> list[Listing]:
 
 
 @lru_cache(maxsize=1)
-def _base_model():  # noqa: ANN202
+def _base_model():
     return fit_market_model(BASE, max_iter=100, folds=0)
 
 
@@ -62,7 +62,7 @@ def test_a_small_drift_is_not_material() -> None:
 @settings(max_examples=100, deadline=None)
 @given(category=st.sampled_from(sorted({k[0] for k in KINDS})),
        factor=st.floats(1.5, 2.5), batch=st.integers(40, 80), seed=st.integers(0, 10_000))
-def test_market_change_reprices_affected_listings(category, factor, batch, seed) -> None:  # noqa: ANN001
+def test_market_change_reprices_affected_listings(category, factor, batch, seed) -> None:
     """Property 3: Market Change Triggers Price Update — after a batch of sales at materially
     higher prices, affected listings get a new golden price that differs from the old one."""
     listings = _listings(category)
@@ -85,14 +85,14 @@ def test_market_change_reprices_affected_listings(category, factor, batch, seed)
 
 
 @pytest.fixture(scope="module")
-def private_store(tmp_path_factory):  # noqa: ANN001, ANN201
+def private_store(tmp_path_factory):
     """A seeded marketplace of this module's own: the refresh writes prices and notifications."""
     store = private_marketplace(tmp_path_factory.mktemp("pricing"))
     yield store
     store.dispose()
 
 
-def test_refresh_writes_new_golden_prices_and_notifies_creators(private_store, tmp_path) -> None:  # noqa: ANN001
+def test_refresh_writes_new_golden_prices_and_notifies_creators(private_store, tmp_path) -> None:
     store = private_store
     first = refresh_golden_prices(store, tmp_path)
     assert first.first_snapshot and not first.repriced

@@ -82,7 +82,7 @@ def _sqlite(tmp: Path, name: str, seed_value: int) -> tuple[Store, SeedReport]:
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+def seeded(tmp_path_factory: pytest.TempPathFactory):
     """Two SQLite stores seeded with 42 and one with 7."""
     tmp = tmp_path_factory.mktemp("seed")
     a, report = _sqlite(tmp, "a.db", 42)
@@ -94,13 +94,13 @@ def seeded(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
 
 
 @pytest.fixture(scope="module")
-def digest_a(seeded) -> dict[str, str]:  # noqa: ANN001
+def digest_a(seeded) -> dict[str, str]:
     """Digests of the seed-42 store, computed once."""
     return digests(seeded["a"])
 
 
 @pytest.fixture(scope="module")
-def store(seeded) -> Store:  # noqa: ANN001
+def store(seeded) -> Store:
     """The seed-42 store (read only)."""
     return seeded["a"]
 
@@ -112,7 +112,7 @@ def products(store: Store) -> list[Product]:
         return list(s.scalars(select(Product).order_by(Product.id)))
 
 
-def test_same_seed_gives_identical_rows(seeded, digest_a) -> None:  # noqa: ANN001
+def test_same_seed_gives_identical_rows(seeded, digest_a) -> None:
     assert digest_a == digests(seeded["b"])
 
 
@@ -128,14 +128,14 @@ def test_build_is_identical_across_processes() -> None:
     assert out.stdout.strip() == here
 
 
-def test_different_seed_differs(seeded, digest_a) -> None:  # noqa: ANN001
+def test_different_seed_differs(seeded, digest_a) -> None:
     a, c = digest_a, digests(seeded["c"])
     assert a["clusters"] == c["clusters"]  # the catalog is fixed
     for table in ("creators", "buyers", "products", "orders", "reviews", "daily_sales"):
         assert a[table] != c[table], table
 
 
-def test_minimum_counts_and_report(store: Store, seeded) -> None:  # noqa: ANN001
+def test_minimum_counts_and_report(store: Store, seeded) -> None:
     report = seeded["report"]
     assert report.created and report.seed == 42 and report.until == SEED_UNTIL
     assert report.planted == PLANTED
@@ -331,7 +331,7 @@ def test_sales_span_two_years_with_weekly_and_diwali_rhythm(store: Store) -> Non
     assert peaks and max(peaks) > 1.3
 
 
-def test_second_call_writes_nothing(seeded) -> None:  # noqa: ANN001
+def test_second_call_writes_nothing(seeded) -> None:
     store = seeded["b"]
     before = digests(store)
     with store.session() as s:
@@ -345,7 +345,7 @@ def test_second_call_writes_nothing(seeded) -> None:  # noqa: ANN001
 
 
 @pytest.mark.skipif(not _PG_URL, reason="QALAKAR_TEST_DATABASE_URL is not set")
-def test_postgresql_holds_the_same_rows(seeded, digest_a) -> None:  # noqa: ANN001
+def test_postgresql_holds_the_same_rows(seeded, digest_a) -> None:
     schema = f"seed_test_{uuid.uuid4().hex[:8]}"
     base = Store.from_url(_PG_URL)
     with base.engine.begin() as conn:

@@ -42,7 +42,7 @@ def clouds(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, float, float]:
 
 @settings(max_examples=300, deadline=None)
 @given(cloud=clouds(), r=st.one_of(st.floats(0, 200), st.floats(200, 25000)))
-def test_grid_matches_a_full_scan(cloud, r) -> None:  # noqa: ANN001
+def test_grid_matches_a_full_scan(cloud, r) -> None:
     """Property 15: Hyperlocal Search Radius Constraint — the spatial index behind radius search
     returns exactly the points a full haversine scan finds within R, with their distances, near the
     poles and across the antimeridian too."""

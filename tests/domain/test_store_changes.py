@@ -14,7 +14,7 @@ from domain.store import Creator, Product, Store, changes
 
 
 @pytest.fixture(scope="module")
-def stores(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - two Stores
+def stores(tmp_path_factory: pytest.TempPathFactory):  # two Stores
     """Two handles on one seeded database, as two worker processes would have."""
     path = Path(tmp_path_factory.mktemp("changes")) / "shared.db"
     first = Store.from_url(f"sqlite:///{path}")
@@ -30,7 +30,7 @@ def _version(store: Store, topic: str = CATALOG) -> changes.Version:
         return changes.read_version(s, topic)
 
 
-def test_a_write_bumps_its_topic_and_logs_the_key(stores) -> None:  # noqa: ANN001
+def test_a_write_bumps_its_topic_and_logs_the_key(stores) -> None:
     a, _ = stores
     before = _version(a)
     with a.session() as s:
@@ -42,7 +42,7 @@ def test_a_write_bumps_its_topic_and_logs_the_key(stores) -> None:  # noqa: ANN0
         assert changes.read_version(s, "sales") == _version(a, "sales")  # other topics untouched
 
 
-def test_a_rolled_back_write_bumps_nothing(stores) -> None:  # noqa: ANN001
+def test_a_rolled_back_write_bumps_nothing(stores) -> None:
     a, _ = stores
     before = _version(a)
     with pytest.raises(RuntimeError), a.session() as s:
@@ -52,7 +52,7 @@ def test_a_rolled_back_write_bumps_nothing(stores) -> None:  # noqa: ANN001
     assert _version(a) == before
 
 
-def test_reads_bump_nothing(stores) -> None:  # noqa: ANN001
+def test_reads_bump_nothing(stores) -> None:
     a, _ = stores
     before = _version(a)
     with a.session() as s:
@@ -61,7 +61,7 @@ def test_reads_bump_nothing(stores) -> None:  # noqa: ANN001
     assert _version(a) == before
 
 
-def test_a_bulk_statement_means_rebuild_everything(stores) -> None:  # noqa: ANN001
+def test_a_bulk_statement_means_rebuild_everything(stores) -> None:
     a, _ = stores
     before = _version(a)
     from sqlalchemy import update
@@ -86,7 +86,7 @@ def test_a_reset_changes_the_epoch(tmp_path: Path) -> None:
     store.dispose()
 
 
-def test_search_index_in_another_process_sees_a_price_change(stores) -> None:  # noqa: ANN001
+def test_search_index_in_another_process_sees_a_price_change(stores) -> None:
     """A listing repriced through one store handle is found at its new price through the other."""
     a, b = stores
     live = LiveIndex()  # the search index of the "other worker"
@@ -112,7 +112,7 @@ def test_search_index_in_another_process_sees_a_price_change(stores) -> None:  #
         s.get(Product, "p-00011").status = "active"
 
 
-def test_a_creator_change_reaches_their_listings(stores) -> None:  # noqa: ANN001
+def test_a_creator_change_reaches_their_listings(stores) -> None:
     a, b = stores
     live = LiveIndex()
     with b.session() as s:

@@ -50,7 +50,7 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, *args: Any) -> None:  # keep test output clean
         pass
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+    def do_POST(self) -> None:  # http.server's name
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         self.server.requests.append({"path": self.path, "auth": self.headers["Authorization"],
                                      "body": body})
@@ -113,7 +113,7 @@ def test_an_unreachable_endpoint_falls_back_too() -> None:
     assert out["fr"].method == METHOD_TEMPLATE and out["fr"].title
 
 
-def test_create_listing_uses_the_configured_llm(llm: FakeLLM, tmp_path) -> None:  # noqa: ANN001
+def test_create_listing_uses_the_configured_llm(llm: FakeLLM, tmp_path) -> None:
     from domain.store import Creator, Store
 
     store = Store.from_url(f"sqlite:///{tmp_path}/q.db")

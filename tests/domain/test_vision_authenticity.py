@@ -17,15 +17,15 @@ CATEGORY_OF = {"weave": "textiles", "glaze": "pottery", "carving": "woodwork", "
 
 
 @pytest.fixture(scope="module")
-def model():  # noqa: ANN201
+def model():
     return small_model()
 
 
-def test_classifier_learns_from_renderings(model) -> None:  # noqa: ANN001
+def test_classifier_learns_from_renderings(model) -> None:
     assert model.held_out_accuracy >= 0.7
 
 
-def test_handmade_scores_above_machine_on_average(model) -> None:  # noqa: ANN001
+def test_handmade_scores_above_machine_on_average(model) -> None:
     scores = {True: [], False: []}
     for i in range(16):
         fam = FAMILIES[i % 4]
@@ -48,7 +48,7 @@ def test_handmade_scores_above_machine_on_average(model) -> None:  # noqa: ANN00
     seed=st.integers(0, 2**40),
     hue=st.floats(0, 0.999),
 )
-def test_every_image_gets_indicators_and_a_score(model, family, handmade, seed, hue) -> None:  # noqa: ANN001
+def test_every_image_gets_indicators_and_a_score(model, family, handmade, seed, hue) -> None:
     """Property 9: authenticity analysis produces indicators (texture, edges, tool marks) and a score."""  # noqa: E501
     img = render(RenderSpec(family, handmade, hue, seed, size=96))
     report = authenticity.analyze([img], CATEGORY_OF[family], model)
@@ -77,7 +77,7 @@ def test_low_scores_require_review(score) -> None:
     assert authenticity.requires_review(score) == (score < 60)
 
 
-def test_style_consistency_prefers_the_makers_own_palette(model) -> None:  # noqa: ANN001
+def test_style_consistency_prefers_the_makers_own_palette(model) -> None:
     mine = [extract(render(RenderSpec("weave", True, 0.1, 50 + i))) for i in range(4)]
     same = [extract(render(RenderSpec("weave", True, 0.1, 90 + i))) for i in range(4)]
     other = [extract(render(RenderSpec("weave", True, 0.35, 90 + i))) for i in range(4)]
@@ -85,7 +85,7 @@ def test_style_consistency_prefers_the_makers_own_palette(model) -> None:  # noq
     assert authenticity.style_consistency(same, []) is None
 
 
-def test_bad_input_names_the_field(model) -> None:  # noqa: ANN001
+def test_bad_input_names_the_field(model) -> None:
     with pytest.raises(InvalidInput) as err:
         authenticity.analyze([], "textiles", model)
     assert err.value.field == "images"

@@ -60,7 +60,7 @@ def test_most_disguised_copies_match() -> None:
     seed=st.integers(0, 2**32 - 1),
     **DISGUISES,
 )
-def test_disguised_copies_are_recognised(family, handmade, hue, seed, **disguise_args) -> None:  # noqa: ANN001, ANN003
+def test_disguised_copies_are_recognised(family, handmade, hue, seed, **disguise_args) -> None:
     """Property 41: Image Theft Verification — a resized, re-lit, mirrored, re-encoded copy of
     a photograph is at least 90 % similar to the original, so a report of it is flagged."""
     original = render(RenderSpec(family, handmade, hue, seed))

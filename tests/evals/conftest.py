@@ -154,7 +154,7 @@ def mini_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
 
 
 @pytest.fixture()
-def mini_settings(tmp_path: Path, mini_store: Store):  # noqa: ANN201 - gateway.settings.Settings
+def mini_settings(tmp_path: Path, mini_store: Store):  # gateway.settings.Settings
     """Settings on the tiny store with the embedded planner."""
     from gateway.settings import Settings
 

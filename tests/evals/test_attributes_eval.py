@@ -29,7 +29,7 @@ def test_words_match_through_the_vocabulary() -> None:
     assert scores["materials"] == (1, 1) and scores["region"] == (1, 1)
 
 
-def test_dev_set_is_above_the_property_8_floor(capsys) -> None:  # noqa: ANN001
+def test_dev_set_is_above_the_property_8_floor(capsys) -> None:
     """Property 8 on the maintainers' own development descriptions (not the independent set)."""
     rows = load(DEV)
     assert len(rows) >= 60

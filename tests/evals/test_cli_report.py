@@ -38,7 +38,7 @@ CASES = [
 
 
 @pytest.fixture()
-def cli_env(monkeypatch: pytest.MonkeyPatch, mini_store, tmp_path: Path) -> Path:  # noqa: ANN001
+def cli_env(monkeypatch: pytest.MonkeyPatch, mini_store, tmp_path: Path) -> Path:
     from gateway.settings import get_settings
 
     monkeypatch.setenv("QALAKAR_DATABASE_URL", str(mini_store.engine.url))

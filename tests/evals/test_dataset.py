@@ -64,7 +64,8 @@ def test_the_evals_md_example_parses() -> None:
         ),
         ('{"id": "a", "turns": [{"user": "hi", "snr_db": 10}]}', "turns.0"),
         (
-            '{"id": "a", "turns": [{"user": "hi"}], "expect": {"no_tool_call": true, "tool_calls": [{"name": "x"}]}}',
+            '{"id": "a", "turns": [{"user": "hi"}], '
+            '"expect": {"no_tool_call": true, "tool_calls": [{"name": "x"}]}}',
             "expect",
         ),
         ('{"id": "a", "turns": [{"user": "hi"}]', "(line)"),

@@ -90,7 +90,8 @@ def test_macro_f1_and_confusion() -> None:
         _turn([], ["a"]),
     ]
     table = metrics.per_tool_f1(turns)
-    # a: tp 1, fp 1, fn 1 → P=R=F1=0.5; b: tp 1, fp 1, fn 0 → P .5 R 1 F1 .667; none: tp 1 fn 1 → F1 .667
+    # a: tp 1, fp 1, fn 1 → P=R=F1=0.5; b: tp 1, fp 1, fn 0 → P .5 R 1 F1 .667;
+    # none: tp 1 fn 1 → F1 .667
     assert table["a"]["f1"] == pytest.approx(0.5)
     assert table["b"]["f1"] == pytest.approx(2 / 3, abs=1e-4)
     assert table[metrics.NONE_LABEL]["f1"] == pytest.approx(2 / 3, abs=1e-4)

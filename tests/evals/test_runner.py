@@ -43,7 +43,7 @@ PRICE_CASE = {
 }
 
 
-async def _run(settings, store, cases, repeat=1, voice=None) -> EvalRun:  # noqa: ANN001
+async def _run(settings, store, cases, repeat=1, voice=None) -> EvalRun:
     run = EvalRun(cases, repeat=repeat)
     async with InprocTarget(settings, store=store, voice=voice) as target:
         await run_cases(target, run)

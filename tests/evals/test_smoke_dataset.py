@@ -25,7 +25,7 @@ MIN_TASK_SUCCESS = 0.85
 pytestmark = pytest.mark.anyio
 
 
-def _prices(store, cases) -> dict[str, float]:  # noqa: ANN001
+def _prices(store, cases) -> dict[str, float]:
     ids = sorted(
         {key for c in cases for kind, key in touched_ids(c.case.model_dump()) if kind == "product"}
     )
@@ -33,7 +33,7 @@ def _prices(store, cases) -> dict[str, float]:  # noqa: ANN001
         return {p.id: p.price for p in s.scalars(select(Product).where(Product.id.in_(ids)))}
 
 
-async def test_smoke_dataset_meets_its_thresholds(settings, seeded_store, tmp_path: Path) -> None:  # noqa: ANN001
+async def test_smoke_dataset_meets_its_thresholds(settings, seeded_store, tmp_path: Path) -> None:
     cases = load_dataset(SMOKE)
     before = _prices(seeded_store, cases)
     run = EvalRun(cases)

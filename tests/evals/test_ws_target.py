@@ -28,7 +28,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture()
-def gateway(settings, seeded_store) -> Iterator[str]:  # noqa: ANN001
+def gateway(settings, seeded_store) -> Iterator[str]:
     """The real app served by uvicorn in a thread; yields its ws:// URL."""
     import uvicorn
 
@@ -60,7 +60,7 @@ def gateway(settings, seeded_store) -> Iterator[str]:  # noqa: ANN001
 
 async def test_smoke_over_the_websocket_scores_like_in_process(
     gateway: str, settings, seeded_store
-) -> None:  # noqa: ANN001
+) -> None:
     cases = load_dataset(SMOKE)
     over_ws = EvalRun(cases)
     async with WsTarget(gateway, database_url=settings.database_url) as target:

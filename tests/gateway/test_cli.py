@@ -21,7 +21,7 @@ def run(args: list[str], env: dict[str, str] | None = None) -> subprocess.Comple
                           env={**clean, **(env or {})}, timeout=180, check=False)
 
 
-def test_chat_json_prints_the_turn_object(seeded_store, database_url, tmp_path) -> None:  # noqa: ANN001
+def test_chat_json_prints_the_turn_object(seeded_store, database_url, tmp_path) -> None:
     env = {"QALAKAR_DATABASE_URL": database_url, "QALAKAR_DATA_DIR": str(tmp_path)}
     out = run(["chat", "show my orders", "--role", "creator", "--user-id", "c-0001", "--json"], env)
     assert out.returncode == 0, out.stderr
@@ -38,13 +38,20 @@ def test_token_is_signed_with_the_configured_secret() -> None:
               {"QALAKAR_JWT_SECRET": secret, "QALAKAR_ENV": "prod"})
     assert out.returncode == 0, out.stderr
     claims = jwt.decode(out.stdout.strip(), secret, algorithms=["HS256"])
-    assert claims["sub"] == "c-0001" and claims["role"] == "creator" and claims["exp"] > claims["iat"]
+    assert (
+        claims["sub"] == "c-0001" and claims["role"] == "creator" and claims["exp"] > claims["iat"]
+    )
 
 
 @pytest.mark.parametrize(
     "args",
-    [["token", "--user-id", "c-1", "--role", "king"], ["token", "--user-id", "c-1"], ["frobnicate"],
-     ["serve", "--port", "99999"], ["seed", "--seed", "many"]],
+    [
+        ["token", "--user-id", "c-1", "--role", "king"],
+        ["token", "--user-id", "c-1"],
+        ["frobnicate"],
+        ["serve", "--port", "99999"],
+        ["seed", "--seed", "many"],
+    ],
 )
 def test_bad_arguments_exit_2_with_one_line(args: list[str]) -> None:
     out = run(args)
@@ -66,15 +73,17 @@ def test_every_command_has_help() -> None:
 
 
 def test_a_failing_command_says_why_in_one_line(tmp_path: Path) -> None:
-    env = {"QALAKAR_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none",
-           "QALAKAR_DATA_DIR": str(tmp_path)}  # nothing listens on port 1
+    env = {
+        "QALAKAR_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none",
+        "QALAKAR_DATA_DIR": str(tmp_path),
+    }  # nothing listens on port 1
     out = run(["refresh"], env)
     assert out.returncode == 1 and out.stdout == ""
     lines = [line for line in out.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("qalakar: error:"), out.stderr
 
 
-def test_summaries_are_a_few_readable_lines(seeded_store) -> None:  # noqa: ANN001
+def test_summaries_are_a_few_readable_lines(seeded_store) -> None:
     from domain.seed import seed
     from domain.vision.library import SeedImagesReport
     from gateway.summaries import as_dict, ingest_lines, refresh_lines, seed_lines
@@ -87,20 +96,36 @@ def test_summaries_are_a_few_readable_lines(seeded_store) -> None:  # noqa: ANN0
     assert "planted anomalies" in lines[3]
     json.dumps({"database": "x", **report, "images": images})  # the --json object serialises
 
-    prices = {"changed_categories": ["pottery"], "repriced": [{}, {}], "notified": 2,
-              "first_snapshot": False}
-    forecasts = {"computed": 54, "changed": [["pottery", "Rajasthan"]],
-                 "change_notifications": 3, "peak_notifications": 7}
+    prices = {
+        "changed_categories": ["pottery"],
+        "repriced": [{}, {}],
+        "notified": 2,
+        "first_snapshot": False,
+    }
+    forecasts = {
+        "computed": 54,
+        "changed": [["pottery", "Rajasthan"]],
+        "change_notifications": 3,
+        "peak_notifications": 7,
+    }
     assert refresh_lines(prices, forecasts, 12.345) == [
-        "golden prices: 2 listings repriced in 1 changed categories (pottery); "
-        "2 creators notified",
+        "golden prices: 2 listings repriced in 1 changed categories (pottery); 2 creators notified",
         "forecasts: 54 series recomputed, 1 changed; 3 change and 7 seasonal-peak "
         "notifications queued",
         "took 12.3 s",
     ]
     first = refresh_lines({"first_snapshot": True}, {"computed": 0}, 1.0)[0]
     assert "first market snapshot" in first
-    ingested = ingest_lines({"added": ["a", "b"], "updated": [], "removed": ["c"],
-                             "unchanged": 60, "nodes": 300, "sentences": 900, "seconds": 4.2})
+    ingested = ingest_lines(
+        {
+            "added": ["a", "b"],
+            "updated": [],
+            "removed": ["c"],
+            "unchanged": 60,
+            "nodes": 300,
+            "sentences": 900,
+            "seconds": 4.2,
+        }
+    )
     assert ingested[0] == "heritage index: 2 added, 0 updated, 1 removed, 60 unchanged"
     assert all(len(line) <= 120 for line in lines + ingested)

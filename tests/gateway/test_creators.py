@@ -82,7 +82,7 @@ PORTFOLIO_KEYS = {
 )
 def test_registration_creates_a_complete_portfolio(
     client, own_store, pick, years, story, techniques
-) -> None:  # noqa: ANN001
+) -> None:
     """Properties 20 and 24: Creator Registration Creates Portfolio / Portfolio Completeness — a new
     creator has a portfolio with profile, showcase and specialisation, plus story, techniques,
     materials and production timeline fields, and a completeness score naming what is missing;
@@ -112,7 +112,7 @@ def test_registration_creates_a_complete_portfolio(
     assert (doc["profile"]["cluster_id"] is not None) == bool(matching)
 
 
-def test_bad_registration_names_the_field_and_writes_nothing(client) -> None:  # noqa: ANN001
+def test_bad_registration_names_the_field_and_writes_nothing(client) -> None:
     h = bearer(client, "a-0001", "admin")
     before = client.get("/api/v1/creators?limit=1", headers=h).json()["total"]
     r = client.post(
@@ -154,7 +154,7 @@ def test_bad_registration_names_the_field_and_writes_nothing(client) -> None:  #
     assert client.get("/api/v1/creators?limit=1", headers=h).json()["total"] == before
 
 
-def test_own_portfolio_can_be_read_and_edited_only_by_its_owner(client) -> None:  # noqa: ANN001
+def test_own_portfolio_can_be_read_and_edited_only_by_its_owner(client) -> None:
     h = bearer(client, "c-0004", "creator")
     mine = client.get("/api/v1/portfolio", headers=h).json()
     assert mine["creator_id"] == "c-0004" and PORTFOLIO_KEYS <= set(mine)
@@ -202,7 +202,7 @@ def _place_open_order(store: Store, pick: int, status: str, quantity: int) -> Or
     status=st.sampled_from(("pending", "confirmed", "shipped")),
     quantity=st.integers(1, 4),
 )
-def test_completed_order_updates_the_portfolio(client, own_store, rating, pick, status, quantity) -> None:  # noqa: ANN001, E501
+def test_completed_order_updates_the_portfolio(client, own_store, rating, pick, status, quantity) -> None:  # noqa: E501
     """Property 23: Transaction Updates Portfolio — completing an order adds it to the sales count
     and revenue, and the review, when given, appears in the portfolio. Every example places its
     own open order first, so none runs out of orders to complete."""

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def server(seeded_store, data_dir, database_url) -> Iterator[LiveServer]:  # noqa: ANN001
+def server(seeded_store, data_dir, database_url) -> Iterator[LiveServer]:
     """The gateway over the seeded store, with the small authenticity model and the heritage
     index built before it starts (on a busy machine ingesting outlasts the readiness wait)."""
     from gateway.wiring import knowledge_config
@@ -140,7 +140,7 @@ def test_page_escapes_what_creators_typed(server: LiveServer) -> None:
     assert "<script>" not in text and "&lt;script&gt;" in text and "<b>Stole" not in text
 
 
-async def _turn(ws, frame: dict[str, Any]) -> list[dict[str, Any]]:  # noqa: ANN001
+async def _turn(ws, frame: dict[str, Any]) -> list[dict[str, Any]]:
     await ws.send(json.dumps(frame))
     frames: list[dict[str, Any]] = []
     async with asyncio.timeout(180):
@@ -196,7 +196,7 @@ def test_websocket_describe_price_photo_confirm_publish_search(server: LiveServe
     price=st.floats(1, 10_000_000),
     images=st.lists(st.from_regex(r"up-[0-9a-f]{16}", fullmatch=True), max_size=4),
 )
-def test_property_14_authenticity_score_display(score, title, price, images) -> None:  # noqa: ANN001
+def test_property_14_authenticity_score_display(score, title, price, images) -> None:
     """Property 14: Authenticity Score Display — every rendered listing shows its score."""
     view = ProductView(id="p-00001", title=title, description="d", price=price, status="active",
                        authenticity_score=score, images=images, maker="Asha",
@@ -214,7 +214,7 @@ def test_rupees_use_indian_grouping() -> None:
 
 
 @pytest.mark.browser
-def test_creator_console_lists_a_piece_with_a_photo(server: LiveServer, tmp_path) -> None:  # noqa: ANN001
+def test_creator_console_lists_a_piece_with_a_photo(server: LiveServer, tmp_path) -> None:
     """Describe, add a photo with the 📎 input, publish, confirm, and open the product page."""
     from playwright.sync_api import expect, sync_playwright
 

@@ -251,7 +251,7 @@ def test_the_inbox_lists_newest_first_and_marks_read(tmp_path: Path, provider) -
         assert client.get("/api/v1/notifications?limit=1000", headers=headers).status_code == 400
 
 
-def create_app_for(settings: Settings):  # noqa: ANN201 - FastAPI
+def create_app_for(settings: Settings):  # FastAPI
     from gateway.app import create_app
 
     return create_app(settings)

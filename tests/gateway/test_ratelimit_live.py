@@ -29,7 +29,7 @@ EXEMPT = ["/healthz", "/readyz", "/metrics", "/", "/creator", "/static/chat.js"]
 
 
 @pytest.fixture()
-def serve(seeded_store, data_dir, database_url):  # noqa: ANN001, ANN201
+def serve(seeded_store, data_dir, database_url):
     """``serve(**settings)``: a running gateway over the seeded marketplace with those settings."""
 
     @contextmanager
@@ -58,7 +58,7 @@ def assert_rate_limited(response: httpx.Response, window_s: float) -> dict[str, 
     return err
 
 
-def test_over_the_limit_is_429_with_the_envelope_and_retry_after(serve) -> None:  # noqa: ANN001
+def test_over_the_limit_is_429_with_the_envelope_and_retry_after(serve) -> None:
     with serve(rate_limit_per_minute=3) as live, httpx.Client(base_url=live.http) as http:
         assert [http.get("/api/v1/tools").status_code for _ in range(3)] == [200] * 3
         assert_rate_limited(http.get("/api/v1/tools"), 60)
@@ -70,7 +70,7 @@ def test_over_the_limit_is_429_with_the_envelope_and_retry_after(serve) -> None:
         assert 'qalakar_rate_limited_total{scope="http"} 2.0' in metrics
 
 
-def test_callers_with_a_token_are_counted_by_subject(serve) -> None:  # noqa: ANN001
+def test_callers_with_a_token_are_counted_by_subject(serve) -> None:
     with serve(rate_limit_per_minute=3) as live, httpx.Client(base_url=live.http) as http:
         alice, bob = live.token("b-0001", "buyer"), live.token("c-0001", "creator")  # 2 by address
         as_alice = {"Authorization": f"Bearer {alice}"}
@@ -85,12 +85,12 @@ def test_callers_with_a_token_are_counted_by_subject(serve) -> None:  # noqa: AN
         assert_rate_limited(http.get("/api/v1/tools"), 60)
 
 
-def test_limits_of_zero_are_off(serve) -> None:  # noqa: ANN001
+def test_limits_of_zero_are_off(serve) -> None:
     with serve(rate_limit_per_minute=0) as live, httpx.Client(base_url=live.http) as http:
         assert {http.get("/api/v1/tools").status_code for _ in range(20)} == {200}
 
 
-async def recv_turn(ws, within_s: float = 30) -> list[dict[str, Any]]:  # noqa: ANN001
+async def recv_turn(ws, within_s: float = 30) -> list[dict[str, Any]]:
     """Frames up to and including ``turn_end``."""
     frames: list[dict[str, Any]] = []
     async with asyncio.timeout(within_s):
@@ -100,7 +100,7 @@ async def recv_turn(ws, within_s: float = 30) -> list[dict[str, Any]]:  # noqa: 
                 return frames
 
 
-def test_a_turn_over_the_limit_is_refused_and_the_socket_stays_usable(serve) -> None:  # noqa: ANN001
+def test_a_turn_over_the_limit_is_refused_and_the_socket_stays_usable(serve) -> None:
     window = 3.0  # the two admitted turns must both fit in it, even on a slow machine
 
     async def scenario(live: LiveServer) -> dict[str, Any]:
@@ -148,7 +148,7 @@ def test_a_turn_over_the_limit_is_refused_and_the_socket_stays_usable(serve) -> 
     assert 'qalakar_ws_errors_total{code="RATE_LIMITED"} 1.0' in metrics
 
 
-def test_requests_still_answer_when_redis_is_down(serve) -> None:  # noqa: ANN001
+def test_requests_still_answer_when_redis_is_down(serve) -> None:
     dead = f"redis://127.0.0.1:{free_port()}/0"
     with serve(redis_url=dead, rate_limit_per_minute=2) as live, \
             httpx.Client(base_url=live.http) as http:
@@ -157,7 +157,7 @@ def test_requests_still_answer_when_redis_is_down(serve) -> None:  # noqa: ANN00
         assert http.get("/readyz").status_code == 200
 
 
-def test_gateways_on_one_redis_share_the_budget(serve) -> None:  # noqa: ANN001
+def test_gateways_on_one_redis_share_the_budget(serve) -> None:
     client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
     try:
         client.ping()

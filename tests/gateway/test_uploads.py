@@ -24,7 +24,7 @@ from tests.verification_support import small_model
 
 
 @pytest.fixture(scope="module")
-def client(seeded_store, data_dir, database_url):  # noqa: ANN001, ANN201
+def client(seeded_store, data_dir, database_url):
     from gateway.settings import Settings
 
     settings = Settings(
@@ -45,7 +45,7 @@ def client(seeded_store, data_dir, database_url):  # noqa: ANN001, ANN201
         yield c
 
 
-def _auth(client, user: str, role: str) -> dict[str, str]:  # noqa: ANN001
+def _auth(client, user: str, role: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {issue_token(client.settings, user, role)}"}
 
 
@@ -59,14 +59,14 @@ def _png_with_exif() -> bytes:
     return buf.getvalue()
 
 
-def _count(seeded_store) -> int:  # noqa: ANN001
+def _count(seeded_store) -> int:
     with seeded_store.session() as s:
         return s.scalar(
             select(func.count()).select_from(MediaFile).where(MediaFile.kind == "upload")
         )
 
 
-def test_upload_strips_exif_and_is_content_addressed(client, seeded_store) -> None:  # noqa: ANN001
+def test_upload_strips_exif_and_is_content_addressed(client, seeded_store) -> None:
     data = _png_with_exif()
     r = client.post(
         "/api/v1/uploads",
@@ -91,7 +91,7 @@ def test_upload_strips_exif_and_is_content_addressed(client, seeded_store) -> No
 
 
 @pytest.mark.parametrize("payload", [b"%PDF-1.4 not an image", b"\x89PNG\r\n\x1a\n broken", b""])
-def test_bad_files_are_refused_and_nothing_is_stored(client, seeded_store, payload) -> None:  # noqa: ANN001
+def test_bad_files_are_refused_and_nothing_is_stored(client, seeded_store, payload) -> None:
     before = _count(seeded_store)
     r = client.post(
         "/api/v1/uploads",
@@ -103,7 +103,7 @@ def test_bad_files_are_refused_and_nothing_is_stored(client, seeded_store, paylo
     assert _count(seeded_store) == before
 
 
-def test_oversized_and_too_many_pixels_are_413(client, seeded_store) -> None:  # noqa: ANN001
+def test_oversized_and_too_many_pixels_are_413(client, seeded_store) -> None:
     before = _count(seeded_store)
     big = b"\xff\xd8\xff" + b"0" * (8 * 1024 * 1024 + 10)
     r = client.post(
@@ -123,7 +123,7 @@ def test_oversized_and_too_many_pixels_are_413(client, seeded_store) -> None:  #
     assert _count(seeded_store) == before
 
 
-def test_buyers_cannot_upload(client) -> None:  # noqa: ANN001
+def test_buyers_cannot_upload(client) -> None:
     r = client.post(
         "/api/v1/uploads",
         files={"file": ("a.jpg", _png_with_exif(), "image/jpeg")},
@@ -132,7 +132,7 @@ def test_buyers_cannot_upload(client) -> None:  # noqa: ANN001
     assert r.status_code == 403
 
 
-def test_uploaded_image_is_analysed_and_checked_for_theft(client, seeded_store) -> None:  # noqa: ANN001
+def test_uploaded_image_is_analysed_and_checked_for_theft(client, seeded_store) -> None:
     with seeded_store.session() as s:
         from domain.store.models import Product
 
@@ -171,7 +171,7 @@ def test_uploaded_image_is_analysed_and_checked_for_theft(client, seeded_store) 
     assert bad.status_code == 400 and bad.json()["error"]["details"]["field"] == "images"
 
 
-def test_fraud_check_is_admin_only_and_feeds_the_queue(client) -> None:  # noqa: ANN001
+def test_fraud_check_is_admin_only_and_feeds_the_queue(client) -> None:
     seller = PLANTED["complaint_heavy_creators"][0]
     for role in ("buyer", "creator"):
         r = client.post(
@@ -217,18 +217,18 @@ def test_fraud_check_is_admin_only_and_feeds_the_queue(client) -> None:  # noqa:
 CATEGORY_OF = {"weave": "textiles", "glaze": "pottery", "carving": "woodwork", "print": "painting"}
 
 
-def _data_url(pixels) -> str:  # noqa: ANN001 - uint8 array
+def _data_url(pixels) -> str:  # uint8 array
     buf = io.BytesIO()
     Image.fromarray(pixels).save(buf, "PNG")
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
 
 
-def _open_case(client, admin: dict[str, str], product_id: str) -> dict | None:  # noqa: ANN001
+def _open_case(client, admin: dict[str, str], product_id: str) -> dict | None:
     queue = client.get("/api/v1/review-queue?kind=authenticity&limit=200", headers=admin).json()
     return next((i for i in queue["items"] if i["target_id"] == product_id), None)
 
 
-def test_low_authenticity_puts_the_listing_in_the_review_queue(client, seeded_store) -> None:  # noqa: ANN001
+def test_low_authenticity_puts_the_listing_in_the_review_queue(client, seeded_store) -> None:
     """Property 11: Low Authenticity Triggers Review — analysing a listing's photos through the
     ``analyze_authenticity`` tool saves its score, and a score below 60 (only then) opens a
     case for that listing in the moderators' review queue. Both outcomes must occur."""
@@ -247,7 +247,7 @@ def test_low_authenticity_puts_the_listing_in_the_review_queue(client, seeded_st
         hue=st.floats(0, 0.999),
         seed=st.integers(0, 2**32 - 1),
     )
-    def check(product_id, family, handmade, hue, seed) -> None:  # noqa: ANN001
+    def check(product_id, family, handmade, hue, seed) -> None:
         case = _open_case(client, admin, product_id)
         if case is not None:  # a moderator closed the last example's case
             r = client.post(

@@ -21,8 +21,8 @@ from tests.live import LiveServer
 pytest.importorskip("faster_whisper")
 pytest.importorskip("piper")
 
-from voice.audio import Audio  # noqa: E402
-from voice.tts import shared_tts  # noqa: E402
+from voice.audio import Audio
+from voice.tts import shared_tts
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 

@@ -21,16 +21,16 @@ from tests.live import LiveServer
 pytest.importorskip("faster_whisper")
 pytest.importorskip("piper")
 
-from voice.audio import Audio, from_pcm16  # noqa: E402
-from voice.stt import shared_stt  # noqa: E402
-from voice.tts import shared_tts  # noqa: E402
+from voice.audio import Audio, from_pcm16
+from voice.stt import shared_stt
+from voice.tts import shared_tts
 
 pytestmark = pytest.mark.integration
 MAX_AUDIO_SECONDS = 8
 
 
 @pytest.fixture(scope="module")
-def live(seeded_store, data_dir, database_url) -> Iterator[LiveServer]:  # noqa: ANN001
+def live(seeded_store, data_dir, database_url) -> Iterator[LiveServer]:
     """The gateway with a short audio limit, so the over-limit case stays small."""
     settings = Settings(env="test", data_dir=data_dir, database_url=database_url, dev_auth=True,
                         jwt_secret="test-secret-0123456789abcdef-0123456789", _env_file=None,
@@ -57,16 +57,16 @@ def pcm16k(audio: Audio) -> bytes:
     return audio.resampled(16_000).to_pcm16()
 
 
-async def open_chat(live: LiveServer, user: str, role: str):  # noqa: ANN201
+async def open_chat(live: LiveServer, user: str, role: str):
     ws = await connect(f"{live.ws}?token={live.token(user, role)}", max_size=8_000_000)
     assert json.loads(await ws.recv())["type"] == "session"
     return ws
 
 
-async def read_turn(ws, timeout: float = 150, on_frame: Any = None) -> list[dict[str, Any]]:  # noqa: ANN001
+async def read_turn(ws, limit_s: float = 150, on_frame: Any = None) -> list[dict[str, Any]]:
     """Frames up to ``turn_end``; a binary frame is ``{"type": "binary", "data": ...}``."""
     frames: list[dict[str, Any]] = []
-    async with asyncio.timeout(timeout):
+    async with asyncio.timeout(limit_s):
         while True:
             raw = await ws.recv()
             frame = {"type": "binary", "data": raw} if isinstance(raw, bytes) else json.loads(raw)
@@ -77,7 +77,7 @@ async def read_turn(ws, timeout: float = 150, on_frame: Any = None) -> list[dict
                 return frames
 
 
-async def send_audio(ws, data: bytes, fmt: str = "pcm_s16le", rate: int = 16_000,  # noqa: ANN001
+async def send_audio(ws, data: bytes, fmt: str = "pcm_s16le", rate: int = 16_000,
                      chunk: int = 6_400, **extra: Any) -> None:
     await ws.send(json.dumps({"type": "audio_start", "format": fmt, "sample_rate": rate, **extra}))
     for i in range(0, len(data), chunk):
@@ -85,8 +85,8 @@ async def send_audio(ws, data: bytes, fmt: str = "pcm_s16le", rate: int = 16_000
     await ws.send(json.dumps({"type": "audio_end"}))
 
 
-async def next_frame(ws, timeout: float = 10) -> dict[str, Any]:  # noqa: ANN001
-    raw = await asyncio.wait_for(ws.recv(), timeout)
+async def next_frame(ws, limit_s: float = 10) -> dict[str, Any]:
+    raw = await asyncio.wait_for(ws.recv(), limit_s)
     return {"type": "binary", "data": raw} if isinstance(raw, bytes) else json.loads(raw)
 
 
@@ -112,7 +112,7 @@ def spoken_reply(frames: list[dict[str, Any]]) -> tuple[dict[str, Any], bytes]:
     return frames[start], b"".join(f["data"] for f in frames[start + 1:end])
 
 
-def test_spoken_request_for_pending_orders_is_answered_aloud(live: LiveServer, say) -> None:  # noqa: ANN001
+def test_spoken_request_for_pending_orders_is_answered_aloud(live: LiveServer, say) -> None:
     async def scenario() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         async with await open_chat(live, "c-0001", "creator") as ws:
             await send_audio(ws, pcm16k(say("Show my pending orders.")))
@@ -143,12 +143,12 @@ def test_spoken_request_for_pending_orders_is_answered_aloud(live: LiveServer, s
     assert "audio_start" not in kinds(typed) and "binary" not in kinds(typed)
 
 
-async def read_turn_after(ws, frame: dict[str, Any]) -> list[dict[str, Any]]:  # noqa: ANN001
+async def read_turn_after(ws, frame: dict[str, Any]) -> list[dict[str, Any]]:
     await ws.send(json.dumps(frame))
     return await read_turn(ws)
 
 
-def test_wav_upload_at_the_voice_rate(live: LiveServer, say) -> None:  # noqa: ANN001
+def test_wav_upload_at_the_voice_rate(live: LiveServer, say) -> None:
     audio = say("Blue pottery near Jaipur within 50 kilometres.")
 
     async def scenario() -> list[dict[str, Any]]:
@@ -165,7 +165,7 @@ def test_wav_upload_at_the_voice_rate(live: LiveServer, say) -> None:  # noqa: A
     assert pcm
 
 
-def test_bad_uploads_get_errors_and_the_socket_stays_usable(live: LiveServer, say) -> None:  # noqa: ANN001
+def test_bad_uploads_get_errors_and_the_socket_stays_usable(live: LiveServer, say) -> None:
     async def scenario() -> dict[str, Any]:
         out: dict[str, Any] = {}
         async with await open_chat(live, "c-0002", "creator") as ws:
@@ -238,7 +238,7 @@ def test_bad_uploads_get_errors_and_the_socket_stays_usable(live: LiveServer, sa
     assert typed[-1]["type"] == "turn_end"
 
 
-def test_interrupt_stops_the_spoken_reply(live: LiveServer, say) -> None:  # noqa: ANN001
+def test_interrupt_stops_the_spoken_reply(live: LiveServer, say) -> None:
     async def scenario() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         async with await open_chat(live, "c-0003", "creator") as ws:
             async def interrupt_on_audio(frame: dict[str, Any]) -> None:
@@ -248,7 +248,7 @@ def test_interrupt_stops_the_spoken_reply(live: LiveServer, say) -> None:  # noq
             await send_audio(ws, pcm16k(say("Show my orders.")))
             frames = await read_turn(ws, on_frame=interrupt_on_audio)
             with pytest.raises(TimeoutError):  # nothing trails the turn_end
-                await next_frame(ws, timeout=1.0)
+                await next_frame(ws, limit_s=1.0)
             typed = await read_turn_after(
                 ws, {"type": "user_message", "text": "show my pending orders"})
             return frames, typed
@@ -268,7 +268,7 @@ def silence(seconds: float) -> bytes:
     return b"\x00\x00" * int(16_000 * seconds)
 
 
-async def stream(ws, pcm: bytes, pace: float | None = None, chunk: int = 3_200) -> None:  # noqa: ANN001
+async def stream(ws, pcm: bytes, pace: float | None = None, chunk: int = 3_200) -> None:
     """Send PCM16 frames; ``pace`` seconds of wall time per second of audio (None: at once)."""
     for i in range(0, len(pcm), chunk):
         await ws.send(pcm[i:i + chunk])
@@ -276,7 +276,7 @@ async def stream(ws, pcm: bytes, pace: float | None = None, chunk: int = 3_200) 
             await asyncio.sleep(chunk / 32_000 * pace)
 
 
-def test_hands_free_turns_end_by_themselves_with_live_partials(live: LiveServer, say) -> None:  # noqa: ANN001
+def test_hands_free_turns_end_by_themselves_with_live_partials(live: LiveServer, say) -> None:
     """No audio_end: the VAD ends each utterance; partial transcripts arrive while speaking."""
     request = pcm16k(say("Show my pending orders and tell me which ones are for Jaipur."))
 
@@ -309,7 +309,7 @@ def test_hands_free_turns_end_by_themselves_with_live_partials(live: LiveServer,
     assert pong == {"type": "pong"}
 
 
-def test_hands_free_too_long_and_barge_in(live: LiveServer, say) -> None:  # noqa: ANN001
+def test_hands_free_too_long_and_barge_in(live: LiveServer, say) -> None:
     """Over the utterance limit: an error frame and listening goes on; speech during the reply
     interrupts it."""
     ramble = pcm16k(say("Show my pending orders, my shipped orders, my delivered orders, "
@@ -326,7 +326,7 @@ def test_hands_free_too_long_and_barge_in(live: LiveServer, say) -> None:  # noq
             await stream(ws, silence(0.3) + ramble)
             frames = []
             while not frames or frames[-1]["type"] != "error":
-                frames.append(await next_frame(ws, timeout=30))
+                frames.append(await next_frame(ws, limit_s=30))
             out["too_long"] = frames[-1]
             # the socket and the recording still work: a request, then speech over its reply
             await stream(ws, silence(1.0) + pcm16k(say("Show my orders.")) + silence(1.5))
@@ -366,7 +366,7 @@ def test_help_is_spoken_in_the_preferred_language(live: LiveServer) -> None:
     assert any(f["type"] == "assistant_message" for f in frames)
 
 
-def test_a_critical_action_is_shown_and_spoken(live: LiveServer, seeded_store) -> None:  # noqa: ANN001
+def test_a_critical_action_is_shown_and_spoken(live: LiveServer, seeded_store) -> None:
     """Property 27 end to end: a confirmed price update produces a visual alert frame and a
     spoken notification (in c-0003's Hindi), then the price is put back."""
     from domain.store.models import Product

@@ -24,7 +24,7 @@ def _tool(server: GatewayProcess, token: str, name: str, args: dict) -> dict:
 
 
 def test_a_price_set_through_one_process_is_searched_through_another(
-    seeded_store, data_dir, database_url, tmp_path,  # noqa: ANN001
+    seeded_store, data_dir, database_url, tmp_path,
 ) -> None:
     env = gateway_env(data_dir, database_url, rate_limit_per_minute=0)
     with seeded_store.session() as s:

@@ -26,11 +26,11 @@ from tests.live import LiveServer
 pytestmark = pytest.mark.integration
 
 
-async def turn(ws, frame: dict[str, Any], timeout: float = 30) -> list[dict[str, Any]]:
+async def turn(ws, frame: dict[str, Any], limit_s: float = 30) -> list[dict[str, Any]]:
     """Send one frame and read frames up to and including ``turn_end`` (or one error frame)."""
     await ws.send(json.dumps(frame) if isinstance(frame, dict) else frame)
     frames: list[dict[str, Any]] = []
-    async with asyncio.timeout(timeout):
+    async with asyncio.timeout(limit_s):
         while True:
             msg = json.loads(await ws.recv())
             frames.append(msg)
@@ -45,7 +45,9 @@ def kinds(frames: list[dict[str, Any]]) -> list[str]:
 
 
 async def open_chat(live: LiveServer, user: str, role: str, session: str | None = None):
-    url = f"{live.ws}?token={live.token(user, role)}" + (f"&session_id={session}" if session else "")
+    url = f"{live.ws}?token={live.token(user, role)}" + (
+        f"&session_id={session}" if session else ""
+    )
     ws = await connect(url, max_size=8_000_000)
     hello = json.loads(await ws.recv())
     assert hello["type"] == "session" and hello["user_id"] == user and hello["role"] == role
@@ -59,7 +61,10 @@ def test_creator_asks_for_pending_orders(live: LiveServer) -> None:
             return await turn(ws, {"type": "user_message", "text": "show my pending orders"})
 
     frames = asyncio.run(scenario())
-    assert kinds(frames)[0] == "tool_call" and kinds(frames)[-2:] == ["assistant_message", "turn_end"]
+    assert kinds(frames)[0] == "tool_call" and kinds(frames)[-2:] == [
+        "assistant_message",
+        "turn_end",
+    ]
     call = frames[0]
     assert call["name"] == "list_orders" and call["args"] == {"status": "pending"}
     result = next(f for f in frames if f["type"] == "tool_result")
@@ -72,12 +77,15 @@ def test_creator_asks_for_pending_orders(live: LiveServer) -> None:
     assert frames[-1]["latency_ms"]["total"] > 0
 
 
-def test_buyer_searches_within_50_km_of_jaipur(live: LiveServer, seeded_store) -> None:  # noqa: ANN001
+def test_buyer_searches_within_50_km_of_jaipur(live: LiveServer, seeded_store) -> None:
+    token = httpx.post(f"{live.http}/auth/guest").json()["token"]
+
     async def scenario() -> list[dict[str, Any]]:
-        token = httpx.post(f"{live.http}/auth/guest").json()["token"]
         async with connect(f"{live.ws}?token={token}") as ws:
             assert json.loads(await ws.recv())["role"] == "buyer"
-            return await turn(ws, {"type": "user_message", "text": "blue pottery near Jaipur within 50 km"})
+            return await turn(
+                ws, {"type": "user_message", "text": "blue pottery near Jaipur within 50 km"}
+            )
 
     frames = asyncio.run(scenario())
     call = next(f for f in frames if f["type"] == "tool_call")
@@ -95,7 +103,9 @@ def test_buyer_searches_within_50_km_of_jaipur(live: LiveServer, seeded_store) -
     assert "Jaipur" in frames[-2]["text"]
 
 
-def test_bad_input_gets_error_frames_and_the_socket_stays_usable(live: LiveServer, seeded_store) -> None:  # noqa: ANN001
+def test_bad_input_gets_error_frames_and_the_socket_stays_usable(
+    live: LiveServer, seeded_store
+) -> None:
     with seeded_store.session() as s:
         price_before = s.get(Product, "p-00012").price
 
@@ -110,9 +120,14 @@ def test_bad_input_gets_error_frames_and_the_socket_stays_usable(live: LiveServe
             out["empty_text"] = await turn(ws, {"type": "user_message", "text": "   "})
             out["huge"] = await turn(ws, {"type": "user_message", "text": "x" * 1_000_001})
             out["forbidden"] = await turn(
-                ws, {"type": "user_message", "text": "change the price of p-00012 to 950"})
-            out["bad_status"] = await turn(ws, {"type": "user_message", "text": "show my returned orders"})
-            out["confirm_nothing"] = await turn(ws, {"type": "confirm", "action_id": "x", "approved": True})
+                ws, {"type": "user_message", "text": "change the price of p-00012 to 950"}
+            )
+            out["bad_status"] = await turn(
+                ws, {"type": "user_message", "text": "show my returned orders"}
+            )
+            out["confirm_nothing"] = await turn(
+                ws, {"type": "confirm", "action_id": "x", "approved": True}
+            )
             out["good"] = await turn(ws, {"type": "user_message", "text": "show my orders"})
         return out
 
@@ -135,7 +150,9 @@ def test_bad_input_gets_error_frames_and_the_socket_stays_usable(live: LiveServe
     assert bad["details"]["field"] == "status"
     assert error_code(out["confirm_nothing"]) == "CONFLICT"
     good = out["good"]
-    assert kinds(good)[-1] == "turn_end" and any(f["type"] == "tool_result" and f["ok"] for f in good)
+    assert kinds(good)[-1] == "turn_end" and any(
+        f["type"] == "tool_result" and f["ok"] for f in good
+    )
     with seeded_store.session() as s:
         assert s.get(Product, "p-00012").price == price_before, "nothing was written"
 
@@ -155,21 +172,33 @@ def test_missing_and_expired_tokens_are_refused(live: LiveServer) -> None:
             await ws.send(json.dumps({"type": "auth", "token": token}))
             return json.loads(await ws.recv())
 
-    expired = jwt.encode({"sub": "c-0001", "role": "creator", "exp": int(time.time()) - 10},
-                         live.settings.jwt_secret, algorithm="HS256")
+    expired = jwt.encode(
+        {"sub": "c-0001", "role": "creator", "exp": int(time.time()) - 10},
+        live.settings.jwt_secret,
+        algorithm="HS256",
+    )
     frame, code = asyncio.run(first_frame(f"{live.ws}?token={expired}"))
-    assert frame["error"]["code"] == "UNAUTHORIZED" and frame["error"]["details"]["reason"] == "expired"
+    assert (
+        frame["error"]["code"] == "UNAUTHORIZED"
+        and frame["error"]["details"]["reason"] == "expired"
+    )
     assert code == 4401
     frame, code = asyncio.run(first_frame(f"{live.ws}?token=garbage"))
     assert frame["error"]["code"] == "UNAUTHORIZED" and code == 4401
     assert asyncio.run(via_auth_frame(live.token("c-0001", "creator")))["type"] == "session"
 
 
-def test_conversation_resumes_after_a_restart(seeded_store, data_dir, database_url) -> None:  # noqa: ANN001
+def test_conversation_resumes_after_a_restart(seeded_store, data_dir, database_url) -> None:
     from gateway.settings import Settings
 
-    settings = Settings(env="test", data_dir=data_dir, database_url=database_url, dev_auth=True,
-                        jwt_secret="test-secret-0123456789abcdef-0123456789", _env_file=None)
+    settings = Settings(
+        env="test",
+        data_dir=data_dir,
+        database_url=database_url,
+        dev_auth=True,
+        jwt_secret="test-secret-0123456789abcdef-0123456789",
+        _env_file=None,
+    )
     session = f"s-restart-{int(time.time() * 1000)}"
 
     async def say(server: LiveServer, text: str) -> list[dict[str, Any]]:

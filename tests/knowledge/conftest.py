@@ -18,7 +18,7 @@ def kb_config(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeConfig:
 
 
 @pytest.fixture(scope="session")
-def kb(kb_config: KnowledgeConfig):  # noqa: ANN201 - knowledge.service.KnowledgeBase
+def kb(kb_config: KnowledgeConfig):  # knowledge.service.KnowledgeBase
     """The knowledge base over that index (extractive answers)."""
     from knowledge.service import get_knowledge_base
 

@@ -13,7 +13,7 @@ from knowledge.access import HERITAGE_READERS, can_read, require_reader
 @settings(max_examples=100)
 @given(st.sampled_from(["researcher", "tourist", "cultural_organization", "buyer", "creator"]),
        st.sampled_from([str.lower, str.upper, str.title]))
-def test_property_57_heritage_documentation_access(role: str, case) -> None:  # noqa: ANN001
+def test_property_57_heritage_documentation_access(role: str, case) -> None:
     """Property 57: Heritage Documentation Access — the named roles may read heritage docs."""
     assert can_read(case(role))
     require_reader(case(role))

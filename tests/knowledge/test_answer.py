@@ -38,7 +38,7 @@ def test_mmr_skips_a_duplicate() -> None:
     ("tell me about blue pottery", "cluster-jaipur-blue-pottery"),
     ("how should I pack a glass vase for the courier", "help-shipping-fragile"),
 ])
-def test_extractive_answers_cite_their_source(kb, question: str, doc_id: str) -> None:  # noqa: ANN001
+def test_extractive_answers_cite_their_source(kb, question: str, doc_id: str) -> None:
     answer = kb.ask(question)
     assert answer.confident and answer.mode == "extractive"
     assert answer.citations[0].doc_id == doc_id
@@ -50,7 +50,7 @@ def test_extractive_answers_cite_their_source(kb, question: str, doc_id: str) ->
     "who won the cricket match yesterday", "what is the recipe for hyderabadi biryani",
     "how do I repair a car gearbox",
 ])
-def test_unrelated_questions_get_an_honest_i_dont_know(kb, question: str) -> None:  # noqa: ANN001
+def test_unrelated_questions_get_an_honest_i_dont_know(kb, question: str) -> None:
     answer = kb.ask(question)
     assert not answer.confident and answer.text == IDK and answer.citations == []
 
@@ -70,11 +70,11 @@ class _ScriptedLLM(CustomLLM):
         return CompletionResponse(text="Bidri is blackened with soil from Bidar fort [1].")
 
     @llm_completion_callback()
-    def stream_complete(self, prompt: str, formatted: bool = False, **kwargs: Any):  # noqa: ANN201
+    def stream_complete(self, prompt: str, formatted: bool = False, **kwargs: Any):
         yield self.complete(prompt)
 
 
-def test_llm_answer_cites_the_sources_it_referred_to(kb) -> None:  # noqa: ANN001
+def test_llm_answer_cites_the_sources_it_referred_to(kb) -> None:
     llm = _ScriptedLLM()
     answerer = LLMAnswerer(llm, kb.extractive)
     answer = answerer.answer(kb.retriever.retrieve("how does bidri metal turn black"))
@@ -83,6 +83,6 @@ def test_llm_answer_cites_the_sources_it_referred_to(kb) -> None:  # noqa: ANN00
     assert "Source [1]" in llm.prompts[-1] and "bidri" in llm.prompts[-1].lower()
 
 
-def test_mock_llm_is_refused(kb) -> None:  # noqa: ANN001
+def test_mock_llm_is_refused(kb) -> None:
     with pytest.raises(ValueError, match="MockLLM"):
         LLMAnswerer(MockLLM(), kb.extractive)

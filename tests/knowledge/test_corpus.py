@@ -43,7 +43,7 @@ def test_every_catalog_cluster_has_a_document() -> None:
 
 @settings(max_examples=100, deadline=None)
 @given(st.sampled_from(TECHNIQUES))
-def test_property_53_technique_documents_store_description_and_image(doc) -> None:  # noqa: ANN001
+def test_property_53_technique_documents_store_description_and_image(doc) -> None:
     """Property 53: Heritage Documentation Storage — a description and at least one image per
     technique: every image it references is a real picture stored with the corpus."""
     assert len(doc.body.split()) >= 80
@@ -66,7 +66,7 @@ def test_every_cited_image_exists_and_none_is_orphaned() -> None:
 
 @settings(max_examples=100, deadline=None)
 @given(st.sampled_from(CLUSTER_DOCS))
-def test_property_54_cluster_documents_have_specialisations_and_history(doc) -> None:  # noqa: ANN001
+def test_property_54_cluster_documents_have_specialisations_and_history(doc) -> None:
     """Property 54: Craft Cluster Documentation — specialisations and historical context."""
     sections = doc.sections()
     specialisations = split_sentences(sections["Regional specialisations"])
@@ -95,7 +95,7 @@ def test_bad_documents_name_the_field(broken: str, field: str) -> None:
     assert info.value.field == field
 
 
-def test_duplicate_ids_are_refused(tmp_path) -> None:  # noqa: ANN001
+def test_duplicate_ids_are_refused(tmp_path) -> None:
     (tmp_path / "a.md").write_text(GOOD)
     (tmp_path / "b.md").write_text(GOOD)
     with pytest.raises(InvalidInput, match="test-doc"):

@@ -11,21 +11,21 @@ from tools.registry import ToolConfig, ToolContext, ToolError
 
 
 @pytest.fixture()
-def ctx(kb_config, tmp_path: Path) -> ToolContext:  # noqa: ANN001
+def ctx(kb_config, tmp_path: Path) -> ToolContext:
     from domain.store import Store
 
     store = Store.from_url(f"sqlite:///{tmp_path}/t.db")
     return ToolContext("b-0001", "buyer", store, config=ToolConfig(knowledge=kb_config))
 
 
-def test_heritage_lookup_answers_with_citations(kb, ctx: ToolContext) -> None:  # noqa: ANN001
+def test_heritage_lookup_answers_with_citations(kb, ctx: ToolContext) -> None:
     result = load_all().invoke("heritage_lookup", {"question": "what is madhubani"}, ctx)
     data = result.model_dump()
     assert data["confident"] and data["citations"][0]["doc_id"] == "cluster-madhubani-painting"
     assert set(data["citations"][0]) == {"doc_id", "title", "snippet", "score"}
 
 
-def test_the_configured_confidence_floor_reaches_the_answer(kb_config, tmp_path: Path) -> None:  # noqa: ANN001
+def test_the_configured_confidence_floor_reaches_the_answer(kb_config, tmp_path: Path) -> None:
     import dataclasses
 
     from domain.store import Store
@@ -46,20 +46,20 @@ def test_without_a_knowledge_base_the_tool_says_so(tmp_path: Path) -> None:
     assert err.value.code == "UPSTREAM_UNAVAILABLE"
 
 
-def test_filters_pass_through(kb, ctx: ToolContext) -> None:  # noqa: ANN001
+def test_filters_pass_through(kb, ctx: ToolContext) -> None:
     result = load_all().invoke(
         "heritage_lookup", {"question": "history", "craft": "bidriware"}, ctx)
     assert {c.doc_id for c in result.citations} <= {"cluster-bidriware"}
 
 
 @pytest.mark.parametrize("args", [{}, {"question": ""}, {"question": "x" * 600}])
-def test_bad_question_names_the_field(kb, ctx: ToolContext, args: dict) -> None:  # noqa: ANN001
+def test_bad_question_names_the_field(kb, ctx: ToolContext, args: dict) -> None:
     with pytest.raises(ToolError) as info:
         load_all().invoke("heritage_lookup", args, ctx)
     assert info.value.code == "VALIDATION_ERROR" and info.value.details["field"] == "question"
 
 
-def test_every_marketplace_role_may_ask(kb, ctx: ToolContext) -> None:  # noqa: ANN001
+def test_every_marketplace_role_may_ask(kb, ctx: ToolContext) -> None:
     for role in ("buyer", "creator", "admin", "evaluator"):
         ctx.role = role
         assert load_all().invoke("heritage_lookup", {"question": "what is ikat"}, ctx).citations
@@ -78,7 +78,7 @@ def test_planner_routes_heritage_questions() -> None:
         assert planner.understand(text)[0].intent == intent
 
 
-def test_chat_turn_carries_citations(kb, kb_config, tmp_path: Path,  # noqa: ANN001
+def test_chat_turn_carries_citations(kb, kb_config, tmp_path: Path,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
     import asyncio
 

@@ -44,24 +44,24 @@ def test_how_to_questions_are_recognised(question: str, how_to: bool) -> None:
     assert is_how_to(question) is how_to
 
 
-def test_a_comparison_cites_both_sides(kb) -> None:  # noqa: ANN001 - KnowledgeBase
+def test_a_comparison_cites_both_sides(kb) -> None:  # KnowledgeBase
     answer = kb.ask("what is the difference between bandhani and kalamkari")
     cited = [c.doc_id for c in answer.citations]
     assert "technique-bandhani" in cited and "technique-kalamkari" in cited
     assert answer.text.index("andhani") < answer.text.index("alamkari"), "sides in asked order"
 
 
-def test_a_comparison_with_an_unknown_side_is_answered_normally(kb) -> None:  # noqa: ANN001
+def test_a_comparison_with_an_unknown_side_is_answered_normally(kb) -> None:
     answer = kb.ask("difference between pochampally ikat and quantum computing")
     assert "technique-quantum" not in {c.doc_id for c in answer.citations}
 
 
-def test_a_makers_how_to_reaches_the_help_guide(kb) -> None:  # noqa: ANN001
+def test_a_makers_how_to_reaches_the_help_guide(kb) -> None:
     answer = kb.ask("how should I pack terracotta horses so they survive the courier")
     assert answer.citations and answer.citations[0].doc_id == "help-shipping-fragile"
 
 
-def test_an_off_topic_how_to_is_still_not_answered(kb) -> None:  # noqa: ANN001
+def test_an_off_topic_how_to_is_still_not_answered(kb) -> None:
     for question in ("how do I change the oil in my scooter", "how to apply for a passport"):
         answer = kb.ask(question)
         assert not answer.confident and not answer.citations, question

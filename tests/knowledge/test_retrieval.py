@@ -37,7 +37,7 @@ def test_filters_match_case_insensitively_and_by_part() -> None:
     assert info.value.field == "colour"
 
 
-def test_recall_on_the_qa_set(kb) -> None:  # noqa: ANN001
+def test_recall_on_the_qa_set(kb) -> None:
     cases = load_qa()
     result = evaluate_retriever(lambda q: [h.doc_id for h in kb.retrieve(q, k=5)], cases)
     assert result["metrics"]["n"] >= 100
@@ -45,7 +45,7 @@ def test_recall_on_the_qa_set(kb) -> None:  # noqa: ANN001
     assert result["metrics"]["recall@1"] >= 0.85
 
 
-def test_filters_restrict_every_hit(kb) -> None:  # noqa: ANN001
+def test_filters_restrict_every_hit(kb) -> None:
     hits = kb.retrieve("history and technique", filters={"crafts": "dhokra"}, k=5)
     assert hits and all(any("dhokra" in c for c in h.doc.crafts) for h in hits)
     odisha = kb.retrieve("painted cloth", filters={"region": "Odisha"}, k=5)
@@ -53,7 +53,7 @@ def test_filters_restrict_every_hit(kb) -> None:  # noqa: ANN001
     assert kb.retrieve("anything", filters={"crafts": "no such craft"}) == []
 
 
-def test_empty_question_is_a_validation_error(kb) -> None:  # noqa: ANN001
+def test_empty_question_is_a_validation_error(kb) -> None:
     with pytest.raises(InvalidInput) as info:
         kb.retrieve("   ")
     assert info.value.field == "question"

@@ -16,11 +16,11 @@ REGISTRY = load_all()
 FIXTURE_OK = [HealthCheck.function_scoped_fixture]
 
 
-def call(store, name: str, args: dict, user: str = "c-0215", role: str = "creator"):  # noqa: ANN001, ANN201
+def call(store, name: str, args: dict, user: str = "c-0215", role: str = "creator"):
     return REGISTRY.invoke(name, args, ToolContext(user, role, store))
 
 
-def test_shipping_quote_from_the_creators_home(seeded_store) -> None:  # noqa: ANN001
+def test_shipping_quote_from_the_creators_home(seeded_store) -> None:
     r = call(
         seeded_store,
         "shipping_quote",
@@ -58,13 +58,13 @@ def test_shipping_quote_from_the_creators_home(seeded_store) -> None:  # noqa: A
         ),
     ],
 )
-def test_bad_shipping_arguments_name_the_field(seeded_store, args, code, field) -> None:  # noqa: ANN001
+def test_bad_shipping_arguments_name_the_field(seeded_store, args, code, field) -> None:
     with pytest.raises(ToolError) as err:
         call(seeded_store, "shipping_quote", args)
     assert err.value.code == code and err.value.details["field"] == field
 
 
-def test_a_buyer_without_a_home_must_name_the_origin(seeded_store) -> None:  # noqa: ANN001
+def test_a_buyer_without_a_home_must_name_the_origin(seeded_store) -> None:
     with pytest.raises(ToolError) as err:
         call(
             seeded_store,
@@ -76,7 +76,7 @@ def test_a_buyer_without_a_home_must_name_the_origin(seeded_store) -> None:  # n
     assert err.value.details["field"] == "origin"
 
 
-def test_consolidation_plan_groups_pending_orders(seeded_store) -> None:  # noqa: ANN001
+def test_consolidation_plan_groups_pending_orders(seeded_store) -> None:
     r = call(seeded_store, "consolidation_plan", {})
     assert r.pending_orders >= 2 and r.groups
     for g in r.groups:
@@ -87,7 +87,7 @@ def test_consolidation_plan_groups_pending_orders(seeded_store) -> None:  # noqa
     assert err.value.code == "FORBIDDEN"
 
 
-def test_a_new_listing_is_searchable_at_once_and_gone_when_archived(seeded_store) -> None:  # noqa: ANN001
+def test_a_new_listing_is_searchable_at_once_and_gone_when_archived(seeded_store) -> None:
     """Property 33: Product Discoverability — on the real store, through the tool."""
     call(
         seeded_store, "search_products", {"query": "pottery"}, user="b-0001", role="buyer"
@@ -130,7 +130,7 @@ def test_a_new_listing_is_searchable_at_once_and_gone_when_archived(seeded_store
             s.execute(delete(Product).where(Product.id == "p-99001"))
 
 
-def test_quality_first_on_a_craft_search(seeded_store) -> None:  # noqa: ANN001
+def test_quality_first_on_a_craft_search(seeded_store) -> None:
     r = call(
         seeded_store,
         "search_products",
@@ -142,7 +142,7 @@ def test_quality_first_on_a_craft_search(seeded_store) -> None:  # noqa: ANN001
     assert r.products and flags == sorted(flags, reverse=True)
 
 
-def test_recommend_similar_names_what_is_shared_and_notifies_once(seeded_store) -> None:  # noqa: ANN001
+def test_recommend_similar_names_what_is_shared_and_notifies_once(seeded_store) -> None:
     """Property 34 on the store: a matching buyer is told, and so is the creator, once."""
     with seeded_store.session() as s:
         craft = s.scalar(select(Product.craft).where(Product.id == "p-00001"))
@@ -161,7 +161,7 @@ def test_recommend_similar_names_what_is_shared_and_notifies_once(seeded_store) 
     assert err.value.code == "NOT_FOUND"
 
 
-def test_clusters_are_documented_and_creators_assigned(seeded_store) -> None:  # noqa: ANN001
+def test_clusters_are_documented_and_creators_assigned(seeded_store) -> None:
     """Properties 21 and 54 on the seeded map: creators sit in a matching cluster within 100 km,
     and each cluster carries its specialisations and historical context."""
     r = call(seeded_store, "craft_clusters", {}, "b-0001", "buyer")
@@ -179,7 +179,7 @@ def test_clusters_are_documented_and_creators_assigned(seeded_store) -> None:  #
     assert near.clusters and all(c.distance_km <= 60 for c in near.clusters)
 
 
-def test_cluster_trail_includes_its_creators(seeded_store) -> None:  # noqa: ANN001
+def test_cluster_trail_includes_its_creators(seeded_store) -> None:
     """Property 17 on the store: k-002's trail visits every blue-pottery creator within 100 km."""
     r = call(seeded_store, "heritage_trail", {"cluster_id": "k-002"}, "b-0001", "buyer")
     with seeded_store.session() as s:
@@ -198,7 +198,7 @@ def test_cluster_trail_includes_its_creators(seeded_store) -> None:  # noqa: ANN
 
 
 @pytest.fixture(scope="module")
-def owned(seeded_store) -> list[tuple[str, str, float]]:  # noqa: ANN001
+def owned(seeded_store) -> list[tuple[str, str, float]]:
     with seeded_store.session() as s:
         rows = s.execute(
             select(Product.id, Product.creator_id, Product.price)
@@ -213,7 +213,7 @@ def owned(seeded_store) -> list[tuple[str, str, float]]:  # noqa: ANN001
 @given(pick=st.integers(0, 59), factor=st.floats(0.5, 2.0), as_admin=st.booleans())
 def test_price_update_notifies_twice_and_is_audited(
     seeded_store, owned, pick, factor, as_admin
-) -> None:  # noqa: ANN001
+) -> None:
     """Property 27: Critical Actions Trigger Dual Notifications — every price update produces an
     in-app visual alert and a voice notification to the owner, and an audit entry."""
     pid, owner, price = owned[pick]
@@ -239,7 +239,7 @@ def test_price_update_notifies_twice_and_is_audited(
             s.execute(delete(Notification).where(Notification.id > before))
 
 
-def test_price_update_by_another_creator_writes_nothing(seeded_store, owned) -> None:  # noqa: ANN001
+def test_price_update_by_another_creator_writes_nothing(seeded_store, owned) -> None:
     pid, owner, _ = owned[0]
     other = "c-0002" if owner != "c-0002" else "c-0003"
     with seeded_store.session() as s:

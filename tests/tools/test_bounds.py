@@ -45,9 +45,13 @@ def test_every_argument_of_every_tool_is_bounded(name: str) -> None:
 
 def test_the_walker_finds_an_unbounded_field() -> None:
     """The check above can fail: a bare string and a bare list are reported."""
-    schema = {"type": "object", "properties": {
-        "a": {"type": "string"}, "b": {"type": "array", "items": {"type": "string", "maxLength": 3}},
-    }}
+    schema = {
+        "type": "object",
+        "properties": {
+            "a": {"type": "string"},
+            "b": {"type": "array", "items": {"type": "string", "maxLength": 3}},
+        },
+    }
     assert unbounded(schema, {}, "t") == ["t.a", "t.b"]
 
 
@@ -64,15 +68,20 @@ def test_a_100_kb_place_is_refused_before_any_matching(field: str) -> None:
 
 def test_coordinates_still_pass_as_a_place() -> None:
     _, args = REGISTRY.validate(
-        "shipping_quote", {"destination": {"lat": 26.9, "lon": 75.8}, "weight_kg": 1,
-                           "declared_price": 500}, "creator")
+        "shipping_quote",
+        {"destination": {"lat": 26.9, "lon": 75.8}, "weight_kg": 1, "declared_price": 500},
+        "creator",
+    )
     assert args.destination.lat == 26.9
 
 
 @pytest.mark.parametrize(
     ("ref", "message"),
-    [("a\x00b.png", "control characters"), ("x" * 256, "at most 255 bytes"),
-     ("é" * 128, "at most 255 bytes")],
+    [
+        ("a\x00b.png", "control characters"),
+        ("x" * 256, "at most 255 bytes"),
+        ("é" * 128, "at most 255 bytes"),
+    ],
 )
 def test_image_references_are_short_printable_names(ref: str, message: str) -> None:
     with pytest.raises(ToolError) as err:
@@ -83,8 +92,9 @@ def test_image_references_are_short_printable_names(ref: str, message: str) -> N
 def test_few_images_inline() -> None:
     url = "data:image/png;base64,AAAA"
     with pytest.raises(ToolError) as err:
-        REGISTRY.validate("analyze_authenticity", {"images": [url] * 4, "category": "pottery"},
-                          "admin")
+        REGISTRY.validate(
+            "analyze_authenticity", {"images": [url] * 4, "category": "pottery"}, "admin"
+        )
     assert err.value.details["field"] == "images" and "at most 3" in err.value.message
     REGISTRY.validate("analyze_authenticity", {"images": [url] * 3, "category": "pottery"}, "admin")
 

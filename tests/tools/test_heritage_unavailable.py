@@ -19,12 +19,12 @@ from tools.registry import ToolConfig, ToolContext, ToolError
 
 
 @pytest.fixture()
-def down(seeded_store, tmp_path):  # noqa: ANN001, ANN201 - ToolConfig
+def down(seeded_store, tmp_path):  # ToolConfig
     knowledge = KnowledgeConfig(data_dir=tmp_path, chroma_url=f"http://127.0.0.1:{free_port()}")
     return ToolConfig(data_dir=tmp_path, knowledge=knowledge)
 
 
-def test_heritage_lookup_says_the_knowledge_base_is_unavailable(seeded_store, down) -> None:  # noqa: ANN001
+def test_heritage_lookup_says_the_knowledge_base_is_unavailable(seeded_store, down) -> None:
     ctx = ToolContext("b-0001", "buyer", seeded_store, config=down)
     with pytest.raises(ToolError) as caught:
         load_all().invoke("heritage_lookup", {"question": "what is madhubani painting"}, ctx)
@@ -33,7 +33,7 @@ def test_heritage_lookup_says_the_knowledge_base_is_unavailable(seeded_store, do
     assert caught.value.status == 503
 
 
-def test_a_heritage_turn_answers_and_says_why(seeded_store, down) -> None:  # noqa: ANN001
+def test_a_heritage_turn_answers_and_says_why(seeded_store, down) -> None:
     from langgraph.checkpoint.memory import InMemorySaver
 
     assistant = Assistant(EmbeddedPlanner(), load_all(), seeded_store, InMemorySaver(),

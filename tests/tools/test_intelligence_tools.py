@@ -19,17 +19,17 @@ SAREE = {"category": "textiles", "materials": ["silk"], "weight_kg": 2, "product
 
 
 @pytest.fixture(scope="module")
-def ctx(seeded_store, data_dir):  # noqa: ANN001, ANN201
+def ctx(seeded_store, data_dir):
     return ToolContext("c-0003", "creator", seeded_store, config=ToolConfig(data_dir=data_dir))
 
 
 def _call(ctx: ToolContext, name: str, args: dict, role: str | None = None,
-          user: str | None = None):  # noqa: ANN202
+          user: str | None = None):
     c = ToolContext(user or ctx.user_id, role or ctx.role, ctx.store, config=ctx.config)
     return REGISTRY.invoke(name, args, c)
 
 
-def test_golden_price_for_a_creator_uses_their_region(ctx) -> None:  # noqa: ANN001
+def test_golden_price_for_a_creator_uses_their_region(ctx) -> None:
     r = _call(ctx, "golden_price", SAREE)
     assert 0 < r.price_range.min <= r.golden_price <= r.price_range.max
     assert r.wage_region == "Uttar Pradesh" and r.currency == "INR"
@@ -46,19 +46,19 @@ def test_golden_price_for_a_creator_uses_their_region(ctx) -> None:  # noqa: ANN
     ({**SAREE, "weight_kg": -1}, "weight_kg"),
     ({k: v for k, v in SAREE.items() if k != "production_hours"}, "production_hours"),
 ])
-def test_bad_pricing_input_names_the_field(ctx, args, field) -> None:  # noqa: ANN001
+def test_bad_pricing_input_names_the_field(ctx, args, field) -> None:
     with pytest.raises(ToolError) as err:
         _call(ctx, "golden_price", args)
     assert err.value.code == "VALIDATION_ERROR" and err.value.details["field"] == field
 
 
-def test_unknown_material_lists_the_known_ones(ctx) -> None:  # noqa: ANN001
+def test_unknown_material_lists_the_known_ones(ctx) -> None:
     with pytest.raises(ToolError) as err:
         _call(ctx, "golden_price", {**SAREE, "materials": ["silk", "kryptonite"]})
     assert "brass" in err.value.details["known"] and "kryptonite" in err.value.message
 
 
-def test_roles_are_enforced(ctx) -> None:  # noqa: ANN001
+def test_roles_are_enforced(ctx) -> None:
     for name, args, role in (("golden_price", SAREE, "buyer"),
                              ("demand_forecast", {"category": "pottery"}, "buyer"),
                              ("production_plan", {"category": "pottery", "planned_quantity": 5,
@@ -69,7 +69,7 @@ def test_roles_are_enforced(ctx) -> None:  # noqa: ANN001
         assert err.value.code == "FORBIDDEN"
 
 
-def test_demand_forecast_for_a_region_named_by_a_town(ctx) -> None:  # noqa: ANN001
+def test_demand_forecast_for_a_region_named_by_a_town(ctx) -> None:
     r = _call(ctx, "demand_forecast", {"category": "pottery", "region": "Jaipur",
                                        "horizon_days": 30})
     assert r.region == "Rajasthan" and len(r.forecast) == 30
@@ -79,7 +79,7 @@ def test_demand_forecast_for_a_region_named_by_a_town(ctx) -> None:  # noqa: ANN
     assert r.key_drivers and r.recommended_production >= 0
 
 
-def test_admin_forecast_nationwide_and_missing_history(ctx) -> None:  # noqa: ANN001
+def test_admin_forecast_nationwide_and_missing_history(ctx) -> None:
     r = _call(ctx, "demand_forecast", {"category": "metalware", "region": "all",
                                        "horizon_days": 14}, role="admin", user="admin-1")
     assert r.region is None and len(r.forecast) == 14
@@ -91,7 +91,7 @@ def test_admin_forecast_nationwide_and_missing_history(ctx) -> None:  # noqa: AN
     assert err.value.code == "UNKNOWN_PLACE"
 
 
-def test_production_plan_warns_on_capital_and_over_production(ctx) -> None:  # noqa: ANN001
+def test_production_plan_warns_on_capital_and_over_production(ctx) -> None:
     r = _call(ctx, "production_plan", {"category": "textiles", "planned_quantity": 400,
                                        "unit_cost": 3000, "capital": 100_000})
     assert r.risk_level == "high" and r.capital_share > 0.4
@@ -102,7 +102,7 @@ def test_production_plan_warns_on_capital_and_over_production(ctx) -> None:  # n
     assert calm.recommended_quantity == int(calm.forecast_demand + calm.safety_margin)
 
 
-def test_inventory_health_reads_only_the_callers_stock(ctx) -> None:  # noqa: ANN001
+def test_inventory_health_reads_only_the_callers_stock(ctx) -> None:
     r = _call(ctx, "inventory_health", {})
     assert r.listings_checked > 0 and r.suggestions
     for f in r.unsold_over_60_days:
@@ -115,7 +115,7 @@ def test_inventory_health_reads_only_the_callers_stock(ctx) -> None:  # noqa: AN
     assert owners <= {"c-0003"}
 
 
-def test_failed_calls_write_nothing(ctx) -> None:  # noqa: ANN001
+def test_failed_calls_write_nothing(ctx) -> None:
     with ctx.store.session() as s:
         before = s.scalar(select(func.count(Notification.id)))
     with pytest.raises(ToolError):
@@ -126,7 +126,7 @@ def test_failed_calls_write_nothing(ctx) -> None:  # noqa: ANN001
 
 
 @pytest.fixture(scope="module")
-def client(seeded_store, data_dir, database_url):  # noqa: ANN001, ANN201
+def client(seeded_store, data_dir, database_url):
     from gateway.settings import Settings
 
     settings = Settings(env="test", data_dir=data_dir, database_url=database_url, dev_auth=True,
@@ -136,7 +136,7 @@ def client(seeded_store, data_dir, database_url):  # noqa: ANN001, ANN201
         yield c
 
 
-def _auth(client, user: str, role: str) -> dict[str, str]:  # noqa: ANN001
+def _auth(client, user: str, role: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {issue_token(client.settings, user, role)}"}
 
 
@@ -148,13 +148,13 @@ def _auth(client, user: str, role: str) -> dict[str, str]:  # noqa: ANN001
      "recommended_quantity"),
     ("inventory_health", {}, "unsold_over_60_days"),
 ])
-def test_rest_invocation(client, name, args, key) -> None:  # noqa: ANN001
+def test_rest_invocation(client, name, args, key) -> None:
     r = client.post(f"/api/v1/tools/{name}", json=args, headers=_auth(client, "c-0003", "creator"))
     assert r.status_code == 200, r.text
     assert key in r.json()
 
 
-def test_rest_errors_use_the_envelope(client) -> None:  # noqa: ANN001
+def test_rest_errors_use_the_envelope(client) -> None:
     r = client.post("/api/v1/tools/golden_price", json={**SAREE, "weight_kg": "heavy"},
                     headers=_auth(client, "c-0003", "creator"))
     assert r.status_code == 400
@@ -167,7 +167,7 @@ def test_rest_errors_use_the_envelope(client) -> None:  # noqa: ANN001
 
 
 @pytest.fixture(scope="module")
-def assistant(seeded_store, data_dir):  # noqa: ANN001, ANN201
+def assistant(seeded_store, data_dir):
     from langgraph.checkpoint.memory import InMemorySaver
 
     from agents.assistant import Assistant
@@ -177,12 +177,12 @@ def assistant(seeded_store, data_dir):  # noqa: ANN001, ANN201
                      tool_config=ToolConfig(data_dir=data_dir))
 
 
-def _say(assistant, text: str, session: str):  # noqa: ANN001, ANN202
+def _say(assistant, text: str, session: str):
     return asyncio.run(assistant.turn(user_id="c-0003", role="creator", session_id=session,
                                       text=text))
 
 
-def test_chat_prices_a_saree(assistant) -> None:  # noqa: ANN001
+def test_chat_prices_a_saree(assistant) -> None:
     turn = _say(assistant, "what should I charge for a silk saree, 2 kg, took me 40 hours", "gp")
     assert [(c["name"], c["args"]) for c in turn.tool_calls] == [("golden_price", {
         "category": "textiles", "materials": ["silk"], "weight_kg": 2.0,
@@ -190,7 +190,7 @@ def test_chat_prices_a_saree(assistant) -> None:  # noqa: ANN001
     assert turn.tool_results[0]["ok"] and "₹" in turn.reply
 
 
-def test_chat_asks_for_the_plan_then_advises(assistant) -> None:  # noqa: ANN001
+def test_chat_asks_for_the_plan_then_advises(assistant) -> None:
     first = _say(assistant, "how many diyas should I make for Diwali", "pp")
     assert not first.tool_calls and "how many" in first.reply.lower()
     _say(assistant, "about 300", "pp")
@@ -201,7 +201,7 @@ def test_chat_asks_for_the_plan_then_advises(assistant) -> None:  # noqa: ANN001
     assert last.tool_results[0]["ok"] and "Make about" in last.reply
 
 
-def test_chat_forecast_and_stock(assistant) -> None:  # noqa: ANN001
+def test_chat_forecast_and_stock(assistant) -> None:
     turn = _say(assistant, "how will pottery sell in rajasthan over the next two months", "df")
     assert turn.tool_calls[0]["name"] == "demand_forecast"
     assert turn.tool_calls[0]["args"] == {"category": "pottery", "region": "Rajasthan",

@@ -27,7 +27,7 @@ DESCRIPTION = ("Blue pottery vase from Jaipur, 30 cm tall, quartz and glass, blu
 
 
 @pytest.fixture(scope="module")
-def ctx(seeded_store, data_dir: Path) -> ToolContext:  # noqa: ANN001
+def ctx(seeded_store, data_dir: Path) -> ToolContext:
     classifier.install_model(small_model(), data_dir / "models")
     return ToolContext("c-0001", "creator", seeded_store, config=ToolConfig(data_dir=data_dir))
 

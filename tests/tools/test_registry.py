@@ -31,7 +31,9 @@ def _echo(ctx: ToolContext, args: EchoArgs) -> EchoResult:
 
 @pytest.fixture()
 def registry() -> Registry:
-    return Registry([Tool("echo", "Repeat a word.", frozenset({"creator"}), EchoArgs, EchoResult, _echo)])
+    return Registry(
+        [Tool("echo", "Repeat a word.", frozenset({"creator"}), EchoArgs, EchoResult, _echo)]
+    )
 
 
 @pytest.fixture()
@@ -57,9 +59,16 @@ def test_role_outside_the_column_is_forbidden(registry: Registry) -> None:
 
 @pytest.mark.parametrize(
     ("args", "field"),
-    [({}, "word"), ({"word": ""}, "word"), ({"word": "a", "times": 9}, "times"), ([1, 2], "(body)")],
+    [
+        ({}, "word"),
+        ({"word": ""}, "word"),
+        ({"word": "a", "times": 9}, "times"),
+        ([1, 2], "(body)"),
+    ],
 )
-def test_validation_error_names_the_field(registry: Registry, ctx: ToolContext, args, field) -> None:
+def test_validation_error_names_the_field(
+    registry: Registry, ctx: ToolContext, args, field
+) -> None:
     with pytest.raises(ToolError) as err:
         registry.invoke("echo", args, ctx)
     assert err.value.code == "VALIDATION_ERROR"
@@ -70,7 +79,11 @@ def test_validation_error_names_the_field(registry: Registry, ctx: ToolContext, 
 def test_domain_errors_become_typed_codes(registry: Registry, ctx: ToolContext) -> None:
     with pytest.raises(ToolError) as err:
         registry.invoke("echo", {"word": "missing"}, ctx)
-    assert (err.value.code, err.value.status, err.value.details["field"]) == ("NOT_FOUND", 404, "word")
+    assert (err.value.code, err.value.status, err.value.details["field"]) == (
+        "NOT_FOUND",
+        404,
+        "word",
+    )
     with pytest.raises(ToolError) as err:
         registry.invoke("echo", {"word": "nowhere"}, ctx)
     assert err.value.code == "UNKNOWN_PLACE" and err.value.details["suggestions"] == ["Nowgong"]

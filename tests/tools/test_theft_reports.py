@@ -42,7 +42,7 @@ def cases(store: Store, seller: str) -> int:
             ReviewItem.kind == "image_theft", ReviewItem.target_id == seller))
 
 
-def check(store: Store, user: str, role: str, image: str, seller: str):  # noqa: ANN201
+def check(store: Store, user: str, role: str, image: str, seller: str):
     return REGISTRY.invoke("image_theft_check", {"image": image, "reported_seller_id": seller},
                            ToolContext(user, role, store))
 

@@ -63,7 +63,7 @@ def test_help_requests_are_recognised_in_english_and_hindi() -> None:
 
 
 @pytest.fixture(scope="module")
-def creators(seeded_store) -> list[tuple[str, str]]:  # noqa: ANN001
+def creators(seeded_store) -> list[tuple[str, str]]:
     from domain.store.models import Creator
 
     with seeded_store.session() as session:
@@ -74,7 +74,7 @@ def creators(seeded_store) -> list[tuple[str, str]]:  # noqa: ANN001
 @settings(max_examples=100, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_voice_help_in_the_preferred_language(creators, data) -> None:  # noqa: ANN001
+def test_voice_help_in_the_preferred_language(creators, data) -> None:
     """Property 26: voice help in preferred language.
 
     For any seeded creator asking for help, the spoken guide is written in their registered

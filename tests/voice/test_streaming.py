@@ -17,11 +17,11 @@ import pytest
 pytest.importorskip("faster_whisper")
 pytest.importorskip("piper")
 
-from voice.audio import STT_RATE, Audio  # noqa: E402
-from voice.streaming import Heard, Listener, UtteranceTooLong  # noqa: E402
-from voice.stt import assemble_split_model, shared_stt  # noqa: E402
-from voice.tts import shared_tts  # noqa: E402
-from voice.vad import Endpointer  # noqa: E402
+from voice.audio import STT_RATE, Audio
+from voice.streaming import Heard, Listener, UtteranceTooLong
+from voice.stt import assemble_split_model, shared_stt
+from voice.tts import shared_tts
+from voice.vad import Endpointer
 
 STEP = STT_RATE // 10
 
