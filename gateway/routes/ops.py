@@ -29,8 +29,11 @@ async def healthz() -> dict[str, str]:
 
 @router.get("/readyz")
 async def readyz(request: Request, response: Response, registry: RegistryDep) -> dict[str, Any]:
-    """Readiness: the database reads soundly, checkpoints can be written, the assistant and its
-    planner and the knowledge index are loaded."""
+    """Readiness: database, checkpoints, assistant, planner and knowledge index.
+
+    Ready means the database reads soundly, checkpoints can be written, and the assistant, its
+    planner and the knowledge index are loaded.
+    """
     state = request.app.state
     checks: dict[str, Any] = {}
     try:

@@ -135,6 +135,12 @@ class Connection:
                 if kind == "turn_end":
                     held_end = event  # whatever is spoken (reply, help, notices) goes out first
                     continue
+                if kind == "error":  # the planner refused: the §3 envelope, like every error
+                    err = event.get("error") or {}
+                    outcome = "refused"
+                    await self.error(err.get("code", "ERROR"), err.get("message", ""),
+                                     **(err.get("details") or {}))
+                    continue
                 await self.send(event)
                 if kind == "tool_result":
                     if event["ok"] and (notice := self._notification(event)) is not None:
@@ -383,8 +389,10 @@ async def chat(ws: WebSocket) -> None:
 
 
 async def _session_id(ws: WebSocket, principal: Principal) -> tuple[str, dict[str, Any] | None]:
-    """The client's session id when valid and theirs (bound on first use), else a fresh one
-    and the error frame that says why."""
+    """The client's session id when valid and theirs (bound on first use).
+
+    Otherwise a fresh one, and the error frame that says why.
+    """
     assistant = ws.app.state.assistant
     asked = ws.query_params.get("session_id")
     problem = None

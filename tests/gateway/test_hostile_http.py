@@ -15,14 +15,14 @@ from gateway.settings import Settings
 SECRET = "test-secret-0123456789abcdef-0123456789"
 
 
-def make_settings(data_dir, database_url, **over) -> Settings:  # noqa: ANN001
+def make_settings(data_dir, database_url, **over) -> Settings:
     values = dict(env="test", data_dir=data_dir, database_url=database_url, dev_auth=True,
                   jwt_secret=SECRET, _env_file=None)
     return Settings(**{**values, **over})
 
 
 @pytest.fixture(scope="module")
-def client(seeded_store, data_dir, database_url) -> Iterator[TestClient]:  # noqa: ANN001
+def client(seeded_store, data_dir, database_url) -> Iterator[TestClient]:
     settings = make_settings(data_dir, database_url, rate_limit_per_minute=0,
                              max_request_bytes=2_000_000, max_upload_bytes=1_000_000,
                              metrics_token="metrics-token-0123456789abcdefXYZ")
@@ -35,7 +35,7 @@ def bearer(client: TestClient, user: str, role: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def assert_error(response, status: int, code: str) -> dict:  # noqa: ANN001
+def assert_error(response, status: int, code: str) -> dict:
     assert response.status_code == status, response.text
     err = response.json()["error"]
     assert err["code"] == code and "Traceback" not in response.text
@@ -130,7 +130,7 @@ def test_metrics_need_their_token(client: TestClient) -> None:
     assert ok.status_code == 200 and "qalakar_http_requests_total" in ok.text
 
 
-def test_prod_hides_docs_and_metrics(seeded_store, data_dir, database_url) -> None:  # noqa: ANN001
+def test_prod_hides_docs_and_metrics(seeded_store, data_dir, database_url) -> None:
     settings = make_settings(data_dir, database_url, env="prod", dev_auth=False,
                              jwt_secret="k3Yq-8vN2_xT5wL9mR4pZ7cH1jB6dF0sG")
     with TestClient(create_app(settings)) as c:
@@ -146,7 +146,7 @@ def test_readiness_checks_the_checkpoint_store(client: TestClient) -> None:
     saver = client.app.state.assistant.graph.checkpointer
     original = saver.aput
 
-    async def locked(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    async def locked(*args, **kwargs):
         raise RuntimeError("database is locked")
 
     saver.aput = locked
@@ -158,7 +158,7 @@ def test_readiness_checks_the_checkpoint_store(client: TestClient) -> None:
     assert client.get("/readyz").status_code == 200
 
 
-def test_readiness_sees_a_corrupt_database(tmp_path, seeded_store) -> None:  # noqa: ANN001
+def test_readiness_sees_a_corrupt_database(tmp_path, seeded_store) -> None:
     import shutil
 
     from domain.store import Store
@@ -189,7 +189,7 @@ def test_readiness_sees_a_corrupt_database(tmp_path, seeded_store) -> None:  # n
 # -- finding 4: guests --------------------------------------------------------------------------
 
 def test_guest_tokens_and_guest_requests_count_per_address(
-    seeded_store, data_dir, database_url  # noqa: ANN001
+    seeded_store, data_dir, database_url
 ) -> None:
     settings = make_settings(data_dir, database_url, guest_tokens_per_minute=3,
                              rate_limit_per_minute=5)
@@ -209,3 +209,57 @@ def test_deeply_nested_json_is_a_400(client: TestClient) -> None:
                     headers={**bearer(client, "c-0001", "creator"),
                              "content-type": "application/json"})
     assert r.status_code == 400, r.text
+
+
+def test_forwarding_headers_count_only_from_trusted_proxies(
+    seeded_store, data_dir, database_url
+) -> None:
+    """Uvicorn believed X-Forwarded-For from loopback: every local client could be anyone."""
+    import httpx
+
+    from gateway.cli import server_options
+    from tests.live import LiveServer
+
+    assert server_options(make_settings(data_dir, database_url))["proxy_headers"] is False
+    behind = server_options(make_settings(data_dir, database_url, trusted_proxies="10.0.0.2"))
+    assert behind["proxy_headers"] and behind["forwarded_allow_ips"] == "10.0.0.2"
+    live = LiveServer(make_settings(data_dir, database_url, guest_tokens_per_minute=2)).start()
+    try:
+        codes = [httpx.post(f"{live.http}/auth/guest",
+                            headers={"X-Forwarded-For": f"203.0.113.{i}"}).status_code
+                 for i in range(4)]
+    finally:
+        live.stop()
+    assert codes == [200, 200, 429, 429]
+
+
+def test_a_retried_critical_request_with_an_idempotency_key_runs_once(
+    client: TestClient, seeded_store
+) -> None:
+    """Finding 2 over REST: the same Idempotency-Key returns the recorded result."""
+    from sqlalchemy import func, select
+
+    from domain.store import AuditEntry, Product
+
+    with seeded_store.session() as s:
+        old = s.get(Product, "p-00031").price
+    headers = {**bearer(client, "a-0001", "admin"), "Idempotency-Key": "retry-test-1"}
+
+    def audits() -> int:
+        with seeded_store.session() as s:
+            return s.scalar(select(func.count()).select_from(AuditEntry).where(
+                AuditEntry.action == "price_update", AuditEntry.target == "p-00031"))
+
+    before = audits()
+    try:
+        body = {"product_id": "p-00031", "new_price": 4321}
+        first = client.post("/api/v1/tools/update_price", json=body, headers=headers)
+        again = client.post("/api/v1/tools/update_price", json=body, headers=headers)
+        assert first.status_code == again.status_code == 200 and first.json() == again.json()
+        assert audits() == before + 1
+        other = client.post("/api/v1/tools/update_price", headers=headers,
+                            json={**body, "new_price": 999})
+        assert_error(other, 409, "CONFLICT")
+    finally:
+        with seeded_store.session() as s:
+            s.get(Product, "p-00031").price = old

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def live(seeded_store, data_dir, database_url) -> Iterator[LiveServer]:  # noqa: ANN001
+def live(seeded_store, data_dir, database_url) -> Iterator[LiveServer]:
     settings = Settings(env="test", data_dir=data_dir, database_url=database_url, dev_auth=True,
                         jwt_secret="test-secret-0123456789abcdef-0123456789", _env_file=None,
                         rate_limit_per_minute=0, max_sockets_per_user=3,
