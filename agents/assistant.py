@@ -7,6 +7,7 @@ which yields the protocol events of contracts §4 and ends each turn with ``turn
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -25,6 +26,7 @@ from domain.store import Store
 from tools.registry import Registry, ToolConfig, ToolContext
 
 Event = dict[str, Any]
+SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 @dataclass
@@ -176,7 +178,13 @@ class Assistant:
 
     @staticmethod
     def thread_id(user_id: str, session_id: str) -> str:
-        """Sessions are scoped to their user: nobody can resume another user's thread."""
+        """Sessions are scoped to their user: nobody can resume another user's thread.
+
+        A session id has no ``:``, so the key splits one way only ("a:x" + "y" and "a" + "x:y"
+        were the same thread).
+        """
+        if not SESSION_ID.fullmatch(session_id):
+            raise ValueError("a session id is 1-64 letters, digits, '-' or '_'")
         return f"{user_id}:{session_id}"
 
     @staticmethod

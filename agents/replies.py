@@ -50,8 +50,9 @@ _ACTS: dict[str, dict[str, str]] = {
         "en": "Sorry, only {allowed} can {what}; as a {role} you can't. {can}",
         "hi": "माफ़ कीजिए, {what} केवल {allowed} कर सकते हैं, {role} के रूप में आप नहीं। {can}",
     },
-    "out_of_scope": {"en": "Sorry, that's outside what I can help with. {can}",
-                     "hi": "माफ़ कीजिए, इसमें मैं मदद नहीं कर सकता। {can}"},
+    "out_of_scope": {"en": "Sorry, I don't know about that; it's outside what I can help with. "
+                           "{can}",
+                     "hi": "माफ़ कीजिए, मुझे इसकी जानकारी नहीं है; इसमें मैं मदद नहीं कर सकता। {can}"},
     "greet": {"en": "Namaste! {can}", "hi": "नमस्ते! {can}"},
     "thanks": {"en": "You're welcome! Anything else?", "hi": "आपका स्वागत है! और कुछ?"},
     "goodbye": {"en": "Goodbye, and happy crafting!", "hi": "नमस्ते, फिर मिलेंगे!"},

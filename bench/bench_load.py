@@ -137,8 +137,8 @@ def main() -> None:
     settings = _settings(tmp, url)
     tokens = _tokens(settings)
     # Per-user limits stay on (a turn every 10 s is far under them); the loopback client is
-    # one address, so the per-address HTTP limit is off.
-    env = gateway_env(tmp, url, rate_limit_per_minute=0)
+    # one address, so the per-address HTTP limit and socket cap are off.
+    env = gateway_env(tmp, url, rate_limit_per_minute=0, max_sockets_per_address=100_000)
     cores = _cores()
     figures: dict[str, Any] = {}
 
@@ -162,7 +162,8 @@ def main() -> None:
         seed(pg_seed, seed=42, reset=True, progress=False)
         pg_seed.dispose()
         redis = f"redis://127.0.0.1:6379/{REDIS_DB}"
-        env_pg = gateway_env(tmp, PG_URL, rate_limit_per_minute=0, redis_url=redis)
+        env_pg = gateway_env(tmp, PG_URL, rate_limit_per_minute=0, redis_url=redis,
+                             max_sockets_per_address=100_000)
         per = max(1, cores // 2)
         a = GatewayProcess(env_pg, workers=per, log=tmp / "replica-a.log")
         b = GatewayProcess(env_pg, workers=per, log=tmp / "replica-b.log")

@@ -92,7 +92,8 @@ def main() -> None:
     # process would share the GIL with the client and time both). The same 20 sessions in turn
     # as in-process; then one session for every turn (a long conversation).
     env = gateway_env(
-        tmp, settings.database_url, rate_limit_per_minute=0, rate_limit_turns_per_minute=0
+        tmp, settings.database_url, rate_limit_per_minute=0, rate_limit_turns_per_minute=0,
+        rate_limit_frames_per_minute=0, max_sockets_per_user=1000, max_sockets_per_address=1000,
     )
     with GatewayProcess(env, workers=1, log=tmp / "gateway.log") as server:
         ws = asyncio.run(_websocket(server, 20))

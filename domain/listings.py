@@ -38,13 +38,16 @@ class PriceChange:
     new_price: float
     notifications: list[dict[str, Any]]
 
+MIN_PRICE = 1.0  # INR
+
 
 def update_price(
     session: Session, *, actor_id: str, role: str, product_id: str, new_price: float
 ) -> PriceChange:
     """Set a listing's price; creators may change only their own listings."""
-    if new_price <= 0:
-        raise InvalidInput("the new price must be above zero", field="new_price")
+    if not MIN_PRICE <= new_price:
+        # 5e-324 is above zero and lists a piece at ₹0.
+        raise InvalidInput(f"the new price must be at least ₹{MIN_PRICE:.0f}", field="new_price")
     product = session.get(Product, product_id)
     if product is None:
         raise NotFound(f"no product {product_id}", field="product_id")

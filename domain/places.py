@@ -119,7 +119,9 @@ class Gazetteer:
     def suggestions(self, name: str, limit: int = 3) -> list[str]:
         """Closest names, for an ``UNKNOWN_PLACE`` error (to the first letters of long input)."""
         query = normalize(name)[:MAX_FUZZY_CHARS]
-        hits = process.extract(query, self._names, scorer=fuzz.WRatio, limit=limit)
+        # Plain edit distance: ~0.5 ms where WRatio's partial matching held the GIL for 70 ms,
+        # and it ranks sound-alike misspellings ("Baronassie" → Varanasi) better.
+        hits = process.extract(query, self._names, scorer=fuzz.ratio, limit=limit)
         return [self._by_name[h[0]].name for h in hits]
 
     def resolve(self, name: str, online: Callable[[str], Place | None] | None = None) -> Place:

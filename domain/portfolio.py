@@ -37,6 +37,7 @@ EDITABLE = (
 # Bounds the engine keeps whatever the caller checked: items per list, characters per item.
 MAX_LIST_ITEMS = 20
 MAX_ITEM_CHARS = 255
+NULLABLE = frozenset({"email"})
 COMPLETENESS_FIELDS = (
     "bio",
     "story",
@@ -227,6 +228,9 @@ def edit(
     if unknown:
         raise InvalidInput(f"{unknown[0]} cannot be edited here", field=unknown[0])
     _check_lists(changes)
+    for name, value in changes.items():
+        if value is None and name not in NULLABLE:
+            raise InvalidInput(f"{name} cannot be null; send an empty value instead", field=name)
     c = session.get(Creator, creator_id)
     if c is None:
         raise NotFound(f"no creator {creator_id}", field="creator_id")

@@ -35,6 +35,7 @@ SHARED_PRODUCTS = frozenset({
     "side table", "table top", "chandelier", "bangle", "umbrella", "canopy", "hand fan",
 })
 
+_BREAK = re.compile(r"[,;.!?|()\[\]{}:]")
 _TOKEN = re.compile(
     r"[0-9]{1,3}(?:,[0-9]{2,3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?|[a-z]+|[\u0900-\u097f]+"
 )
@@ -174,11 +175,18 @@ class Vocabulary:
             Matches in text order.
         """
         wanted = frozenset(kinds) if kinds is not None else frozenset(KINDS)
-        words = [t.text for t in tokenize(text)]
+        tokens = tokenize(text)
+        words = [t.text for t in tokens]
+        folded = fold(text)
+        # A term never runs across a comma or a full stop: "silver, inlay" is two things.
+        breaks = {i for i in range(len(tokens) - 1)
+                  if _BREAK.search(folded[tokens[i].end : tokens[i + 1].start])}
         taken: dict[str, set[int]] = {k: set() for k in wanted}
         found: list[Match] = []
         for size in range(min(MAX_NGRAM, len(words)), 0, -1):
             for i in range(len(words) - size + 1):
+                if any(j in breaks for j in range(i, i + size - 1)):
+                    continue
                 span = " ".join(words[i : i + size])
                 entries = self._forms.get(span)
                 score = 100.0

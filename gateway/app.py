@@ -17,6 +17,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 
 from gateway import errors
+from gateway.limits import BodyLimit, SocketCounts, request_id
 from gateway.metrics import Metrics
 from gateway.ratelimit import RateLimits, too_many_requests
 from gateway.routes import ROUTERS
@@ -63,10 +64,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await app.state.rate_limits.aclose()
         app.state.store.dispose()
 
+    docs = settings.docs_enabled
     app = FastAPI(
         title="Qalakar", version="0.1.0", lifespan=lifespan,
         docs_url=None,  # gateway.routes.pages serves /docs with local Swagger UI assets
         description="Agentic assistant for a handicraft marketplace: tools, chat, channels.",
+        docs_url="/docs" if docs else None, redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
     )
     app.state.settings = settings
     app.state.tool_config = tool_config(settings)
@@ -74,13 +78,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.registry = load_all()
     app.state.assistant = None
     app.state.rate_limits = RateLimits(settings)
+    app.state.sockets = SocketCounts()
     errors.install(app)
 
     @app.middleware("http")
     async def request_context(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        request.state.request_id = request.headers.get("x-request-id") or errors.new_request_id()
+        request.state.request_id = request_id(request.headers.get("x-request-id"))
         started = time.perf_counter()
         decision = await app.state.rate_limits.check_http(request)
         if decision is not None and not decision.allowed:
@@ -106,4 +111,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     app.include_router(ws_router)
+    app.add_middleware(BodyLimit, settings=settings)
     return app

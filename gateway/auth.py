@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from dataclasses import dataclass
@@ -10,6 +11,8 @@ import jwt
 
 from gateway.settings import Settings
 from tools.registry import ALL_ROLES, ToolError
+
+_SUBJECT = re.compile(r"^[A-Za-z0-9_.:@+-]{1,64}$")
 
 
 @dataclass(frozen=True)
@@ -30,9 +33,17 @@ def issue_token(settings: Settings, user_id: str, role: str, ttl_s: int | None =
     return jwt.encode(claims, settings.jwt_secret, algorithm="HS256")
 
 
+GUEST_PREFIX = "b-guest-"
+
+
 def guest_id() -> str:
     """A fresh buyer id for an anonymous widget user."""
-    return f"b-guest-{uuid.uuid4().hex[:10]}"
+    return f"{GUEST_PREFIX}{uuid.uuid4().hex[:10]}"
+
+
+def is_guest(user_id: str) -> bool:
+    """Whether ``user_id`` is an anonymous widget user (whose tokens anyone may get)."""
+    return user_id.startswith(GUEST_PREFIX)
 
 
 def verify_token(settings: Settings, token: str | None) -> Principal:
@@ -46,6 +57,10 @@ def verify_token(settings: Settings, token: str | None) -> Principal:
         raise ToolError("UNAUTHORIZED", "the token has expired", {"reason": "expired"}) from exc
     except jwt.PyJWTError as exc:
         raise ToolError("UNAUTHORIZED", "the token is not valid", {"reason": "invalid"}) from exc
-    if claims["role"] not in ALL_ROLES:
+    role, sub = claims["role"], claims["sub"]
+    # Claims are typed by whoever signed them: a list role or a 1 MB sub is not a principal.
+    if not isinstance(role, str) or role not in ALL_ROLES:
         raise ToolError("UNAUTHORIZED", "the token's role is unknown", {"reason": "role"})
-    return Principal(str(claims["sub"]), str(claims["role"]))
+    if not isinstance(sub, str) or not _SUBJECT.fullmatch(sub):
+        raise ToolError("UNAUTHORIZED", "the token's subject is not a user id", {"reason": "sub"})
+    return Principal(sub, role)

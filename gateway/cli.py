@@ -10,7 +10,7 @@ import json
 import logging
 import sys
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -69,6 +69,21 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def server_options(settings: Settings) -> dict[str, Any]:
+    """Uvicorn options the settings decide: websocket frame size and whom to believe.
+
+    Frames up to ``ws_max_bytes`` are read so the app can answer an oversized one with a
+    ``PAYLOAD_TOO_LARGE`` frame; ``X-Forwarded-For`` counts only from ``trusted_proxies``
+    (uvicorn otherwise believes it from loopback, and every local client could be anyone).
+    """
+    proxies = settings.proxies()
+    return {
+        "ws_max_size": max(settings.ws_max_bytes, settings.max_frame_bytes + 1),
+        "proxy_headers": bool(proxies),
+        "forwarded_allow_ips": ",".join(proxies) if proxies else "",
+    }
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind")] = "",
@@ -98,7 +113,7 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         log_level="info",
-        ws_max_size=settings.max_frame_bytes * 2,
+        **server_options(settings),
     )
     if count == 1:
         from gateway.app import create_app

@@ -108,6 +108,12 @@ def install(app: FastAPI) -> None:
     async def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
         return await _tool_error(request, ToolError.from_domain(exc))
 
+    @app.exception_handler(RecursionError)
+    async def _too_deep(request: Request, exc: RecursionError) -> JSONResponse:
+        # A JSON body nested thousands deep ("[[[[…") exhausts the parser, not the server.
+        return JSONResponse(envelope("BAD_REQUEST", "the body nests too deeply",
+                                     {"field": "(body)"}, _rid(request)), status_code=400)
+
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [

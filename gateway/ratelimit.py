@@ -25,7 +25,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
-from gateway.auth import verify_token
+from gateway.auth import is_guest, verify_token
 from gateway.errors import envelope
 from gateway.settings import Settings
 from tools.registry import ToolError
@@ -227,11 +227,16 @@ class RateLimits:
         return path in EXEMPT_PATHS or path.startswith(EXEMPT_PREFIXES)
 
     def identity(self, request: Request) -> str:
-        """The token's ``sub`` when it verifies, else the client address."""
+        """The token's ``sub`` when it verifies, else the client address.
+
+        Guests are counted by address too: a fresh guest token is free, a fresh address is not.
+        """
         header = request.headers.get("authorization", "")
         if header.lower().startswith("bearer "):
             try:
-                return f"user:{verify_token(self.settings, header[7:].strip()).user_id}"
+                user_id = verify_token(self.settings, header[7:].strip()).user_id
+                if not is_guest(user_id):
+                    return f"user:{user_id}"
             except ToolError:
                 pass  # a bad token is refused by the route; count it against the address
         # Behind a proxy, uvicorn's --proxy-headers puts the real client here.
@@ -243,6 +248,24 @@ class RateLimits:
         if limit <= 0 or self.exempt(request.url.path):
             return None
         return await self.limiter.hit(f"http:{self.identity(request)}", limit,
+                                      self.settings.rate_limit_window_s)
+
+    async def check_guest_token(self, request: Request) -> Decision | None:
+        """The decision for one more guest token to this client address."""
+        limit = self.settings.guest_tokens_per_minute
+        if limit <= 0:
+            return None
+        address = request.client.host if request.client else "unknown"
+        return await self.limiter.hit(f"guest:{address}", limit, self.settings.rate_limit_window_s)
+
+    async def check_frame(self, key: str, binary: bool) -> Decision | None:
+        """The decision for one websocket frame of ``key`` (a user, or a guest's address)."""
+        limit = (self.settings.rate_limit_binary_frames_per_minute if binary
+                 else self.settings.rate_limit_frames_per_minute)
+        if limit <= 0:
+            return None
+        kind = "bin" if binary else "text"
+        return await self.limiter.hit(f"frame:{kind}:{key}", limit,
                                       self.settings.rate_limit_window_s)
 
     async def check_turn(self, user_id: str) -> Decision | None:

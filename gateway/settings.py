@@ -210,6 +210,43 @@ class Settings(BaseSettings):
     max_audio_seconds: float = Field(default=60.0, gt=0, description="Longest voice upload")
     max_audio_bytes: int = Field(default=8_000_000, gt=0, description="Largest voice upload")
     max_frame_bytes: int = 1_000_000
+    ws_max_bytes: int = Field(
+        default=16 * 1024 * 1024, gt=0,
+        description="What the server reads of one websocket frame before closing with 1009; "
+        "frames over max_frame_bytes but under this get a PAYLOAD_TOO_LARGE frame instead",
+    )
+    max_request_bytes: int = Field(
+        default=12 * 1024 * 1024, gt=0,
+        description="Largest HTTP request body (uploads: max_upload_bytes plus the form); "
+        "refused by Content-Length before reading, and while streaming",
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated proxy addresses whose X-Forwarded-For is believed; "
+        "empty: the socket's peer is the client, whatever the headers say",
+    )
+    guest_tokens_per_minute: int = Field(
+        default=10, ge=0, description="Guest tokens one client address may get per window; 0 = off"
+    )
+    rate_limit_frames_per_minute: int = Field(
+        default=600, ge=0,
+        description="Websocket text frames (every kind: ping, confirm, bad ones) per user; 0 = off",
+    )
+    rate_limit_binary_frames_per_minute: int = Field(
+        default=12_000, ge=0, description="Websocket audio frames per user; 0 = off"
+    )
+    max_sockets_per_user: int = Field(default=8, ge=1, description="Open chat sockets per user")
+    max_sockets_per_address: int = Field(
+        default=64, ge=1, description="Open chat sockets per client address"
+    )
+    expose_docs: bool | None = Field(
+        default=None, description="Serve /docs, /redoc and /openapi.json (unset: not in prod)"
+    )
+    metrics_token: str | None = Field(
+        default=None,
+        description="When set, /metrics needs 'Authorization: Bearer <token>'; in prod /metrics "
+        "is off without one",
+    )
     planner_confidence: float = Field(default=0.45, ge=0.0, le=1.0)
     host: str = "127.0.0.1"
     port: int = 8000
@@ -220,9 +257,24 @@ class Settings(BaseSettings):
             raise ValueError(
                 "QALAKAR_JWT_SECRET is the placeholder; set a real secret outside QALAKAR_ENV=dev"
             )
-        if self.env != "dev" and len(self.jwt_secret) < 32:
-            raise ValueError("QALAKAR_JWT_SECRET must be at least 32 characters outside dev")
+        if self.env != "dev" and (problem := weak_secret(self.jwt_secret)):
+            raise ValueError(f"QALAKAR_JWT_SECRET {problem} (outside QALAKAR_ENV=dev)")
+        if self.env == "prod" and self.dev_auth:
+            raise ValueError(
+                "QALAKAR_DEV_AUTH=1 lets anyone mint admin tokens; it is refused in prod"
+            )
+        if self.metrics_token is not None and weak_secret(self.metrics_token):
+            raise ValueError(f"QALAKAR_METRICS_TOKEN {weak_secret(self.metrics_token)}")
         return self
+
+    @property
+    def docs_enabled(self) -> bool:
+        """Whether /docs and /openapi.json are served (default: everywhere but prod)."""
+        return self.expose_docs if self.expose_docs is not None else self.env != "prod"
+
+    def proxies(self) -> list[str]:
+        """The trusted proxy addresses (``QALAKAR_TRUSTED_PROXIES``)."""
+        return [p.strip() for p in self.trusted_proxies.split(",") if p.strip()]
 
     @property
     def llm_enabled(self) -> bool:
@@ -232,6 +284,21 @@ class Settings(BaseSettings):
     def checkpoint_path(self) -> Path:
         """The SQLite file of the LangGraph checkpointer when no URL is given."""
         return self.data_dir / "checkpoints.sqlite"
+
+
+MIN_SECRET_CHARS = 32
+MIN_SECRET_DISTINCT = 10
+
+
+def weak_secret(secret: str) -> str | None:
+    """Why ``secret`` is too weak to sign tokens, or ``None``: long, varied, no padding."""
+    if len(secret.strip()) < MIN_SECRET_CHARS:
+        return f"must be at least {MIN_SECRET_CHARS} characters, not counting blanks"
+    if secret != secret.strip():
+        return "must not start or end with blanks"
+    if len(set(secret)) < MIN_SECRET_DISTINCT:
+        return f"must have at least {MIN_SECRET_DISTINCT} different characters (it repeats)"
+    return None
 
 
 @lru_cache(maxsize=1)

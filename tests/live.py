@@ -37,8 +37,11 @@ class LiveServer:
         return f"ws://127.0.0.1:{self.port}/ws/chat"
 
     def start(self) -> LiveServer:
+        from gateway.cli import server_options
+
         config = uvicorn.Config(create_app(self.settings), host="127.0.0.1", port=self.port,
-                                log_level="warning", ws_max_size=4_000_000, lifespan="on")
+                                log_level="warning", lifespan="on",
+                                **server_options(self.settings))
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()

@@ -48,7 +48,7 @@ SCHEME_DEFAULT_PORTS = {
 # URLs that point outside the stack (not compose services).
 EXTERNAL_URL_SETTINGS = {"public_url", "whatsapp_api_url"}
 # What the compose file is interpolated with in these tests: a secret of acceptable length.
-TEST_ENV = {"QALAKAR_JWT_SECRET": "t" * 40}
+TEST_ENV = {"QALAKAR_JWT_SECRET": "compose-test-secret-0123456789abcdefghij"}
 SECRET_VAR = "QALAKAR_JWT_SECRET"
 
 _VAR = re.compile(

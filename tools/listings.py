@@ -36,7 +36,7 @@ class UpdatePriceArgs(BaseModel):
     """Arguments of ``update_price``."""
 
     product_id: ProductId = Field(description="The listing id, like p-00012")
-    new_price: float = Field(gt=0, le=10_000_000, description="The new price in INR")
+    new_price: float = Field(ge=1, le=10_000_000, description="The new price in INR (at least ₹1)")
 
 
 class UpdatePriceResult(BaseModel):
@@ -100,7 +100,7 @@ class CreateListingArgs(BaseModel):
     dimensions_cm: DimensionsCm | None = None
     weight_kg: float | None = Field(default=None, gt=0, le=500)
     production_hours: float | None = Field(default=None, gt=0, le=5000)
-    price: float | None = Field(default=None, gt=0, le=10_000_000, description="Price in INR")
+    price: float | None = Field(default=None, ge=1, le=10_000_000, description="Price in INR")
     images: list[Annotated[str, StringConstraints(max_length=40)]] | None = Field(
         default=None, max_length=10, description="Photo upload ids (up-…) from /api/v1/uploads"
     )
@@ -236,7 +236,7 @@ class PublishListingArgs(BaseModel):
 
     listing_id: ProductId = Field(description="The draft to publish, like p-00412")
     price: float | None = Field(
-        default=None, gt=0, le=10_000_000, description="Set this price (INR) first, if given"
+        default=None, ge=1, le=10_000_000, description="Set this price (INR) first, if given"
     )
 
 

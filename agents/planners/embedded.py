@@ -51,6 +51,7 @@ ADVICE_RANKS = 3
 # A tool the caller's role may not use gives way to one of the next ROLE_RANKS - 1 guesses
 # that it may use, when that one is this likely or its skill recognises its own entities.
 ROLE_RANKS = 3
+RARE_DOCS = 3  # a word in at most this many heritage documents names something of theirs
 ROLE_SWITCH_MIN_PROBABILITY = 0.25
 ADVICE_MIN_PROBABILITY = 0.04
 
@@ -69,6 +70,46 @@ def knowledge_vocabulary() -> frozenset[str]:
         for doc in load_heritage()
         for w in re.findall(r"[a-z]{4,}", f"{doc.title} {doc.body}".lower())
     )
+
+
+# Words that make a question one about crafts even when no craft is named ("what does a GI
+# tag mean", "how should I pack a fragile piece").
+_CRAFT_TOPIC = re.compile(
+    r"\b(crafts?|craftsm\w+|art|arts|artisans?|artists?|weavers?|weaving|weave|handloom|"
+    r"handmade|hand made|handicrafts?|heritage|traditions?|traditional|history|historical|"
+    r"origins?|techniques?|motifs?|patterns?|designs?|dyes?|dyeing|gi|geographical indication|"
+    r"festivals?|diwali|pack|packing|fragile|photos?|photograph\w*|listings?|pricing|"
+    r"custom|care|wash\w*|authentic\w*|fake|endangered|revival|revived|karigar\w*|guilds?|"
+    r"clusters?|makers?|potters?|carvers?|embroider\w*|paint\w*|weav\w*|famous for|known for|"
+    r"made in|made of|how is .* made|stitch\w*|loom|zari|silk|cotton|wool|clay|brass|"
+    r"titles?|pictures?|images?|couriers?|shipping|volumetric|wholesale|discounts?|customers?|"
+    r"buyers?|products?|sellers?|shops?|stock|orders?|returns?|refunds?|damaged|broken)\b")
+
+
+@lru_cache(maxsize=1)
+def rare_knowledge_words() -> frozenset[str]:
+    """Words of five letters or more that only a few heritage documents use: the names of
+    crafts, villages and techniques rather than everyday English."""
+    from collections import Counter
+
+    from knowledge.corpus import load_corpus as load_heritage
+
+    docs = [set(re.findall(r"[a-z]{5,}", f"{d.title} {d.body}".lower())) for d in load_heritage()]
+    counts = Counter(w for words in docs for w in words)
+    return frozenset(w for w, n in counts.items() if n <= RARE_DOCS)
+
+
+def about_crafts(utt: Utterance) -> bool:
+    """Whether a question is about crafts at all: a craft, product, material or technique of
+    the shared vocabulary, or a word of craft, trade or heritage."""
+    from domain.vocabulary import Vocabulary
+
+    if utt.crafts or utt.categories or _CRAFT_TOPIC.search(utt.norm):
+        return True
+    if any(w in rare_knowledge_words() for w in utt.norm.split()):
+        return True  # "telia rumal", "raghurajpur": named only in the heritage notes
+    kinds = ("craft", "product", "material", "technique", "category")
+    return bool(Vocabulary.default().find(utt.norm, kinds=kinds, fuzzy=False))
 
 
 @lru_cache(maxsize=1)
@@ -298,6 +339,11 @@ class EmbeddedPlanner:
     def _call_or_ask(self, skill: Skill, args: dict[str, Any], run: RunContext,
                      turn: tuple[str, dict[str, Any] | None] = ("en", None)) -> Plan:
         lang, referred = turn
+        if skill.tool == KNOWLEDGE_TOOL and utt_of(args) is not None and not about_crafts(
+                utt_of(args)):
+            # "the capital of Australia", "best time to visit Goa": not for the heritage notes.
+            return self._say(act("out_of_scope", lang, can=capabilities(self._role_tools(run),
+                                                                         lang)), pending=None)
         args = {k: v for k, v in args.items() if v is not None and v != [] and v != ""}
         tool = run.registry.get(skill.tool) if skill.tool in run.registry else None
         if tool is None:
@@ -393,6 +439,14 @@ class EmbeddedPlanner:
             args = calls.get(msg.tool_call_id, {"args": {}})["args"]
             updates.update(skill.follow_up(args, json.loads(str(msg.content))))
         return updates
+
+
+def utt_of(args: dict[str, Any]) -> Utterance | None:
+    """The parsed question of a knowledge call (``None`` without one)."""
+    question = args.get("question")
+    if not isinstance(question, str) or not question.strip():
+        return None
+    return parse(to_english(question))
 
 
 def _maker_location(product_id: str, run: RunContext) -> dict[str, float] | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from gateway.auth import guest_id, issue_token
@@ -22,8 +22,13 @@ class DevTokenRequest(BaseModel):
 
 
 @router.post("/guest")
-async def auth_guest(settings: SettingsDep) -> dict[str, Any]:
-    """A buyer guest token for the chat widget."""
+async def auth_guest(request: Request, settings: SettingsDep) -> dict[str, Any]:
+    """A buyer guest token for the chat widget (a few per client address and minute)."""
+    decision = await request.app.state.rate_limits.check_guest_token(request)
+    if decision is not None and not decision.allowed:
+        raise ToolError("RATE_LIMITED",
+                        f"too many guest tokens; try again in {decision.retry_after_header} s",
+                        decision.details())
     user_id = guest_id()
     token = issue_token(settings, user_id, "buyer", settings.guest_ttl_s)
     return {"token": token, "user_id": user_id, "role": "buyer", "expires_in": settings.guest_ttl_s}

@@ -17,7 +17,8 @@ from tools.registry import ToolError
 router = APIRouter(prefix="/api/v1", tags=["marketplace"])
 
 Limit = Annotated[int, Query(ge=1, le=200)]
-Offset = Annotated[int, Query(ge=0)]
+# Past a billion rows an offset is an attack, not a page (2**63 overflowed the database).
+Offset = Annotated[int, Query(ge=0, le=1_000_000_000)]
 
 _CREATOR_FIELDS = ("id", "name", "region", "cluster_id", "primary_craft", "category", "lat", "lon",
                    "years_experience", "bio", "average_rating", "review_count",

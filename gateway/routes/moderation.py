@@ -50,7 +50,7 @@ async def review_queue(
     ] = "open",
     kind: Annotated[str | None, Query(pattern="^(fraud|image_theft|authenticity)$")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
 ) -> dict[str, Any]:
     """Cases for moderators, newest first."""
 

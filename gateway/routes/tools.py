@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Header
 
 from gateway.deps import CurrentUser, MetricsDep, RegistryDep, StoreDep, ToolConfigDep
 from tools.registry import ToolContext, ToolError
@@ -24,11 +24,18 @@ async def invoke_tool(
     name: str, user: CurrentUser, registry: RegistryDep, store: StoreDep,
     config: ToolConfigDep, metrics: MetricsDep,
     args: Annotated[dict[str, Any] | None, Body()] = None,
+    idempotency_key: Annotated[str | None, Header(
+        max_length=120, pattern=r"^[A-Za-z0-9._:-]+$",
+        description="Makes a critical tool (update_price, publish_listing) exactly-once: a "
+        "retry with the same key gets the recorded result instead of a second change",
+    )] = None,
 ) -> dict[str, Any]:
     """Invoke one tool with a JSON object of arguments; same checks as the agent."""
     ctx = ToolContext(user.user_id, user.role, store, config=config)
     try:
-        result = await asyncio.to_thread(registry.invoke, name, args or {}, ctx)
+        result = await asyncio.to_thread(
+            registry.invoke, name, args or {}, ctx, action_id=idempotency_key
+        )
     except ToolError:
         metrics.tool_calls.labels(name if name in registry else "(unknown)", "false").inc()
         raise

@@ -40,6 +40,8 @@ def parse_frame(raw: str, limit: int) -> dict[str, Any] | FrameProblem:
         return FrameProblem(
             "BAD_REQUEST", f"the frame is not valid JSON ({exc.msg})", {"field": "(frame)"}
         )
+    except RecursionError:  # "[[[[…" thousands deep
+        return FrameProblem("BAD_REQUEST", "the frame nests too deeply", {"field": "(frame)"})
     if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
         return FrameProblem(
             "VALIDATION_ERROR", "a frame is a JSON object with a string 'type'", {"field": "type"}

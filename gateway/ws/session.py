@@ -18,8 +18,11 @@ import time
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from sqlalchemy.exc import SQLAlchemyError
 
-from gateway.auth import Principal, verify_token
+from agents.assistant import SESSION_ID
+from domain.errors import quote
+from gateway.auth import Principal, is_guest, verify_token
 from gateway.channels.voice_inbox import (
     mark_spoken,
     spoken_with_notices,
@@ -28,6 +31,7 @@ from gateway.channels.voice_inbox import (
 )
 from gateway.errors import UNAVAILABLE_MESSAGE, unavailable
 from gateway.listening import Utterance
+from gateway.sessions import bind_session
 from gateway.speech import Recording, profile_language
 from gateway.ws.protocol import (
     AUTH_TIMEOUT_S,
@@ -65,6 +69,8 @@ class Connection:
         self.language: str | None = None  # the profile's preferred language, read at connect
         self.turns: asyncio.Queue[TurnItem | None] = asyncio.Queue()
         self.voice = Voice(self)
+        self.address = ws.client.host if ws.client else "unknown"
+        self.frame_limited_at = 0.0
 
     async def queue_turn(self, item: TurnItem | None) -> None:
         """Queue a turn for the turn loop (``None`` ends the loop)."""
@@ -118,12 +124,23 @@ class Connection:
                 kind = event["type"]
                 if kind.startswith("_"):
                     continue
+                if kind == "error":  # a planner's refusal: sent in the §3 envelope like any error
+                    err = event.get("error") or {}
+                    await self.error(err.get("code", "ERROR"), err.get("message", ""),
+                                     **(err.get("details") or {}))
+                    continue
                 if kind == "assistant_message" and message_id:
                     event = {**event, "reply_to": message_id}
                 if kind == "assistant_message" or (kind == "confirm_request" and not reply):
                     reply = event.get("text") or event.get("prompt") or reply
                 if kind == "turn_end":
                     held_end = event  # whatever is spoken (reply, help, notices) goes out first
+                    continue
+                if kind == "error":  # the planner refused: the §3 envelope, like every error
+                    err = event.get("error") or {}
+                    outcome = "refused"
+                    await self.error(err.get("code", "ERROR"), err.get("message", ""),
+                                     **(err.get("details") or {}))
                     continue
                 await self.send(event)
                 if kind == "tool_result":
@@ -196,10 +213,31 @@ class Connection:
         return {"type": "notification", "kind": "visual_alert", "level": "critical",
                 "tool": name, "text": text, "values": values}
 
+    @property
+    def rate_key(self) -> str:
+        """Whom limits count: the user, or for a guest (tokens are free) the client address."""
+        if is_guest(self.principal.user_id):
+            return f"ip:{self.address}"
+        return self.principal.user_id
+
+    async def within_frame_limit(self, binary: bool) -> bool:
+        """Count one frame of any kind; over the limit, say so (once a second) and drop it."""
+        decision = await self.app.state.rate_limits.check_frame(self.rate_key, binary)
+        if decision is None or decision.allowed:
+            return True
+        now = time.monotonic()
+        if now - self.frame_limited_at >= 1.0:
+            self.frame_limited_at = now
+            self.app.state.metrics.rate_limited.labels("frame").inc()
+            await self.error("RATE_LIMITED",
+                             f"too many frames; try again in {decision.retry_after_header} s",
+                             **decision.details())
+        return False
+
     async def within_turn_limit(self) -> bool:
         """Count one turn; when over the limit, say so with an error and ``turn_end``."""
         started = time.perf_counter()
-        decision = await self.app.state.rate_limits.check_turn(self.principal.user_id)
+        decision = await self.app.state.rate_limits.check_turn(self.rate_key)
         if decision is None or decision.allowed:
             return True
         self.app.state.metrics.rate_limited.labels("turn").inc()
@@ -228,7 +266,8 @@ class Connection:
         elif kind == "auth":
             await self.error("VALIDATION_ERROR", "already authenticated", field="type")
         else:
-            await self.error("UNKNOWN_FRAME_TYPE", f"unknown frame type {kind!r}",
+            # Internal items (voice turns) are objects, never frames: any other type is refused.
+            await self.error("UNKNOWN_FRAME_TYPE", f"unknown frame type {quote(kind)}",
                              field="type", allowed=sorted(CLIENT_FRAMES))
 
     async def user_message(self, frame: dict[str, Any]) -> None:
@@ -301,6 +340,8 @@ async def _read(ws: WebSocket, conn: Connection) -> None:
             message = await ws.receive()
             if message["type"] == "websocket.disconnect":
                 break
+            if not await conn.within_frame_limit(message.get("bytes") is not None):
+                continue
             if message.get("bytes") is not None:
                 await conn.voice.add(message["bytes"])
                 continue
@@ -354,8 +395,54 @@ async def chat(ws: WebSocket) -> None:
     principal = await _authenticate(ws)
     if principal is None:
         return
+    settings = ws.app.state.settings
+    address = ws.client.host if ws.client else "unknown"
+    refused = ws.app.state.sockets.open(settings, principal.user_id, address)
+    if refused is not None:
+        ws.app.state.metrics.ws_errors.labels("RATE_LIMITED").inc()
+        await ws.send_text(encode(error_frame("RATE_LIMITED", refused, {})))
+        await ws.close(code=1008, reason="too many sockets")
+        return
+    try:
+        await _converse(ws, principal)
+    finally:
+        ws.app.state.sockets.close(principal.user_id, address)
+
+
+async def _session_id(ws: WebSocket, principal: Principal) -> tuple[str, dict[str, Any] | None]:
+    """The client's session id when valid and theirs (bound on first use).
+
+    Otherwise a fresh one, and the error frame that says why.
+    """
     assistant = ws.app.state.assistant
-    session_id = ws.query_params.get("session_id") or assistant.new_session_id()
+    asked = ws.query_params.get("session_id")
+    problem = None
+    if asked is not None:
+        if not SESSION_ID.fullmatch(asked):
+            problem = error_frame("VALIDATION_ERROR", "a session id is 1-64 letters, digits, "
+                                  "'-' or '_'; a new session was opened", {"field": "session_id"})
+        elif await asyncio.to_thread(bind_session, ws.app.state.store, asked, principal.user_id):
+            return asked, None
+        else:
+            problem = error_frame("FORBIDDEN", "that session belongs to someone else; a new "
+                                  "session was opened", {"field": "session_id"})
+    while True:
+        fresh = assistant.new_session_id()
+        if await asyncio.to_thread(bind_session, ws.app.state.store, fresh, principal.user_id):
+            return fresh, problem
+
+
+async def _converse(ws: WebSocket, principal: Principal) -> None:
+    """The authenticated part of a connection."""
+    try:
+        session_id, problem = await _session_id(ws, principal)
+    except SQLAlchemyError:
+        log.warning("chat: the store is unavailable; refusing the connection", exc_info=True)
+        ws.app.state.metrics.ws_errors.labels("UPSTREAM_UNAVAILABLE").inc()
+        await ws.send_text(encode(error_frame(
+            "UPSTREAM_UNAVAILABLE", "the store is unavailable; try again shortly", {})))
+        await ws.close(code=1013, reason="try again later")
+        return
     conn = Connection(ws, principal, session_id)
     try:
         conn.language = await asyncio.to_thread(
@@ -372,9 +459,12 @@ async def chat(ws: WebSocket) -> None:
                      "language": conn.language or "en"})
     # A page reloaded mid-conversation shows where it was (an extension of §4: clients that
     # do not know the frame ignore it).
-    history = await _history(assistant, principal.user_id, session_id)
+    history = await _history(ws.app.state.assistant, principal.user_id, session_id)
     if history:
         await conn.send({"type": "history", "messages": history})
+    if problem is not None:
+        ws.app.state.metrics.ws_errors.labels(problem["error"]["code"]).inc()
+        await conn.send(problem)
     reading = asyncio.create_task(_read(ws, conn))
     try:
         while (item := await conn.turns.get()) is not None:

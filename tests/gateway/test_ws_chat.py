@@ -26,8 +26,14 @@ from tests.live import LiveServer
 pytestmark = pytest.mark.integration
 
 
-async def turn(ws, frame: dict[str, Any], limit_s: float = 30) -> list[dict[str, Any]]:
-    """Send one frame and read frames up to and including ``turn_end`` (or one error frame)."""
+async def turn(
+    ws, frame: dict[str, Any], limit_s: float = 30, to_end: bool = False
+) -> list[dict[str, Any]]:
+    """Send one frame and read frames up to and including ``turn_end``.
+
+    A frame refused before any turn starts is answered by one error frame alone; unless
+    ``to_end``, an error before any tool call ends the reading.
+    """
     await ws.send(json.dumps(frame) if isinstance(frame, dict) else frame)
     frames: list[dict[str, Any]] = []
     async with asyncio.timeout(limit_s):
@@ -36,7 +42,8 @@ async def turn(ws, frame: dict[str, Any], limit_s: float = 30) -> list[dict[str,
             frames.append(msg)
             if msg["type"] == "turn_end":
                 return frames
-            if msg["type"] == "error" and not any(f["type"] == "tool_call" for f in frames):
+            if (msg["type"] == "error" and not to_end
+                    and not any(f["type"] == "tool_call" for f in frames)):
                 return frames
 
 
@@ -119,8 +126,10 @@ def test_bad_input_gets_error_frames_and_the_socket_stays_usable(
             out["forged_voice"] = await turn(ws, {"type": "voice_turn", "recording": {}})
             out["empty_text"] = await turn(ws, {"type": "user_message", "text": "   "})
             out["huge"] = await turn(ws, {"type": "user_message", "text": "x" * 1_000_001})
+            # refused in words with FORBIDDEN, as a turn: read it to its turn_end
             out["forbidden"] = await turn(
-                ws, {"type": "user_message", "text": "change the price of p-00012 to 950"}
+                ws, {"type": "user_message", "text": "change the price of p-00012 to 950"},
+                to_end=True,
             )
             out["bad_status"] = await turn(
                 ws, {"type": "user_message", "text": "show my returned orders"}
