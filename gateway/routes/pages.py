@@ -60,6 +60,8 @@ def _swagger_dir() -> Path:
 @router.get("/docs")
 async def api_docs(request: Request) -> HTMLResponse:
     """Swagger UI over the gateway's OpenAPI schema, with its assets served locally."""
+    if not request.app.state.settings.docs_enabled:
+        raise ToolError("NOT_FOUND", "the API docs are not served here")
     return get_swagger_ui_html(
         openapi_url=request.app.openapi_url or "/openapi.json",
         title=f"{request.app.title} — API",
