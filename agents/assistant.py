@@ -272,7 +272,12 @@ class Assistant:
                     elif chunk["type"] == "_reply_reset":
                         reply_parts.clear()
                     if chunk["type"] == "tool_result" and chunk["ok"]:
-                        citations.extend(chunk["result"].get("citations", []) or [])
+                        result = chunk["result"]
+                        citations.extend(result.get("citations", []) or [])
+                        # a trail names its heritage documents as ``sources`` (doc ids)
+                        citations.extend({"doc_id": d, "title": None}
+                                         for d in result.get("sources", []) or []
+                                         if isinstance(d, str))
                     yield chunk
                 elif "__interrupt__" in chunk:
                     for intr in chunk["__interrupt__"]:

@@ -162,16 +162,26 @@ export function productCards(items, onMore) {
   return box;
 }
 
+// Great-circle km between two stops (the trail gives coordinates, not legs).
+function km(a, b) {
+  const r = Math.PI / 180;
+  const h = Math.sin((b.lat - a.lat) * r / 2) ** 2 +
+    Math.cos(a.lat * r) * Math.cos(b.lat * r) * Math.sin((b.lon - a.lon) * r / 2) ** 2;
+  return 12742 * Math.asin(Math.sqrt(h));
+}
+
 // A trail: stops in order with the distance from the previous one.
 function trailList(trail) {
   const stops = trail.stops || trail.waypoints || [];
   if (!stops.length) return null;
-  const box = el("div", { class: "trail" }, el("strong", { text: trail.name || "Trail" }));
+  const total = trail.distance_km != null ? ` (${Math.round(trail.distance_km)} km)` : "";
+  const box = el("div", { class: "trail" }, el("strong", { text: `${trail.name || "Trail"}${total}` }));
   const ol = el("ol");
-  for (const s of stops) {
-    const d = s.distance_from_previous_km ?? s.leg_km ?? s.distance_km;
-    ol.append(el("li", { text: `${s.name || s.creator_name || s.title}${d != null ? ` — ${Number(d).toFixed(0)} km` : ""}` }));
-  }
+  stops.forEach((s, i) => {
+    const prev = stops[i - 1];
+    const d = s.distance_from_previous_km ?? (prev && prev.lat != null && s.lat != null ? km(prev, s) : null);
+    ol.append(el("li", { text: `${s.name || s.creator_name || s.title}${d != null ? ` · +${Number(d).toFixed(0)} km` : ""}` }));
+  });
   box.append(ol);
   return box;
 }
@@ -232,7 +242,7 @@ export function mountChat(root, initialClient, { role = "buyer", language = () =
       put(fig);
       suggestions.push("Suggest a price", "Show my pending orders");
     }
-    for (const t of result?.heritage_trails || (result?.stops ? [result] : [])) {
+    for (const t of result?.heritage_trails || (result?.stops || result?.waypoints ? [result] : [])) {
       const list = trailList(t);
       if (list) put(list);
     }
@@ -247,7 +257,8 @@ export function mountChat(root, initialClient, { role = "buyer", language = () =
     const box = el("div", { class: "cites" }, "Sources: ");
     [...seen.values()].forEach((c, i) => {
       if (i) box.append(", ");
-      box.append(el("a", { href: `/heritage/${encodeURIComponent(c.doc_id)}`, target: "_blank", text: c.title || c.doc_id }));
+      const label = c.title || c.doc_id.replace(/^(cluster|story|craft)-/, "").replace(/-/g, " ");
+      box.append(el("a", { href: `/heritage/${encodeURIComponent(c.doc_id)}`, target: "_blank", text: label }));
     });
     parent.append(box);
   };

@@ -261,3 +261,18 @@ def test_docs_load_offline(open_page) -> None:
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("Qalakar", timeout=REPLY_MS)
     base = page.url.split("/docs")[0]
     assert all(u.startswith(base) or u.startswith("data:") for u in requests), requests
+
+
+def test_a_trail_is_an_ordered_list_with_distances_and_its_sources(open_page) -> None:
+    page = open_page()
+    page.goto("/")
+    ask(page, "plan a heritage trail for blue pottery near Jaipur")
+    expect(page.locator("[data-role=reply]")).to_have_count(1, timeout=REPLY_MS)
+    stops = page.locator(".trail ol li")
+    expect(stops.first).to_be_visible()
+    assert stops.count() >= 3
+    expect(stops.nth(1)).to_contain_text(re.compile(r"\+\d+ km"))
+    cites = page.locator("[data-role=reply] .cites a")
+    hrefs = [cites.nth(i).get_attribute("href") for i in range(cites.count())]
+    assert len(hrefs) == len(set(hrefs))
+    shot(page, "buyer-trail")
