@@ -23,6 +23,7 @@ from langgraph.types import Command, interrupt
 from agents import replies
 from agents.planners.base import Planner
 from agents.state import AgentState, RunContext
+from tools.listings import preview_update_price
 from tools.registry import ToolError
 
 MAX_TOOL_ROUNDS = 4
@@ -74,16 +75,25 @@ def build_graph(planner: Planner, checkpointer: Any = None):  # compiled graph
         for call in message.tool_calls:
             if not run.registry.is_critical(call["name"], run.role):
                 continue
-            answer = interrupt(
-                {
-                    "action_id": call["id"],
-                    "name": call["name"],
-                    "args": call["args"],
-                    "prompt": _confirm_prompt(
-                        call["name"], call["args"], state.get("language") or "en"
-                    ),
-                }
-            )
+            lang = state.get("language") or "en"
+            try:  # permission first: never ask to confirm what would then be refused
+                seen = _preview(run, call)
+            except ToolError as exc:
+                refused = [
+                    ToolMessage(json.dumps({"error": exc.to_dict()}, ensure_ascii=False),
+                                tool_call_id=c["id"], name=c["name"], status="error")
+                    for c in message.tool_calls
+                ]
+                reply = replies.act("refused", lang, reason=exc.message)
+                return Command(
+                    update={"messages": [*refused, AIMessage(reply)], "rounds": 0},
+                    goto="__end__",
+                )
+            answer = interrupt({
+                "action_id": call["id"], "name": call["name"], "args": call["args"],
+                "prompt": _confirm_prompt(call["name"], call["args"], lang, seen),
+                **({"preview": seen} if seen else {}),
+            })
             if not bool(answer):
                 declined = [
                     ToolMessage(
@@ -186,11 +196,29 @@ def _needs_confirmation(run: RunContext, calls: Iterable[ToolCall]) -> bool:
     return any(run.registry.is_critical(call["name"], run.role) for call in calls)
 
 
-def _confirm_prompt(name: str, args: dict[str, Any], lang: str = "en") -> str:
+def _preview(run: RunContext, call: ToolCall) -> dict[str, Any]:
+    """What the confirmation shows of the action's target; raises when it is not allowed."""
+    if call["name"] == "update_price":
+        return preview_update_price(run.tool_ctx, call["args"])
+    return {}
+
+
+def _confirm_prompt(name: str, args: dict[str, Any], lang: str = "en",
+                    seen: dict[str, Any] | None = None) -> str:
+    seen = seen or {}
     if name == "update_price":
         price = args.get("new_price")
         shown = f"₹{price:,.0f}" if isinstance(price, int | float) else f"₹{price}"
-        return replies.act("confirm_price", lang, product=str(args.get("product_id")), price=shown)
+        product = str(args.get("product_id"))
+        if seen.get("title"):
+            product = f"“{seen['title']}” ({product})"
+            shown = replies.act("price_from_to", lang, old=f"₹{seen['old_price']:,.0f}",
+                                new=shown)
+        prompt = replies.act("confirm_price", lang, product=product, price=shown)
+        if seen.get("jump"):
+            warning = replies.act("price_jump", lang, ratio=f"{seen['jump']:g}")
+            prompt = f"{prompt} {warning}"
+        return prompt
     if name == "publish_listing":
         price = args.get("price")
         at = f" at ₹{price:,.0f}" if isinstance(price, int | float) else ""

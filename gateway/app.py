@@ -68,7 +68,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="Qalakar", version="0.1.0", lifespan=lifespan,
         description="Agentic assistant for a handicraft marketplace: tools, chat, channels.",
-        docs_url="/docs" if docs else None, redoc_url="/redoc" if docs else None,
+        # gateway.routes.pages serves /docs (when docs are on) with local Swagger UI assets
+        docs_url=None, redoc_url="/redoc" if docs else None,
         openapi_url="/openapi.json" if docs else None,
     )
     app.state.settings = settings

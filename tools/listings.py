@@ -23,9 +23,10 @@ from domain.errors import DomainError, quote
 from domain.pricing.engine import PriceQuery
 from domain.pricing.service import price_for
 from domain.pricing.tables import load_tables
+from domain.store.models import Product
 from domain.translation import ChatTranslator, TextTranslator
 from tools.common import Category, ProductId, Word, media_url
-from tools.registry import ToolContext, tool
+from tools.registry import ToolContext, ToolError, tool
 from tools.verification import AnalyzeAuthenticityArgs, analyze_authenticity
 
 log = logging.getLogger(__name__)
@@ -277,3 +278,32 @@ def publish_listing(ctx: ToolContext, args: PublishListingArgs) -> PublishListin
         authenticity_score=report.authenticity_score,
         requires_manual_review=report.requires_manual_review, url=f"/p/{done.product_id}",
     )
+
+
+PRICE_JUMP = 5.0  # a new price this many times the old (or below its 1/x) asks for a second look
+
+
+def preview_update_price(ctx: ToolContext, args: dict[str, Any]) -> dict[str, Any]:
+    """What confirming ``update_price`` shows: the listing's title and current price.
+
+    Checked before the user is asked, so nobody confirms a change that must then fail: a
+    listing of another creator raises ``FORBIDDEN``, an unknown one ``NOT_FOUND``. Arguments
+    that do not validate return ``{}`` (``act`` reports them when the call runs).
+    """
+    try:
+        parsed = UpdatePriceArgs.model_validate(args)
+    except ValueError:
+        return {}
+    with ctx.store.session() as s:
+        product = s.get(Product, parsed.product_id)
+        if product is None:
+            raise ToolError("NOT_FOUND", f"no product {parsed.product_id}",
+                            {"field": "product_id"})
+        if ctx.role != "admin" and product.creator_id != ctx.user_id:
+            raise ToolError("FORBIDDEN", f"{parsed.product_id} belongs to another creator",
+                            {"field": "product_id"})
+        old = float(product.price)
+        title = str(product.title)
+    ratio = parsed.new_price / old if old > 0 else 1.0
+    return {"title": title, "old_price": old,
+            "jump": round(ratio, 1) if ratio >= PRICE_JUMP or ratio <= 1 / PRICE_JUMP else None}

@@ -35,7 +35,10 @@ def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
         + ")"
         for c in clusters[:4]
     )
-    return f"{len(clusters)} craft cluster{'s' if len(clusters) != 1 else ''}: {shown}."
+    total = f"{len(clusters)} craft cluster{'s' if len(clusters) != 1 else ''}"
+    if len(clusters) > 4:  # say what is listed: "25 craft clusters:" above four read as a cut
+        return f"{total}; showing the nearest 4: {shown}."
+    return f"{total}: {shown}."
 
 
 SKILL = Skill(

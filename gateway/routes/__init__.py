@@ -8,6 +8,7 @@ from gateway.routes import (
     auth,
     channels,
     creators,
+    dashboard,
     marketplace,
     media,
     moderation,
@@ -23,6 +24,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
     tools.router,
     pages.router,
+    dashboard.router,  # /creators/me/… before /creators/{creator_id}
     creators.router,
     marketplace.router,
     media.router,

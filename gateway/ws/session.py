@@ -368,6 +368,26 @@ async def _read(ws: WebSocket, conn: Connection) -> None:
         await conn.queue_turn(None)
 
 
+HISTORY_MESSAGES = 40
+
+
+async def _history(assistant: Any, user_id: str, session_id: str) -> list[dict[str, str]]:
+    """The session's recent user messages and replies (not tool traffic), oldest first."""
+    out: list[dict[str, str]] = []
+    try:
+        messages = await assistant.history(user_id, session_id)
+    except Exception:  # a session the checkpointer cannot read starts empty, not broken
+        log.exception("history of %s could not be read", session_id)
+        return out
+    for msg in messages:
+        text = msg.content if isinstance(msg.content, str) else ""
+        if msg.type == "human" and text:
+            out.append({"role": "user", "text": text})
+        elif msg.type == "ai" and text and not getattr(msg, "tool_calls", None):
+            out.append({"role": "assistant", "text": text})
+    return out[-HISTORY_MESSAGES:]
+
+
 @router.websocket("/ws/chat")
 async def chat(ws: WebSocket) -> None:
     """The chat socket: auth, then frames until the client leaves."""
@@ -437,6 +457,11 @@ async def _converse(ws: WebSocket, principal: Principal) -> None:
     await conn.send({"type": "session", "session_id": session_id,
                      "user_id": principal.user_id, "role": principal.role,
                      "language": conn.language or "en"})
+    # A page reloaded mid-conversation shows where it was (an extension of §4: clients that
+    # do not know the frame ignore it).
+    history = await _history(ws.app.state.assistant, principal.user_id, session_id)
+    if history:
+        await conn.send({"type": "history", "messages": history})
     if problem is not None:
         ws.app.state.metrics.ws_errors.labels(problem["error"]["code"]).inc()
         await conn.send(problem)

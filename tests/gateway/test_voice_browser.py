@@ -84,7 +84,7 @@ def test_dev_link_signs_in_and_a_spoken_request_is_heard_run_and_answered_aloud(
     assert got["sentBytes"] > 16_000 * 2  # more than a second of 16 kHz PCM16 went up
     assert "pending" in got["transcripts"][0].lower()  # "show" may come back as "tell"
     assert got["tools"][0] == "list_orders"
-    expect(page.locator("[data-log] .tool").first).to_contain_text("list_orders")
+    expect(page.locator("[data-log] .activity").first).to_contain_text("orders")
     expect(page.locator("[data-live]")).to_contain_text(re.compile("pending", re.I))
     # The stop button cuts the reply and tells the server (barge-in by button).
     page.get_by_role("button", name="■ Stop").click()
