@@ -30,7 +30,7 @@ def _rss_mb(pid: int) -> float:
     raise RuntimeError("no VmRSS")
 
 
-async def _voice_turn(server, token: str) -> list[str]:  # noqa: ANN001 - GatewayProcess
+async def _voice_turn(server, token: str) -> list[str]:  # GatewayProcess
     from websockets.asyncio.client import connect
 
     t = np.arange(16_000 * 2) / 16_000
@@ -88,7 +88,8 @@ def main() -> None:
     report("memory", {
         "rss_warm_mb": figure(warm, "MB", note="one worker after /readyz"),
         "rss_with_voice_mb": figure(voice, "MB", baseline=warm, target="<= 1200 MB",
-                                    note=f"after one voice turn ({', '.join(dict.fromkeys(kinds))})"),
+                                    note="after one voice turn "
+                                    f"({', '.join(dict.fromkeys(kinds))})"),
         "rss_after_10_images_mb": figure(images, "MB", baseline=voice,
                                          note="10 inline 1600×1200 analyses; baseline: with voice"),
     })

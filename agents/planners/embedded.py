@@ -88,8 +88,10 @@ _CRAFT_TOPIC = re.compile(
 
 @lru_cache(maxsize=1)
 def rare_knowledge_words() -> frozenset[str]:
-    """Words of five letters or more that only a few heritage documents use: the names of
-    crafts, villages and techniques rather than everyday English."""
+    """Words of five letters or more that only a few heritage documents use: the names of crafts.
+
+    Villages and techniques rather than everyday English.
+    """
     from collections import Counter
 
     from knowledge.corpus import load_corpus as load_heritage
@@ -100,8 +102,10 @@ def rare_knowledge_words() -> frozenset[str]:
 
 
 def about_crafts(utt: Utterance) -> bool:
-    """Whether a question is about crafts at all: a craft, product, material or technique of
-    the shared vocabulary, or a word of craft, trade or heritage."""
+    """Whether a question is about crafts at all: a craft, product.
+
+    Material or technique of the shared vocabulary, or a word of craft, trade or heritage.
+    """
     from domain.vocabulary import Vocabulary
 
     if utt.crafts or utt.categories or _CRAFT_TOPIC.search(utt.norm):
@@ -339,8 +343,8 @@ class EmbeddedPlanner:
     def _call_or_ask(self, skill: Skill, args: dict[str, Any], run: RunContext,
                      turn: tuple[str, dict[str, Any] | None] = ("en", None)) -> Plan:
         lang, referred = turn
-        if skill.tool == KNOWLEDGE_TOOL and utt_of(args) is not None and not about_crafts(
-                utt_of(args)):
+        said = utt_of(args)
+        if skill.tool == KNOWLEDGE_TOOL and said is not None and not about_crafts(said):
             # "the capital of Australia", "best time to visit Goa": not for the heritage notes.
             return self._say(act("out_of_scope", lang, can=capabilities(self._role_tools(run),
                                                                          lang)), pending=None)
