@@ -19,6 +19,7 @@ from typing import Any
 from langchain_core.messages import HumanMessage
 from langgraph.types import Command
 
+from agents import replies
 from agents.graph import build_graph
 from agents.planners.base import Planner
 from agents.state import RunContext
@@ -212,13 +213,15 @@ class Assistant:
         text: str | None = None,
         confirm: bool | None = None,
         message_id: str | None = None,
+        reply_language: str | None = None,
     ) -> AsyncIterator[Event]:
         """Run one turn (a message, or the answer to a confirmation) and yield its events.
 
         A message sent again with the same ``message_id`` (a client that reconnected, maybe to
         another replica, after losing the answer) is not run twice: its recorded reply is
         replayed. A turn is checkpointed whole when it ends, so one cut short left nothing
-        behind and runs now.
+        behind and runs now. ``reply_language`` ("en", "hi") is the language the user picked
+        for replies; it stays the session's choice until another is sent.
         """
         started = time.perf_counter()
         run = RunContext(
@@ -240,17 +243,18 @@ class Assistant:
                 }
                 return
         inputs: list[Any] = []
+        picked = {"reply_language": reply_language} if reply_language in replies.LANGUAGES else {}
         if pending is not None and confirm is None and text is not None:
             answer = await asyncio.to_thread(_is_yes, text, self.planner)
             inputs.append(Command(resume=bool(answer)))
             if (
                 answer is None
             ):  # neither yes nor no: drop the action, then treat it as a new message
-                inputs.append({"messages": [HumanMessage(text, id=human_id)]})
+                inputs.append({"messages": [HumanMessage(text, id=human_id)], **picked})
         elif pending is not None and confirm is not None:
             inputs.append(Command(resume=confirm))
         elif text is not None:
-            inputs.append({"messages": [HumanMessage(text, id=human_id)]})
+            inputs.append({"messages": [HumanMessage(text, id=human_id)], **picked})
 
         reply_parts: list[str] = []
         citations: list[dict[str, Any]] = []

@@ -55,6 +55,8 @@ class AgentState(TypedDict, total=False):
     # The language replies are written in ("en", "hi"): the message's when clear, else the
     # session's, else the profile's. Voice reads it to pick the speech model.
     language: str | None
+    # The reply language the user picked in the page ("en", "hi"); it wins over detection.
+    reply_language: str | None
     # Products of the last result shown, in order ({"id", "price", "title", "category"}), so
     # "the first one", "more like that" and "it" can name them.
     shown: list[dict[str, Any]] | None

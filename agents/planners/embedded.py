@@ -159,7 +159,8 @@ class EmbeddedPlanner:
             return Plan(AIMessage(text), updates)
         human = next((m for m in reversed(messages) if isinstance(m, HumanMessage)), None)
         text = str(human.content) if human else ""
-        lang = replies.choose(text, state.get("language"), self._preferred_language(state, run))
+        lang = state.get("reply_language") or replies.choose(
+            text, state.get("language"), self._preferred_language(state, run))
         # Classifying and fuzzy place matching are CPU work: off the event loop, so one
         # turn never stalls the sockets and health checks of everyone else.
         plan = await asyncio.to_thread(self._plan_turn, text, state, run, lang)

@@ -49,6 +49,7 @@ from voice import phrases
 log = logging.getLogger(__name__)
 # A client message id is echoed as reply_to and deduplicates a resent message (a reconnect).
 MAX_MESSAGE_ID = 64
+REPLY_LANGUAGES = frozenset({"en", "hi"})
 router = APIRouter()
 
 # What the turn loop runs: a client frame that starts or answers a turn, a finished WAV
@@ -95,7 +96,8 @@ class Connection:
                        message_id: str | None = None, spoken: bool = False,
                        started: float | None = None,
                        latency: dict[str, float] | None = None,
-                       language: str | None = None) -> None:
+                       language: str | None = None,
+                       reply_language: str | None = None) -> None:
         """Stream one turn's events to the client; always ends with ``turn_end``.
 
         ``spoken`` turns also speak the reply before ``turn_end``; ``started`` and ``latency``
@@ -119,7 +121,7 @@ class Connection:
             async for event in assistant.stream(
                 user_id=self.principal.user_id, role=self.principal.role,
                 session_id=self.session_id, text=text, confirm=confirm,
-                message_id=message_id,
+                message_id=message_id, reply_language=reply_language,
             ):
                 kind = event["type"]
                 if kind.startswith("_"):
@@ -291,7 +293,12 @@ class Connection:
                              f"invalid value for 'message_id': 1 to {MAX_MESSAGE_ID} characters",
                              field="message_id")
             return
-        await self.run_turn(text=text.strip(), message_id=message_id)
+        language = frame.get("language")  # the page's reply-language switch (an extension)
+        if language is not None and language not in REPLY_LANGUAGES:
+            await self.error("VALIDATION_ERROR", "invalid value for 'language': 'en' or 'hi'",
+                             field="language", allowed=sorted(REPLY_LANGUAGES))
+            return
+        await self.run_turn(text=text.strip(), message_id=message_id, reply_language=language)
 
     async def confirm(self, frame: dict[str, Any]) -> None:
         """The answer to a ``confirm_request``: resumes the waiting action (or refuses)."""

@@ -276,3 +276,14 @@ def test_a_trail_is_an_ordered_list_with_distances_and_its_sources(open_page) ->
     hrefs = [cites.nth(i).get_attribute("href") for i in range(cites.count())]
     assert len(hrefs) == len(set(hrefs))
     shot(page, "buyer-trail")
+
+
+def test_the_language_switch_sets_the_reply_language(open_page) -> None:
+    page = open_page()
+    page.goto("/")
+    page.get_by_label("reply language").select_option("hi")
+    ask(page, "blue pottery near Jaipur")
+    reply = page.locator("[data-role=reply]")
+    expect(reply).to_have_count(1, timeout=REPLY_MS)
+    expect(reply).to_contain_text(re.compile("[\u0900-\u097f]"))
+    expect(page.locator("html")).to_have_attribute("lang", "hi")
