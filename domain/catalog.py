@@ -35,7 +35,9 @@ class CraftCluster:
 
     @property
     def name(self) -> str:
-        """Display name, e.g. ``Jaipur blue pottery``."""
+        """Display name, e.g. ``Jaipur blue pottery`` (``Madhubani painting``: not doubled)."""
+        if self.craft.casefold().startswith(self.town.casefold()):
+            return self.craft[:1].upper() + self.craft[1:]
         return f"{self.town} {self.craft}"
 
 
