@@ -23,7 +23,7 @@ TOP_PRODUCTS = 5
 
 
 def dashboard_of(store: Store, creator_id: str) -> dict[str, Any]:
-    """Sales per month, orders by status, top products and listings of ``creator_id``."""
+    """Sales per month, orders by status, top products, listings and their golden-price status."""
     with store.session() as s:
         creator = s.get(Creator, creator_id)
         if creator is None:
@@ -42,6 +42,7 @@ def dashboard_of(store: Store, creator_id: str) -> dict[str, Any]:
                 "revenue": round(amount, 2)}
                for pid, amount in revenue.most_common(TOP_PRODUCTS)]
         listings = Counter(p.status for p in products.values())
+        pricing = [_price_status(p) for p in products.values() if p.status == "active"]
         return {
             "creator_id": creator_id, "name": creator.name, "category": creator.category,
             "craft": creator.primary_craft, "currency": "INR",
@@ -51,7 +52,23 @@ def dashboard_of(store: Store, creator_id: str) -> dict[str, Any]:
             "orders_by_status": dict(Counter(o.status for o in orders)),
             "top_products": top,
             "listings_by_status": dict(listings),
+            "golden_price_status": dict(Counter(p["status"] for p in pricing)),
+            "off_golden_price": [p for p in pricing if p["status"] in ("below", "above")][:5],
         }
+
+
+def _price_status(p: Product) -> dict[str, Any]:
+    """A listing's price against its golden price range (``qalakar refresh`` writes it)."""
+    if p.golden_price is None or p.price_min is None or p.price_max is None:
+        status = "unpriced"
+    elif p.price < p.price_min:
+        status = "below"
+    elif p.price > p.price_max:
+        status = "above"
+    else:
+        status = "within"
+    return {"product_id": p.id, "title": p.title, "price": float(p.price),
+            "golden_price": p.golden_price, "status": status}
 
 
 @router.get("/creators/me/dashboard")

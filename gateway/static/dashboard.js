@@ -34,6 +34,7 @@ export async function loadDashboard(board, token) {
   const sales = section(board, "Sales over time");
   const orders = section(board, "Orders by status");
   const top = section(board, "Top products");
+  const golden = section(board, "Prices against the golden price");
   const forecast = section(board, "Demand forecast");
   const inbox = section(board, "Notifications");
   let data;
@@ -54,6 +55,21 @@ export async function loadDashboard(board, token) {
   } else note(top, "No product has sold yet.");
   const listed = Object.entries(data.listings_by_status).map(([k, v]) => `${v} ${k}`).join(" · ");
   if (listed) note(top, `Listings: ${listed}`);
+
+  const words = { within: "within range", below: "below range", above: "above range", unpriced: "no golden price yet" };
+  const counts = Object.entries(data.golden_price_status || {});
+  if (counts.length) {
+    golden.append(barChart(counts.map(([k, v]) => ({ label: words[k] || k, value: v })), "Active listings by golden-price status"));
+    if (data.off_golden_price.length) {
+      const ul = document.createElement("ul");
+      for (const p of data.off_golden_price) {
+        const li = document.createElement("li");
+        li.textContent = `${p.title} (${p.product_id}): ${rupees(p.price)}, golden ${rupees(p.golden_price)}`;
+        ul.append(li);
+      }
+      golden.append(ul);
+    }
+  } else note(golden, "No active listings.");
 
   const jobs = [
     getJSON("/api/v1/tools/demand_forecast", token, { method: "POST",

@@ -237,13 +237,26 @@ def test_signing_in_as_another_creator_acts_as_them(open_page, live) -> None:
     expect(page.locator("[data-role=reply]")).to_contain_text(str(mine))
 
 
-def test_the_creator_dashboard_and_a_chat_forecast_draw_charts(open_page) -> None:
+def test_the_creator_dashboard_and_a_chat_forecast_draw_charts(open_page, live) -> None:
+    token = live.token("c-0001", "creator")
+    auth = {"authorization": f"Bearer {token}"}
+    figures = httpx.get(f"{live.http}/api/v1/creators/me/dashboard", headers=auth).json()
+    orders = httpx.get(f"{live.http}/api/v1/orders?limit=1", headers=auth).json()["total"]
+    assert sum(figures["orders_by_status"].values()) == orders
+    active = figures["listings_by_status"].get("active", 0)
+    assert sum(figures["golden_price_status"].values()) == active
+    buyer = live.token("b-0001", "buyer")
+    refused = httpx.get(f"{live.http}/api/v1/creators/me/dashboard",
+                        headers={"authorization": f"Bearer {buyer}"})
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "FORBIDDEN"
     page = open_page()
     page.goto("/creator?as=c-0001")
     board = page.locator("#dashboard")
     expect(board).to_have_attribute("data-loaded", "true", timeout=REPLY_MS)
     expect(board.get_by_role("heading", name="Sales over time")).to_be_visible()
     expect(board.locator("svg.chart").first).to_be_visible()
+    expect(board.get_by_role("heading", name="Prices against the golden price")).to_be_visible()
+    expect(board.locator("svg.forecast")).to_have_count(1)
     ask(page, "forecast demand for pottery for the next 90 days")
     chart = page.locator("[data-log] svg.forecast")
     expect(chart).to_have_count(1, timeout=REPLY_MS)
