@@ -300,3 +300,29 @@ def test_the_language_switch_sets_the_reply_language(open_page) -> None:
     expect(reply).to_have_count(1, timeout=REPLY_MS)
     expect(reply).to_contain_text(re.compile("[\u0900-\u097f]"))
     expect(page.locator("html")).to_have_attribute("lang", "hi")
+
+
+def test_a_message_lost_with_the_connection_is_sent_after_reconnecting(open_page) -> None:
+    """The socket dies with the user's message in flight: the page reconnects and resends it."""
+    page = open_page(offline_ok=True)
+    lost: list[str] = []
+
+    def relay(ws) -> None:
+        server = ws.connect_to_server()
+
+        def up(message: str | bytes) -> None:
+            if isinstance(message, str) and '"user_message"' in message and not lost:
+                lost.append(message)  # never reaches the gateway; the connection drops
+                ws.close()
+                return
+            server.send(message)
+
+        ws.on_message(up)
+
+    page.route_web_socket(re.compile(r"/ws/chat"), relay)
+    page.goto("/")
+    ask(page, "blue pottery near Jaipur")
+    expect(page.locator("[data-role=reply]")).to_have_count(1, timeout=REPLY_MS)
+    assert len(lost) == 1
+    expect(page.locator(".msg.user")).to_have_count(1)
+    expect(page.locator("[data-status]")).to_be_hidden()
