@@ -36,7 +36,9 @@ function axes(root, s, lo, hi, labels) {
   const step = Math.max(1, Math.ceil(labels.length / 6));
   labels.forEach((t, i) => {
     if (i % step) return;
-    root.append(svg("text", { x: s.x(i), y: H - 8, "text-anchor": "middle", class: "tick" }, t));
+    // the end labels stay inside the chart
+    const anchor = i === 0 ? "start" : i + step >= labels.length ? "end" : "middle";
+    root.append(svg("text", { x: s.x(i), y: H - 8, "text-anchor": anchor, class: "tick" }, t));
   });
 }
 
