@@ -23,9 +23,20 @@ from tools import load_all
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     from langgraph.checkpoint.memory import InMemorySaver
 
+    from domain.store.models import Creator, Product
+
     path: Path = tmp_path_factory.mktemp("planner") / "empty.db"
     store = Store.from_url(f"sqlite:///{path}")
     store.create_all()
+    # The pieces whose price changes the tests confirm: c-0001's own, so the assistant asks
+    # (it checks ownership before asking, and refuses another creator's or a missing product).
+    with store.session() as s:
+        s.add(Creator(id="c-0001", name="Test Maker", phone="+910000000001", lat=26.9,
+                      lon=75.8, region="Rajasthan", primary_craft="blue pottery",
+                      category="pottery"))
+        for pid in ("p-00012", "p-00088", "p-00140"):
+            s.add(Product(id=pid, creator_id="c-0001", title=f"Piece {pid}",
+                          category="pottery", price=1000.0))
     return Assistant(EmbeddedPlanner(), load_all(), store, InMemorySaver())
 
 
