@@ -217,7 +217,9 @@ def _confirm_prompt(name: str, args: dict[str, Any], lang: str = "en",
         prompt = replies.act("confirm_price", lang, product=product, price=shown)
         if seen.get("jump"):
             warning = replies.act("price_jump", lang, ratio=f"{seen['jump']:g}")
-            prompt = f"{prompt} {warning}"
+            # the warning before the question's "(yes/no)", so it is read before answering
+            head, paren, tail = prompt.rpartition(" (")
+            prompt = f"{head} {warning}{paren}{tail}" if paren else f"{prompt} {warning}"
         return prompt
     if name == "publish_listing":
         price = args.get("price")
