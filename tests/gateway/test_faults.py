@@ -9,11 +9,13 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Callable
 
 import httpx
 import psycopg
 import pytest
 from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
 
 from domain.seed import seed
 from domain.store import Product, Store
@@ -67,6 +69,30 @@ async def _turn(server: LiveServer, token: str, session_id: str, text: str) -> l
                 return frames
 
 
+async def _outage_on_sockets(server: LiveServer, token: str, cut: Callable[[], None]) -> None:
+    """A socket open before the outage answers its turn with the 503 error and ``turn_end``;
+    one opened during it is told UPSTREAM_UNAVAILABLE and closed with 1013 (try again)."""
+    async with connect(f"{server.ws}?token={token}&session_id=s-faults") as ws:
+        await ws.recv()
+        cut()
+        started = time.monotonic()
+        await ws.send(json.dumps({"type": "user_message", "text": "show my pending orders"}))
+        frames = []
+        while not frames or frames[-1]["type"] != "turn_end":
+            frames.append(json.loads(await asyncio.wait_for(ws.recv(), 30)))
+        errors = [f for f in frames if f["type"] == "error"]
+        assert errors and {e["error"]["code"] for e in errors} == {"UPSTREAM_UNAVAILABLE"}
+        assert time.monotonic() - started < 20
+    async with connect(f"{server.ws}?token={token}&session_id=s-faults") as ws:
+        frames = []
+        with pytest.raises(ConnectionClosed) as closed:
+            while True:
+                frames.append(json.loads(await asyncio.wait_for(ws.recv(), 30)))
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1013
+        assert [f["error"]["code"] for f in frames if f["type"] == "error"] == [
+            "UPSTREAM_UNAVAILABLE"]
+
+
 def _assert_unavailable(r: httpx.Response) -> None:
     assert r.status_code == 503, r.text
     err = r.json()["error"]
@@ -88,15 +114,11 @@ def test_a_database_outage_is_503_and_the_gateway_recovers_by_itself(pg_database
         frames = asyncio.run(_turn(server, token, "s-faults", "show my pending orders"))
         assert not [f for f in frames if f["type"] == "error"]
 
-        proxy.cut()  # the database "restarts"
+        # the database "restarts" while a socket is open
+        asyncio.run(_outage_on_sockets(server, token, proxy.cut))
         _assert_unavailable(_search(server, token))
         _assert_unavailable(httpx.get(f"{server.http}/api/v1/products", timeout=30,
                                       headers={"authorization": f"Bearer {token}"}))
-        started = time.monotonic()
-        frames = asyncio.run(_turn(server, token, "s-faults", "show my pending orders"))
-        errors = [f for f in frames if f["type"] == "error"]
-        assert errors and {e["error"]["code"] for e in errors} == {"UPSTREAM_UNAVAILABLE"}
-        assert frames[-1]["type"] == "turn_end" and time.monotonic() - started < 20
         assert httpx.get(f"{server.http}/healthz", timeout=5).status_code == 200
         assert httpx.get(f"{server.http}/readyz", timeout=30).status_code == 503
 

@@ -227,7 +227,8 @@ def test_creator_console_lists_a_piece_with_a_photo(server: LiveServer, tmp_path
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.goto("/creator?as=c-0001")
-        expect(page.locator("#who button")).to_be_disabled(timeout=30_000)
+        expect(page.get_by_role("button", name="Signed in as c-0001")).to_be_visible(
+            timeout=30_000)
         replies = page.locator('[data-role="reply"]')
         page.fill('input[name="text"]', "I want to list a new terracotta horse with a peacock "
                                         "tail, red clay, 30 cm tall, 1.5 kg, price 1500")
@@ -239,7 +240,7 @@ def test_creator_console_lists_a_piece_with_a_photo(server: LiveServer, tmp_path
         page.press('input[name="text"]', "Enter")
         page.locator(".confirm button", has_text="Yes").click(timeout=120_000)
         expect(replies.last).to_contain_text("Published", timeout=180_000)
-        card = page.locator("a.card").last
+        card = page.locator("a.card-link").last
         expect(card).to_have_attribute("href", re.compile(r"^/p/p-\d{5}$"))
         page.goto(card.get_attribute("href"))
         expect(page.locator(".score")).to_contain_text("Authenticity score")
