@@ -397,6 +397,7 @@ class ProductIndex:
                     "authenticity_score": doc.authenticity_score,
                     "creator_id": doc.creator_id,
                     "creator_name": doc.creator_name,
+                    "region": doc.region,
                     "rating": doc.rating,
                     "distance_km": round(d, 2) if d is not None else None,
                     "trending": trend.get(i, False),

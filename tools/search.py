@@ -50,6 +50,7 @@ class ProductHit(BaseModel):
     authenticity_score: float | None = None
     creator_id: str
     creator_name: str = ""
+    region: str = ""  # where the maker works (state)
     rating: float = 0.0
     distance_km: float | None = None
     trending: bool = False

@@ -143,7 +143,8 @@ export function productCards(items, onMore) {
     } else link.append(el("div", { class: "noimg", "aria-hidden": "true", text: "🏺" }));
     link.append(el("span", { class: "title", text: p.title }));
     card.append(link, el("span", { class: "price", text: rupees(p.price) }));
-    const where = [p.creator_name, p.distance_km != null ? `${Math.round(p.distance_km)} km away` : null]
+    const maker = [p.creator_name, p.region].filter(Boolean).join(", ");
+    const where = [maker, p.distance_km != null ? `${Math.round(p.distance_km)} km away` : null]
       .filter(Boolean).join(" · ");
     if (where) card.append(el("span", { class: "maker", text: where }));
     if (p.authenticity_score != null) {

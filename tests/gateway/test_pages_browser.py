@@ -94,6 +94,8 @@ def test_buyer_search_shows_cards_whose_photos_load_and_links_open(open_page) ->
     expect(page.locator("[data-role=reply]")).to_have_count(1, timeout=REPLY_MS)
     first = cards.first
     expect(first.locator(".price")).to_have_text(re.compile(r"^₹[\d,]+$"))
+    # maker, place and distance: "Name, Rajasthan · 12 km away"
+    expect(first.locator(".maker")).to_have_text(re.compile(r"^.+, Rajasthan · \d+ km away$"))
     expect(first.get_by_role("button", name=re.compile("More like"))).to_be_visible()
     # no raw tool call: a friendly activity line instead
     expect(page.locator("[data-log]")).not_to_contain_text("search_products")
