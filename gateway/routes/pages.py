@@ -94,9 +94,8 @@ def render_heritage(doc_id: str) -> str | None:
         meta = yaml.safe_load(head) or {}
     # html=False: the corpus is ours, but a page never passes raw HTML through
     md = MarkdownIt("commonmark", {"html": False})
-    # corpus images live beside the documents; they are not served, so keep their words only
-    md.add_render_rule("image", lambda _self, tokens, idx, _options, _env: (
-        f'<span class="img-alt">[{html.escape(tokens[idx].content)}]</span>'))
+    md.add_render_rule("image", lambda _self, tokens, idx, _options, _env: _figure(
+        str(tokens[idx].attrs.get("src", "")), tokens[idx].content))
     body = md.render(text)
     title = html.escape(str(meta.get("title") or doc_id))
     return (
@@ -107,6 +106,28 @@ def render_heritage(doc_id: str) -> str | None:
         f'<body class="doc"><header><h1><a href="/">Qalakar</a> · heritage</h1></header>'
         f'<main class="heritage">{body}</main></body></html>'
     )
+
+
+_IMAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}\.(?:jpg|png)$")
+
+
+def _figure(src: str, alt: str) -> str:
+    """A corpus image (``images/NAME``, served below) with its description as the caption."""
+    name = src.removeprefix("images/")
+    words = html.escape(alt)
+    if not _IMAGE_NAME.match(name) or not (CORPUS / "images" / name).is_file():
+        return f'<span class="img-alt">[{words}]</span>'
+    return (f'<figure><img src="/heritage/images/{name}" alt="{words}" loading="lazy">'
+            f"<figcaption>{words}</figcaption></figure>")
+
+
+@router.get("/heritage/images/{name}")
+async def heritage_image(name: str) -> FileResponse:
+    """An image of the heritage corpus (generated illustrations, see knowledge/images.py)."""
+    path = CORPUS / "images" / name
+    if not _IMAGE_NAME.match(name) or not path.is_file():
+        raise ToolError("NOT_FOUND", "no such heritage image", {"field": "name"})
+    return FileResponse(path, headers={"Cache-Control": "public, max-age=86400"})
 
 
 @router.get("/heritage/{doc_id}")

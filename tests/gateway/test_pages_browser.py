@@ -154,6 +154,12 @@ def test_heritage_sources_are_links_shown_once(open_page) -> None:
     assert len(hrefs) == len(set(hrefs)) and all(h.startswith("/heritage/") for h in hrefs)
     page.goto(hrefs[0])
     expect(page.locator("main.heritage h1")).to_be_visible()
+    # the document's illustrations are served with it and load
+    page.goto("/heritage/cluster-madhubani-painting")
+    figure = page.locator("main.heritage figure img").first
+    expect(figure).to_be_visible()
+    page.wait_for_function("() => { const i = document.querySelector('main.heritage figure img');"
+                           " return i && i.complete && i.naturalWidth > 0; }", timeout=REPLY_MS)
 
 
 def test_a_gateway_restart_is_survived_and_the_conversation_kept(open_page, live) -> None:
