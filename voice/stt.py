@@ -148,6 +148,10 @@ class WhisperSTT:
                 chunk_length=window,
                 hotwords=self.hotwords,
                 initial_prompt=self.prompt,
+                # Greedy at temperature 0 only: faster-whisper's fallback re-decodes a short
+                # command up to five times with sampling, which made the same recording come
+                # back as different words from run to run and multiplied the worst latency.
+                temperature=0.0,
             )
             texts = [s.text.strip() for s in segments if not _is_noise(s)]
         return " ".join(t for t in texts if t).strip()
