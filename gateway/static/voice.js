@@ -44,7 +44,9 @@ export class VoiceConsole {
     this.ctx = new AudioContext();
     await this.ctx.audioWorklet.addModule(WORKLET_URL);
     this.mic = await navigator.mediaDevices.getUserMedia({
-      audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true, autoGainControl: true },
+      // echo cancellation keeps the reply out of hands-free listening; the recogniser does better
+      // on unprocessed speech than on what noise suppression and gain control leave of it
+      audio: { channelCount: 1, echoCancellation: true, noiseSuppression: false, autoGainControl: false },
     });
     const source = this.ctx.createMediaStreamSource(this.mic);
     this.node = new AudioWorkletNode(this.ctx, "qalakar-mic");

@@ -36,7 +36,7 @@ def microphone(tmp_path_factory: pytest.TempPathFactory) -> Path:
     loop does not speak again, and barge in, before the test is done)."""
     speech = shared_tts().synthesize("Show my pending orders.").resampled(16_000)
     silence = np.zeros(16_000, dtype=np.float32)
-    samples = np.concatenate([silence, speech.samples, *[silence] * 40])
+    samples = np.concatenate([silence, silence, speech.samples, *[silence] * 40])
     path = tmp_path_factory.mktemp("mic") / "request.wav"
     path.write_bytes(Audio(samples, 16_000).to_wav())
     return path
