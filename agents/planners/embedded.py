@@ -402,17 +402,10 @@ class EmbeddedPlanner:
     # -- tool results ---------------------------------------------------------------------
     def _describe_results(self, messages: list, lang: str = "en") -> tuple[str, list | None]:
         """The results in words, and the products they showed (``None``: none shown)."""
-        calls: dict[str, dict[str, Any]] = {}
-        results: list[ToolMessage] = []
-        for msg in reversed(messages):
-            if isinstance(msg, ToolMessage):
-                results.append(msg)
-            elif isinstance(msg, AIMessage):
-                calls = {str(c["id"]): dict(c) for c in msg.tool_calls}
-                break
+        calls, results = _last_round(messages)
         parts = []
         shown: list | None = None
-        for msg in reversed(results):
+        for msg in results:
             payload = json.loads(str(msg.content))
             call = calls.get(msg.tool_call_id, {"args": {}})
             if msg.status == "error":
@@ -428,16 +421,9 @@ class EmbeddedPlanner:
 
     def _follow_up(self, messages: list) -> dict[str, Any]:
         """State updates that skills ask for after their successful results."""
-        calls: dict[str, dict[str, Any]] = {}
-        results: list[ToolMessage] = []
-        for msg in reversed(messages):
-            if isinstance(msg, ToolMessage):
-                results.append(msg)
-            elif isinstance(msg, AIMessage):
-                calls = {str(c["id"]): dict(c) for c in msg.tool_calls}
-                break
+        calls, results = _last_round(messages)
         updates: dict[str, Any] = {}
-        for msg in reversed(results):
+        for msg in results:
             skill = self.skills.get(str(msg.name))
             if msg.status == "error" or skill is None or skill.follow_up is None:
                 continue
@@ -495,3 +481,17 @@ def _describe_error(error: dict[str, Any], lang: str = "en") -> str:
         extra = act("error_place_hint", lang, names=", ".join(hints)) if hints else ""
         return act("error_place", lang, hint=" " + extra if extra else "")
     return act("error_other", lang, message=error.get("message", code))
+
+
+def _last_round(messages: list) -> tuple[dict[str, dict[str, Any]], list[ToolMessage]]:
+    """The newest round of tool calls (by id) and their results, oldest result first."""
+    calls: dict[str, dict[str, Any]] = {}
+    results: list[ToolMessage] = []
+    for msg in reversed(messages):
+        if isinstance(msg, ToolMessage):
+            results.append(msg)
+        elif isinstance(msg, AIMessage):
+            calls = {str(c["id"]): dict(c) for c in msg.tool_calls}
+            break
+    results.reverse()
+    return calls, results
