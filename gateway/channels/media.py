@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from gateway.channels.limits import read_bounded
 from tools.registry import ToolError
 
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp")
@@ -48,16 +49,9 @@ async def fetch(
                 raise ToolError("UPSTREAM_UNAVAILABLE",
                                 f"the provider answered {response.status_code} for the media",
                                 {"field": "media", "status": response.status_code})
-            declared = response.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > max_bytes:
-                raise _too_large(max_bytes)
-            chunks, size = [], 0
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > max_bytes:
-                    raise _too_large(max_bytes)
-                chunks.append(chunk)
-            return b"".join(chunks), response.headers.get("content-type", "")
+            body = await read_bounded(response.headers.get("content-length"),
+                                      response.aiter_bytes(), max_bytes, _too_large)
+            return body, response.headers.get("content-type", "")
     except httpx.HTTPError as exc:
         raise ToolError("UPSTREAM_UNAVAILABLE",
                         f"the media could not be fetched ({type(exc).__name__})",

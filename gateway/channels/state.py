@@ -8,6 +8,7 @@ import httpx
 from fastapi import Request
 
 from gateway.channels.conversation import Conversations, Ledger
+from gateway.channels.limits import read_bounded
 from tools.registry import ToolError
 
 
@@ -35,16 +36,8 @@ def channel_state(request: Request) -> ChannelState:
 
 async def read_body(request: Request, limit: int) -> bytes:
     """The raw body, refused with 413 as soon as it passes ``limit`` bytes."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise _too_large(limit)
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise _too_large(limit)
-        chunks.append(chunk)
-    return b"".join(chunks)
+    return await read_bounded(request.headers.get("content-length"), request.stream(), limit,
+                              _too_large)
 
 
 def _too_large(limit: int) -> ToolError:
