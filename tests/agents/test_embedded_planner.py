@@ -70,6 +70,25 @@ def test_intent_accuracy_under_cross_validation() -> None:
     assert tool_correct / tool_total >= 0.85
 
 
+def test_predict_matches_the_fitted_pipeline() -> None:
+    """``predict`` computes the pipeline's probabilities without sklearn's per-call machinery.
+
+    Checked on every corpus line and on odd inputs (empty, unknown words, Devanagari, ids).
+    """
+    from agents.nlu.classifier import prepare
+
+    clf = EmbeddedPlanner().classifier
+    texts = [t for t, _ in load_corpus()] + [
+        "", "!!!", "zzzz qqqq", "मिट्टी का गमला, तीन किलो", "golden prize of p-00012",
+    ]
+    classes = list(clf.pipeline.classes_)
+    for text in texts:
+        expected = clf.pipeline.predict_proba([prepare(text)])[0]
+        got = dict(clf.predict(text).ranking)
+        assert np.allclose([got[c] for c in classes], expected, atol=1e-9), text
+        assert clf.predict(text).intent == classes[int(np.argmax(expected))], text
+
+
 @pytest.mark.parametrize(
     ("text", "name", "args"),
     [
