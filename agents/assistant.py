@@ -145,6 +145,14 @@ def _answered(
     ]
 
 
+def _written_language(update: dict[str, Any], language: str | None) -> str | None:
+    """``language`` after one step's ``updates`` chunk (``{node: written values}``)."""
+    for written in update.values():
+        if isinstance(written, dict) and "language" in written:
+            language = written["language"]
+    return language
+
+
 def _is_yes(text: str, planner: Planner) -> bool | None:
     """Interpret a typed answer to a confirmation: True, False, or None when it is neither."""
     understand = getattr(planner, "understand", None)
@@ -259,6 +267,9 @@ class Assistant:
         reply_parts: list[str] = []
         citations: list[dict[str, Any]] = []
         confirm_prompt = ""
+        # The session's reply language as the turn leaves it, followed through the nodes'
+        # updates rather than read back from a third checkpoint load.
+        language: str | None = snapshot.values.get("language")
         for graph_input in inputs:
             async for mode, chunk in self.graph.astream(
                 graph_input,
@@ -287,6 +298,8 @@ class Assistant:
                     for intr in chunk["__interrupt__"]:
                         confirm_prompt = intr.value.get("prompt", "")
                         yield {"type": "confirm_request", **dict(intr.value)}
+                else:
+                    language = _written_language(chunk, language)
         final = "".join(reply_parts).strip() or confirm_prompt
         if not final:
             messages = await self.history(user_id, session_id)
@@ -294,8 +307,6 @@ class Assistant:
             if last is not None and last.type == "ai" and not getattr(last, "tool_calls", None):
                 final = str(last.content)
         run.timings["total"] = (time.perf_counter() - started) * 1000
-        snapshot = await self.graph.aget_state(config)
-        language = snapshot.values.get("language") or "en"
         yield {
             "type": "assistant_message",
             "message_id": f"m-{uuid.uuid4().hex[:12]}",
@@ -305,7 +316,7 @@ class Assistant:
         yield {
             "type": "turn_end",
             "latency_ms": {k: round(v, 2) for k, v in run.timings.items()},
-            "language": language,
+            "language": language or "en",
         }
 
     async def turn(self, **kwargs: Any) -> Turn:
