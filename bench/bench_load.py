@@ -8,6 +8,10 @@
   between them (only when ``BENCH_PG_URL`` names a database this bench may reset, e.g.
   ``postgresql+psycopg://postgres@127.0.0.1:5432/scale_db``; Redis db ``BENCH_REDIS_DB``).
 
+Beside each latency figure, the gateway processes' CPU time per turn (user + system, all
+workers): unlike latency it hardly moves when other programs share the machine, so capacity
+can be read on a busy one (turns a second per core ~ 1000 / CPU ms per turn).
+
 Run: ``python -m bench.bench_load`` (bounded: about two minutes with the defaults). Turns are
 synthetic buyer and creator questions over the seed-42 marketplace.
 """
@@ -20,6 +24,7 @@ import os
 import random
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -86,8 +91,16 @@ async def _burst(urls: list[str], tokens: list[str]) -> tuple[float, int]:
         await asyncio.gather(*(ws.close() for ws in sockets))
 
 
-async def _sessions(urls: list[str], tokens: list[str]) -> tuple[list[float], int, int]:
+async def _sessions(urls: list[str], tokens: list[str], meter: Callable[[], float] = float,
+                    ) -> tuple[list[float], int, int, tuple[float, float]]:
+    """Latencies, errors and sockets of the sessions run; what ``meter`` counted meanwhile.
+
+    ``meter`` reads the servers' CPU seconds so far; the last value is what connecting and
+    what the turns spent of it.
+    """
+    start = meter()
     sockets = await _open(urls, tokens, SESSIONS)
+    opened = meter()
     rng = random.Random(7)
     latencies: list[float] = []
     errors = 0
@@ -104,9 +117,38 @@ async def _sessions(urls: list[str], tokens: list[str]) -> tuple[list[float], in
 
     try:
         await asyncio.gather(*(client(i, ws) for i, ws in enumerate(sockets)))
+        spent = (opened - start, meter() - opened)
     finally:
         await asyncio.gather(*(ws.close() for ws in sockets))
-    return latencies, errors, len(sockets)
+    return latencies, errors, len(sockets), spent
+
+
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) of process ``pid`` and its live descendants."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:  # it exited meanwhile
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+        todo += [int(c) for c in children]
+    return total
+
+
+def _measured_sessions(urls: list[str], tokens: list[str], servers: list[Any],
+                       ) -> tuple[list[float], int, int, float, float]:
+    """:func:`_sessions`, with the servers' CPU milliseconds per socket opened and per turn.
+
+    The turns' share includes the servers' idle work between turns.
+    """
+    latencies, errors, opened, (connect_s, turns_s) = asyncio.run(_sessions(
+        urls, tokens, lambda: sum(_cpu_s(server.proc.pid) for server in servers)))
+    return (latencies, errors, opened, connect_s * 1000 / max(1, opened),
+            turns_s * 1000 / max(1, len(latencies)))
 
 
 def _tokens(settings: Any) -> list[str]:
@@ -146,7 +188,7 @@ def main() -> None:
         single_s, single_err = asyncio.run(_burst([one.ws], tokens))
     with GatewayProcess(env, workers=cores, log=tmp / "workers.log") as many:
         burst_s, burst_err = asyncio.run(_burst([many.ws], tokens))
-        lat, errors, opened = asyncio.run(_sessions([many.ws], tokens))
+        lat, errors, opened, connect_ms, cpu_ms = _measured_sessions([many.ws], tokens, [many])
     s = summary(lat)
     figures["burst_50_turns_s"] = figure(
         burst_s, "s", baseline=single_s,
@@ -156,6 +198,12 @@ def main() -> None:
         s["p95"], "ms", target="<= 250 ms on 2 cores",
         note=f"{opened} sessions, a turn every ~{PERIOD_S:.0f} s for {SECONDS:.0f} s on one "
              f"gateway with {cores} workers; {s['n']} turns, {errors} errors, p50 {s['p50']} ms")
+    figures["sessions_cpu_per_turn"] = figure(
+        cpu_ms, "ms", note="gateway CPU time (user + system, every worker) while the sessions "
+                           "talk / turns (idle work between turns included)")
+    figures["sessions_cpu_per_connect"] = figure(
+        connect_ms, "ms", note="gateway CPU time while the sockets open / sockets (token check, "
+                               "session binding, profile, history)")
 
     if PG_URL:
         pg_seed = Store.from_url(PG_URL)
@@ -168,13 +216,16 @@ def main() -> None:
         a = GatewayProcess(env_pg, workers=per, log=tmp / "replica-a.log")
         b = GatewayProcess(env_pg, workers=per, log=tmp / "replica-b.log")
         with a, b:
-            lat2, errors2, opened2 = asyncio.run(_sessions([a.ws, b.ws], tokens))
+            lat2, errors2, opened2, _, cpu2_ms = _measured_sessions([a.ws, b.ws], tokens, [a, b])
         r = summary(lat2)
         figures["replicas_200_p95"] = figure(
             r["p95"], "ms", baseline=s["p95"], target="<= 250 ms on 2 cores",
             note=f"{opened2} sessions over 2 replicas ({per} workers each) on PostgreSQL + "
                  f"Redis; {r['n']} turns, {errors2} errors, p50 {r['p50']} ms; "
                  "baseline: one gateway on SQLite")
+        figures["replicas_cpu_per_turn"] = figure(
+            cpu2_ms, "ms", baseline=cpu_ms,
+            note="both replicas' CPU time / turns; baseline: one gateway on SQLite")
     else:
         print("replicas skipped: set BENCH_PG_URL to a database this bench may reset")
     report("load", figures, burst=BURST, sessions=SESSIONS, seconds=SECONDS, cores=cores)
