@@ -29,10 +29,10 @@ async def healthz() -> dict[str, str]:
 
 @router.get("/readyz")
 async def readyz(request: Request, response: Response, registry: RegistryDep) -> dict[str, Any]:
-    """Readiness: database, checkpoints, assistant, planner and knowledge index.
+    """Readiness: database, checkpoints, assistant, planner, knowledge and catalogue indexes.
 
     Ready means the database reads soundly, checkpoints can be written, and the assistant, its
-    planner and the knowledge index are loaded.
+    planner, the knowledge index and the product search index are loaded.
     """
     state = request.app.state
     checks: dict[str, Any] = {}
@@ -46,10 +46,13 @@ async def readyz(request: Request, response: Response, registry: RegistryDep) ->
     checks["assistant"] = "ok" if assistant is not None else "starting"
     checks["planner"] = assistant.planner.name if assistant is not None else None
     checks["tools"] = len(registry.names())
-    checks["knowledge_index"] = getattr(state, "warmup", {}).get("knowledge", "loading")
+    warmup = getattr(state, "warmup", {})
+    checks["knowledge_index"] = warmup.get("knowledge", "loading")
+    # A catalogue index that failed to build is built by the first search: not a reason to wait.
+    checks["catalog_index"] = warmup.get("catalog", "loading")
     ready = (
         checks["database"] == "ok" and assistant is not None and checks["knowledge_index"] == "ok"
-        and checks["checkpoints"] == "ok"
+        and checks["catalog_index"] != "loading" and checks["checkpoints"] == "ok"
     )
     response.status_code = 200 if ready else 503
     return {"status": "ready" if ready else "not_ready", "checks": checks}

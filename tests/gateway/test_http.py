@@ -42,6 +42,8 @@ def test_ops_routes(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
     ready = client.get("/readyz").json()
     assert ready["status"] == "ready" and ready["checks"]["database"] == "ok"
+    # the product search index is built before readiness, not by the first search
+    assert ready["checks"]["catalog_index"] == "ok"
     client.get("/healthz")
     assert (
         'qalakar_http_requests_total{method="GET",route="/healthz",status="200"}'
