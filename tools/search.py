@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from domain import discovery
 from domain.discovery_store import live_index
@@ -71,18 +72,24 @@ class SearchProductsResult(BaseModel):
     radius_km: float | None = None
 
 
-def product_index(store: Store) -> discovery.ProductIndex:
-    """The live index of ``store``, refreshed with whatever was written since the last look."""
+def product_index(store: Store, session: Session | None = None) -> discovery.ProductIndex:
+    """The live index of ``store``, refreshed with whatever was written since the last look.
+
+    ``session``: read through that open session instead of a new one.
+    """
     live = live_index(f"{store.url}#{id(store.engine)}")
+    if session is not None:
+        return live.refresh(session)
     with store.session() as s:
         return live.refresh(s)
 
 
-def _clusters(store: Store, ids: list[str]) -> list[dict[str, Any]]:
+def _clusters(session: Session, ids: list[str]) -> list[dict[str, Any]]:
     if not ids:
         return []
-    with store.session() as s:
-        rows = {k.id: k for k in s.scalars(select(Cluster).where(Cluster.id.in_(ids)))}
+    rows = {k.id: k for k in session.execute(
+        select(Cluster.id, Cluster.name, Cluster.lat, Cluster.lon, Cluster.craft)
+        .where(Cluster.id.in_(ids)))}
     return [
         {
             "id": k.id,
@@ -124,9 +131,11 @@ def search_products(ctx: ToolContext, args: SearchProductsArgs) -> SearchProduct
         min_authenticity=args.min_authenticity,
         limit=args.limit,
     )
-    hits = product_index(ctx.store).search(query)
-    clusters = _clusters(ctx.store, hits.cluster_ids)
+    # One transaction for the index's version check, the clusters and the photos: each
+    # session is a pool checkout (and a ping on PostgreSQL), a BEGIN and a COMMIT.
     with ctx.store.session() as s:
+        hits = product_index(ctx.store, s).search(query)
+        clusters = _clusters(s, hits.cluster_ids)
         photos = product_images(s, [p["id"] for p in hits.products])
     return SearchProductsResult(
         products=[

@@ -312,6 +312,8 @@ def load_image(
 def product_images(session: Session, product_ids: Iterable[str]) -> dict[str, list[str]]:
     """Image references (seed keys or upload ids) of listings, in listing order."""
     out: dict[str, list[str]] = {}
-    for p in session.scalars(select(Product).where(Product.id.in_(list(product_ids)))):
-        out[p.id] = [i["key"] if isinstance(i, dict) else str(i) for i in p.images or []]
+    rows = session.execute(select(Product.id, Product.images)
+                           .where(Product.id.in_(list(product_ids))))
+    for product_id, images in rows:  # two columns, not whole listings: a search shows 10
+        out[product_id] = [i["key"] if isinstance(i, dict) else str(i) for i in images or []]
     return out
