@@ -18,6 +18,7 @@ from fastapi import FastAPI, Request, Response
 
 from gateway import errors
 from gateway.limits import BodyLimit, SocketCounts, request_id
+from gateway.logs import install_token_redaction
 from gateway.metrics import Metrics
 from gateway.ratelimit import RateLimits, too_many_requests
 from gateway.routes import ROUTERS
@@ -72,6 +73,7 @@ async def _warm_knowledge(app: FastAPI, config: KnowledgeConfig) -> None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the gateway for ``settings`` (default: the environment's)."""
     settings = settings or get_settings()
+    install_token_redaction()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
