@@ -250,8 +250,8 @@ class Settings(BaseSettings):
     planner_confidence: float = Field(default=0.45, ge=0.0, le=1.0)
     numeric_threads: int = Field(
         default=1, ge=1, le=64,
-        description="Threads each numeric library (BLAS, OpenMP) may use in a gateway process; "
-        "worker processes are the parallelism, and a turn's matrix products are small",
+        description="Threads each BLAS library may use in a gateway process; worker processes "
+        "are the parallelism, and a turn's matrix products are small",
     )
     host: str = "127.0.0.1"
     port: int = 8000

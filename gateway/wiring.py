@@ -147,22 +147,24 @@ def prepare_shared(settings: Settings) -> None:
         ingest(config)
 
 
-NUMERIC_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def limit_numeric_threads(threads: int) -> None:
-    """Numeric libraries of this process use at most ``threads`` threads each.
+    """BLAS libraries of this process use at most ``threads`` threads each.
 
     A turn multiplies tens of sentence vectors at a time; OpenBLAS's pool (one thread per core
     by default) wakes and spins for each such product, which cost the heritage answer 4x its
     CPU time on a busy two-core machine (ask: 53 vs 14 ms). Libraries already loaded are
     limited with threadpoolctl; the variables cover those loaded later and spawned workers.
+    OpenMP is left alone: speech recognition (CTranslate2) sizes its threads from
+    ``OMP_NUM_THREADS`` and gains from them.
     """
     from threadpoolctl import threadpool_limits
 
-    for name in NUMERIC_THREAD_VARIABLES:
+    for name in BLAS_THREAD_VARIABLES:
         os.environ[name] = str(threads)
-    threadpool_limits(threads)
+    threadpool_limits(threads, user_api="blas")
 
 
 @asynccontextmanager
