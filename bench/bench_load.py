@@ -28,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.common import figure, report, summary
+from bench.common import figure, process_tree_cpu_s, report, summary
 
 BURST = int(os.environ.get("BENCH_LOAD_BURST", "50"))
 SESSIONS = int(os.environ.get("BENCH_LOAD_SESSIONS", "200"))
@@ -123,22 +123,6 @@ async def _sessions(urls: list[str], tokens: list[str], meter: Callable[[], floa
     return latencies, errors, len(sockets), spent
 
 
-def _cpu_s(pid: int) -> float:
-    """CPU seconds (user + system) of process ``pid`` and its live descendants."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total, todo = 0.0, [pid]
-    while todo:
-        current = todo.pop()
-        try:
-            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-        except OSError:  # it exited meanwhile
-            continue
-        total += (int(fields[11]) + int(fields[12])) / tick
-        todo += [int(c) for c in children]
-    return total
-
-
 def _measured_sessions(urls: list[str], tokens: list[str], servers: list[Any],
                        ) -> tuple[list[float], int, int, float, float]:
     """:func:`_sessions`, with the servers' CPU milliseconds per socket opened and per turn.
@@ -146,7 +130,7 @@ def _measured_sessions(urls: list[str], tokens: list[str], servers: list[Any],
     The turns' share includes the servers' idle work between turns.
     """
     latencies, errors, opened, (connect_s, turns_s) = asyncio.run(_sessions(
-        urls, tokens, lambda: sum(_cpu_s(server.proc.pid) for server in servers)))
+        urls, tokens, lambda: sum(process_tree_cpu_s(server.proc.pid) for server in servers)))
     return (latencies, errors, opened, connect_s * 1000 / max(1, opened),
             turns_s * 1000 / max(1, len(latencies)))
 

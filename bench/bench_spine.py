@@ -14,34 +14,42 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import figure, report, summary, timings_ms
+from bench.common import figure, process_tree_cpu_s, report, summary, timings_ms
 
 TEXT = "show my pending orders"
 REPEAT = 200
 
 
-async def _inproc(settings, store) -> tuple[list[float], list[float]]:
+async def _inproc(settings, store) -> tuple[list[float], list[float], float]:
+    """Turn and bare tool-call wall times, and this process's CPU milliseconds per turn."""
     from gateway.wiring import open_assistant
     from tools.registry import ToolContext
 
     async with open_assistant(settings, store=store) as assistant:
         turns: list[float] = []
+        cpu = 0.0
         for i in range(REPEAT + 5):
+            if i == 5:
+                cpu = time.process_time()
             started = time.perf_counter()
             await assistant.turn(
                 user_id="c-0001", role="creator", session_id=f"bench-{i % 20}", text=TEXT
             )
             if i >= 5:
                 turns.append((time.perf_counter() - started) * 1000)
+        cpu_ms = (time.process_time() - cpu) * 1000 / REPEAT
         ctx = ToolContext("c-0001", "creator", store)
         tool = timings_ms(
             lambda: assistant.registry.invoke("list_orders", {"status": "pending"}, ctx), REPEAT
         )
-    return turns, tool
+    return turns, tool, cpu_ms
 
 
-async def _websocket(server, sessions: int) -> list[float]:  # GatewayProcess
-    """REPEAT typed turns over ``sessions`` sockets in turn, one turn in flight at a time."""
+async def _websocket(server, sessions: int) -> tuple[list[float], float, float]:
+    """REPEAT typed turns over ``sessions`` sockets in turn, one turn in flight at a time.
+
+    Also the server's and this client's CPU milliseconds per turn.
+    """
     from websockets.asyncio.client import connect
 
     token = server.token("c-0001", "creator")
@@ -50,7 +58,10 @@ async def _websocket(server, sessions: int) -> list[float]:  # GatewayProcess
         for ws in sockets:
             await ws.recv()
         samples = []
+        server_cpu = client_cpu = 0.0
         for i in range(REPEAT + 5):
+            if i == 5:
+                server_cpu, client_cpu = process_tree_cpu_s(server.proc.pid), time.process_time()
             ws = sockets[i % sessions]
             started = time.perf_counter()
             await ws.send(json.dumps({"type": "user_message", "text": TEXT}))
@@ -58,7 +69,8 @@ async def _websocket(server, sessions: int) -> list[float]:  # GatewayProcess
                 pass
             if i >= 5:
                 samples.append((time.perf_counter() - started) * 1000)
-        return samples
+        return (samples, (process_tree_cpu_s(server.proc.pid) - server_cpu) * 1000 / REPEAT,
+                (time.process_time() - client_cpu) * 1000 / REPEAT)
     finally:
         for ws in sockets:
             await ws.close()
@@ -87,7 +99,7 @@ def main() -> None:
     started = time.perf_counter()
     seed(store, seed=42, reset=True, progress=False)
     seed_s = time.perf_counter() - started
-    turns, tool = asyncio.run(_inproc(settings, store))
+    turns, tool, inproc_cpu = asyncio.run(_inproc(settings, store))
     # The gateway runs as it does in production: its own process (a server thread in this
     # process would share the GIL with the client and time both). The same 20 sessions in turn
     # as in-process; then one session for every turn (a long conversation).
@@ -96,8 +108,8 @@ def main() -> None:
         rate_limit_frames_per_minute=0, max_sockets_per_user=1000, max_sockets_per_address=1000,
     )
     with GatewayProcess(env, workers=1, log=tmp / "gateway.log") as server:
-        ws = asyncio.run(_websocket(server, 20))
-        one = asyncio.run(_websocket(server, 1))
+        ws, server_cpu, client_cpu = asyncio.run(_websocket(server, 20))
+        one, _, _ = asyncio.run(_websocket(server, 1))
     t, b, w, o = summary(turns), summary(tool), summary(ws), summary(one)
     report(
         "spine",
@@ -122,6 +134,13 @@ def main() -> None:
                 baseline=w["p50"],
                 note=f"{REPEAT} turns in one session; baseline: 20 sessions (history is bounded)",
             ),
+            "turn_inproc_cpu": figure(inproc_cpu, "ms", note="this process's CPU time per turn"),
+            "turn_websocket_server_cpu": figure(
+                server_cpu, "ms", baseline=inproc_cpu,
+                note="the gateway process's CPU time per turn (user + system, /proc); baseline: "
+                     "the in-process turn's; unlike latency it holds on a busy machine"),
+            "turn_websocket_client_cpu": figure(
+                client_cpu, "ms", note="this client's CPU time per websocket turn"),
             "seed_full_marketplace": figure(seed_s, "s", note="SQLite, seed 42, synthetic data"),
         },
         samples=REPEAT,

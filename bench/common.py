@@ -30,6 +30,27 @@ def timings_ms(fn: Callable[[], Any], repeat: int, warmup: int = 3) -> list[floa
     return out
 
 
+def process_tree_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) of process ``pid`` and its live descendants (Linux /proc).
+
+    CPU time, unlike latency, hardly moves when other programs share the machine.
+    """
+    import os
+
+    tick = os.sysconf("SC_CLK_TCK")
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:  # it exited meanwhile
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+        todo += [int(c) for c in children]
+    return total
+
+
 def summary(samples: list[float]) -> dict[str, float]:
     """p50, p95, max and count of a list of samples."""
     ordered = sorted(samples)
