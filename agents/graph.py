@@ -27,7 +27,10 @@ from tools.listings import preview_update_price
 from tools.registry import ToolError
 
 MAX_TOOL_ROUNDS = 4
-REPLY_CHUNK_WORDS = 4
+# A reply the planner did not stream is written out at once: its pieces reach the client at
+# the same instant whatever their size, and each is a websocket frame (a write, a wake-up of
+# the client). Four-word pieces made 10-14 frames of a typical embedded reply.
+REPLY_CHUNK_WORDS = 24
 
 
 def _last_ai(state: AgentState) -> AIMessage | None:
