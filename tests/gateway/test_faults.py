@@ -12,42 +12,25 @@ import time
 from collections.abc import Callable
 
 import httpx
-import psycopg
 import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from domain.seed import seed
-from domain.store import Product, Store
 from gateway.settings import Settings
 from tests.live import LiveServer
+from tests.postgres import PG, seeded_database
 from tests.processes import SECRET
 from tests.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.integration
 
-PG = ("127.0.0.1", 5432)
 DB = "scale_db"
 
 
 @pytest.fixture(scope="module")
 def pg_database() -> str:
-    """The seeded marketplace in this suite's own PostgreSQL database (created if missing)."""
-    try:
-        with psycopg.connect(f"postgresql://postgres@{PG[0]}:{PG[1]}/postgres",
-                             autocommit=True, connect_timeout=3) as conn:
-            if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DB,)).fetchone() \
-                    is None:
-                conn.execute(f'CREATE DATABASE "{DB}"')
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"no PostgreSQL at {PG[0]}:{PG[1]} ({exc})")
-    store = Store.from_url(f"postgresql+psycopg://postgres@{PG[0]}:{PG[1]}/{DB}")
-    with store.session() as s:
-        seeded = store.has_tables() and s.get(Product, "p-00001") is not None
-    if not seeded:
-        seed(store, seed=42, reset=True, progress=False)
-    store.create_all()
-    store.dispose()
+    """The seeded marketplace in this suite's own PostgreSQL database."""
+    seeded_database(DB)
     return DB
 
 
