@@ -30,6 +30,7 @@ from gateway.channels.voice_inbox import (
     voice_notification_ids,
 )
 from gateway.errors import UNAVAILABLE_MESSAGE, unavailable
+from gateway.limits import TooManySockets
 from gateway.listening import Utterance
 from gateway.sessions import bind_session
 from gateway.speech import Recording, profile_language
@@ -422,16 +423,17 @@ async def chat(ws: WebSocket) -> None:
         return
     settings = ws.app.state.settings
     address = ws.client.host if ws.client else "unknown"
-    refused = ws.app.state.sockets.open(settings, principal.user_id, address)
-    if refused is not None:
+    try:
+        ticket = await ws.app.state.sockets.open(settings, principal.user_id, address)
+    except TooManySockets as refused:
         ws.app.state.metrics.ws_errors.labels("RATE_LIMITED").inc()
-        await ws.send_text(encode(error_frame("RATE_LIMITED", refused, {})))
+        await ws.send_text(encode(error_frame("RATE_LIMITED", str(refused), {})))
         await ws.close(code=1008, reason="too many sockets")
         return
     try:
         await _converse(ws, principal)
     finally:
-        ws.app.state.sockets.close(principal.user_id, address)
+        await ws.app.state.sockets.close(ticket)
 
 
 async def _session_id(ws: WebSocket, principal: Principal) -> tuple[str, dict[str, Any] | None]:
