@@ -189,6 +189,11 @@ class Connection:
                 await self.voice.stop_speaking()
                 await self.send(turn_end(started, interrupted=True))
             raise
+        except WebSocketDisconnect:
+            # The client left mid-turn: nothing to tell it, and no fault of ours. The turn is
+            # not checkpointed, so a resend after reconnecting runs it (effects exactly once).
+            outcome = "disconnected"
+            raise
         except Exception as exc:
             outcome = "error"
             if unavailable(exc):
