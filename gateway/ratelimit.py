@@ -203,7 +203,6 @@ class RedisLimiter:
 
 def redact_url(url: str) -> str:
     """``url`` without the password it may carry (for logs)."""
-    # Never log a password that may sit in the URL.
     scheme, sep, rest = url.partition("://")
     return f"{scheme}{sep}{rest.rpartition('@')[2]}" if sep else url
 
