@@ -46,6 +46,7 @@ test: dev
 # make test-llama LLAMA_SERVER=/path/to/llama-server GGUF=/path/to/model.gguf
 test-llama: dev
 	QALAKAR_TEST_LLAMA_SERVER=$(LLAMA_SERVER) QALAKAR_TEST_GGUF=$(GGUF) \
+	QALAKAR_TEST_LLAMA_ARGS="$(LLAMA_ARGS)" \
 	$(BIN)/python -m pytest -q -p no:cacheprovider -m llama_server -o log_cli=true \
 	--log-cli-level=INFO tests/agents/test_llama_server.py
 

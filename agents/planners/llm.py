@@ -151,7 +151,7 @@ class LLMPlanner:
             extra_body={"max_tokens": max_tokens},
             # a model that writes the template's markers as text stops at the first one
             # instead of inventing turns until max_tokens (2,223 tokens on llama.cpp)
-            stop=list(TURN_MARKERS),
+            stop_sequences=list(TURN_MARKERS),
         )
         self.timeout = timeout
         self.fallback = fallback
