@@ -37,12 +37,14 @@ from agents.planners.guard import (
     compact_schema,
     fit_history,
     looks_like_garbage,
+    parrots,
     prompt_tokens,
     repair_args,
     tool_calls_in_text,
     visible_prefix,
 )
 from agents.state import AgentState, RunContext
+from domain.chat_text import TURN_END, TURN_MARKERS
 from tools.registry import ToolError
 
 SYSTEM_PROMPT = """You are Qalakar, an assistant for an Indian handicraft marketplace.
@@ -147,6 +149,9 @@ class LLMPlanner:
             max_completion_tokens=max_tokens,
             # llama.cpp's server and older vLLM read the classic name
             extra_body={"max_tokens": max_tokens},
+            # a model that writes the template's markers as text stops at the first one
+            # instead of inventing turns until max_tokens (2,223 tokens on llama.cpp)
+            stop_sequences=list(TURN_MARKERS),
         )
         self.timeout = timeout
         self.fallback = fallback
@@ -199,6 +204,8 @@ class LLMPlanner:
                 if looks_like_garbage(text):
                     raise LLMFailure(
                         f"unusable reply ({len(str(message.content))} chars)", emitted=streamed)
+                if parrots(text, messages):
+                    raise LLMFailure("the reply repeats an earlier answer", emitted=streamed)
                 return Plan(AIMessage(content=text, id=message.id), streamed=streamed)
             checked, errors = self._check(calls, run)
             if not errors:
@@ -240,7 +247,8 @@ class LLMPlanner:
         emitted = bool(sent)
         if merged is None:
             raise LLMFailure("empty answer")
-        if merged.response_metadata.get("finish_reason") == "length" and not merged.tool_calls:
+        cut = merged.response_metadata.get("finish_reason") == "length"
+        if cut and not merged.tool_calls and not TURN_END.search(raw):
             raise LLMFailure(f"the reply ran past max_tokens={self.max_tokens}", emitted=emitted)
         if emitted and not merged.tool_calls:
             rest = clean_reply(raw)
