@@ -17,6 +17,9 @@ TURN_MARKERS = (
     "<|endoftext|>", "<|start_header_id|>", "</s>", "<eos>", "[INST]", "<|end|>", "<|user|>",
     "<|assistant|>",
 )
+# What is sent as ``stop``: OpenAI's API takes at most four sequences (vLLM and llama.cpp take
+# more), so the four commonest end-of-turn markers go to the server and the rest are cut here.
+STOP_SEQUENCES = ("<|im_end|>", "<end_of_turn>", "<|eot_id|>", "</s>")
 TURN_END = re.compile("|".join(re.escape(marker) for marker in TURN_MARKERS))
 
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
-from domain.chat_text import TURN_MARKERS, until_turn_end
+from domain.chat_text import STOP_SEQUENCES, until_turn_end
 
 log = logging.getLogger(__name__)
 
@@ -297,7 +297,7 @@ class ChatTranslator:
             # a translation is about as long as its text; a model running on into invented
             # turns stops at the template's first marker or at this cap
             "max_tokens": MAX_TRANSLATION_TOKENS,
-            "stop": list(TURN_MARKERS),
+            "stop": list(STOP_SEQUENCES),
             "messages": [
                 {"role": "system", "content": (
                     f"Translate the user's product listing text into {self.NAMES[target]}. "

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from domain.chat_text import TURN_MARKERS, until_turn_end
+from domain.chat_text import STOP_SEQUENCES, until_turn_end
 from knowledge.retrieval import HybridRetriever, Retrieval
 
 log = logging.getLogger(__name__)
@@ -234,7 +234,7 @@ def build_llm(base_url: str, model: str, api_key: str, timeout_s: float) -> Any:
         is_chat_model=True,
         max_tokens=400,
         temperature=0.0,
-        additional_kwargs={"stop": list(TURN_MARKERS)},
+        additional_kwargs={"stop": list(STOP_SEQUENCES)},
     )
 
 

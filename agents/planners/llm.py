@@ -44,7 +44,7 @@ from agents.planners.guard import (
     visible_prefix,
 )
 from agents.state import AgentState, RunContext
-from domain.chat_text import TURN_END, TURN_MARKERS
+from domain.chat_text import STOP_SEQUENCES, TURN_END
 from tools.registry import ToolError
 
 SYSTEM_PROMPT = """You are Qalakar, an assistant for an Indian handicraft marketplace.
@@ -86,7 +86,7 @@ def sanitize_history(messages: Sequence[BaseMessage]) -> list[BaseMessage]:
             continue  # answers are taken together with their call below; this one has none
         calls = [*msg.tool_calls, *msg.invalid_tool_calls] if isinstance(msg, AIMessage) else []
         if not calls:
-            kept.append(msg)
+            kept.append(_without_offline_note(msg))
             continue
         answers: list[ToolMessage] = []
         while i < len(messages):
@@ -102,6 +102,14 @@ def sanitize_history(messages: Sequence[BaseMessage]) -> list[BaseMessage]:
         elif msg.content:
             kept.append(AIMessage(content=msg.content, id=msg.id))
     return kept
+
+
+def _without_offline_note(msg: BaseMessage) -> BaseMessage:
+    """``msg`` without the offline note: a model shown it copies it into its next answers."""
+    if isinstance(msg, AIMessage) and isinstance(msg.content, str) \
+            and msg.content.startswith(OFFLINE_NOTE):
+        return AIMessage(content=msg.content[len(OFFLINE_NOTE):], id=msg.id)
+    return msg
 
 
 class LLMFailure(Exception):
@@ -151,7 +159,7 @@ class LLMPlanner:
             extra_body={"max_tokens": max_tokens},
             # a model that writes the template's markers as text stops at the first one
             # instead of inventing turns until max_tokens (2,223 tokens on llama.cpp)
-            stop_sequences=list(TURN_MARKERS),
+            stop_sequences=list(STOP_SEQUENCES),
         )
         self.timeout = timeout
         self.fallback = fallback

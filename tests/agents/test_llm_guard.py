@@ -131,7 +131,8 @@ def test_the_server_is_told_to_stop_at_chat_template_markers(
     run_turn(settings, store, planner(llm), "hello")
 
     stop = llm.requests[0]["stop"]
-    assert {"<|im_end|>", "<|im_start|>", "<end_of_turn>", "<|eot_id|>"} <= set(stop)
+    assert {"<|im_end|>", "<end_of_turn>", "<|eot_id|>"} <= set(stop)
+    assert len(stop) <= 4, "OpenAI's API refuses more than four stop sequences"
 
 
 def test_a_reply_that_parrots_an_earlier_answer_goes_offline(
@@ -358,3 +359,14 @@ def test_the_router_keeps_the_classifiers_top_tool(text: str) -> None:
     route = intent_router(lambda t: embedded.classifier.predict(t).ranking, names)
     top = next(i for i, _ in embedded.classifier.predict(text).ranking if i in names)
     assert top in route(text)
+
+
+def test_the_model_is_not_shown_the_offline_note_of_earlier_turns() -> None:
+    from langchain_core.messages import AIMessage, HumanMessage
+
+    from agents.planners.llm import OFFLINE_NOTE, sanitize_history
+
+    history = sanitize_history([HumanMessage("hello"), AIMessage(OFFLINE_NOTE + "Namaste!"),
+                                HumanMessage("show my orders")])
+
+    assert [m.content for m in history] == ["hello", "Namaste!", "show my orders"]
