@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench eval install dev serve seed ingest lint clean
+.PHONY: run test test-llama bench eval install dev serve seed ingest lint clean
 
 $(BIN)/python:
 	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -40,7 +40,15 @@ run: install
 	QALAKAR_DEV_AUTH=$${QALAKAR_DEV_AUTH:-1} $(BIN)/qalakar serve --host $(HOST) --port $(PORT)
 
 test: dev
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not llama_server"
+
+# The LLM planner against a real llama.cpp server (README, "LLM planner against llama.cpp"):
+# make test-llama LLAMA_SERVER=/path/to/llama-server GGUF=/path/to/model.gguf
+test-llama: dev
+	QALAKAR_TEST_LLAMA_SERVER=$(LLAMA_SERVER) QALAKAR_TEST_GGUF=$(GGUF) \
+	QALAKAR_TEST_LLAMA_ARGS="$(LLAMA_ARGS)" \
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m llama_server -o log_cli=true \
+	--log-cli-level=INFO tests/agents/test_llama_server.py
 
 bench: dev
 	@mkdir -p bench/results

@@ -128,21 +128,36 @@ def _answered(
     later = messages[at + 1 :]
     if pending is not None and not any(m.type == "human" for m in later):
         return [{"type": "confirm_request", **pending}]
+    return [_replayed_reply(later)]
+
+
+def _acted(messages: list[Any], action_id: str) -> list[Event] | None:
+    """The reply that followed the confirmed (or declined) action ``action_id``.
+
+    ``None`` when no result of it is in the conversation (it is pending, or never existed).
+    """
+    at = next((i for i, m in enumerate(messages)
+               if m.type == "tool" and getattr(m, "tool_call_id", None) == action_id), None)
+    if at is None:
+        return None
+    return [_replayed_reply(messages[at + 1 :])]
+
+
+def _replayed_reply(later: list[Any]) -> Event:
+    """The last plain reply in ``later`` before the next user message, as a replayed event."""
     reply = ""
     for m in later:
         if m.type == "human":
             break
         if m.type == "ai" and not getattr(m, "tool_calls", None) and m.content:
             reply = str(m.content)
-    return [
-        {
-            "type": "assistant_message",
-            "message_id": f"m-{uuid.uuid4().hex[:12]}",
-            "text": reply,
-            "citations": [],
-            "replayed": True,
-        }
-    ]
+    return {
+        "type": "assistant_message",
+        "message_id": f"m-{uuid.uuid4().hex[:12]}",
+        "text": reply,
+        "citations": [],
+        "replayed": True,
+    }
 
 
 def _written_language(update: dict[str, Any], language: str | None) -> str | None:
@@ -206,6 +221,10 @@ class Assistant:
         config = {"configurable": {"thread_id": self.thread_id(user_id, session_id)}}
         return _pending_of(await self.graph.aget_state(config))
 
+    async def acted(self, user_id: str, session_id: str, action_id: str) -> bool:
+        """Whether the conversation holds the result of the confirmed action ``action_id``."""
+        return _acted(await self.history(user_id, session_id), action_id) is not None
+
     async def history(self, user_id: str, session_id: str) -> list[Any]:
         """The messages the checkpointer keeps for this session."""
         config = {"configurable": {"thread_id": self.thread_id(user_id, session_id)}}
@@ -221,6 +240,7 @@ class Assistant:
         text: str | None = None,
         confirm: bool | None = None,
         message_id: str | None = None,
+        action_id: str | None = None,
         reply_language: str | None = None,
     ) -> AsyncIterator[Event]:
         """Run one turn (a message, or the answer to a confirmation) and yield its events.
@@ -228,8 +248,10 @@ class Assistant:
         A message sent again with the same ``message_id`` (a client that reconnected, maybe to
         another replica, after losing the answer) is not run twice: its recorded reply is
         replayed. A turn is checkpointed whole when it ends, so one cut short left nothing
-        behind and runs now. ``reply_language`` ("en", "hi") is the language the user picked
-        for replies; it stays the session's choice until another is sent.
+        behind and runs now. Likewise a confirmation sent again for ``action_id`` after its
+        turn ended replays that turn's reply; the action itself is exactly-once in the store.
+        ``reply_language`` ("en", "hi") is the language the user picked for replies; it stays
+        the session's choice until another is sent.
         """
         started = time.perf_counter()
         run = RunContext(
@@ -239,17 +261,20 @@ class Assistant:
         snapshot = await self.graph.aget_state(config)
         pending = _pending_of(snapshot)
         human_id = f"in-{message_id}" if message_id else None
+        replay = None
         if text is not None and human_id is not None:
             replay = _answered(snapshot.values.get("messages", []), human_id, pending)
-            if replay is not None:
-                for event in replay:
-                    yield event
-                yield {
-                    "type": "turn_end",
-                    "replayed": True,
-                    "latency_ms": {"total": round((time.perf_counter() - started) * 1000, 2)},
-                }
-                return
+        elif confirm is not None and action_id and (pending or {}).get("action_id") != action_id:
+            replay = _acted(snapshot.values.get("messages", []), action_id)
+        if replay is not None:
+            for event in replay:
+                yield event
+            yield {
+                "type": "turn_end",
+                "replayed": True,
+                "latency_ms": {"total": round((time.perf_counter() - started) * 1000, 2)},
+            }
+            return
         inputs: list[Any] = []
         picked = {"reply_language": reply_language} if reply_language in replies.LANGUAGES else {}
         if pending is not None and confirm is None and text is not None:

@@ -16,12 +16,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
+from domain.chat_text import STOP_SEQUENCES, until_turn_end
+
 log = logging.getLogger(__name__)
 
 GLOSSARY = Path(__file__).parent / "data" / "glossary.json"
 LANGUAGES = ("en", "hi", "es", "fr")
 METHOD_TEMPLATE = "glossary+template"
 METHOD_LLM = "llm"
+MAX_TRANSLATION_TOKENS = 1024
 _COLUMN = {"hi": 0, "es": 1, "fr": 2}
 _PIECE = {"en": "piece", "hi": "कृति", "es": "pieza|f", "fr": "pièce|f"}
 _HANDMADE_ADJ = {
@@ -291,6 +294,10 @@ class ChatTranslator:
         body = {
             "model": self.model,
             "temperature": 0,
+            # a translation is about as long as its text; a model running on into invented
+            # turns stops at the template's first marker or at this cap
+            "max_tokens": MAX_TRANSLATION_TOKENS,
+            "stop": list(STOP_SEQUENCES),
             "messages": [
                 {"role": "system", "content": (
                     f"Translate the user's product listing text into {self.NAMES[target]}. "
@@ -302,7 +309,10 @@ class ChatTranslator:
             self.url, json=body, headers={"Authorization": f"Bearer {self.api_key}"}
         )
         response.raise_for_status()
-        content = response.json()["choices"][0]["message"]["content"]
-        if not isinstance(content, str) or not content.strip():
+        choice = response.json()["choices"][0]
+        content = choice["message"]["content"]
+        if not isinstance(content, str) or not until_turn_end(content).strip():
             raise ValueError("the model returned no text")
-        return content.strip()
+        if choice.get("finish_reason") == "length":
+            raise ValueError(f"the translation ran past {MAX_TRANSLATION_TOKENS} tokens")
+        return until_turn_end(content).strip()

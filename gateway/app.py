@@ -17,7 +17,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 
 from gateway import errors
-from gateway.limits import BodyLimit, SocketCounts, request_id
+from gateway.limits import BodyLimit, make_socket_counts, request_id
 from gateway.logs import install_token_redaction
 from gateway.metrics import Metrics
 from gateway.ratelimit import RateLimits, too_many_requests
@@ -88,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if channels is not None:
             await channels.http.aclose()
         await app.state.rate_limits.aclose()
+        await app.state.sockets.aclose()
         app.state.store.dispose()
 
     docs = settings.docs_enabled
@@ -104,7 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.registry = load_all()
     app.state.assistant = None
     app.state.rate_limits = RateLimits(settings)
-    app.state.sockets = SocketCounts()
+    app.state.sockets = make_socket_counts(settings)
     errors.install(app)
 
     @app.middleware("http")

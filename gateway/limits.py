@@ -3,19 +3,31 @@
 :class:`BodyLimit` refuses a body over the limit by its ``Content-Length`` before reading a byte,
 and stops reading a body sent without one (chunked) as soon as it passes the limit: both are a
 ``413 PAYLOAD_TOO_LARGE`` envelope. :class:`SocketCounts` caps the chat sockets one user and one
-client address may hold open in this process.
+client address may hold open in this process; :class:`SharedSocketCounts` caps them across
+every process on one Redis.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import re
 import threading
+import time
+import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass, field
 from typing import Any
 
+from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
+
 from gateway.errors import envelope, new_request_id
+from gateway.ratelimit import redact_url
 from gateway.settings import Settings
 from tools.registry import ToolError
 
@@ -24,6 +36,7 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+log = logging.getLogger(__name__)
 
 UPLOAD_PATHS = ("/api/v1/uploads",)
 # A multipart form around the file: boundaries, headers, a few small fields.
@@ -125,6 +138,27 @@ async def _refuse(send: Send, exc: ToolError) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+class TooManySockets(Exception):
+    """A socket over the per-user or per-address cap; the message says which."""
+
+
+@dataclass(frozen=True)
+class SocketTicket:
+    """One counted socket: whose, from where, and where it is counted (Redis or here)."""
+
+    user_id: str
+    address: str
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    shared: bool = False
+
+
+def _refusal(settings: Settings, which: str) -> TooManySockets:
+    if which == "user":
+        return TooManySockets(f"at most {settings.max_sockets_per_user} open chat sockets per user")
+    return TooManySockets(
+        f"at most {settings.max_sockets_per_address} open chat sockets per address")
+
+
 class SocketCounts:
     """Open chat sockets per user and per client address, in this process."""
 
@@ -133,21 +167,154 @@ class SocketCounts:
         self._users: Counter[str] = Counter()
         self._addresses: Counter[str] = Counter()
 
-    def open(self, settings: Settings, user_id: str, address: str) -> str | None:
-        """Count one more socket, or say why not (and count nothing)."""
+    async def open(self, settings: Settings, user_id: str, address: str) -> SocketTicket:
+        """Count one more socket, or raise :class:`TooManySockets` (and count nothing)."""
         with self._lock:
             if self._users[user_id] >= settings.max_sockets_per_user:
-                return f"at most {settings.max_sockets_per_user} open chat sockets per user"
+                raise _refusal(settings, "user")
             if self._addresses[address] >= settings.max_sockets_per_address:
-                return f"at most {settings.max_sockets_per_address} open chat sockets per address"
+                raise _refusal(settings, "address")
             self._users[user_id] += 1
             self._addresses[address] += 1
-            return None
+        return SocketTicket(user_id, address)
 
-    def close(self, user_id: str, address: str) -> None:
+    async def close(self, ticket: SocketTicket) -> None:
         """Count one socket fewer."""
         with self._lock:
-            for counter, key in ((self._users, user_id), (self._addresses, address)):
+            for counter, key in ((self._users, ticket.user_id),
+                                 (self._addresses, ticket.address)):
                 counter[key] -= 1
                 if counter[key] <= 0:
                     del counter[key]
+
+    async def aclose(self) -> None:
+        """Nothing to release."""
+
+
+# KEYS: the user's and the address's sorted sets of sockets, scored by when each lease ends.
+# ARGV: user limit, address limit, socket id, lease in ms. Returns 0 (counted), 1 (user full)
+# or 2 (address full). Redis's clock, so every process agrees on what has expired.
+_OPEN_SOCKET = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local lease = tonumber(ARGV[4])
+for i = 1, 2 do redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now) end
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return 1 end
+if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[2]) then return 2 end
+for i = 1, 2 do
+  redis.call('ZADD', KEYS[i], now + lease, ARGV[3])
+  redis.call('PEXPIRE', KEYS[i], lease)
+end
+return 0
+"""
+
+# KEYS: user and address set of each socket, in pairs; ARGV: lease in ms, then the socket ids.
+_RENEW_SOCKETS = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local lease = tonumber(ARGV[1])
+for i = 2, #ARGV do
+  for j = 2 * i - 3, 2 * i - 2 do
+    redis.call('ZADD', KEYS[j], now + lease, ARGV[i])
+    redis.call('PEXPIRE', KEYS[j], lease)
+  end
+end
+return 0
+"""
+
+
+class SharedSocketCounts:
+    """The same caps counted in Redis, across every worker and replica.
+
+    Each open socket is a lease in two sorted sets (its user's, its address's) that this
+    process renews every ``lease_s / 3`` seconds while the socket is open, so the sockets of a
+    killed process stop counting ``lease_s`` seconds later. Redis being down never refuses a
+    socket for that reason: it is counted in this process instead (as without Redis) and
+    Redis is tried again after ``retry_s`` seconds.
+    """
+
+    def __init__(self, url: str, *, prefix: str = "qalakar:ws:", lease_s: float = 30.0,
+                 timeout_s: float = 0.25, retry_s: float = 30.0) -> None:
+        self._redis = Redis.from_url(url, socket_timeout=timeout_s,
+                                     socket_connect_timeout=timeout_s,
+                                     retry=Retry(NoBackoff(), 0))
+        self._open_script = self._redis.register_script(_OPEN_SOCKET)
+        self._renew_script = self._redis.register_script(_RENEW_SOCKETS)
+        self.prefix = prefix
+        self.lease_ms = max(1, round(lease_s * 1000))
+        self.retry_s = retry_s
+        self.local = SocketCounts()
+        self._held: dict[str, SocketTicket] = {}
+        self._renewing: asyncio.Task[None] | None = None
+        self._down_until = 0.0
+        self._url = url
+
+    def _keys(self, ticket: SocketTicket) -> list[str]:
+        return [f"{self.prefix}user:{ticket.user_id}", f"{self.prefix}ip:{ticket.address}"]
+
+    async def open(self, settings: Settings, user_id: str, address: str) -> SocketTicket:
+        """Count one more socket in Redis (here while Redis is down), or raise TooManySockets."""
+        if time.monotonic() >= self._down_until:
+            ticket = SocketTicket(user_id, address, shared=True)
+            try:
+                full = await self._open_script(keys=self._keys(ticket), args=[
+                    settings.max_sockets_per_user, settings.max_sockets_per_address,
+                    ticket.id, self.lease_ms])
+            except (RedisError, OSError) as exc:
+                self._down(exc)
+            else:
+                if full:
+                    raise _refusal(settings, "user" if full == 1 else "address")
+                self._held[ticket.id] = ticket
+                if self._renewing is None or self._renewing.done():
+                    self._renewing = asyncio.create_task(self._renew())
+                return ticket
+        return await self.local.open(settings, user_id, address)
+
+    async def close(self, ticket: SocketTicket) -> None:
+        """Count one socket fewer, where it was counted."""
+        if not ticket.shared:
+            await self.local.close(ticket)
+            return
+        self._held.pop(ticket.id, None)
+        try:
+            for key in self._keys(ticket):
+                await self._redis.zrem(key, ticket.id)
+        except (RedisError, OSError) as exc:
+            self._down(exc)  # its lease runs out by itself
+
+    async def _renew(self) -> None:
+        """Renew the leases of this process's open sockets until it holds none."""
+        while self._held:
+            await asyncio.sleep(self.lease_ms / 3000)
+            held = list(self._held.values())
+            if not held:
+                return
+            try:
+                await self._renew_script(
+                    keys=[k for t in held for k in self._keys(t)],
+                    args=[self.lease_ms, *(t.id for t in held)])
+            except (RedisError, OSError) as exc:
+                self._down(exc)
+
+    def _down(self, exc: BaseException) -> None:
+        if time.monotonic() >= self._down_until:
+            log.warning("socket caps: Redis at %s is unavailable (%s); counting in-process "
+                        "for %.0f s", redact_url(self._url), type(exc).__name__, self.retry_s)
+        self._down_until = time.monotonic() + self.retry_s
+
+    async def aclose(self) -> None:
+        """Stop renewing and close the connection pool."""
+        if self._renewing is not None:
+            self._renewing.cancel()
+        try:
+            await self._redis.aclose()
+        except (RedisError, OSError):
+            pass
+
+
+def make_socket_counts(settings: Settings) -> SocketCounts | SharedSocketCounts:
+    """Shared through Redis when ``QALAKAR_REDIS_URL`` is set, else in this process."""
+    if settings.redis_url:
+        return SharedSocketCounts(settings.redis_url)
+    return SocketCounts()

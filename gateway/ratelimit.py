@@ -184,7 +184,7 @@ class RedisLimiter:
             if not self._warned:
                 self._warned = True
                 log.warning("rate limits: Redis at %s is unavailable (%s: %s); counting "
-                            "in-process until it answers", _redact(self._url),
+                            "in-process until it answers", redact_url(self._url),
                             type(exc).__name__, exc)
             return await self.fallback.hit(key, limit, window_s)
         if self._warned:
@@ -201,8 +201,8 @@ class RedisLimiter:
             pass
 
 
-def _redact(url: str) -> str:
-    # Never log a password that may sit in the URL.
+def redact_url(url: str) -> str:
+    """``url`` without the password it may carry (for logs)."""
     scheme, sep, rest = url.partition("://")
     return f"{scheme}{sep}{rest.rpartition('@')[2]}" if sep else url
 

@@ -5,7 +5,8 @@ picks a few with maximal marginal relevance (MMR) so they do not repeat each oth
 documents they came from. When even the best sentence is weakly related to the question, the
 answer is an honest "I don't know" with no citations rather than a guess. With an LLM, a
 LlamaIndex response synthesizer writes the answer from numbered sources and the citations are
-the sources it referred to; LlamaIndex's placeholder ``MockLLM`` is refused.
+the sources it referred to; an answer that cites none (or is empty) gives way to the extractive
+one, and LlamaIndex's placeholder ``MockLLM`` is refused.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from domain.chat_text import STOP_SEQUENCES, until_turn_end
 from knowledge.retrieval import HybridRetriever, Retrieval
 
 log = logging.getLogger(__name__)
@@ -203,11 +205,16 @@ class LLMAnswerer:
         except Exception:  # an unreachable endpoint must not cost the user the answer
             log.exception("LLM synthesis failed; answering extractively")
             return self.fallback.answer(retrieval)
-        text = str(response).strip()
-        if not text or text.lower().startswith("i don't know"):
+        text = until_turn_end(str(response)).strip()
+        if text.lower().startswith("i don't know"):
             return Answer(IDK, [], confident=False, confidence=confidence, mode="llm")
         used = sorted({int(n) for n in re.findall(r"\[(\d+)\]", text) if 1 <= int(n) <= len(hits)})
-        chosen = [hits[n - 1] for n in used] or hits[:1]
+        if not used:
+            # Retrieval was confident, so an empty or uncited answer is the model failing the
+            # prompt (a base model continuing the chat template writes nothing or babbles).
+            log.warning("LLM answer cites no source (%d chars); answering extractively", len(text))
+            return self.fallback.answer(retrieval)
+        chosen = [hits[n - 1] for n in used]
         citations = [
             Citation(h.doc_id, h.doc.title, h.passages[0].text[:300], round(h.score, 4))
             for h in chosen
@@ -227,6 +234,7 @@ def build_llm(base_url: str, model: str, api_key: str, timeout_s: float) -> Any:
         is_chat_model=True,
         max_tokens=400,
         temperature=0.0,
+        additional_kwargs={"stop": list(STOP_SEQUENCES)},
     )
 
 

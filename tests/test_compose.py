@@ -7,6 +7,7 @@ none, and deliberately broken copies must give some, so the checks are known to 
 from __future__ import annotations
 
 import copy
+import ipaddress
 import json
 import re
 import shlex
@@ -601,6 +602,22 @@ def test_gateway_urls_resolve_to_compose_services(compose: dict[str, Any]) -> No
         parts = urlsplit(getattr(settings, field))
         assert (parts.hostname, parts.port) == (host, port), field
         assert port in listening_ports(services[host]), field
+
+
+def test_the_gateway_believes_the_proxy_forwarded_address(compose: dict[str, Any]) -> None:
+    """Behind ``proxy`` every socket's peer is the proxy: unless its network is trusted, every
+    client shares one address (one per-address rate limit and socket cap for all)."""
+    services = interpolate_tree(compose, TEST_ENV)["services"]
+    trusted = Settings(_env_file=None,
+                       trusted_proxies=environment(services["gateway"]).get(
+                           "QALAKAR_TRUSTED_PROXIES", "")).proxies()
+    subnets = [ipaddress.ip_network(c["subnet"])
+               for c in compose.get("networks", {}).get("default", {}).get("ipam", {})
+               .get("config", []) if "subnet" in c]
+    assert subnets, "the default network has no fixed subnet to trust"
+    assert all(any(net.subnet_of(ipaddress.ip_network(t)) for t in trusted) for net in subnets)
+    caddyfile = (ROOT / "deploy" / "Caddyfile").read_text(encoding="utf-8")
+    assert "header_up X-Forwarded-For {remote_host}" in caddyfile
 
 
 def test_compose_refuses_to_start_without_a_secret(compose: dict[str, Any]) -> None:

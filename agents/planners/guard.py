@@ -17,15 +17,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from langchain_core.messages import AIMessage, BaseMessage, SystemMessage, ToolMessage
+from langchain_core.messages import (
+    AIMessage,
+    BaseMessage,
+    HumanMessage,
+    SystemMessage,
+    ToolMessage,
+)
 from pydantic import BaseModel
 
-# Tokens that end a turn in the common chat templates (ChatML, Gemma, Llama 2/3, Mistral):
-# anything after one of them is the model continuing the template, never the reply.
-_TURN_END = re.compile(
-    r"<\|im_end\|>|<\|im_start\|>|<end_of_turn>|<start_of_turn>|<\|eot_id\|>|<\|endoftext\|>"
-    r"|<\|start_header_id\|>|</s>|<eos>|\[INST\]|<\|end\|>|<\|user\|>|<\|assistant\|>"
-)
+from domain.chat_text import TURN_END, until_turn_end
+
 # Stray special tokens inside a reply.
 _SPECIAL = re.compile(r"<\|[a-z_]{2,30}\|>|<bos>|<s>|\[/INST\]")
 _LEADING = re.compile(r"^\s*(?:(?:<\|[a-z_]{2,30}\|>|<start_of_turn>(?:model)?|<bos>|<s>)\s*)+")
@@ -35,11 +37,7 @@ _WRAPPERS = ("arguments", "args", "parameters", "params", "input")
 
 def clean_reply(text: str) -> str:
     """The reply without chat-template tokens or anything the model generated past its turn."""
-    text = _LEADING.sub("", text)
-    match = _TURN_END.search(text)
-    if match:
-        text = text[: match.start()]
-    text = _TOOL_CALL_TAG.sub("", text)
+    text = _TOOL_CALL_TAG.sub("", until_turn_end(_LEADING.sub("", text)))
     return _SPECIAL.sub("", text).strip()
 
 
@@ -52,7 +50,7 @@ def visible_prefix(raw: str) -> tuple[str, bool]:
     if raw.lstrip()[:1] in ("{", "[") or raw.lstrip().startswith("<tool_call"):
         return "", False
     raw = _LEADING.sub("", raw)
-    match = _TURN_END.search(raw)
+    match = TURN_END.search(raw)
     cut = raw[: match.start()] if match else raw
     opening = max(cut.rfind("<"), cut.rfind("["))
     if opening != -1 and ">" not in cut[opening:] and "]" not in cut[opening:]:
@@ -100,6 +98,27 @@ def looks_like_garbage(text: str) -> bool:
         return True
     lines = [ln.strip() for ln in stripped.splitlines() if ln.strip()]
     return len(lines) >= 4 and len(set(lines)) <= len(lines) // 3
+
+
+def parrots(text: str, messages: Sequence[BaseMessage]) -> bool:
+    """Whether ``text`` repeats an earlier reply that answered a different question.
+
+    Small base models copy the last assistant turn of their prompt word for word (Gemma 3
+    270M behind llama.cpp answered every turn after the first with the first reply); the
+    same answer to the same question again is fine.
+    """
+    said = _normal(text)
+    asked, answered = "", []
+    for msg in messages:
+        if isinstance(msg, HumanMessage):
+            asked = _normal(msg.content)
+        elif isinstance(msg, AIMessage) and not msg.tool_calls and _normal(msg.content) == said:
+            answered.append(asked)
+    return any(question != asked for question in answered)  # ``asked``: the current question
+
+
+def _normal(content: Any) -> str:
+    return " ".join(str(content).lower().split())
 
 
 def _submodel(annotation: Any) -> type[BaseModel] | None:

@@ -37,12 +37,14 @@ from agents.planners.guard import (
     compact_schema,
     fit_history,
     looks_like_garbage,
+    parrots,
     prompt_tokens,
     repair_args,
     tool_calls_in_text,
     visible_prefix,
 )
 from agents.state import AgentState, RunContext
+from domain.chat_text import STOP_SEQUENCES, TURN_END
 from tools.registry import ToolError
 
 SYSTEM_PROMPT = """You are Qalakar, an assistant for an Indian handicraft marketplace.
@@ -84,7 +86,7 @@ def sanitize_history(messages: Sequence[BaseMessage]) -> list[BaseMessage]:
             continue  # answers are taken together with their call below; this one has none
         calls = [*msg.tool_calls, *msg.invalid_tool_calls] if isinstance(msg, AIMessage) else []
         if not calls:
-            kept.append(msg)
+            kept.append(_without_offline_note(msg))
             continue
         answers: list[ToolMessage] = []
         while i < len(messages):
@@ -100,6 +102,14 @@ def sanitize_history(messages: Sequence[BaseMessage]) -> list[BaseMessage]:
         elif msg.content:
             kept.append(AIMessage(content=msg.content, id=msg.id))
     return kept
+
+
+def _without_offline_note(msg: BaseMessage) -> BaseMessage:
+    """``msg`` without the offline note: a model shown it copies it into its next answers."""
+    if isinstance(msg, AIMessage) and isinstance(msg.content, str) \
+            and msg.content.startswith(OFFLINE_NOTE):
+        return AIMessage(content=msg.content[len(OFFLINE_NOTE):], id=msg.id)
+    return msg
 
 
 class LLMFailure(Exception):
@@ -147,6 +157,9 @@ class LLMPlanner:
             max_completion_tokens=max_tokens,
             # llama.cpp's server and older vLLM read the classic name
             extra_body={"max_tokens": max_tokens},
+            # a model that writes the template's markers as text stops at the first one
+            # instead of inventing turns until max_tokens (2,223 tokens on llama.cpp)
+            stop_sequences=list(STOP_SEQUENCES),
         )
         self.timeout = timeout
         self.fallback = fallback
@@ -199,6 +212,8 @@ class LLMPlanner:
                 if looks_like_garbage(text):
                     raise LLMFailure(
                         f"unusable reply ({len(str(message.content))} chars)", emitted=streamed)
+                if parrots(text, messages):
+                    raise LLMFailure("the reply repeats an earlier answer", emitted=streamed)
                 return Plan(AIMessage(content=text, id=message.id), streamed=streamed)
             checked, errors = self._check(calls, run)
             if not errors:
@@ -240,7 +255,8 @@ class LLMPlanner:
         emitted = bool(sent)
         if merged is None:
             raise LLMFailure("empty answer")
-        if merged.response_metadata.get("finish_reason") == "length" and not merged.tool_calls:
+        cut = merged.response_metadata.get("finish_reason") == "length"
+        if cut and not merged.tool_calls and not TURN_END.search(raw):
             raise LLMFailure(f"the reply ran past max_tokens={self.max_tokens}", emitted=emitted)
         if emitted and not merged.tool_calls:
             rest = clean_reply(raw)

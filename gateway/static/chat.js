@@ -7,8 +7,9 @@ import { forecastChart } from "/static/charts.js";
 
 export const MAX_CHARS = 1000;  // the server allows more; a chat message past this is a paste
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
-const ANSWERS = new Set(["tool_call", "assistant_delta", "assistant_message", "confirm_request",
-  "error", "turn_end"]);
+// A message or confirmation is answered when its turn ends (or it is refused with an error):
+// a reply cut short by a server that died mid-turn was never kept there, so it is resent.
+const ENDS = new Set(["turn_end", "error"]);
 
 export class ChatClient {
   constructor({ tokenUrl = "/auth/guest", token = null, onFrame = () => {}, onStatus = () => {} } = {}) {
@@ -18,7 +19,7 @@ export class ChatClient {
     this.onStatus = onStatus;
     this.sessionId = sessionStorage.getItem("qalakar.session") || null;
     this.queue = [];       // frames waiting for an open socket
-    this.unanswered = [];  // user messages the server has not answered yet (resent on reconnect)
+    this.unanswered = [];  // messages and confirmations whose turn has not ended (resent on reconnect)
     this.attempt = 0;
     this.closed = false;
   }
@@ -48,7 +49,7 @@ export class ChatClient {
         this.sessionId = frame.session_id;
         sessionStorage.setItem("qalakar.session", frame.session_id);
       }
-      if (ANSWERS.has(frame.type)) this.unanswered.length = 0;  // the server has it
+      if (ENDS.has(frame.type)) this.unanswered.length = 0;  // answered; a resend is replayed
       if (frame.type === "error" && frame.error.code === "UNAUTHORIZED") {
         sessionStorage.removeItem("qalakar.token");
         this.token = null;
@@ -89,11 +90,12 @@ export class ChatClient {
   }
 
   send(frame) {
-    if (frame.type === "user_message") this.unanswered.push(frame);
-    if (!this.online) {
-      if (frame.type === "user_message") this.unanswered.pop();
-      this.queue.push(frame);
-    } else this.ws.send(JSON.stringify(frame));
+    if (!this.online) this.queue.push(frame);
+    else {
+      // The server deduplicates both: a message by its message_id, a confirmation by its action.
+      if (frame.type === "user_message" || frame.type === "confirm") this.unanswered.push(frame);
+      this.ws.send(JSON.stringify(frame));
+    }
   }
 
   say(text, extra = {}) {

@@ -30,6 +30,7 @@ from gateway.channels.voice_inbox import (
     voice_notification_ids,
 )
 from gateway.errors import UNAVAILABLE_MESSAGE, unavailable
+from gateway.limits import TooManySockets
 from gateway.listening import Utterance
 from gateway.sessions import bind_session
 from gateway.speech import Recording, profile_language
@@ -49,6 +50,9 @@ from voice import phrases
 log = logging.getLogger(__name__)
 # A client message id is echoed as reply_to and deduplicates a resent message (a reconnect).
 MAX_MESSAGE_ID = 64
+# A confirmation names the action it answers (the id of its confirm_request; the idempotency
+# record of a critical action allows 120 characters).
+MAX_ACTION_ID = 120
 REPLY_LANGUAGES = frozenset({"en", "hi"})
 router = APIRouter()
 
@@ -93,7 +97,8 @@ class Connection:
         await self.send(error_frame(code, message, details))
 
     async def run_turn(self, *, text: str | None = None, confirm: bool | None = None,
-                       message_id: str | None = None, spoken: bool = False,
+                       message_id: str | None = None, action_id: str | None = None,
+                       spoken: bool = False,
                        started: float | None = None,
                        latency: dict[str, float] | None = None,
                        language: str | None = None,
@@ -121,7 +126,7 @@ class Connection:
             async for event in assistant.stream(
                 user_id=self.principal.user_id, role=self.principal.role,
                 session_id=self.session_id, text=text, confirm=confirm,
-                message_id=message_id, reply_language=reply_language,
+                message_id=message_id, action_id=action_id, reply_language=reply_language,
             ):
                 kind = event["type"]
                 if kind.startswith("_"):
@@ -183,6 +188,11 @@ class Connection:
             with contextlib.suppress(Exception):
                 await self.voice.stop_speaking()
                 await self.send(turn_end(started, interrupted=True))
+            raise
+        except WebSocketDisconnect:
+            # The client left mid-turn: nothing to tell it, and no fault of ours. The turn is
+            # not checkpointed, so a resend after reconnecting runs it (effects exactly once).
+            outcome = "disconnected"
             raise
         except Exception as exc:
             outcome = "error"
@@ -301,20 +311,34 @@ class Connection:
         await self.run_turn(text=text.strip(), message_id=message_id, reply_language=language)
 
     async def confirm(self, frame: dict[str, Any]) -> None:
-        """The answer to a ``confirm_request``: resumes the waiting action (or refuses)."""
+        """The answer to a ``confirm_request``: resumes the waiting action (or refuses).
+
+        A confirmation sent again after its turn ended (a client that lost the answer with
+        its connection, maybe to a replica that died) is answered with that turn's reply.
+        """
         approved = frame.get("approved")
         if not isinstance(approved, bool):
             await self.error("VALIDATION_ERROR", "invalid value for 'approved': true or false",
                              field="approved")
             return
-        pending = await self.app.state.assistant.pending_confirmation(
-            self.principal.user_id, self.session_id)
         action_id = frame.get("action_id")
+        if action_id is not None and (
+            not isinstance(action_id, str) or not 0 < len(action_id) <= MAX_ACTION_ID
+        ):
+            await self.error("VALIDATION_ERROR", "invalid value for 'action_id': 1 to "
+                             f"{MAX_ACTION_ID} characters", field="action_id")
+            return
+        assistant = self.app.state.assistant
+        user_id = self.principal.user_id
+        pending = await assistant.pending_confirmation(user_id, self.session_id)
         if pending is None or (action_id and action_id != pending.get("action_id")):
+            if action_id and await assistant.acted(user_id, self.session_id, action_id):
+                await self.run_turn(confirm=approved, action_id=action_id)
+                return
             await self.error("CONFLICT", "there is no action waiting for that confirmation",
                              field="action_id")
             return
-        await self.run_turn(confirm=approved)
+        await self.run_turn(confirm=approved, action_id=action_id)
 
 
 async def _authenticate(ws: WebSocket) -> Principal | None:
@@ -404,16 +428,17 @@ async def chat(ws: WebSocket) -> None:
         return
     settings = ws.app.state.settings
     address = ws.client.host if ws.client else "unknown"
-    refused = ws.app.state.sockets.open(settings, principal.user_id, address)
-    if refused is not None:
+    try:
+        ticket = await ws.app.state.sockets.open(settings, principal.user_id, address)
+    except TooManySockets as refused:
         ws.app.state.metrics.ws_errors.labels("RATE_LIMITED").inc()
-        await ws.send_text(encode(error_frame("RATE_LIMITED", refused, {})))
+        await ws.send_text(encode(error_frame("RATE_LIMITED", str(refused), {})))
         await ws.close(code=1008, reason="too many sockets")
         return
     try:
         await _converse(ws, principal)
     finally:
-        ws.app.state.sockets.close(principal.user_id, address)
+        await ws.app.state.sockets.close(ticket)
 
 
 async def _session_id(ws: WebSocket, principal: Principal) -> tuple[str, dict[str, Any] | None]:

@@ -160,3 +160,25 @@ def test_a_failed_action_records_nothing(seeded_store) -> None:
             )
             == 0
         )
+
+
+def test_a_confirmation_sent_again_after_its_turn_replays_the_reply(seeded_store, product) -> None:
+    """A client that lost the answer with its connection resends the confirmation: the reply
+    comes again, marked replayed, and the action does not run again."""
+    registry = CountingRegistry()
+    assistant = Assistant(EmbeddedPlanner(), registry, seeded_store, InMemorySaver())
+    who = {"user_id": "c-0002", "role": "creator", "session_id": "s-resent"}
+
+    async def run() -> tuple[Any, list[dict[str, Any]], bool]:
+        asked = await assistant.turn(**who, text=f"change the price of {product} to 1500")
+        action_id = asked.confirm_request["action_id"]
+        done = await assistant.turn(**who, confirm=True, action_id=action_id)
+        again = [e async for e in assistant.stream(**who, confirm=True, action_id=action_id)]
+        other = await assistant.acted("c-0002", "s-resent", "call_other")
+        return done, again, other
+
+    done, again, other = asyncio.run(run())
+    assert registry.runs == 1 and done.tool_results[0]["ok"]
+    assert [e["type"] for e in again] == ["assistant_message", "turn_end"]
+    assert again[0]["replayed"] is True and again[0]["text"] == done.reply
+    assert other is False

@@ -26,6 +26,7 @@ from agents.planners.guard import (
     fit_history,
     looks_like_garbage,
     message_tokens,
+    parrots,
     repair_args,
     tool_calls_in_text,
 )
@@ -121,6 +122,29 @@ def test_a_reply_that_runs_on_into_the_chat_template_is_cut_at_the_end_of_turn(
     assert text == "Namaste! I can help you price and list your work."
     streamed = "".join(e["text"] for e in events if e["type"] == "assistant_delta")
     assert "<|" not in streamed and "list_orders" not in streamed
+
+
+def test_the_server_is_told_to_stop_at_chat_template_markers(
+    llm: ScriptedLLM, settings: Settings, store: Store,
+) -> None:
+    llm.custom = lambda body: {"content": "Namaste!", "tool_calls": []}
+    run_turn(settings, store, planner(llm), "hello")
+
+    stop = llm.requests[0]["stop"]
+    assert {"<|im_end|>", "<end_of_turn>", "<|eot_id|>"} <= set(stop)
+    assert len(stop) <= 4, "OpenAI's API refuses more than four stop sequences"
+
+
+def test_a_reply_that_parrots_an_earlier_answer_goes_offline(
+    llm: ScriptedLLM, settings: Settings, store: Store,
+) -> None:
+    first = "Namaste! I can show your orders and price your work."
+    before = [HumanMessage("namaste"), AIMessage(first)]
+    llm.custom = lambda body: {"content": first, "tool_calls": []}
+    events = run_turn(settings, store, planner(llm), "show my pending orders", before=before)
+
+    assert [e["args"] for e in events if e["type"] == "tool_call"] == [{"status": "pending"}]
+    assert final_text(events).startswith(OFFLINE_NOTE) and first not in final_text(events)
 
 
 def test_a_tool_call_written_as_text_is_run_as_a_call(
@@ -267,6 +291,16 @@ def test_garbage_is_recognised_and_prose_is_not() -> None:
     assert not looks_like_garbage("आपके 3 ऑर्डर बाकी हैं।")
 
 
+def test_parrots_only_when_the_repeated_answer_was_to_another_question() -> None:
+    history = [HumanMessage("namaste"), AIMessage("Namaste!  How can I help?"),
+               HumanMessage("Show my orders"), AIMessage("", tool_calls=[
+                   {"id": "c1", "name": "list_orders", "args": {}, "type": "tool_call"}]),
+               ToolMessage("{}", tool_call_id="c1"), AIMessage("You have no orders.")]
+    assert parrots("namaste! how can I help?", [*history, HumanMessage("price my saree")])
+    assert not parrots("You have no orders.", [*history, HumanMessage("show my orders")])
+    assert not parrots("Your saree: ₹2,000.", [*history, HumanMessage("price my saree")])
+
+
 def test_tool_calls_in_text_only_for_known_tools() -> None:
     text = '{"name": "list_orders", "arguments": "{\\"status\\": \\"pending\\"}"}'
     assert tool_calls_in_text(text, {"list_orders"})[0]["args"] == {"status": "pending"}
@@ -325,3 +359,14 @@ def test_the_router_keeps_the_classifiers_top_tool(text: str) -> None:
     route = intent_router(lambda t: embedded.classifier.predict(t).ranking, names)
     top = next(i for i, _ in embedded.classifier.predict(text).ranking if i in names)
     assert top in route(text)
+
+
+def test_the_model_is_not_shown_the_offline_note_of_earlier_turns() -> None:
+    from langchain_core.messages import AIMessage, HumanMessage
+
+    from agents.planners.llm import OFFLINE_NOTE, sanitize_history
+
+    history = sanitize_history([HumanMessage("hello"), AIMessage(OFFLINE_NOTE + "Namaste!"),
+                                HumanMessage("show my orders")])
+
+    assert [m.content for m in history] == ["hello", "Namaste!", "show my orders"]

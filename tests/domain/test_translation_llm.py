@@ -38,6 +38,7 @@ class FakeLLM(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.requests: list[dict[str, Any]] = []
         self.fail = False
+        self.run_on = ""  # what a base model writes past the end of its turn
 
     @property
     def base_url(self) -> str:
@@ -60,8 +61,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         system, user = body["messages"][0]["content"], body["messages"][1]["content"]
         lang = next(code for name, code in LANG_NAMES.items() if name in system)
-        answer = {"choices": [{"index": 0, "message": {"role": "assistant",
-                                                        "content": f"{lang}: {user}"}}]}
+        content = f"{lang}: {user}{self.server.run_on}"
+        answer = {"choices": [{"index": 0, "message": {"role": "assistant", "content": content}}]}
         data = json.dumps(answer).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -96,6 +97,17 @@ def test_free_text_goes_through_the_llm_and_says_so(llm: FakeLLM) -> None:
     assert first["auth"] == "Bearer k" and first["body"]["model"] == "m"
     assert first["body"]["temperature"] == 0
     assert [m["role"] for m in first["body"]["messages"]] == ["system", "user"]
+
+
+def test_a_reply_that_runs_on_into_the_chat_template_is_cut_at_the_turn_end(llm: FakeLLM) -> None:
+    llm.run_on = "<|im_end|>\n<|im_start|>user\nTranslate this too<|im_end|>"
+    with httpx.Client(timeout=5) as client:
+        out = translate_listing(TEXT, translator=ChatTranslator(client, llm.base_url, "m"))
+    assert out["hi"].method == METHOD_LLM and out["hi"].description.endswith("zari border”")
+    assert not any("<|" in t.title + t.description for t in out.values())
+    body = llm.requests[0]["body"]
+    assert "<|im_end|>" in body["stop"] and "<end_of_turn>" in body["stop"]
+    assert 0 < body["max_tokens"] <= 2048
 
 
 def test_a_failing_endpoint_falls_back_to_the_glossary(llm: FakeLLM) -> None:

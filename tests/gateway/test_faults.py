@@ -1,53 +1,42 @@
-"""Faults a busy deployment meets: the database goes away mid-load and comes back.
+"""Faults a busy deployment meets: the database or the Chroma server goes away and comes back.
 
-PostgreSQL is shared by every session on this machine and must not be stopped, so the outage
+PostgreSQL is shared by every session on this machine and must not be stopped, so its outage
 is a TCP proxy on loopback between the gateway and the server, cut and restored by the test.
+The Chroma server is the test's own ``chroma run`` process, stopped and started again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
-import psycopg
 import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from domain.seed import seed
-from domain.store import Product, Store
 from gateway.settings import Settings
-from tests.live import LiveServer
+from knowledge.config import KnowledgeConfig
+from tests.live import LiveServer, free_port
+from tests.postgres import PG, seeded_database
 from tests.processes import SECRET
 from tests.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.integration
 
-PG = ("127.0.0.1", 5432)
 DB = "scale_db"
 
 
 @pytest.fixture(scope="module")
 def pg_database() -> str:
-    """The seeded marketplace in this suite's own PostgreSQL database (created if missing)."""
-    try:
-        with psycopg.connect(f"postgresql://postgres@{PG[0]}:{PG[1]}/postgres",
-                             autocommit=True, connect_timeout=3) as conn:
-            if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DB,)).fetchone() \
-                    is None:
-                conn.execute(f'CREATE DATABASE "{DB}"')
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"no PostgreSQL at {PG[0]}:{PG[1]} ({exc})")
-    store = Store.from_url(f"postgresql+psycopg://postgres@{PG[0]}:{PG[1]}/{DB}")
-    with store.session() as s:
-        seeded = store.has_tables() and s.get(Product, "p-00001") is not None
-    if not seeded:
-        seed(store, seed=42, reset=True, progress=False)
-    store.create_all()
-    store.dispose()
+    """The seeded marketplace in this suite's own PostgreSQL database."""
+    seeded_database(DB)
     return DB
 
 
@@ -134,3 +123,101 @@ def test_a_database_outage_is_503_and_the_gateway_recovers_by_itself(pg_database
     finally:
         server.stop()
         proxy.cut()
+
+
+CHROMA = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
+
+
+class ChromaServer:
+    """``chroma run --path DIR --port P``: a real Chroma server that a test stops and restarts."""
+
+    def __init__(self, path: Path, log: Path) -> None:
+        self.path = path
+        self.port = free_port()
+        self.log = log
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> ChromaServer:
+        """Start on the same port and path as before; wait for its heartbeat."""
+        with open(self.log, "ab") as out:
+            self.proc = subprocess.Popen(
+                [CHROMA, "run", "--path", str(self.path), "--host", "127.0.0.1",
+                 "--port", str(self.port)], stdout=out, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            assert self.proc.poll() is None, f"chroma exited (log: {self.log})"
+            try:
+                if httpx.get(f"{self.url}/api/v2/heartbeat", timeout=2).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"chroma was not up in 60 s (log: {self.log})")
+
+    def stop(self) -> None:
+        """SIGTERM, and wait until the port is free."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=30)
+
+
+def _heritage(server: LiveServer, token: str) -> httpx.Response:
+    return httpx.post(f"{server.http}/api/v1/tools/heritage_lookup", timeout=60,
+                      json={"question": "what is madhubani painting"},
+                      headers={"authorization": f"Bearer {token}"})
+
+
+def _heritage_turn(server: LiveServer, token: str) -> tuple[list[dict], dict]:
+    frames = asyncio.run(_turn(server, token, "s-chroma", "what is madhubani painting"))
+    (reply,) = [f for f in frames if f["type"] == "assistant_message"]
+    return frames, reply
+
+
+@pytest.mark.skipif(not Path(CHROMA).exists(), reason="needs the chroma CLI (pip install chromadb)")
+def test_a_chroma_server_stopped_and_started_again(seeded_store, data_dir, database_url,
+                                                   tmp_path) -> None:
+    from knowledge.index import ingest
+
+    chroma = ChromaServer(tmp_path / "chroma", tmp_path / "chroma.log").start()
+    server = None
+    try:
+        report = ingest(KnowledgeConfig(data_dir=tmp_path, chroma_url=chroma.url))
+        assert report.nodes > 0
+        settings = Settings(env="test", data_dir=data_dir, database_url=database_url,
+                            chroma_url=chroma.url, dev_auth=True, jwt_secret=SECRET,
+                            _env_file=None, rate_limit_per_minute=0,
+                            rate_limit_turns_per_minute=0, speak_replies=False)
+        server = LiveServer(settings).start()
+        token = server.token("b-0001", "buyer")
+        r = _heritage(server, token)
+        assert r.status_code == 200 and r.json()["citations"], r.text
+        frames, reply = _heritage_turn(server, token)
+        assert not [f for f in frames if f["type"] == "error"] and reply["citations"], frames
+
+        chroma.stop()
+        r = _heritage(server, token)
+        _assert_unavailable(r)
+        assert "heritage knowledge base is unavailable" in r.json()["error"]["message"]
+        frames, reply = _heritage_turn(server, token)
+        errors = [f["error"] for f in frames if f["type"] == "error"]
+        assert [e["code"] for e in errors] == ["UPSTREAM_UNAVAILABLE"], frames
+        assert "unavailable" in reply["text"].lower() and not reply["citations"], reply
+        assert _search(server, token).status_code == 200  # the rest of the gateway works
+
+        chroma.start()  # same port, same path; the gateway is not restarted
+        r = _heritage(server, token)
+        assert r.status_code == 200 and r.json()["citations"], r.text
+        frames, reply = _heritage_turn(server, token)
+        assert not [f for f in frames if f["type"] == "error"] and reply["citations"], frames
+    finally:
+        if server is not None:
+            server.stop()
+        chroma.stop()

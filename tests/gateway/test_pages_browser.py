@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from sqlalchemy import select
 
-from domain.store import Product
+from domain.store import AuditEntry, Product
 from tests.live import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
@@ -334,3 +334,46 @@ def test_a_message_lost_with_the_connection_is_sent_after_reconnecting(open_page
     assert len(lost) == 1
     expect(page.locator(".msg.user")).to_have_count(1)
     expect(page.locator("[data-status]")).to_be_hidden()
+
+
+def test_a_confirmation_whose_answer_was_lost_is_resent_and_answered_once(
+    open_page, own_listing, seeded_store,
+) -> None:
+    """The connection drops after the confirmed change ran but before its turn ended: the page
+    reconnects and resends the confirmation, the gateway replays the answer, the price changed
+    once."""
+    pid, old = own_listing
+    new = round(old * 1.2)
+    page = open_page(offline_ok=True)
+    cut: list[str] = []
+
+    def relay(ws) -> None:
+        server = ws.connect_to_server()
+
+        def down(message: str | bytes) -> None:
+            if isinstance(message, str) and '"tool_result"' in message and not cut:
+                cut.append(message)  # the result and the rest of the turn never reach the page
+                ws.close()
+                return
+            ws.send(message)
+
+        server.on_message(down)
+
+    def changes() -> int:
+        with seeded_store.session() as s:
+            return len(s.scalars(select(AuditEntry).where(
+                AuditEntry.action == "price_update", AuditEntry.target == pid)).all())
+
+    before = changes()
+    page.route_web_socket(re.compile(r"/ws/chat"), relay)
+    page.goto("/creator?as=c-0002")
+    ask(page, f"change the price of {pid} to {new}")
+    box = page.locator(".confirm")
+    expect(box).to_have_count(1, timeout=REPLY_MS)
+    box.get_by_role("button", name=re.compile(r"Yes, change the price to ₹")).click()
+    expect(page.locator("[data-role=reply]").last).to_contain_text(f"{new:,}", timeout=REPLY_MS)
+    assert len(cut) == 1
+    expect(page.locator("[data-log] [role=alert]")).to_have_count(0)
+    assert changes() == before + 1
+    with seeded_store.session() as s:
+        assert float(s.get(Product, pid).price) == new

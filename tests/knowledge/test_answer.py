@@ -83,6 +83,28 @@ def test_llm_answer_cites_the_sources_it_referred_to(kb) -> None:
     assert "Source [1]" in llm.prompts[-1] and "bidri" in llm.prompts[-1].lower()
 
 
+class _BabblingLLM(_ScriptedLLM):
+    """A base model behind llama.cpp's ChatML fallback: no answer, the template continued."""
+
+    reply: str = "<|im_end|>\n<|im_start|>user\n<|im_end|>\n<|im_start|>user\n"
+
+    @llm_completion_callback()
+    def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
+        return CompletionResponse(text=self.reply)
+
+
+@pytest.mark.parametrize("reply", [
+    "<|im_end|>\n<|im_start|>user\n<|im_end|>\n<|im_start|>user\n",
+    "Bidri is a craft.<|im_end|>\n<|im_start|>user\nWhat is [1]?",
+    "Bidri work is very nice and old.",
+])
+def test_an_llm_answer_that_cites_nothing_gives_way_to_the_extractive_one(kb, reply: str) -> None:
+    retrieval = kb.retriever.retrieve("how does bidri metal turn black")
+    answer = LLMAnswerer(_BabblingLLM(reply=reply), kb.extractive).answer(retrieval)
+    assert answer.mode == "extractive" and answer.confident
+    assert "<|" not in answer.text and answer.citations[0].doc_id == "cluster-bidriware"
+
+
 def test_mock_llm_is_refused(kb) -> None:
     with pytest.raises(ValueError, match="MockLLM"):
         LLMAnswerer(MockLLM(), kb.extractive)
