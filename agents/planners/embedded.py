@@ -54,6 +54,8 @@ ROLE_RANKS = 3
 RARE_DOCS = 3  # a word in at most this many heritage documents names something of theirs
 ROLE_SWITCH_MIN_PROBABILITY = 0.25
 ADVICE_MIN_PROBABILITY = 0.04
+# Slots whose answer is a place: "Jaipur" answers them though it also names a craft's town.
+PLACE_SLOTS = frozenset({"origin", "destination", "location", "region"})
 
 
 @lru_cache(maxsize=1)
@@ -237,10 +239,17 @@ class EmbeddedPlanner:
             if confident and intent == "deny":
                 return self._say(act("dropped", lang), pending=None)
             skill = self.skills.get(pending["tool"])
+            if set(pending["missing"]) & PLACE_SLOTS and not utt.places:
+                # The answer to "where from?" is a place even when it is a craft's town too.
+                answer = parse(to_english(text))
+                utt.places, utt.place_names = answer.places, answer.place_names
+            # The half-filled call is what this turn's values complete ("from Jaipur").
+            ctx = SkillContext(ctx.user_id, ctx.role, {**ctx.previous_args, **pending["args"]})
             if skill is not None and (not confident or intent in (pending["tool"], "affirm")
                                       or set(skill.fill(utt, ctx)) & set(pending["missing"])):
                 args = {**pending["args"], **skill.fill(utt, ctx)}
                 return self._call_or_ask(skill, args, run, turn)
+            ctx = SkillContext(ctx.user_id, ctx.role, dict(state.get("last_args") or {}))
 
         last_tool = state.get("last_tool")
         if refined := self._refinement(intent, confident, utt, ctx, last_tool):
@@ -249,7 +258,7 @@ class EmbeddedPlanner:
             return self._call_or_ask(self.skills[KNOWLEDGE_TOOL], {"question": text}, run, turn)
         if confident and intent in self.skills:
             skill = self.skills[intent]
-            if referred is None and "product_id" in self._arg_names(skill, run) and shown:
+            if referred is None and shown and self._needs_a_product(skill, run):
                 weak = resolve_reference(utt, shown, strong_only=False)
                 if weak is not None and not any(i.startswith("p-") for i in utt.ids):
                     utt.ids.insert(0, weak["id"])
@@ -274,6 +283,14 @@ class EmbeddedPlanner:
             act("not_understood", lang, can=capabilities(self._role_tools(run), lang)),
             pending=None,
         )
+
+    def _needs_a_product(self, skill: Skill, run: RunContext) -> bool:
+        """Whether a bare "it" points at a shown product for this skill.
+
+        Tools about one product do; so does a buyer's shipping quote, whose origin is the maker's.
+        """
+        names = self._arg_names(skill, run)
+        return "product_id" in names or ("origin" in names and run.role != "creator")
 
     @staticmethod
     def _arg_names(skill: Skill, run: RunContext) -> set[str]:
@@ -366,6 +383,8 @@ class EmbeddedPlanner:
                 if origin := _maker_location(str(referred["id"]), run):
                     args["origin"] = origin
         required = skill.required or tuple(tool.required_args())
+        if "origin" in tool.args_model.model_fields and run.role != "creator":
+            required += ("origin",)  # only a creator's parcel starts from home by default
         missing = [name for name in required if name not in args]
         if missing:
             pending: PendingCall = {"tool": skill.tool, "args": args, "missing": missing}

@@ -282,3 +282,19 @@ def test_a_question_in_the_heritage_corpus_words_is_looked_up(assistant: Assista
     """No training line names Jangarh Singh Shyam; the heritage corpus does."""
     turn = say(assistant, "who is jangarh singh shyam", session="ask-jangarh")
     assert [c["name"] for c in turn.tool_calls] == ["heritage_lookup"]
+
+
+@pytest.mark.parametrize("answer", ["Jaipur", "from jaipur"])
+def test_a_buyer_is_asked_where_a_parcel_ships_from(assistant: Assistant, answer: str) -> None:
+    """Only a creator's parcel starts from home: a buyer naming no product is asked the origin,
+    and a bare place then answers that question, not the destination."""
+    session = f"buyer-origin-{answer}"
+    first = say(assistant, "shipping to Guwahati for a 1.2 kg item priced 2600", session,
+                role="buyer", user="b-0001")
+    assert first.tool_calls == [] and first.asks_for == ["origin"]
+    assert "ship from" in first.reply
+    second = say(assistant, answer, session, role="buyer", user="b-0001")
+    assert [c["name"] for c in second.tool_calls] == ["shipping_quote"]
+    args = second.tool_calls[0]["args"]
+    assert args["destination"] == "Guwahati" and args["origin"] == "Jaipur"
+    assert args["weight_kg"] == 1.2 and args["declared_price"] == 2600
