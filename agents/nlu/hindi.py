@@ -170,7 +170,13 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("chamda", "leather", "चमड़ा chamde चमड़े"),
     ("baans", "bamboo", "बांस बाँस bans"),
     ("oon", "wool", "ऊन"),
-    ("kapda", "fabric", "कपड़ा kapde कपड़े"),
+    ("kapda", "fabric", "कपड़ा kapde कपड़े कपड़ों kapdon kapdo"),
+    ("hathkargha", "handloom", "हथकरघा hathkargha"),
+    ("bhar", "", "भर"),
+    ("yatra", "trail", "यात्रा yaatra"),
+    ("samooh", "cluster", "समूह samuh"),
+    ("deliver", "delivered", "डिलीवर"),
+    ("hue", "", "हुए हुआ हुई hua hui"),
     ("saree", "saree", "साड़ी साड़ियाँ साड़ियां sadi saadi sariyan"),
     ("dupatta", "dupatta", "दुपट्टा दुपट्टे"),
     ("shawl", "shawl", "शॉल शाल"),
@@ -382,6 +388,10 @@ def _numbers(tokens: list[str]) -> list[str]:
         tok = tokens[i]
         nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
         offset = _OFFSETS.get(tok)
+        if offset is not None and nxt in _SCALE_WORDS:  # "sawa sau" 125, "paune hazaar" 750
+            out.extend((f"{1 + offset:g}", _SCALE_WORDS[nxt]))
+            i += 2
+            continue
         if offset is not None and (nxt in _NUMBERS or re.fullmatch(r"\d+", nxt)):
             base = _NUMBERS.get(nxt) or float(nxt)
             out.append(f"{base + offset:g}")
@@ -397,6 +407,12 @@ def _numbers(tokens: list[str]) -> list[str]:
             out.append(tok)
         i += 1
     return out
+
+
+def _number(word: str) -> float:
+    """A Hindi number word or digits as a number ("do" 2, "4" 4)."""
+    word = word.lower()
+    return float(_NUMBERS[word]) if word in _NUMBERS else float(word)
 
 
 def _number_context(tokens: list[str], i: int) -> bool:
@@ -461,16 +477,22 @@ def _states() -> dict[str, str]:
     return {re.sub(r"[^a-z]", "", n.lower()): n for n in names}
 
 
-def _place_name(word: str) -> str | None:
-    """English name of a transliterated place ("dilli" → "delhi", "tamilnadu" → "tamil nadu")."""
+def _state_name(word: str) -> str | None:
+    """The state a transliterated word spells ("andhrpradesh" → "andhra pradesh"), if any."""
     from rapidfuzz.distance import Levenshtein
 
-    from domain.places import Gazetteer
-
-    states = _states()
-    for key, name in states.items():
+    for key, name in _states().items():
         if Levenshtein.distance(word, key, score_cutoff=2) <= (2 if len(key) > 7 else 1):
             return name.lower()
+    return None
+
+
+def _place_name(word: str) -> str | None:
+    """English name of a transliterated place ("dilli" → "delhi", "tamilnadu" → "tamil nadu")."""
+    from domain.places import Gazetteer
+
+    if state := _state_name(word):
+        return state
     if len(word) < 4:
         return None
     gaz = Gazetteer.default()
@@ -483,6 +505,10 @@ def _place_name(word: str) -> str | None:
 
 
 _MIXED_NUMBERS = re.compile(r"\b(dedh|derh|dhai|dhaai|aadha|aadhi|adha)\b", re.I)
+# "paune do kilo" 1.75, "sawa teen" 3.25, "saadhe 4" 4.5 in otherwise English text.
+_MIXED_OFFSETS = re.compile(
+    r"\b(sawa|saadhe|sadhe|paune)\s+(ek|do|teen|char|chaar|paanch|panch|che|saat|aath|nau|das|"
+    r"\d+(?:\.\d+)?)\b", re.I)
 _MIXED_UNITS = re.compile(r"\b(ghante|ghanta|ghanton)\b", re.I)
 
 
@@ -508,17 +534,29 @@ def to_english(text: str) -> str:
     kilo", "12 ghante").
     """
     if not is_hindi(text):
+        text = _MIXED_OFFSETS.sub(
+            lambda m: f"{_OFFSETS[m.group(1).lower()] + _number(m.group(2)):g}", text)
         if _MIXED_NUMBERS.search(text) or _MIXED_UNITS.search(text):
             text = _MIXED_NUMBERS.sub(lambda m: f"{_NUMBERS[m.group(1).lower()]:g}", text)
             text = _MIXED_UNITS.sub("hours", text)
         return text
     canon = _canonical()
-    words = []
-    for word in _numbers([canon.get(t, t) for t in _tokens(text)]):
+    words: list[str] = []
+    tokens = _numbers([canon.get(t, t) for t in _tokens(text)])
+    i = 0
+    while i < len(tokens):
+        word = tokens[i]
         if _DEVANAGARI.match(word):
             word = transliterate(word)
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+            # Two words that spell a state together ("आंध्र प्रदेश", "उत्तर प्रदेश").
+            if _DEVANAGARI.match(nxt) and (state := _state_name(word + transliterate(nxt))):
+                words.append(state)
+                i += 2
+                continue
             word = _place_name(word) or word
         words.append(word)
+        i += 1
     words = _merge_scales(words)
     for k in range(len(words) - 1, -1, -1):
         nxt = words[k + 1] if k + 1 < len(words) else ""

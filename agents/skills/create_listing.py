@@ -48,6 +48,10 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
             price = bare[-1] if bare else None  # "..., cotton, 3200": a lone amount is the price
         if price:
             args["price"] = price
+        said = extract(utt.said or utt.text)
+        for name in ("weight_kg", "production_hours"):  # what the draft's reply reads back
+            if getattr(said, name) is not None:
+                args[name] = getattr(said, name)
         return args
     args["listing_id"] = draft
     said = extract(utt.text)
