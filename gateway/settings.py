@@ -248,6 +248,9 @@ class Settings(BaseSettings):
         "is off without one",
     )
     planner_confidence: float = Field(default=0.45, ge=0.0, le=1.0)
+    # The embedded planner's intent model: TF-IDF (fast, the default: best measured on the
+    # independent dev sets), the multilingual sentence encoder with a linear head, or both.
+    nlu_classifier: Literal["tfidf", "embedding", "combined"] = "tfidf"
     host: str = "127.0.0.1"
     port: int = 8000
 

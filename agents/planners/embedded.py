@@ -19,7 +19,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from agents import replies
-from agents.nlu.classifier import IntentClassifier, Prediction
+from agents.nlu.classifier import EmbeddingIntentClassifier, IntentClassifier, Prediction
 from agents.nlu.entities import (
     Utterance,
     asks_advice,
@@ -27,6 +27,7 @@ from agents.nlu.entities import (
     parse,
     place_free_vocabulary,
 )
+from agents.nlu.generated import generated_corpus
 from agents.nlu.hindi import to_english
 from agents.nlu.references import off_topic, resolve_reference, shown_products
 from agents.nlu.skill import Skill, SkillContext, load_corpus, load_skills
@@ -118,10 +119,19 @@ def about_crafts(utt: Utterance) -> bool:
     return bool(Vocabulary.default().find(utt.norm, kinds=kinds, fuzzy=False))
 
 
-@lru_cache(maxsize=1)
-def default_classifier() -> IntentClassifier:
-    """The classifier trained on the bundled corpus (trained once per process, ~0.2 s)."""
-    return IntentClassifier().fit(load_corpus())
+@lru_cache(maxsize=3)
+def default_classifier(kind: str = "tfidf") -> IntentClassifier:
+    """The classifier of ``kind`` trained on the bundled and the generated corpus, once per process.
+
+    ``tfidf`` trains in well under a second; ``embedding`` (the multilingual sentence encoder and a
+    linear head) and ``combined`` (both feature sets) load the encoder and embed the corpus first.
+    """
+    pairs = load_corpus() + generated_corpus()
+    if kind == "tfidf":
+        return IntentClassifier().fit(pairs)
+    if kind in ("embedding", "combined"):
+        return EmbeddingIntentClassifier(with_tfidf=kind == "combined").fit(pairs)
+    raise ValueError(f"unknown intent classifier {kind!r}: tfidf, embedding or combined")
 
 
 def _call_id() -> str:
