@@ -344,8 +344,8 @@ def _add_vocabulary(utt: Utterance) -> None:
     towns = {w for name in utt.place_names for w in name.split()}
     for m in matches:
         if m.entry.kind == "region" and m.entry.cluster_id is None and m.surface not in towns:
-            if m.entry.canonical not in utt.regions:  # "UP", "kashmir": the state's own name
-                utt.regions.append(m.entry.canonical)
+            utt.regions.append(" ".join(w.capitalize() if w != "and" else w
+                                        for w in m.surface.split()))
     matches = [m for m in matches if m.entry.kind != "region"]
     for m in matches:
         if m.entry.kind == "craft" and m.entry.canonical not in utt.crafts:

@@ -14,6 +14,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from string import Formatter
 
 from domain.catalog import CLUSTERS
 from domain.vocabulary import GLOSSARY, Vocabulary
@@ -50,11 +51,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     ),
     "shipping_quote": (
         "how much to ship a {kg} kg parcel to {place}, worth {price}",
-        "courier charges for a {product} to {place}, {g} g, rs {price}",
+        "what would a courier cost for my {product} going to {place}, {g} g, rs {price}",
         "shipping cost from {place2} to {place} for {kg} kg worth {price}",
         "delivery charge to {place} for my {product}",
         "send a {kg} kilo {product} to {place}, price {price}",
-        "{place} bhejne ka kharcha kitna, {kg} kilo, {price} ka",
+        "{kg} kilo ka parcel {place} pahunchane mein kitna lagega, {price} ka maal",
         "{product} {place} bhejna hai kitna lagega",
         "{place} तक {kg} किलो का पार्सल भेजने का खर्च, {price} रुपये का सामान",
     ),
@@ -65,9 +66,9 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "artisan villages within {km} km of {place}",
         "endangered crafts near {place}",
         "which clusters make {material} work",
-        "{region} mein kaun se craft cluster hain",
+        "{region} ke karigar cluster dikhao",
         "{place} ke paas karigar gaon",
-        "{hregion} में शिल्प समूह कौन से हैं",
+        "{hregion} के हस्तशिल्प केंद्र बताओ",
     ),
     "heritage_lookup": (
         "tell me the history of {craft}",
@@ -86,7 +87,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "route to visit {craft} workshops",
         "i want to visit artisans in {region}, make me a trail",
         "{craft} ke karigaron se milne ka rasta batao",
-        "{hregion} में शिल्प यात्रा का रास्ता बताओ",
+        "{hregion} के कारीगरों से मिलने का सफ़र बनाइए",
     ),
     "demand_forecast": (
         "what will {craft} demand be over the next {days} days",
@@ -101,10 +102,10 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "how many {product} should i make, each costs {cost} to make",
         "i plan to make {n} {product} at {cost} each, capital {price}",
         "should i produce {n} {craft} pieces this season",
-        "production plan for {n} {product}, unit cost {cost}, {n2} in stock",
-        "{n} {product} banau kya, ek ka kharcha {cost}",
+        "i want to make {n} {product}, materials and labour {cost} a piece, {n2} in stock",
+        "{n} {product} banane ka plan, har piece ki lagat {cost}",
         "kitne {product} banane chahiye, lagat {cost} per piece",
-        "{n} {hproduct} बनाऊँ क्या, एक की लागत {cost} रुपये",
+        "क्या {n} {hproduct} बनाना ठीक रहेगा? लागत {cost} रुपये प्रति नग",
     ),
     "list_orders": (
         "show my pending orders",
@@ -119,41 +120,41 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "set {pid} at rs {price}",
         "make my {product} {pid} {price} rupees",
         "lower {pid} to {price}",
-        "{pid} ka daam {price} kar do",
-        "{pid} का दाम {price} कर दो",
+        "{pid} ki keemat ab {price} rakho",
+        "{pid} की क़ीमत बदलकर {price} रखो",
     ),
     "create_listing": (
-        "list a new {material} {product}, {kg} kg, {hrs} hours, rs {price}",
+        "i made a {material} {product} to sell: {kg} kg, {hrs} hours of work, asking {price}",
         "create a listing for my {craft} {product} at {price}",
         "add a {product} to my shop, made of {material}, price {price}",
-        "new listing: {craft} {product}, {g} g, {hrs} hrs of work, {price}",
-        "naya {product} listing daal do, {material}, {price} ka",
-        "nayi listing banao {craft} {product} {price}",
-        "नई लिस्टिंग बनाओ: {hmaterial} का {hproduct}, {kg} किलो, {price} रुपये",
+        "draft a listing for a {craft} {product}, {g} grams, {price}",
+        "mera naya {product} dukaan mein lagao, {material} ka, {price} rupaye",
+        "{craft} {product} bechna hai, {price} ka, listing bana do",
+        "{hproduct} बेचना है, {hmaterial} से बना, {kg} किलो, इसे दुकान में जोड़ो",
     ),
     "publish_listing": (
         "publish my draft {pid}",
         "make the {product} listing live",
         "put {pid} up for sale now",
         "my draft is ready, publish it",
-        "{pid} live kar do",
+        "{pid} ab bechne ke liye khol do",
         "draft {pid} publish karo",
-        "मेरा ड्राफ्ट {pid} लाइव कर दो",
+        "{pid} को दुकान पर चालू करो",
     ),
     "recommend_similar": (
         "show me more like {pid}",
         "similar pieces to {pid}",
         "anything like this {product} {pid}",
         "other {craft} like {pid}",
-        "{pid} jaise aur dikhao",
-        "{pid} जैसे और सामान दिखाओ",
+        "{pid} se milte julte saman batao",
+        "{pid} से मिलता जुलता कुछ और है?",
     ),
     "analyze_authenticity": (
         "is my {product} photo {img} authentic handmade",
         "check authenticity of {img}, it is a {craft} {product}",
         "score the picture {img} of my {material} {product}",
         "{img} wali photo asli haath ki bani hai kya",
-        "फोटो {img} मेरे {hproduct} की है, असली है जाँचो",
+        "{img} वाली तस्वीर देखकर बताओ {hproduct} हाथ का बना है या नहीं",
     ),
     "image_theft_check": (
         "seller {cid} copied my photo {img}",
@@ -167,7 +168,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "is {cid} a reseller",
         "run a fraud check on {cid}",
         "{cid} ka fraud check karo",
-        "विक्रेता {cid} की धोखाधड़ी जाँचो",
+        "{cid} नकली विक्रेता तो नहीं, पता करो",
     ),
     "inventory_health": (
         "which of my {product} are not selling",
@@ -257,7 +258,10 @@ def _filler(words: _Words, rng: random.Random) -> Callable[[str], str]:
     }
 
     def fill(template: str) -> str:
-        values: dict[str, object] = {slot: cycle.next() for slot, cycle in cycles.items()}
+        slots = {name for _, name, _, _ in Formatter().parse(template) if name}
+        # Only the slots a template uses take their next term, so every term gets its turn.
+        values: dict[str, object] = {s: c.next() for s, c in cycles.items() if s in slots}
+        values["place"] = values.get("place") or words.places[0]
         values["place2"] = rng.choice([p for p in words.places if p != values["place"]])
         values.update({
             "n": rng.choice((20, 30, 50, 75, 100, 150, 200, 300)),

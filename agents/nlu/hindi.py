@@ -172,6 +172,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("oon", "wool", "ऊन"),
     ("kapda", "fabric", "कपड़ा kapde कपड़े कपड़ों kapdon kapdo"),
     ("hathkargha", "handloom", "हथकरघा hathkargha"),
+    ("shunya", "zero", "शून्य shuny"),
     ("bhar", "", "भर"),
     ("yatra", "trail", "यात्रा yaatra"),
     ("samooh", "cluster", "समूह samuh"),
@@ -491,12 +492,14 @@ def _place_name(word: str) -> str | None:
     """English name of a transliterated place ("dilli" → "delhi", "tamilnadu" → "tamil nadu")."""
     from domain.places import Gazetteer
 
+    gaz = Gazetteer.default()
+    place = gaz.exact(word) if len(word) >= 4 else None
+    if place is not None and (place.kind == "cluster" or place.population >= 100_000):
+        return place.name.lower()  # "bidar" is the town, not a misspelt Bihar
     if state := _state_name(word):
         return state
     if len(word) < 4:
         return None
-    gaz = Gazetteer.default()
-    place = gaz.exact(word)
     if place is None:
         hit = gaz.fuzzy(word, cutoff=90, by_sound=True)
         big = hit and (hit[0].kind == "cluster" or hit[0].population >= 100_000)
@@ -513,6 +516,10 @@ _MIXED_UNITS = re.compile(r"\b(ghante|ghanta|ghanton)\b", re.I)
 
 
 _PLACE_CUES = frozenset({"in", "near", "from", "to", "of", "within", "around", "at"})
+# The letter of an id said in Devanagari ("पी शून्य शून्य चार" → "p 0 0 4"): a letter's name
+# before digits.
+_ID_LETTERS = {"pi": "p", "pee": "p", "si": "c", "see": "c", "bi": "b", "bee": "b", "o": "o"}
+_SPOKEN_ID = re.compile(r"\b(pi|pee|si|see|bi|bee)\s+(?=(?:shunya|zero|\d)\b)")
 
 
 def _is_place(word: str) -> bool:
@@ -561,11 +568,17 @@ def to_english(text: str) -> str:
     for k in range(len(words) - 1, -1, -1):
         nxt = words[k + 1] if k + 1 < len(words) else ""
         prev = words[k - 1] if k else ""
-        if nxt in ("ke", "me", "se", "tak") and prev not in _PLACE_CUES and _is_place(words[k]):
+        if nxt == "se" and prev not in _PLACE_CUES and _is_place(words[k]):
+            # "बीदर से इंदौर": from Bidar to Indore.
+            after = words[k + 2] if k + 2 < len(words) else ""
+            words[k + 1] = "to" if after and _is_place(after) else ""
+            words.insert(k, "from")
+        elif nxt in ("ke", "me", "tak") and prev not in _PLACE_CUES and _is_place(words[k]):
             words.insert(k, "in")  # "Jaipur ki blue pottery": the place is a filter, said as one
     joined = " ".join(words)
     for pattern, repl in _PHRASES:
         joined = pattern.sub(repl, joined)
+    joined = _SPOKEN_ID.sub(lambda m: _ID_LETTERS[m.group(1)] + " ", joined)
     glosses = _glosses()
     out = []
     for word in joined.split():

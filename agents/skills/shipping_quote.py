@@ -60,7 +60,8 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
         have = {**ctx.previous_args, **args}
         for slot in ("weight_kg", "declared_price"):
             if slot not in have and plain:
-                value = plain.pop(0)
+                # A price is the largest amount: "2 pairs of chappals, 1.2 kilo, 1700" is ₹1700.
+                value = plain.pop(0) if slot == "weight_kg" else max(plain)
                 if slot == "weight_kg" and value > 100:  # nobody ships 500 kg by courier: a price
                     args["declared_price"] = value
                     break
