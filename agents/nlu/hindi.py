@@ -398,7 +398,9 @@ def _numbers(tokens: list[str]) -> list[str]:
             out.append(f"{base + offset:g}")
             i += 2
             continue
-        if tok in _NUMBERS and not (tok == "do" and not _number_context(tokens, i)):
+        if tok == "saath" and _number_context(tokens, i):  # "saath rupaye" 60; else "with"
+            out.append("60")
+        elif tok in _NUMBERS and not (tok == "do" and not _number_context(tokens, i)):
             out.append(f"{_NUMBERS[tok]:g}")
         elif tok in _SCALE_WORDS and out and re.fullmatch(r"[\d.]+", out[-1]):
             out.append(_SCALE_WORDS[tok])
@@ -427,6 +429,9 @@ def _number_context(tokens: list[str], i: int) -> bool:
 _PHRASES = (
     (re.compile(r"\b([a-z]+)\s+(?:ke\s+)?(\d[\d.]*\s+km)\s+(?:ke\s+)?(?:andar|tak|paas)"),
      r"within \2 of \1"),
+    # "har saree 3200 mein padti hai": each piece costs that much to make
+    (re.compile(r"\bhar\s+(?:ek\s+)?([a-z]+)\s+(\d[\d.]*)\s+(?:rupaye\s+)?(?:me\s+|ka\s+|ke\s+)?"
+                r"(?:padt[aie]|padeg[aie]|lagt[aie]|lagega|banta|banti)\b"), r"\1 cost \2 each"),
     # "ek ki lagat 500": the cost of one piece
     (re.compile(r"\b1\s+(?:ke\s+)?(?:lagat|kharcha|daam)\b"), "per piece cost"),
     # "15000 se 30000 ke beech" → between 15000 and 30000
