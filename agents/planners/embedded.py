@@ -177,6 +177,10 @@ class EmbeddedPlanner:
         # turn never stalls the sockets and health checks of everyone else.
         plan = await asyncio.to_thread(self._plan_turn, text, state, run, lang)
         plan.updates.setdefault("language", lang)
+        if named := _products_named(text, plan):
+            # "ship p-00186 to Mumbai" then "more like that necklace": the product talked
+            # about is what the next turn points back to, until a result shows others.
+            plan.updates.setdefault("shown", named)
         return plan
 
     @staticmethod
@@ -459,6 +463,19 @@ class EmbeddedPlanner:
             args = calls.get(msg.tool_call_id, {"args": {}})["args"]
             updates.update(skill.follow_up(args, json.loads(str(msg.content))))
         return updates
+
+
+_PRODUCT_ID = re.compile(r"\bp-\d{5}\b")
+
+
+def _products_named(text: str, plan: Plan) -> list[dict[str, Any]]:
+    """The products a called turn names, in its calls' arguments or its words."""
+    if not plan.message.tool_calls:
+        return []
+    ids = [str(c["args"]["product_id"]) for c in plan.message.tool_calls
+           if isinstance(c["args"].get("product_id"), str)]
+    ids += _PRODUCT_ID.findall(text.lower())
+    return [{"id": i} for i in dict.fromkeys(ids)]
 
 
 def utt_of(args: dict[str, Any]) -> Utterance | None:

@@ -298,3 +298,14 @@ def test_a_buyer_is_asked_where_a_parcel_ships_from(assistant: Assistant, answer
     args = second.tool_calls[0]["args"]
     assert args["destination"] == "Guwahati" and args["origin"] == "Jaipur"
     assert args["weight_kg"] == 1.2 and args["declared_price"] == 2600
+
+
+def test_a_product_named_in_a_turn_is_what_that_points_back_to(assistant: Assistant) -> None:
+    """A result that shows no products (a shipping quote) leaves the product the turn named as
+    the one "like that" means."""
+    session = "named-product"
+    first = say(assistant, "ship p-00088 from Jaipur to Pune, 1 kg, 1000", session,
+                role="buyer", user="b-0001")
+    assert [c["name"] for c in first.tool_calls] == ["shipping_quote"]
+    second = say(assistant, "show me more like that one", session, role="buyer", user="b-0001")
+    assert second.tool_calls == [{"name": "recommend_similar", "args": {"product_id": "p-00088"}}]
