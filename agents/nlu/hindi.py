@@ -173,6 +173,15 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("kapda", "fabric", "कपड़ा kapde कपड़े कपड़ों kapdon kapdo"),
     ("hathkargha", "handloom", "हथकरघा hathkargha"),
     ("shunya", "zero", "शून्य shuny"),
+    # English words of the trade written in Devanagari
+    ("draft", "draft", "ड्राफ्ट ड्राफ़्ट"),
+    ("live", "live", "लाइव"),
+    ("listing", "listing", "लिस्टिंग"),
+    ("publish", "publish", "पब्लिश"),
+    ("custom", "custom", "कस्टम kastam"),
+    ("sandal", "sandals", "सैंडल सैंडिल sandal"),
+    ("dhyan", "keep in mind", "ध्यान"),
+    ("samay", "when", "समय"),
     ("bhar", "", "भर"),
     ("yatra", "trail", "यात्रा yaatra"),
     ("samooh", "cluster", "समूह samuh"),
@@ -451,18 +460,26 @@ def _merge_scales(words: list[str]) -> list[str]:
     out: list[str] = []
     total: float | None = None
     current = 0.0
+    after_hundred = False
     for word in [*words, ""]:
         number = re.fullmatch(r"\d+(?:\.\d+)?", word)
         if total is not None and word in ("hundred", "thousand", "lakh", "crore"):
             scale = {"hundred": 100, "thousand": 1_000, "lakh": 100_000, "crore": 10_000_000}[word]
             if word == "hundred":
                 current = (current or 1) * scale
+                after_hundred = True
             else:
                 total, current = total + (current or 1) * scale, 0.0
+                after_hundred = False
             continue
         if number and total is not None and current == 0 and total > 0:
             current = float(word)
             continue
+        if number and total is not None and after_hundred and float(word) < 100:
+            current += float(word)  # "atharah sau pachaas": 18 hundred and 50
+            after_hundred = False
+            continue
+        after_hundred = False
         if total is not None:
             out.append(f"{total + current:g}")
             total, current = None, 0.0
