@@ -309,3 +309,19 @@ def test_a_product_named_in_a_turn_is_what_that_points_back_to(assistant: Assist
     assert [c["name"] for c in first.tool_calls] == ["shipping_quote"]
     second = say(assistant, "show me more like that one", session, role="buyer", user="b-0001")
     assert second.tool_calls == [{"name": "recommend_similar", "args": {"product_id": "p-00088"}}]
+
+
+def test_the_intent_classifier_is_chosen_by_a_setting() -> None:
+    """QALAKAR_NLU_CLASSIFIER picks tfidf (the default), embedding or combined; nothing else."""
+    from pydantic import ValidationError
+
+    from agents.planners.embedded import default_classifier
+    from gateway.settings import Settings
+
+    assert Settings(_env_file=None).nlu_classifier == "tfidf"
+    assert Settings(_env_file=None, nlu_classifier="combined").nlu_classifier == "combined"
+    with pytest.raises(ValidationError):
+        Settings(_env_file=None, nlu_classifier="bert")
+    with pytest.raises(ValueError, match="unknown intent classifier"):
+        default_classifier("bert")
+    assert type(default_classifier("tfidf")) is IntentClassifier
