@@ -19,7 +19,7 @@ from string import Formatter
 from domain.catalog import CLUSTERS
 from domain.vocabulary import GLOSSARY, Vocabulary
 
-SEED = 13
+SEED = 19  # a seed whose utterances include none of the independent eval sets
 PER_TEMPLATE = 6  # fillings of each template: enough to vary the words, not to drown the corpus
 MAX_PAIRS = 4000
 
@@ -66,12 +66,12 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "artisan villages within {km} km of {place}",
         "endangered crafts near {place}",
         "which clusters make {material} work",
-        "{region} ke karigar cluster dikhao",
+        "{region} ke karigar gaon kahan hain",
         "{place} ke paas karigar gaon",
         "{hregion} के हस्तशिल्प केंद्र बताओ",
     ),
     "heritage_lookup": (
-        "tell me the history of {craft}",
+        "i want to know the history behind {craft}",
         "how is {craft} made",
         "what is special about {craft}",
         "how can i tell genuine {craft} from fake",
@@ -108,12 +108,9 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "क्या {n} {hproduct} बनाना ठीक रहेगा? लागत {cost} रुपये प्रति नग",
     ),
     "list_orders": (
-        "show my pending orders",
-        "orders waiting to ship",
-        "which orders were delivered this month",
         "did the {product} order go out",
-        "mere pending order dikhao",
-        "मेरे ऑर्डर दिखाओ",
+        "{n} {product} ka order kab tak pahunchega",
+        "{n} {hproduct} वाला ऑर्डर कहाँ तक पहुँचा",
     ),
     "update_price": (
         "change the price of {pid} to {price}",
@@ -136,7 +133,6 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "publish my draft {pid}",
         "make the {product} listing live",
         "put {pid} up for sale now",
-        "my draft is ready, publish it",
         "{pid} ab bechne ke liye khol do",
         "draft {pid} publish karo",
         "{pid} को दुकान पर चालू करो",
@@ -172,23 +168,17 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     ),
     "inventory_health": (
         "which of my {product} are not selling",
-        "how is my stock doing",
-        "slow moving items in my shop",
-        "mera kaunsa maal nahi bik raha",
         "कौन सा {hproduct} नहीं बिक रहा",
     ),
     "consolidation_plan": (
         "can i combine my orders going to {place}",
-        "group my parcels by destination to save on shipping",
-        "bulk shipping plan for my pending orders",
-        "orders saath bhejne se kitna bachega",
-        "मेरे ऑर्डर एक साथ भेजने का प्लान बनाओ",
+        "{place} aur {place2} ke parcel ek saath bhejne ka plan",
+        "{place} और {place2} के पार्सल साथ में भेजने की योजना",
     ),
     "out_of_scope": (
         "what is the weather in {place} tomorrow",
         "book a train ticket to {place}",
         "best hotels in {place}",
-        "who won the cricket match yesterday",
         "{place} ka mausam kaisa hai",
         "{place} ki flight book karo",
         "{place} में आज मौसम कैसा है",
