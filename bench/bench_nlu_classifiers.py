@@ -3,7 +3,11 @@
 TF-IDF (today's), USE-multilingual embeddings + a linear head, and both together; trained on the
 planner's corpus, scored on an eval set's first turns.
 
-    python -m bench.bench_nlu_classifiers [--dataset evals/datasets/independent_dev.jsonl]
+    python -m bench.bench_nlu_classifiers [--dataset evals/datasets/independent_dev.jsonl ...]
+        [--generated]
+
+``--generated`` adds the template-generated utterances (``agents/nlu/generated.py``) to the
+training corpus, as the planner does.
 
 The label of a case is the tool its first turn must call, or ``out_of_scope`` when it must call
 none (forbidden requests included: no tool is the right answer for the caller). Prints accuracy
@@ -21,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from agents.nlu.classifier import EmbeddingIntentClassifier, IntentClassifier
+from agents.nlu.generated import generated_corpus
 from agents.nlu.skill import load_corpus
 
 RESULTS = Path(__file__).parent / "results" / "nlu_classifiers.json"
@@ -59,10 +64,12 @@ def score(clf: object, cases: list[tuple[str, str]]) -> dict[str, float]:
 def main() -> None:
     """Train each classifier, score it, print and save the figures."""
     parser = argparse.ArgumentParser()
-    parser.add_argument("--dataset", default="evals/datasets/independent_dev.jsonl")
+    parser.add_argument("--dataset", action="append")
+    parser.add_argument("--generated", action="store_true")
     args = parser.parse_args()
-    cases = labelled_first_turns(Path(args.dataset))
-    pairs = load_corpus()
+    datasets = args.dataset or ["evals/datasets/independent_dev.jsonl"]
+    cases = [c for d in datasets for c in labelled_first_turns(Path(d))]
+    pairs = load_corpus() + (generated_corpus() if args.generated else [])
     rows = {}
     for name, make in (("tfidf", IntentClassifier),
                        ("use", lambda: EmbeddingIntentClassifier(with_tfidf=False)),
@@ -78,7 +85,8 @@ def main() -> None:
     for name, row in rows.items():
         print(f"{name:10s} accuracy ratio to tfidf {row['accuracy'] / base:.3f}")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({"dataset": args.dataset, "results": rows}, indent=2))
+    RESULTS.write_text(json.dumps({"datasets": datasets, "generated": args.generated,
+                                   "results": rows}, indent=2))
 
 
 if __name__ == "__main__":

@@ -50,9 +50,10 @@ def _planner(settings: Any, choice: str) -> Any:
 
         return make_planner(settings)
     if choice == "embedded":
-        from agents.planners.embedded import EmbeddedPlanner
+        from agents.planners.embedded import EmbeddedPlanner, default_classifier
 
-        return EmbeddedPlanner(threshold=settings.planner_confidence)
+        return EmbeddedPlanner(default_classifier(settings.nlu_classifier),
+                               threshold=settings.planner_confidence)
     raise typer.BadParameter(f"{choice!r} is not auto, embedded or llm", param_hint="--planner")
 
 

@@ -83,9 +83,10 @@ def tool_config(settings: Settings) -> ToolConfig:
 
 def make_planner(settings: Settings) -> Planner:
     """The LLM planner when an endpoint is configured, else the embedded NLU planner."""
-    from agents.planners.embedded import EmbeddedPlanner
+    from agents.planners.embedded import EmbeddedPlanner, default_classifier
 
-    embedded = EmbeddedPlanner(threshold=settings.planner_confidence)
+    embedded = EmbeddedPlanner(default_classifier(settings.nlu_classifier),
+                    threshold=settings.planner_confidence)
     if not settings.llm_enabled:
         return embedded
     from agents.planners.guard import CircuitBreaker

@@ -13,8 +13,10 @@ from sqlalchemy.orm import Session
 from domain.clusters import ClusterSite, CreatorPoint, assign, discover, endangered_crafts
 from domain.errors import InsufficientData, NotFound
 from domain.geodesy import haversine_km
+from domain.places import Gazetteer
 from domain.store.models import Cluster, Creator, DailySales
 from domain.trails import Trail, build_trail, trail_groups
+from domain.vocabulary import Vocabulary
 from tools.common import PlaceArg, resolve_place
 from tools.registry import ToolContext, tool
 
@@ -63,6 +65,31 @@ def practitioner_counts(s: Session, days: int = 365) -> tuple[dict[str, int], di
     return count(mid, end), count(start, mid)
 
 
+def state_named(location: object) -> str | None:
+    """The Indian state a location names ("Rajasthan", "gujrat", "Kashmir"); ``None`` otherwise.
+
+    A town ("Jaipur") or coordinates are a centre to measure from; a state is an area to list.
+    """
+    if not isinstance(location, str):
+        return None
+    entry = Vocabulary.default().canonical("region", location)
+    return entry.canonical if entry is not None and entry.cluster_id is None else None
+
+
+def _site_states(known: dict[str, str], sites: list[ClusterSite],
+                 creators: dict[str, Creator]) -> dict[str, str]:
+    """Each site's state, folded.
+
+    A catalogued cluster's own; a discovered one's is its creators' most common.
+    """
+    states = dict(known)
+    for site in sites:
+        regions = [creators[c].region for c in site.creator_ids if c in creators]
+        if site.id not in states and regions:
+            states[site.id] = max(sorted(set(regions)), key=regions.count)
+    return {k: v.casefold() for k, v in states.items()}
+
+
 class CraftClustersArgs(BaseModel):
     """Arguments of ``craft_clusters``; all optional."""
 
@@ -101,16 +128,28 @@ def craft_clusters(ctx: ToolContext, args: CraftClustersArgs) -> CraftClustersRe
     """Map India's craft clusters: where each craft is made and who makes it.
 
     Also how many creators work there and which crafts are endangered (under 50 active practitioners
-    or declining). Filter by place, radius in km and craft.
+    or declining). Filter by place (a town, or a state for every cluster in it), radius in km
+    and craft.
     """
-    center = resolve_place(args.location, ctx) if args.location is not None else None
+    state = state_named(args.location)
     with ctx.store.session() as s:
-        points, _ = _points(s)
+        points, creators = _points(s)
         sites = _sites(s)
         now, before = practitioner_counts(s)
+        known = {k: v for k, v in s.execute(select(Cluster.id, Cluster.state))}
     placed = assign(points, sites)
     loose = [p for p in points if placed[p.id] is None]
     sites += discover(loose)
+    if state is not None:
+        states = _site_states(known, sites, creators)
+        in_state = [site for site in sites if states.get(site.id) == state.casefold()]
+        if not in_state and Gazetteer.default().exact(str(args.location)) is None:
+            return CraftClustersResult(clusters=[], unassigned_creators=len(loose))
+        # A state without clusters but with a city of its name ("Delhi") is a centre instead.
+        sites, state = (in_state, state) if in_state else (sites, None)
+    center = None
+    if args.location is not None and state is None:
+        center = resolve_place(args.location, ctx)
     flagged = endangered_crafts(now, before)
     lines = []
     for site in sites:

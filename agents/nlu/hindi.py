@@ -170,7 +170,23 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("chamda", "leather", "चमड़ा chamde चमड़े"),
     ("baans", "bamboo", "बांस बाँस bans"),
     ("oon", "wool", "ऊन"),
-    ("kapda", "fabric", "कपड़ा kapde कपड़े"),
+    ("kapda", "fabric", "कपड़ा kapde कपड़े कपड़ों kapdon kapdo"),
+    ("hathkargha", "handloom", "हथकरघा hathkargha"),
+    ("shunya", "zero", "शून्य shuny"),
+    # English words of the trade written in Devanagari
+    ("draft", "draft", "ड्राफ्ट ड्राफ़्ट"),
+    ("live", "live", "लाइव"),
+    ("listing", "listing", "लिस्टिंग"),
+    ("publish", "publish", "पब्लिश"),
+    ("custom", "custom", "कस्टम kastam"),
+    ("sandal", "sandals", "सैंडल सैंडिल sandal"),
+    ("dhyan", "keep in mind", "ध्यान"),
+    ("samay", "when", "समय"),
+    ("bhar", "", "भर"),
+    ("yatra", "trail", "यात्रा yaatra"),
+    ("samooh", "cluster", "समूह samuh"),
+    ("deliver", "delivered", "डिलीवर"),
+    ("hue", "", "हुए हुआ हुई hua hui"),
     ("saree", "saree", "साड़ी साड़ियाँ साड़ियां sadi saadi sariyan"),
     ("dupatta", "dupatta", "दुपट्टा दुपट्टे"),
     ("shawl", "shawl", "शॉल शाल"),
@@ -382,12 +398,18 @@ def _numbers(tokens: list[str]) -> list[str]:
         tok = tokens[i]
         nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
         offset = _OFFSETS.get(tok)
+        if offset is not None and nxt in _SCALE_WORDS:  # "sawa sau" 125, "paune hazaar" 750
+            out.extend((f"{1 + offset:g}", _SCALE_WORDS[nxt]))
+            i += 2
+            continue
         if offset is not None and (nxt in _NUMBERS or re.fullmatch(r"\d+", nxt)):
             base = _NUMBERS.get(nxt) or float(nxt)
             out.append(f"{base + offset:g}")
             i += 2
             continue
-        if tok in _NUMBERS and not (tok == "do" and not _number_context(tokens, i)):
+        if tok == "saath" and _number_context(tokens, i):  # "saath rupaye" 60; else "with"
+            out.append("60")
+        elif tok in _NUMBERS and not (tok == "do" and not _number_context(tokens, i)):
             out.append(f"{_NUMBERS[tok]:g}")
         elif tok in _SCALE_WORDS and out and re.fullmatch(r"[\d.]+", out[-1]):
             out.append(_SCALE_WORDS[tok])
@@ -397,6 +419,12 @@ def _numbers(tokens: list[str]) -> list[str]:
             out.append(tok)
         i += 1
     return out
+
+
+def _number(word: str) -> float:
+    """A Hindi number word or digits as a number ("do" 2, "4" 4)."""
+    word = word.lower()
+    return float(_NUMBERS[word]) if word in _NUMBERS else float(word)
 
 
 def _number_context(tokens: list[str], i: int) -> bool:
@@ -410,6 +438,9 @@ def _number_context(tokens: list[str], i: int) -> bool:
 _PHRASES = (
     (re.compile(r"\b([a-z]+)\s+(?:ke\s+)?(\d[\d.]*\s+km)\s+(?:ke\s+)?(?:andar|tak|paas)"),
      r"within \2 of \1"),
+    # "har saree 3200 mein padti hai": each piece costs that much to make
+    (re.compile(r"\bhar\s+(?:ek\s+)?([a-z]+)\s+(\d[\d.]*)\s+(?:rupaye\s+)?(?:me\s+|ka\s+|ke\s+)?"
+                r"(?:padt[aie]|padeg[aie]|lagt[aie]|lagega|banta|banti)\b"), r"\1 cost \2 each"),
     # "ek ki lagat 500": the cost of one piece
     (re.compile(r"\b1\s+(?:ke\s+)?(?:lagat|kharcha|daam)\b"), "per piece cost"),
     # "15000 se 30000 ke beech" → between 15000 and 30000
@@ -429,18 +460,26 @@ def _merge_scales(words: list[str]) -> list[str]:
     out: list[str] = []
     total: float | None = None
     current = 0.0
+    after_hundred = False
     for word in [*words, ""]:
         number = re.fullmatch(r"\d+(?:\.\d+)?", word)
         if total is not None and word in ("hundred", "thousand", "lakh", "crore"):
             scale = {"hundred": 100, "thousand": 1_000, "lakh": 100_000, "crore": 10_000_000}[word]
             if word == "hundred":
                 current = (current or 1) * scale
+                after_hundred = True
             else:
                 total, current = total + (current or 1) * scale, 0.0
+                after_hundred = False
             continue
         if number and total is not None and current == 0 and total > 0:
             current = float(word)
             continue
+        if number and total is not None and after_hundred and float(word) < 100:
+            current += float(word)  # "atharah sau pachaas": 18 hundred and 50
+            after_hundred = False
+            continue
+        after_hundred = False
         if total is not None:
             out.append(f"{total + current:g}")
             total, current = None, 0.0
@@ -461,20 +500,28 @@ def _states() -> dict[str, str]:
     return {re.sub(r"[^a-z]", "", n.lower()): n for n in names}
 
 
-def _place_name(word: str) -> str | None:
-    """English name of a transliterated place ("dilli" → "delhi", "tamilnadu" → "tamil nadu")."""
+def _state_name(word: str) -> str | None:
+    """The state a transliterated word spells ("andhrpradesh" → "andhra pradesh"), if any."""
     from rapidfuzz.distance import Levenshtein
 
-    from domain.places import Gazetteer
-
-    states = _states()
-    for key, name in states.items():
+    for key, name in _states().items():
         if Levenshtein.distance(word, key, score_cutoff=2) <= (2 if len(key) > 7 else 1):
             return name.lower()
+    return None
+
+
+def _place_name(word: str) -> str | None:
+    """English name of a transliterated place ("dilli" → "delhi", "tamilnadu" → "tamil nadu")."""
+    from domain.places import Gazetteer
+
+    gaz = Gazetteer.default()
+    place = gaz.exact(word) if len(word) >= 4 else None
+    if place is not None and (place.kind == "cluster" or place.population >= 100_000):
+        return place.name.lower()  # "bidar" is the town, not a misspelt Bihar
+    if state := _state_name(word):
+        return state
     if len(word) < 4:
         return None
-    gaz = Gazetteer.default()
-    place = gaz.exact(word)
     if place is None:
         hit = gaz.fuzzy(word, cutoff=90, by_sound=True)
         big = hit and (hit[0].kind == "cluster" or hit[0].population >= 100_000)
@@ -483,10 +530,18 @@ def _place_name(word: str) -> str | None:
 
 
 _MIXED_NUMBERS = re.compile(r"\b(dedh|derh|dhai|dhaai|aadha|aadhi|adha)\b", re.I)
+# "paune do kilo" 1.75, "sawa teen" 3.25, "saadhe 4" 4.5 in otherwise English text.
+_MIXED_OFFSETS = re.compile(
+    r"\b(sawa|saadhe|sadhe|paune)\s+(ek|do|teen|char|chaar|paanch|panch|che|saat|aath|nau|das|"
+    r"\d+(?:\.\d+)?)\b", re.I)
 _MIXED_UNITS = re.compile(r"\b(ghante|ghanta|ghanton)\b", re.I)
 
 
 _PLACE_CUES = frozenset({"in", "near", "from", "to", "of", "within", "around", "at"})
+# The letter of an id said in Devanagari ("पी शून्य शून्य चार" → "p 0 0 4"): a letter's name
+# before digits.
+_ID_LETTERS = {"pi": "p", "pee": "p", "si": "c", "see": "c", "bi": "b", "bee": "b", "o": "o"}
+_SPOKEN_ID = re.compile(r"\b(pi|pee|si|see|bi|bee)\s+(?=(?:shunya|zero|\d)\b)")
 
 
 def _is_place(word: str) -> bool:
@@ -508,26 +563,44 @@ def to_english(text: str) -> str:
     kilo", "12 ghante").
     """
     if not is_hindi(text):
+        text = _MIXED_OFFSETS.sub(
+            lambda m: f"{_OFFSETS[m.group(1).lower()] + _number(m.group(2)):g}", text)
         if _MIXED_NUMBERS.search(text) or _MIXED_UNITS.search(text):
             text = _MIXED_NUMBERS.sub(lambda m: f"{_NUMBERS[m.group(1).lower()]:g}", text)
             text = _MIXED_UNITS.sub("hours", text)
         return text
     canon = _canonical()
-    words = []
-    for word in _numbers([canon.get(t, t) for t in _tokens(text)]):
+    words: list[str] = []
+    tokens = _numbers([canon.get(t, t) for t in _tokens(text)])
+    i = 0
+    while i < len(tokens):
+        word = tokens[i]
         if _DEVANAGARI.match(word):
             word = transliterate(word)
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+            # Two words that spell a state together ("आंध्र प्रदेश", "उत्तर प्रदेश").
+            if _DEVANAGARI.match(nxt) and (state := _state_name(word + transliterate(nxt))):
+                words.append(state)
+                i += 2
+                continue
             word = _place_name(word) or word
         words.append(word)
+        i += 1
     words = _merge_scales(words)
     for k in range(len(words) - 1, -1, -1):
         nxt = words[k + 1] if k + 1 < len(words) else ""
         prev = words[k - 1] if k else ""
-        if nxt in ("ke", "me", "se", "tak") and prev not in _PLACE_CUES and _is_place(words[k]):
+        if nxt == "se" and prev not in _PLACE_CUES and _is_place(words[k]):
+            # "बीदर से इंदौर": from Bidar to Indore.
+            after = words[k + 2] if k + 2 < len(words) else ""
+            words[k + 1] = "to" if after and _is_place(after) else ""
+            words.insert(k, "from")
+        elif nxt in ("ke", "me", "tak") and prev not in _PLACE_CUES and _is_place(words[k]):
             words.insert(k, "in")  # "Jaipur ki blue pottery": the place is a filter, said as one
     joined = " ".join(words)
     for pattern, repl in _PHRASES:
         joined = pattern.sub(repl, joined)
+    joined = _SPOKEN_ID.sub(lambda m: _ID_LETTERS[m.group(1)] + " ", joined)
     glosses = _glosses()
     out = []
     for word in joined.split():

@@ -19,7 +19,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from agents import replies
-from agents.nlu.classifier import IntentClassifier, Prediction
+from agents.nlu.classifier import EmbeddingIntentClassifier, IntentClassifier, Prediction
 from agents.nlu.entities import (
     Utterance,
     asks_advice,
@@ -27,6 +27,7 @@ from agents.nlu.entities import (
     parse,
     place_free_vocabulary,
 )
+from agents.nlu.generated import generated_corpus
 from agents.nlu.hindi import to_english
 from agents.nlu.references import off_topic, resolve_reference, shown_products
 from agents.nlu.skill import Skill, SkillContext, load_corpus, load_skills
@@ -54,6 +55,8 @@ ROLE_RANKS = 3
 RARE_DOCS = 3  # a word in at most this many heritage documents names something of theirs
 ROLE_SWITCH_MIN_PROBABILITY = 0.25
 ADVICE_MIN_PROBABILITY = 0.04
+# Slots whose answer is a place: "Jaipur" answers them though it also names a craft's town.
+PLACE_SLOTS = frozenset({"origin", "destination", "location", "region"})
 
 
 @lru_cache(maxsize=1)
@@ -116,10 +119,19 @@ def about_crafts(utt: Utterance) -> bool:
     return bool(Vocabulary.default().find(utt.norm, kinds=kinds, fuzzy=False))
 
 
-@lru_cache(maxsize=1)
-def default_classifier() -> IntentClassifier:
-    """The classifier trained on the bundled corpus (trained once per process, ~0.2 s)."""
-    return IntentClassifier().fit(load_corpus())
+@lru_cache(maxsize=3)
+def default_classifier(kind: str = "tfidf") -> IntentClassifier:
+    """The classifier of ``kind`` trained on the bundled and the generated corpus, once per process.
+
+    ``tfidf`` trains in well under a second; ``embedding`` (the multilingual sentence encoder and a
+    linear head) and ``combined`` (both feature sets) load the encoder and embed the corpus first.
+    """
+    pairs = load_corpus() + generated_corpus()
+    if kind == "tfidf":
+        return IntentClassifier().fit(pairs)
+    if kind in ("embedding", "combined"):
+        return EmbeddingIntentClassifier(with_tfidf=kind == "combined").fit(pairs)
+    raise ValueError(f"unknown intent classifier {kind!r}: tfidf, embedding or combined")
 
 
 def _call_id() -> str:
@@ -165,6 +177,10 @@ class EmbeddedPlanner:
         # turn never stalls the sockets and health checks of everyone else.
         plan = await asyncio.to_thread(self._plan_turn, text, state, run, lang)
         plan.updates.setdefault("language", lang)
+        if named := _products_named(text, plan):
+            # "ship p-00186 to Mumbai" then "more like that necklace": the product talked
+            # about is what the next turn points back to, until a result shows others.
+            plan.updates.setdefault("shown", named)
         return plan
 
     @staticmethod
@@ -237,10 +253,17 @@ class EmbeddedPlanner:
             if confident and intent == "deny":
                 return self._say(act("dropped", lang), pending=None)
             skill = self.skills.get(pending["tool"])
+            if set(pending["missing"]) & PLACE_SLOTS and not utt.places:
+                # The answer to "where from?" is a place even when it is a craft's town too.
+                answer = parse(to_english(text))
+                utt.places, utt.place_names = answer.places, answer.place_names
+            # The half-filled call is what this turn's values complete ("from Jaipur").
+            ctx = SkillContext(ctx.user_id, ctx.role, {**ctx.previous_args, **pending["args"]})
             if skill is not None and (not confident or intent in (pending["tool"], "affirm")
                                       or set(skill.fill(utt, ctx)) & set(pending["missing"])):
                 args = {**pending["args"], **skill.fill(utt, ctx)}
                 return self._call_or_ask(skill, args, run, turn)
+            ctx = SkillContext(ctx.user_id, ctx.role, dict(state.get("last_args") or {}))
 
         last_tool = state.get("last_tool")
         if refined := self._refinement(intent, confident, utt, ctx, last_tool):
@@ -249,7 +272,7 @@ class EmbeddedPlanner:
             return self._call_or_ask(self.skills[KNOWLEDGE_TOOL], {"question": text}, run, turn)
         if confident and intent in self.skills:
             skill = self.skills[intent]
-            if referred is None and "product_id" in self._arg_names(skill, run) and shown:
+            if referred is None and shown and self._needs_a_product(skill, run):
                 weak = resolve_reference(utt, shown, strong_only=False)
                 if weak is not None and not any(i.startswith("p-") for i in utt.ids):
                     utt.ids.insert(0, weak["id"])
@@ -274,6 +297,14 @@ class EmbeddedPlanner:
             act("not_understood", lang, can=capabilities(self._role_tools(run), lang)),
             pending=None,
         )
+
+    def _needs_a_product(self, skill: Skill, run: RunContext) -> bool:
+        """Whether a bare "it" points at a shown product for this skill.
+
+        Tools about one product do; so does a buyer's shipping quote, whose origin is the maker's.
+        """
+        names = self._arg_names(skill, run)
+        return "product_id" in names or ("origin" in names and run.role != "creator")
 
     @staticmethod
     def _arg_names(skill: Skill, run: RunContext) -> set[str]:
@@ -366,6 +397,8 @@ class EmbeddedPlanner:
                 if origin := _maker_location(str(referred["id"]), run):
                     args["origin"] = origin
         required = skill.required or tuple(tool.required_args())
+        if "origin" in tool.args_model.model_fields and run.role != "creator":
+            required += ("origin",)  # only a creator's parcel starts from home by default
         missing = [name for name in required if name not in args]
         if missing:
             pending: PendingCall = {"tool": skill.tool, "args": args, "missing": missing}
@@ -430,6 +463,19 @@ class EmbeddedPlanner:
             args = calls.get(msg.tool_call_id, {"args": {}})["args"]
             updates.update(skill.follow_up(args, json.loads(str(msg.content))))
         return updates
+
+
+_PRODUCT_ID = re.compile(r"\bp-\d{5}\b")
+
+
+def _products_named(text: str, plan: Plan) -> list[dict[str, Any]]:
+    """The products a called turn names, in its calls' arguments or its words."""
+    if not plan.message.tool_calls:
+        return []
+    ids = [str(c["args"]["product_id"]) for c in plan.message.tool_calls
+           if isinstance(c["args"].get("product_id"), str)]
+    ids += _PRODUCT_ID.findall(text.lower())
+    return [{"id": i} for i in dict.fromkeys(ids)]
 
 
 def utt_of(args: dict[str, Any]) -> Utterance | None:

@@ -202,6 +202,9 @@ def region(utt: Utterance) -> str | None:
     if re.search(r"\b(all india|whole country|nationwide|across india|all over india|"
                  r"entire country|in india)\b", utt.norm):
         return "all"
+    if utt.regions:  # a state by any of its names ("UP", "orissa"): the tools want its own
+        entry = Vocabulary.default().canonical("region", utt.regions[0])
+        return entry.canonical if entry is not None else utt.regions[0]
     padded = f" {utt.norm} "
     for state in sorted(default_tables().wages, key=len, reverse=True):
         if f" {state.lower()} " in padded:  # a state before a sound-alike town ("kerala")

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from agents.nlu.entities import Utterance
 from agents.nlu.skill import Skill, SkillContext
+
+# What a cluster's craft is called by its technique or material: "weaving clusters", "clusters
+# that make silk", "clusters for marble inlay". Each is a word of some cluster's craft name.
+_CRAFT_WORD = re.compile(
+    r"\b(marble inlay|block printing|wood carving|papier mache|pottery|weaving|silk|brass|"
+    r"embroidery|painting|glass|bamboo|cane|toys|jewellery|applique|ikat|dhokra|bidriware|"
+    r"pashmina|chappals|lacquer|kundan|terracotta|textiles?)\b")
 
 
 def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
@@ -20,6 +28,8 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
         args["radius_km"] = radius
     if utt.crafts:
         args["craft"] = utt.crafts[0]
+    elif m := _CRAFT_WORD.search(utt.norm):
+        args["craft"] = m.group(1)
     return args
 
 

@@ -48,6 +48,15 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
             price = bare[-1] if bare else None  # "..., cotton, 3200": a lone amount is the price
         if price:
             args["price"] = price
+        said = extract(utt.said or utt.text)
+        for name in ("weight_kg", "production_hours"):  # what the draft's reply reads back
+            if getattr(said, name) is not None:
+                args[name] = getattr(said, name)
+        if _THE_SAME_PIECE.search(utt.norm):
+            # "make a draft listing of it at 5200" after pricing a piece: that piece's facts.
+            for name in _PRICED_FACTS:
+                if name in ctx.previous_args and name not in args:
+                    args[name] = ctx.previous_args[name]
         return args
     args["listing_id"] = draft
     said = extract(utt.text)
@@ -70,6 +79,9 @@ _LISTING_WORDS = re.compile(
     r"|\b(my|new|naya|nayi|naye)\b.*\b(list|listing|upload|put up|post|daal|dalna|dalo)\b"
     r"|\bnew (?:product|listing|item|piece)\b")
 _SIZE = re.compile(r"\d\s*(?:x|by|\*)\s*\d")
+# A listing "of it", "for this piece": the piece of the previous call (a golden price's).
+_THE_SAME_PIECE = re.compile(r"\b(?:of|for|with)\s+(?:it|this|that|the same)\b|\blist it\b")
+_PRICED_FACTS = ("category", "materials", "weight_kg", "production_hours")
 
 
 def cued(utt: Utterance) -> bool:

@@ -26,6 +26,9 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
         args["category"] = cat
     for a in intel.amounts(utt):
         near_before = a.before[-22:]
+        if a.unit in (None, "inr") and _UNIT_COST_AFTER.match(a.after):
+            args.setdefault("unit_cost", a.value)  # "3200 each, capital 80000": not the capital
+            continue
         if a.value >= 1000 and _CAPITAL.search(a.after[:14]) and "capital" not in args:
             args["capital"] = a.value  # "i have only 30000 capital"
             continue

@@ -14,11 +14,23 @@ _DIMS = re.compile(
 _ORDER = ("destination", "weight_kg", "declared_price")
 
 
-def _places(utt: Utterance) -> dict[str, str]:
-    """Destination (and origin when the user says "from X")."""
+def _places(utt: Utterance, ctx: SkillContext) -> dict[str, str]:
+    """Destination, and origin when the user says "from X".
+
+    A buyer who was asked where the parcel ships from answers with a bare place: the origin.
+    """
     out: dict[str, str] = {}
+    awaiting_origin = (ctx.role != "creator" and "destination" in ctx.previous_args
+                       and "origin" not in ctx.previous_args)
     for name, place in zip(utt.place_names, utt.places, strict=False):
-        if re.search(rf"\bfrom\s+{re.escape(name.split()[0])}", utt.norm) and "origin" not in out:
+        first = re.escape(name.split()[0])
+        if "origin" in out:
+            said_from = False
+        elif re.search(rf"\bfrom\s+{first}", utt.norm):
+            said_from = True
+        else:
+            said_from = awaiting_origin and not re.search(rf"\bto\s+{first}", utt.norm)
+        if said_from:
             out["origin"] = place.name
         elif "destination" not in out:
             out["destination"] = place.name
@@ -27,7 +39,7 @@ def _places(utt: Utterance) -> dict[str, str]:
 
 def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     """Places, weight (kg or g), price (₹ or a plain number) and box size (L x W x H cm)."""
-    args: dict[str, Any] = dict(_places(utt))
+    args: dict[str, Any] = dict(_places(utt, ctx))
     for q in utt.quantities:
         if q.unit == "kg" and "weight_kg" not in args:
             args["weight_kg"] = q.value
@@ -48,7 +60,8 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
         have = {**ctx.previous_args, **args}
         for slot in ("weight_kg", "declared_price"):
             if slot not in have and plain:
-                value = plain.pop(0)
+                # A price is the largest amount: "2 pairs of chappals, 1.2 kilo, 1700" is ₹1700.
+                value = plain.pop(0) if slot == "weight_kg" else max(plain)
                 if slot == "weight_kg" and value > 100:  # nobody ships 500 kg by courier: a price
                     args["declared_price"] = value
                     break
@@ -90,6 +103,7 @@ SKILL = Skill(
         "destination": "Where should it go? Tell me the city or town.",
         "weight_kg": "How much does the packed parcel weigh, in kg?",
         "declared_price": "What is the item's price in rupees?",
+        "origin": "Where does it ship from? Tell me the maker's town or city.",
     },
     required=_ORDER,
 )

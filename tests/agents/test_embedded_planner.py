@@ -301,3 +301,46 @@ def test_a_question_in_the_heritage_corpus_words_is_looked_up(assistant: Assista
     """No training line names Jangarh Singh Shyam; the heritage corpus does."""
     turn = say(assistant, "who is jangarh singh shyam", session="ask-jangarh")
     assert [c["name"] for c in turn.tool_calls] == ["heritage_lookup"]
+
+
+@pytest.mark.parametrize("answer", ["Jaipur", "from jaipur"])
+def test_a_buyer_is_asked_where_a_parcel_ships_from(assistant: Assistant, answer: str) -> None:
+    """Only a creator's parcel starts from home: a buyer naming no product is asked the origin,
+    and a bare place then answers that question, not the destination."""
+    session = f"buyer-origin-{answer}"
+    first = say(assistant, "shipping to Guwahati for a 1.2 kg item priced 2600", session,
+                role="buyer", user="b-0001")
+    assert first.tool_calls == [] and first.asks_for == ["origin"]
+    assert "ship from" in first.reply
+    second = say(assistant, answer, session, role="buyer", user="b-0001")
+    assert [c["name"] for c in second.tool_calls] == ["shipping_quote"]
+    args = second.tool_calls[0]["args"]
+    assert args["destination"] == "Guwahati" and args["origin"] == "Jaipur"
+    assert args["weight_kg"] == 1.2 and args["declared_price"] == 2600
+
+
+def test_a_product_named_in_a_turn_is_what_that_points_back_to(assistant: Assistant) -> None:
+    """A result that shows no products (a shipping quote) leaves the product the turn named as
+    the one "like that" means."""
+    session = "named-product"
+    first = say(assistant, "ship p-00088 from Jaipur to Pune, 1 kg, 1000", session,
+                role="buyer", user="b-0001")
+    assert [c["name"] for c in first.tool_calls] == ["shipping_quote"]
+    second = say(assistant, "show me more like that one", session, role="buyer", user="b-0001")
+    assert second.tool_calls == [{"name": "recommend_similar", "args": {"product_id": "p-00088"}}]
+
+
+def test_the_intent_classifier_is_chosen_by_a_setting() -> None:
+    """QALAKAR_NLU_CLASSIFIER picks tfidf (the default), embedding or combined; nothing else."""
+    from pydantic import ValidationError
+
+    from agents.planners.embedded import default_classifier
+    from gateway.settings import Settings
+
+    assert Settings(_env_file=None).nlu_classifier == "tfidf"
+    assert Settings(_env_file=None, nlu_classifier="combined").nlu_classifier == "combined"
+    with pytest.raises(ValidationError):
+        Settings(_env_file=None, nlu_classifier="bert")
+    with pytest.raises(ValueError, match="unknown intent classifier"):
+        default_classifier("bert")
+    assert type(default_classifier("tfidf")) is IntentClassifier

@@ -183,6 +183,23 @@ def test_clusters_are_documented_and_creators_assigned(seeded_store) -> None:
     assert near.clusters and all(c.distance_km <= 60 for c in near.clusters)
 
 
+def test_clusters_in_a_state_are_the_clusters_of_that_state(seeded_store) -> None:
+    """A state ("Rajasthan", "gujrat") lists its clusters; a state without any lists none, and a
+    state that is also a city ("Delhi") measures from the city."""
+    with seeded_store.session() as s:
+        rajasthan = {k.id for k in s.scalars(select(Cluster).where(Cluster.state == "Rajasthan"))}
+    r = call(seeded_store, "craft_clusters", {"location": "Rajasthan"}, "b-0001", "buyer")
+    catalogued = {c.id for c in r.clusters if c.id.startswith("k-")}
+    assert rajasthan and catalogued == rajasthan
+    gujarat = call(seeded_store, "craft_clusters", {"location": "gujrat"}, "b-0001", "buyer")
+    assert "k-005" in {c.id for c in gujarat.clusters} and "k-002" not in {
+        c.id for c in gujarat.clusters}
+    kerala = call(seeded_store, "craft_clusters", {"location": "Kerala"}, "b-0001", "buyer")
+    assert kerala.clusters == []
+    delhi = call(seeded_store, "craft_clusters", {"location": "Delhi"}, "b-0001", "buyer")
+    assert delhi.clusters and all(c.distance_km is not None for c in delhi.clusters)
+
+
 def test_cluster_trail_includes_its_creators(seeded_store) -> None:
     """Property 17 on the store: k-002's trail visits every blue-pottery creator within 100 km."""
     r = call(seeded_store, "heritage_trail", {"cluster_id": "k-002"}, "b-0001", "buyer")

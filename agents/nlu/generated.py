@@ -1,0 +1,281 @@
+"""Training utterances generated from templates over the shared gazetteers.
+
+The hand-written corpus names a few crafts and towns per tool; people name any of them. Each
+template here is filled, with a fixed seed, from every craft, product, material and state of
+``domain.vocabulary`` and the towns of the craft catalogue, in English, Hinglish and Devanagari,
+so the classifier learns the shape of a request rather than the words of its examples. The
+output is synthetic and feeds training only, never an eval set.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from string import Formatter
+
+from domain.catalog import CLUSTERS
+from domain.vocabulary import GLOSSARY, Vocabulary
+
+SEED = 19  # a seed whose utterances include none of the independent eval sets
+PER_TEMPLATE = 6  # fillings of each template: enough to vary the words, not to drown the corpus
+MAX_PAIRS = 4000
+
+# {craft} {product} {material} {place} {region} and their Hindi {hcraft} {hproduct}
+# {hmaterial} {hregion}; numbers {n} {kg} {g} {hrs} {price} {cost} {km} {days}; ids {pid} {cid}
+# {img}.
+TEMPLATES: dict[str, tuple[str, ...]] = {
+    "search_products": (
+        "show me {craft} {product} under {price}",
+        "looking for a {material} {product} near {place}",
+        "any {craft} pieces from {place}",
+        "i want to buy a {product} made of {material}",
+        "{product} in {region} below rs {price}",
+        "find {craft} within {km} km of {place}",
+        "{craft} {product} dikhao {price} tak",
+        "{place} ka {product} chahiye",
+        "mujhe {material} ka {product} kharidna hai",
+        "{hcraft} दिखाओ",
+        "{hmaterial} का {hproduct} चाहिए {price} रुपये तक",
+    ),
+    "golden_price": (
+        "what should i charge for my {material} {product}, {kg} kg, {hrs} hours of work",
+        "fair price for a {craft} {product} weighing {g} grams, took {hrs} hrs",
+        "help me price my {product}, {material}, {kg} kilo, {hrs} hours",
+        "how much to sell a {craft} {product} for",
+        "mere {material} {product} ka sahi daam kya rakhu, {kg} kilo, {hrs} ghante",
+        "{product} ki keemat batao {hrs} ghante lage",
+        "मेरे {hmaterial} के {hproduct} का दाम कितना रखूँ, {kg} किलो, {hrs} घंटे",
+    ),
+    "shipping_quote": (
+        "how much to ship a {kg} kg parcel to {place}, worth {price}",
+        "what would a courier cost for my {product} going to {place}, {g} g, rs {price}",
+        "shipping cost from {place2} to {place} for {kg} kg worth {price}",
+        "delivery charge to {place} for my {product}",
+        "send a {kg} kilo {product} to {place}, price {price}",
+        "{kg} kilo ka parcel {place} pahunchane mein kitna lagega, {price} ka maal",
+        "{product} {place} bhejna hai kitna lagega",
+        "{place} तक {kg} किलो का पार्सल भेजने का खर्च, {price} रुपये का सामान",
+    ),
+    "craft_clusters": (
+        "which craft clusters are near {place}",
+        "craft clusters in {region}",
+        "where are the {craft} clusters",
+        "artisan villages within {km} km of {place}",
+        "endangered crafts near {place}",
+        "which clusters make {material} work",
+        "{region} ke karigar gaon kahan hain",
+        "{place} ke paas karigar gaon",
+        "{hregion} के हस्तशिल्प केंद्र बताओ",
+    ),
+    "heritage_lookup": (
+        "i want to know the history behind {craft}",
+        "how is {craft} made",
+        "what is special about {craft}",
+        "how can i tell genuine {craft} from fake",
+        "what does the motif in {craft} mean",
+        "{craft} ka itihas batao",
+        "{craft} kaise banta hai",
+        "{hcraft} का इतिहास बताइए",
+        "{hcraft} कैसे बनता है",
+    ),
+    "heritage_trail": (
+        "plan a heritage trail for {craft}",
+        "a craft tour of {region}",
+        "route to visit {craft} workshops",
+        "i want to visit artisans in {region}, make me a trail",
+        "{craft} ke karigaron se milne ka rasta batao",
+        "{hregion} के कारीगरों से मिलने का सफ़र बनाइए",
+    ),
+    "demand_forecast": (
+        "what will {craft} demand be over the next {days} days",
+        "forecast sales of {product} in {region}",
+        "will {product} sell well next month",
+        "demand for {craft} in {region} for {days} days",
+        "agle {days} din {product} ki demand kitni hogi",
+        "{region} mein {craft} kitna bikega",
+        "अगले {days} दिन {hproduct} की माँग कितनी होगी",
+    ),
+    "production_plan": (
+        "how many {product} should i make, each costs {cost} to make",
+        "i plan to make {n} {product} at {cost} each, capital {price}",
+        "should i produce {n} {craft} pieces this season",
+        "i want to make {n} {product}, materials and labour {cost} a piece, {n2} in stock",
+        "{n} {product} banane ka plan, har piece ki lagat {cost}",
+        "kitne {product} banane chahiye, lagat {cost} per piece",
+        "क्या {n} {hproduct} बनाना ठीक रहेगा? लागत {cost} रुपये प्रति नग",
+    ),
+    "list_orders": (
+        "did the {product} order go out",
+        "{n} {product} ka order kab tak pahunchega",
+        "{n} {hproduct} वाला ऑर्डर कहाँ तक पहुँचा",
+    ),
+    "update_price": (
+        "change the price of {pid} to {price}",
+        "set {pid} at rs {price}",
+        "make my {product} {pid} {price} rupees",
+        "lower {pid} to {price}",
+        "{pid} ki keemat ab {price} rakho",
+        "{pid} की क़ीमत बदलकर {price} रखो",
+    ),
+    "create_listing": (
+        "i made a {material} {product} to sell: {kg} kg, {hrs} hours of work, asking {price}",
+        "create a listing for my {craft} {product} at {price}",
+        "add a {product} to my shop, made of {material}, price {price}",
+        "draft a listing for a {craft} {product}, {g} grams, {price}",
+        "mera naya {product} dukaan mein lagao, {material} ka, {price} rupaye",
+        "{craft} {product} bechna hai, {price} ka, listing bana do",
+        "{hproduct} बेचना है, {hmaterial} से बना, {kg} किलो, इसे दुकान में जोड़ो",
+    ),
+    "publish_listing": (
+        "publish my draft {pid}",
+        "make the {product} listing live",
+        "put {pid} up for sale now",
+        "{pid} ab bechne ke liye khol do",
+        "draft {pid} publish karo",
+        "{pid} को दुकान पर चालू करो",
+    ),
+    "recommend_similar": (
+        "show me more like {pid}",
+        "similar pieces to {pid}",
+        "anything like this {product} {pid}",
+        "other {craft} like {pid}",
+        "{pid} se milte julte saman batao",
+        "{pid} से मिलता जुलता कुछ और है?",
+    ),
+    "analyze_authenticity": (
+        "is my {product} photo {img} authentic handmade",
+        "check authenticity of {img}, it is a {craft} {product}",
+        "score the picture {img} of my {material} {product}",
+        "{img} wali photo asli haath ki bani hai kya",
+        "{img} वाली तस्वीर देखकर बताओ {hproduct} हाथ का बना है या नहीं",
+    ),
+    "image_theft_check": (
+        "seller {cid} copied my photo {img}",
+        "someone is using my {product} picture",
+        "check if {cid} stole my image",
+        "{cid} ne meri photo chura li",
+        "{cid} ने मेरी फ़ोटो चुराई",
+    ),
+    "fraud_check": (
+        "check seller {cid} for fraud",
+        "is {cid} a reseller",
+        "run a fraud check on {cid}",
+        "{cid} ka fraud check karo",
+        "{cid} नकली विक्रेता तो नहीं, पता करो",
+    ),
+    "inventory_health": (
+        "which of my {product} are not selling",
+        "कौन सा {hproduct} नहीं बिक रहा",
+    ),
+    "consolidation_plan": (
+        "can i combine my orders going to {place}",
+        "{place} aur {place2} ke parcel ek saath bhejne ka plan",
+        "{place} और {place2} के पार्सल साथ में भेजने की योजना",
+    ),
+    "out_of_scope": (
+        "what is the weather in {place} tomorrow",
+        "book a train ticket to {place}",
+        "best hotels in {place}",
+        "{place} ka mausam kaisa hai",
+        "{place} ki flight book karo",
+        "{place} में आज मौसम कैसा है",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class _Words:
+    """What templates are filled from: English terms, their Hindi, and towns."""
+
+    crafts: list[str]
+    products: list[str]
+    materials: list[str]
+    regions: list[str]
+    places: list[str]
+    hindi: dict[str, list[str]]  # slot → Hindi terms
+
+
+def _words() -> _Words:
+    vocab = Vocabulary.default()
+
+    def names(kind: str) -> list[str]:
+        return [e.canonical for e in vocab.entries(kind) if e.canonical.isascii()]
+
+    glossary = json.loads(GLOSSARY.read_text(encoding="utf-8"))
+
+    def hindi(kind: str) -> list[str]:
+        return sorted({row[0].partition("|")[0] for row in glossary[kind].values()})
+
+    states = [e.canonical for e in vocab.entries("region")]
+    towns = sorted({c.town for c in CLUSTERS} | {"Delhi", "Mumbai", "Kolkata", "Chennai",
+                                                  "Bengaluru", "Hyderabad", "Pune", "Ahmedabad",
+                                                  "Lucknow", "Bhopal", "Patna", "Guwahati"})
+    return _Words(
+        crafts=names("craft"), products=names("product"), materials=names("material"),
+        regions=states, places=towns,
+        hindi={"hcraft": hindi("craft"), "hproduct": hindi("product"),
+               "hmaterial": hindi("material"), "hregion": hindi("regions")},
+    )
+
+
+class _Cycle:
+    """Terms handed out in a shuffled order, each once before any comes back.
+
+    Every craft, product, material, state and town is used, not just the likely ones.
+    """
+
+    def __init__(self, terms: list[str], rng: random.Random) -> None:
+        self.terms, self.rng = list(terms), rng
+        self.left: list[str] = []
+
+    def next(self) -> str:
+        """The next term; a new shuffle once all were used."""
+        if not self.left:
+            self.left = self.rng.sample(self.terms, len(self.terms))
+        return self.left.pop()
+
+
+def _filler(words: _Words, rng: random.Random) -> Callable[[str], str]:
+    """Fills a template's slots: terms in turn from each list, numbers and ids at random."""
+    cycles = {
+        "craft": _Cycle(words.crafts, rng), "product": _Cycle(words.products, rng),
+        "material": _Cycle(words.materials, rng), "region": _Cycle(words.regions, rng),
+        "place": _Cycle(words.places, rng),
+        **{slot: _Cycle(terms, rng) for slot, terms in words.hindi.items()},
+    }
+
+    def fill(template: str) -> str:
+        slots = {name for _, name, _, _ in Formatter().parse(template) if name}
+        # Only the slots a template uses take their next term, so every term gets its turn.
+        values: dict[str, object] = {s: c.next() for s, c in cycles.items() if s in slots}
+        values["place"] = values.get("place") or words.places[0]
+        values["place2"] = rng.choice([p for p in words.places if p != values["place"]])
+        values.update({
+            "n": rng.choice((20, 30, 50, 75, 100, 150, 200, 300)),
+            "n2": rng.choice((0, 5, 12, 40)),
+            "kg": rng.choice((0.5, 1, 1.2, 2, 2.5, 4, 8)), "g": rng.choice((150, 250, 400, 700)),
+            "hrs": rng.choice((3, 6, 10, 18, 24, 40, 60)), "km": rng.choice((25, 50, 100, 200)),
+            "price": rng.choice((500, 900, 1500, 2400, 3200, 5000, 12000)),
+            "cost": rng.choice((40, 80, 150, 300, 650)), "days": rng.choice((30, 60, 90, 180)),
+            "pid": f"p-{rng.randrange(1, 3300):05d}", "cid": f"c-{rng.randrange(1, 320):04d}",
+            "img": f"up-{rng.getrandbits(64):016x}",
+        })
+        return template.format(**values)
+
+    return fill
+
+
+@lru_cache(maxsize=1)
+def generated_corpus(seed: int = SEED, per_template: int = PER_TEMPLATE) -> list[tuple[str, str]]:
+    """``(utterance, intent)`` pairs: each template filled ``per_template`` times, deduplicated."""
+    rng = random.Random(seed)
+    fill = _filler(_words(), rng)
+    pairs: dict[str, str] = {}
+    for intent in sorted(TEMPLATES):
+        for template in TEMPLATES[intent]:
+            for _ in range(per_template):
+                pairs.setdefault(fill(template), intent)
+    return list(pairs.items())[:MAX_PAIRS]
