@@ -268,7 +268,7 @@ _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _URL = re.compile(r"https?://\S+")
 _MARKUP = re.compile(r"[*_`#>|~]+")
 _BULLET = re.compile(r"^\s*(?:[-•]|\d+[.)])\s+", re.MULTILINE)
-_RUPEES = re.compile(r"(?:₹|\bRs\.?|\bINR)\s?([\d,]+(?:\.\d+)?)")
+_RUPEES = re.compile(r"(?:₹|\bRs\.?|\bINR)\s?(\d(?:[\d,]*\d)?(?:\.\d+)?)")  # not a comma after
 _SPACE = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[.!?।۔](?=\s|$)")
 
