@@ -132,7 +132,7 @@ def stt_figures(utts: list[dict[str, Any]]) -> dict[str, Any]:
 
     words = hotwords()
     configs = {"none": {}, "hotwords": {"hotwords": words},
-               "prompt": {"prompt": f"Marketplace words: {words}."}}
+               "prompt": {"prompt": words}}
     out: dict[str, Any] = {}
     for name, kwargs in configs.items():
         stt = WhisperSTT(**kwargs)
@@ -291,14 +291,16 @@ async def spoken_turn(port: int, u: dict[str, Any], mode: str) -> dict[str, Any]
 
 
 def tts_figures() -> dict[str, Any]:
-    """Speech synthesis speed figures."""
+    """Speech synthesis speed figures (the first phrase cut as the gateway cuts it)."""
+    from gateway.speech import FIRST_PHRASE_CHARS
+
     tts = shared_tts()
     tts.synthesize("Warm up.")
     first, whole = [], []
     for reply in REPLIES * 2:
         text = speakable(reply)
         started = time.perf_counter()
-        tts.synthesize(phrases(text, first_limit=60)[0])
+        tts.synthesize(phrases(text, first_limit=FIRST_PHRASE_CHARS)[0])
         first.append((time.perf_counter() - started) * 1000)
         started = time.perf_counter()
         tts.synthesize(text)
