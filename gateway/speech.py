@@ -137,21 +137,25 @@ def profile_language(store: Any, user_id: str, role: str) -> str | None:
 
 
 def hotwords() -> str:
-    """Craft, town and marketplace words to bias recognition towards (cheap: same speed).
+    """Town and craft names and marketplace words to bias recognition towards (same speed).
 
-    Whisper reads them as the text said before the utterance. A bare list made it go on with
-    the list: on the voice bench's 48 recordings, 12 transcripts began with a spurious "and"
-    ("and show orders…"); said as a sentence of its own, 1 did, at the same word error rate.
+    Whisper reads them as the text said before the utterance, so their form matters. The
+    distinct capitalised names (``Kondagaon``, ``Dhokra``, ``Kolhapuri``) carry the bias; whole
+    craft phrases ("Madhubani painting", "Pashmina and papier-mache") pulled ordinary words
+    towards them ("show my pending orders" heard as "Chomai painting orders"), and a list
+    without an end made Whisper go on with it: 12 of the voice bench's 48 transcripts began
+    with a spurious "and", 1 with this list.
     """
     from domain.catalog import CLUSTERS
 
     seen: dict[str, None] = {}
     for cluster in CLUSTERS:
-        seen.setdefault(cluster.town)
-        seen.setdefault(cluster.craft)
+        for word in re.findall(r"[A-Za-z][A-Za-z-]+", f"{cluster.town} {cluster.craft}"):
+            if word[0].isupper():
+                seen.setdefault(word)
     for word in _MARKET_WORDS:
         seen.setdefault(word)
-    return f"Crafts and places: {', '.join(seen)}."
+    return ", ".join(seen) + "."
 
 
 class Speech:
