@@ -64,7 +64,8 @@ class LiveRecording:
         self.listener: Listener | None = None
         self._resample_tail = b""
         self._work: asyncio.Task | None = None  # the transcription running now (one at a time)
-        self._final: tuple[float, asyncio.Task] | None = None  # speculative final: (end_s, task)
+        self._final: tuple[float, asyncio.Future] | None = None  # speculative final (end_s, task)
+        self._next_final: float | None = None  # a later pause waiting for that one to finish
         self._last_partial_s = 0.0
         self._last_partial_text = ""
         self._stream_t0: float | None = None  # perf_counter of stream time 0
@@ -124,7 +125,10 @@ class LiveRecording:
         if event.ended is not None and self.hands_free and listener.in_utterance:
             await self._finish(event.ended)
             return
-        if (listener.endpointer.in_speech and self._work is None
+        # No partial once the speaker pauses: it would hold the recognizer while the final
+        # transcription, speculated at the pause, waits for it.
+        if (listener.endpointer.in_speech and not listener.endpointer.pausing
+                and self._work is None
                 and listener.endpointer.seconds - self._last_partial_s >= self.partial_every_s):
             self._last_partial_s = listener.endpointer.seconds
             self._work = asyncio.ensure_future(self._partial())
@@ -143,15 +147,27 @@ class LiveRecording:
             self._work = None
 
     def _speculate(self, end_s: float) -> None:
-        """Start the final transcription up to a pause, before knowing the pause ends it."""
+        """Start the final transcription up to a pause, before knowing the pause ends it.
+
+        While an earlier pause's transcription runs, the latest pause waits for it (one at a
+        time, so a halting speaker cannot pile them up) and starts when it is done.
+        """
         if self._final is not None and not self._final[1].done():
+            self._next_final = end_s if end_s != self._final[0] else None
             return
         assert self.listener is not None
-        self._final = (end_s, asyncio.ensure_future(
-            asyncio.to_thread(self.listener.transcribe, end_s)))
+        self._next_final = None
+        task = asyncio.ensure_future(asyncio.to_thread(self.listener.transcribe, end_s))
+        task.add_done_callback(self._speculated)
+        self._final = (end_s, task)
+
+    def _speculated(self, _task: asyncio.Future) -> None:
+        if self._next_final is not None and not self.closed and self.listener is not None:
+            self._speculate(self._next_final)
 
     def _drop_work(self) -> None:
         self._final = None
+        self._next_final = None
         self._last_partial_s = 0.0
         self._last_partial_text = ""
 
@@ -159,7 +175,8 @@ class LiveRecording:
         assert self.listener is not None
         known = time.perf_counter()
         if end_s is None and self._final is not None and not self.listener.endpointer.in_speech:
-            end_s = self._final[0]  # released in a pause: what follows it is silence
+            # released in a pause: what follows its latest pause is silence
+            end_s = self._final[0] if self._next_final is None else self._next_final
         if self._final is not None and (end_s is None or self._final[0] == end_s):
             with contextlib.suppress(Exception):
                 await self._final[1]  # the speculative transcription fills the cache

@@ -24,6 +24,9 @@ from voice.vad import Endpoint, Endpointer
 LEAD_S = 0.3  # audio kept before the VAD's speech start (Silero starts a little late)
 TAIL_S = 0.25  # audio kept after the last speech window (the end of the last word)
 MIN_TAIL_S = 0.1  # a transcription with at least this much after the speech end will do
+# Transcriptions remembered: a partial that runs after the speculative final must not push it
+# out, or the final is transcribed twice.
+CACHED = 4
 
 
 class Transcriber(Protocol):
@@ -82,7 +85,7 @@ class Listener:
         self._audio = np.zeros(0, dtype=np.float32)
         self._offset = 0  # stream sample index of self._audio[0]
         self._start: int | None = None if hands_free else 0  # utterance start (stream samples)
-        self._cache: tuple[int, int, str] | None = None  # (start, end, text) last transcribed
+        self._cache: list[tuple[int, int, str]] = []  # (start, end, text), newest last
         self.transcriptions = 0
 
     @property
@@ -135,17 +138,17 @@ class Listener:
     def transcribe(self, end_s: float | None = None) -> str:
         """The words of the current utterance up to ``end_s`` (stream seconds; ``None``: all).
 
-        The last result is remembered, so asking again for the same span costs nothing.
+        The last few results are remembered, so asking again for the same span costs nothing.
         """
         start, stop, samples = self._span(end_s)
-        cached = self._cache
-        if cached is not None and cached[0] == start and (
-                cached[1] == stop or (end_s is not None
-                                      and (end_s + MIN_TAIL_S) * STT_RATE <= cached[1] <= stop)):
-            return cached[2]
+        for c_start, c_stop, text in reversed(self._cache):
+            if c_start == start and (c_stop == stop or (
+                    end_s is not None and (end_s + MIN_TAIL_S) * STT_RATE <= c_stop <= stop)):
+                return text
         text = self.stt.transcribe(Audio(samples, STT_RATE), self.language) if len(samples) else ""
         self.transcriptions += 1
-        self._cache = (start, stop, text)
+        with self._lock:
+            self._cache = [*self._cache[1 - CACHED:], (start, stop, text)]
         return text
 
     def finish(self, end_s: float | None = None) -> Heard:
@@ -155,7 +158,7 @@ class Listener:
         with self._lock:
             self._drop_before(stop)
             self._start = None if self.hands_free else self._offset
-            self._cache = None
+            self._cache = []
         self.endpointer.heard_speech = self.endpointer.in_speech
         language = getattr(self.stt, "last_language", None) or self.language
         return Heard(text, start / STT_RATE, stop / STT_RATE, language)
@@ -165,5 +168,5 @@ class Listener:
         with self._lock:
             self._drop_before(self._offset + len(self._audio))
             self._start = None if self.hands_free else self._offset
-            self._cache = None
+            self._cache = []
         self.endpointer.heard_speech = False

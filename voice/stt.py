@@ -95,6 +95,19 @@ def resolve_stt_model(model: Path | str | None, cache_dir: Path | str | None = N
     return str(getter())
 
 
+def usable_cores() -> int:
+    """Threads for one transcription: the cores this process may run on, at most four.
+
+    CTranslate2's default is four threads whatever the machine; on two cores that is twice as
+    many threads as cores, which only adds switching.
+    """
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(4, cores))
+
+
 class WhisperSTT:
     """faster-whisper on CPU (int8); the default model is the bundled ``tiny.en``."""
 
@@ -105,6 +118,7 @@ class WhisperSTT:
         hotwords: str | None = None,
         prompt: str | None = None,
         cache_dir: Path | str | None = None,
+        cpu_threads: int | None = None,
     ) -> None:
         try:
             from faster_whisper import WhisperModel
@@ -113,7 +127,7 @@ class WhisperSTT:
                 "faster-whisper is not installed (pip install 'qalakar[voice]')"
             ) from exc
         self.model = WhisperModel(resolve_stt_model(model_path, cache_dir), device="cpu",
-                                  compute_type="int8")
+                                  compute_type="int8", cpu_threads=cpu_threads or usable_cores())
         self.beam_size = beam_size
         self.hotwords = hotwords or None
         self.prompt = prompt or None

@@ -144,6 +144,11 @@ class Endpointer:
         return event
 
     @property
+    def pausing(self) -> bool:
+        """Whether the speaker has gone quiet inside an utterance (the end may be coming)."""
+        return self.in_speech and self._quiet > 0
+
+    @property
     def seconds(self) -> float:
         """Audio scored so far."""
         return self.windows * WINDOW_MS / 1000

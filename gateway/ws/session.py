@@ -142,6 +142,9 @@ class Connection:
                     reply = event.get("text") or event.get("prompt") or reply
                 if kind == "turn_end":
                     held_end = event  # whatever is spoken (reply, help, notices) goes out first
+                    # the agent's own time; ``total`` below is the whole turn's
+                    if spoken and "total" in (event.get("latency_ms") or {}):
+                        latency["turn"] = event["latency_ms"]["total"]
                     continue
                 if kind == "error":  # the planner refused: the §3 envelope, like every error
                     err = event.get("error") or {}

@@ -35,3 +35,15 @@ def test_a_click_is_not_speech_and_a_short_breath_does_not_end_it() -> None:
     assert ep.observe(np.full(_windows(600), 0.4)).pause_started is None
     breath = ep.observe(np.concatenate([np.zeros(_windows(200)), np.ones(_windows(100))]))
     assert breath.pause_started is not None and breath.ended is None and ep.in_speech
+
+
+def test_pausing_is_the_quiet_inside_an_utterance() -> None:
+    ep = Endpointer(silence_ms=500, min_speech_ms=96)
+    ep.observe(np.ones(_windows(300)))
+    assert ep.in_speech and not ep.pausing
+    ep.observe(np.zeros(1))
+    assert ep.pausing
+    ep.observe(np.ones(1))
+    assert not ep.pausing
+    ep.observe(np.zeros(_windows(600)))
+    assert not ep.in_speech and not ep.pausing

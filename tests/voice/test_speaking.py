@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from voice import phrases
-from voice.tts import EspeakTTS, Voices, espeak_has
+from voice.tts import EspeakTTS, Voices, espeak_has, speakable
 from voice.tts import phrases as pieces
 
 needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None,
@@ -54,6 +54,11 @@ def test_the_first_phrase_is_short_so_audio_starts_early() -> None:
     parts = pieces(reply, first_limit=60)
     assert len(parts[0]) <= 60 and " ".join(parts) == reply
     assert pieces("Short one. Then another.", first_limit=60) == ["Short one.", "Then another."]
+
+
+def test_rupee_amounts_are_read_as_rupees_without_taking_the_comma_after_them() -> None:
+    said = speakable("A fair price is about ₹4,200, between ₹3,800 and Rs. 4,700.50.")
+    assert said == "A fair price is about 4,200 rupees, between 3,800 rupees and 4,700.50 rupees."
 
 
 def test_help_requests_are_recognised_in_english_and_hindi() -> None:

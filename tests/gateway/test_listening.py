@@ -1,0 +1,86 @@
+"""``gateway/listening.py``: a live recording's transcriptions while the speaker pauses.
+
+Real Piper speech and the real Silero VAD; the recognizer is a few-line double that counts the
+spans it was asked for, so the test is about which transcriptions run, not what they say.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import numpy as np
+import pytest
+
+pytest.importorskip("faster_whisper")
+pytest.importorskip("piper")
+
+from gateway.listening import LiveRecording, Utterance
+from gateway.speech import Recording
+from voice.audio import STT_RATE, Audio
+from voice.streaming import Listener
+from voice.tts import shared_tts
+
+
+class Counting:
+    """A recognizer that notes the length of every span it is given."""
+
+    def __init__(self) -> None:
+        self.spans: list[float] = []
+
+    def transcribe(self, audio: Audio, language: str | None = None) -> str:
+        self.spans.append(audio.seconds)
+        return f"words {len(self.spans)}"
+
+
+def pcm(samples: np.ndarray) -> bytes:
+    return Audio(samples, STT_RATE).to_pcm16()
+
+
+async def hands_free(stream: np.ndarray) -> tuple[Counting, list[Utterance], list[int]]:
+    """Stream 100 ms frames through a hands-free recording; how many spans each finish() added."""
+    stt, done, added = Counting(), [], []
+    listener = Listener(stt, silence_ms=500)
+    finish = listener.finish
+
+    def counted_finish(end_s: float | None = None) -> Any:
+        before = len(stt.spans)
+        heard = finish(end_s)
+        added.append(len(stt.spans) - before)
+        return heard
+
+    listener.finish = counted_finish  # type: ignore[method-assign]
+
+    async def send(frame: dict[str, Any]) -> None:
+        return None
+
+    async def error(*_: Any, **__: Any) -> None:
+        raise AssertionError("no error expected")
+
+    async def utterance(u: Utterance) -> None:
+        done.append(u)
+
+    async def speech() -> None:
+        return None
+
+    live = LiveRecording(speech=None, recording=Recording("pcm_s16le", STT_RATE, "en", 10**8, 60),
+                         mode="hands_free", home=None, send=send, error=error,
+                         on_utterance=utterance, on_speech=speech, partial_every_s=0.2)
+    live.listener = listener
+    step = STT_RATE // 10
+    for i in range(0, len(stream), step):
+        await live.feed(pcm(stream[i:i + step]))
+        await asyncio.sleep(0.005)  # let worker threads run, as real-time pacing would
+    return stt, done, added
+
+
+def test_no_partial_runs_in_a_pause_and_the_speculative_final_is_reused() -> None:
+    said = shared_tts().synthesize("Show my pending orders please.").resampled(STT_RATE).samples
+    quiet = np.zeros(int(1.2 * STT_RATE), dtype=np.float32)
+    stt, done, added = asyncio.run(hands_free(np.concatenate([quiet[:8000], said, quiet])))
+    assert len(done) == 1 and done[0].heard.text
+    # partials ran while the words came, none over the silence after them (each would cover
+    # more audio than the utterance), and finishing reused the transcription made at the pause
+    assert len(stt.spans) >= 3
+    assert all(span <= done[0].heard.seconds + 0.01 for span in stt.spans)
+    assert added == [0]
