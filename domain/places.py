@@ -17,6 +17,7 @@ from geopy.distance import geodesic
 from rapidfuzz import fuzz, process
 
 from domain.catalog import CLUSTERS
+from domain.devanagari import has_devanagari, to_latin
 from domain.errors import InvalidInput, UnknownPlace, quote
 
 MIN_POPULATION = 15_000
@@ -74,9 +75,14 @@ class Gazetteer:
 
     def __init__(self, entries: list[tuple[str, Place]]) -> None:
         self._by_name: dict[str, Place] = {}
+        # Names written in Devanagari ("जयपुर"), matched as written before any transliteration.
+        self._by_script: dict[str, Place] = {}
         ranked = sorted(entries, key=lambda e: (e[1].kind != "cluster", -e[1].population))
         for name, place in ranked:
-            self._by_name.setdefault(normalize(name), place)
+            if has_devanagari(name):
+                self._by_script.setdefault(_script_key(name), place)
+            else:
+                self._by_name.setdefault(normalize(name), place)
         self._names = list(self._by_name)
         self._keys = [phonetic_key(n) for n in self._names]
 
@@ -86,10 +92,17 @@ class Gazetteer:
         return _default_gazetteer()
 
     def __contains__(self, name: str) -> bool:
-        return normalize(name) in self._by_name
+        return self.exact(name) is not None
 
     def exact(self, name: str) -> Place | None:
-        """The place with exactly this (normalised) name, if any."""
+        """The place with exactly this (normalised) name, if any.
+
+        A name in Devanagari is looked up as written (GeoNames' Hindi names), then by its
+        transliteration ("भुज" → "bhuj"), since the gazetteer lacks Hindi names of small towns.
+        """
+        if has_devanagari(name):
+            place = self._by_script.get(_script_key(name))
+            return place if place is not None else self._by_name.get(normalize(to_latin(name)))
         return self._by_name.get(normalize(name))
 
     def fuzzy(
@@ -143,6 +156,8 @@ class Gazetteer:
             place = self.exact(candidate)
             if place:
                 return place
+        # The online geocoder and fuzzy matching work on Latin letters.
+        name, head = to_latin(name), to_latin(head)
         if online is not None:
             place = online(name)
             if place is not None:
@@ -156,6 +171,11 @@ class Gazetteer:
             field="place",
             suggestions=self.suggestions(head),
         )
+
+
+def _script_key(name: str) -> str:
+    """A Devanagari name in one Unicode form, single-spaced."""
+    return " ".join(unicodedata.normalize("NFC", name).split())
 
 
 @lru_cache(maxsize=1)
@@ -176,8 +196,11 @@ def _default_gazetteer() -> Gazetteer:
                       states.get(city["admin1code"], ""), int(city["population"]))
         entries.append((place.name, place))
         for alt in city.get("alternatenames", []):
-            # Keep spellings people write (Bangalore, Benares), not codes or transliterations.
+            # Keep spellings people write (Bangalore, Benares, जयपुर), not codes or other
+            # transliterations.
             if re.fullmatch(r"[A-Z][a-z]+(?: [A-Z][a-z]+)?", alt or "") and len(alt) >= 4:
+                entries.append((alt, place))
+            elif re.fullmatch(r"[\u0900-\u097f]+(?: [\u0900-\u097f]+)?", alt or ""):
                 entries.append((alt, place))
     for cluster in CLUSTERS:
         town = Place(cluster.town, cluster.lat, cluster.lon, cluster.state, 0, "cluster")

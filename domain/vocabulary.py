@@ -20,6 +20,7 @@ from pathlib import Path
 from rapidfuzz.distance import Levenshtein
 
 from domain.catalog import CATEGORY_KEYWORDS, CLUSTERS
+from domain.devanagari import to_latin
 from domain.places import phonetic_key
 
 DATA = Path(__file__).parent / "data" / "vocabulary.json"
@@ -149,7 +150,11 @@ class Vocabulary:
         return sorted(seen.values(), key=lambda e: e.canonical)
 
     def canonical(self, kind: str, text: str) -> Entry | None:
-        """The entry of ``kind`` that ``text`` names exactly (or fuzzily), or ``None``."""
+        """The entry of ``kind`` that ``text`` names exactly (or fuzzily), or ``None``.
+
+        A name in Devanagari ("राजस्थान") is read in its transliteration ("rajasthan").
+        """
+        text = to_latin(text)
         for m in self.find(text, kinds=(kind,)):
             if m.start == 0 and m.end == len(tokenize(text)):
                 return m.entry
