@@ -58,6 +58,13 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "{kg} kilo ka parcel {place} pahunchane mein kitna lagega, {price} ka maal",
         "{product} {place} bhejna hai kitna lagega",
         "{place} तक {kg} किलो का पार्सल भेजने का खर्च, {price} रुपये का सामान",
+        # Terse requests: a label, then the parcel's facts.
+        "quote: {material} {product} {kg} kg, rs {price}, to {place}",
+        "quote - {product}, {g} g, {n}x{n}x{n} cm, {place}",
+        "courier charges: {craft} {product} to {place}, {kg} kg",
+        "{craft} {product} {place} bhejna hai {kg} kilo {price} ka",
+        "{place2} se {place} {product} mangwana hai, {g} gram, {price} rupaye",
+        "{place2} से {place} {hproduct} मंगवाना है, {kg} किलो, {price} रुपये",
     ),
     "craft_clusters": (
         "which craft clusters are near {place}",
@@ -106,6 +113,13 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "{n} {product} banane ka plan, har piece ki lagat {cost}",
         "kitne {product} banane chahiye, lagat {cost} per piece",
         "क्या {n} {hproduct} बनाना ठीक रहेगा? लागत {cost} रुपये प्रति नग",
+        # Terse plans: a batch, its unit cost, stock or capital, and a request for advice.
+        "planning {n} {material} {product} at rs {cost} apiece, {n2} in stock already. thoughts?",
+        "batch plan: {n} {craft} pieces, unit cost {cost}, capital {price}",
+        "production: {n} {product}, {cost} a piece, budget {price}",
+        "thinking of {n} {product} for the festival season at {cost} each, {n2} left over, advise",
+        "what should i make next month with {price} to spend",
+        "tyohar ke liye {n} {product} banane ka soch raha hu, lagat {cost} ek ki",
     ),
     "list_orders": (
         "did the {product} order go out",
