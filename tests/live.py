@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import subprocess
 import threading
 import time
 
@@ -17,6 +18,22 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def wait_until_ok(url: str, timeout_s: float, *, process: subprocess.Popen | None = None,
+                  what: str = "server") -> None:
+    """Poll ``url`` until it answers 200; fail at once if ``process`` exits, else on timeout."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"{what} exited with {process.returncode}")
+        try:
+            if httpx.get(url, timeout=5).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{what} did not answer {url} within {timeout_s:g} s")
 
 
 class LiveServer:
@@ -45,15 +62,9 @@ class LiveServer:
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
-        deadline = time.monotonic() + 180  # a loaded 2-core machine takes its time
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.http}/readyz", timeout=2).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError("gateway did not become ready")
+        # a loaded 2-core machine takes its time
+        wait_until_ok(f"{self.http}/readyz", 180, what="gateway")
+        return self
 
     def stop(self) -> None:
         if self.server is not None:

@@ -10,12 +10,11 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 
-from tests.live import free_port
+from tests.live import free_port, wait_until_ok
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "test-secret-0123456789abcdef-0123456789"
@@ -78,18 +77,13 @@ class GatewayProcess:
     def wait_ready(self, ready_s: float = 300, *, path: str = "/readyz") -> GatewayProcess:
         """Wait until ``path`` answers 200 (``/readyz``: database, assistant and index loaded)."""
         assert self.proc is not None, "launch() first"
-        deadline = time.monotonic() + ready_s
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"gateway exited with {self.proc.returncode} (log: {self.log})")
-            try:
-                if httpx.get(self.http + path, timeout=5).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"gateway on {self.port} was not ready in {ready_s} s (log: {self.log})")
+        try:
+            wait_until_ok(self.http + path, ready_s, process=self.proc,
+                          what=f"gateway on {self.port} (log: {self.log})")
+        except RuntimeError:
+            self.stop()
+            raise
+        return self
 
     def start(self, ready_s: float = 300) -> GatewayProcess:
         """Launch and wait until ready."""

@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from agents.planners.guard import looks_like_garbage
@@ -35,7 +34,7 @@ from agents.planners.llm import OFFLINE_NOTE, UNAVAILABLE
 from domain.store import Store
 from gateway.settings import Settings
 from gateway.wiring import make_planner, open_assistant
-from tests.live import free_port
+from tests.live import free_port, wait_until_ok
 from tools import load_all
 
 SERVER = os.environ.get("QALAKAR_TEST_LLAMA_SERVER", "")
@@ -108,16 +107,8 @@ def llama(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]
             stdout=out, stderr=subprocess.STDOUT,
         )
     try:
-        deadline = time.monotonic() + 180
-        while True:
-            assert proc.poll() is None, f"llama-server exited:\n{logfile.read_text()[-3000:]}"
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "llama-server did not load the model in 180 s"
-            time.sleep(0.5)
+        wait_until_ok(f"http://127.0.0.1:{port}/health", 180, process=proc,
+                      what=f"llama-server (log: {logfile})")
         yield f"http://127.0.0.1:{port}/v1", logfile
     finally:
         proc.terminate()

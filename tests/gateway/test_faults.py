@@ -23,7 +23,7 @@ from websockets.exceptions import ConnectionClosed
 
 from gateway.settings import Settings
 from knowledge.config import KnowledgeConfig
-from tests.live import LiveServer, free_port
+from tests.live import LiveServer, free_port, wait_until_ok
 from tests.postgres import PG, seeded_database
 from tests.processes import SECRET
 from tests.tcp_proxy import TcpProxy
@@ -147,16 +147,9 @@ class ChromaServer:
             self.proc = subprocess.Popen(
                 [CHROMA, "run", "--path", str(self.path), "--host", "127.0.0.1",
                  "--port", str(self.port)], stdout=out, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, f"chroma exited (log: {self.log})"
-            try:
-                if httpx.get(f"{self.url}/api/v2/heartbeat", timeout=2).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"chroma was not up in 60 s (log: {self.log})")
+        wait_until_ok(f"{self.url}/api/v2/heartbeat", 60, process=self.proc,
+                      what=f"chroma (log: {self.log})")
+        return self
 
     def stop(self) -> None:
         """SIGTERM, and wait until the port is free."""
