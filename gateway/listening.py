@@ -7,6 +7,10 @@ speaker pauses, the final transcription starts at once, so when the silence grow
 to end the utterance (``vad_silence_ms``, hands-free) or ``audio_end`` arrives (push to talk),
 little is left to do. Each finished utterance becomes one voice turn.
 
+Hands-free, a pause of ``vad_complete_silence_ms`` already ends the utterance when its speculated
+transcript sounds finished (:func:`voice.streaming.sounds_finished`), so a whole request does not
+wait out the full silence that a sentence broken off mid-way needs.
+
 ``mode: "hands_free"`` keeps the recording open across utterances until ``audio_end``; speech
 that starts while a reply plays interrupts it (barge-in, ``voice_barge_in``). An utterance over
 ``voice_max_utterance_s`` is dropped with a ``PAYLOAD_TOO_LARGE`` error frame and listening goes
@@ -26,7 +30,7 @@ import numpy as np
 
 from gateway.speech import AudioRejected, Recording, Speech
 from voice.audio import STT_RATE, VoiceUnavailable, from_pcm16
-from voice.streaming import Heard, Listener, UtteranceTooLong
+from voice.streaming import Heard, Listener, UtteranceTooLong, sounds_finished
 
 MODES = ("push_to_talk", "hands_free")
 
@@ -51,7 +55,8 @@ class LiveRecording:
     def __init__(self, *, speech: Speech, recording: Recording, mode: str, home: str | None,
                  send: Send,
                  error: Error, on_utterance: Callable[[Utterance], Awaitable[None]],
-                 on_speech: Callable[[], Awaitable[None]], partial_every_s: float) -> None:
+                 on_speech: Callable[[], Awaitable[None]], partial_every_s: float,
+                 complete_silence_ms: float = 0.0) -> None:
         self.speech = speech
         self.recording = recording
         self.mode = mode
@@ -61,6 +66,7 @@ class LiveRecording:
         self.on_utterance = on_utterance
         self.on_speech = on_speech
         self.partial_every_s = partial_every_s
+        self.complete_silence_ms = complete_silence_ms
         self.listener: Listener | None = None
         self._resample_tail = b""
         self._work: asyncio.Task | None = None  # the transcription running now (one at a time)
@@ -69,6 +75,9 @@ class LiveRecording:
         self._last_partial_s = 0.0
         self._last_partial_text = ""
         self._stream_t0: float | None = None  # perf_counter of stream time 0
+        self._early: asyncio.Task | None = None  # an early end waiting for its turn
+        # Frames and an early end take turns: each may finish the utterance.
+        self._turns = asyncio.Lock()
         self.closed = False
 
     @classmethod
@@ -102,6 +111,10 @@ class LiveRecording:
 
     async def feed(self, data: bytes) -> None:
         """One binary frame: score it, maybe refresh the partial, maybe finish an utterance."""
+        async with self._turns:
+            await self._feed(data)
+
+    async def _feed(self, data: bytes) -> None:
         if self.listener is None or self.closed:
             return
         listener = self.listener
@@ -124,6 +137,8 @@ class LiveRecording:
             self._speculate(event.pause_started)
         if event.ended is not None and self.hands_free and listener.in_utterance:
             await self._finish(event.ended)
+            return
+        if await self._finished_early():
             return
         # No partial once the speaker pauses: it would hold the recognizer while the final
         # transcription, speculated at the pause, waits for it.
@@ -164,6 +179,35 @@ class LiveRecording:
     def _speculated(self, _task: asyncio.Future) -> None:
         if self._next_final is not None and not self.closed and self.listener is not None:
             self._speculate(self._next_final)
+        elif self.complete_silence_ms and self.hands_free and not self.closed:
+            self._early = asyncio.ensure_future(self._end_early())
+
+    async def _end_early(self) -> None:
+        """A speculation has finished between frames: maybe the utterance is over already."""
+        async with self._turns:
+            await self._finished_early()
+
+    async def _finished_early(self) -> bool:
+        """Whether the pause so far ends the utterance because its words sound finished.
+
+        Hands-free only, once the quiet has lasted ``complete_silence_ms`` and the transcript
+        speculated at the start of this very pause (no speech since) is ready.
+        """
+        listener, final = self.listener, self._final
+        if (not self.complete_silence_ms or not self.hands_free or self.closed
+                or listener is None or final is None or not final[1].done()
+                or self._next_final is not None or not listener.in_utterance):
+            return False
+        endpointer = listener.endpointer
+        end_s = final[0]
+        if (not endpointer.pausing or endpointer.last_speech_end != end_s
+                or (endpointer.seconds - end_s) * 1000 < self.complete_silence_ms
+                or final[1].cancelled() or final[1].exception() is not None
+                or not sounds_finished(final[1].result())):
+            return False
+        endpointer.end_now()
+        await self._finish(end_s)
+        return True
 
     def _drop_work(self) -> None:
         self._final = None
@@ -197,14 +241,15 @@ class LiveRecording:
             self.closed = True
             return
         self.closed = True
-        if self.hands_free and not self.listener.in_utterance:
-            return
-        await self._finish(None)
+        async with self._turns:
+            if self.hands_free and not self.listener.in_utterance:
+                return
+            await self._finish(None)
 
     def cancel(self) -> None:
         """The socket is going away: forget pending work."""
         self.closed = True
-        for task in (self._work, self._final[1] if self._final else None):
+        for task in (self._work, self._final[1] if self._final else None, self._early):
             if task is not None:
                 task.cancel()
 

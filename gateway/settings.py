@@ -192,6 +192,12 @@ class Settings(BaseSettings):
         default=500, ge=150, le=5000,
         description="Hands-free listening: this much silence after speech ends the utterance",
     )
+    vad_complete_silence_ms: int = Field(
+        default=250, ge=0, le=5000,
+        description="Hands-free listening: a pause this long already ends the utterance when "
+        "its words sound finished (a sentence end, no trailing 'and', 'near', 'se'); 0: always "
+        "wait for vad_silence_ms",
+    )
     voice_max_utterance_s: float = Field(
         default=30.0, gt=0, le=120, description="Longest utterance one voice turn may carry"
     )

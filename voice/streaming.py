@@ -12,6 +12,7 @@ threads. Its audio is guarded by a lock, so pushing and transcribing may overlap
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from typing import Protocol
@@ -27,6 +28,32 @@ MIN_TAIL_S = 0.1  # a transcription with at least this much after the speech end
 # Transcriptions remembered: a partial that runs after the speculative final must not push it
 # out, or the final is transcribed twice.
 CACHED = 4
+
+
+# Words after which a sentence cannot end: an utterance whose transcript ends in one of them is
+# waiting for more (English, Hinglish and Hindi function words).
+DANGLING = frozenset("""
+a an the and or but because if of to from for in on at by with near under over than about
+into around within between my your our their his her its is are was were be am i we he she
+they which who whom whose where when how like um uh er hmm each per some any
+aur ya ki ka ke ko se mein me par tak liye jo kya kaun kahan kab kaise
+और या की का के को से में पर तक लिए जो कि क्या कौन कहाँ कब कैसे
+""".split())
+FINAL_MARKS = (".", "?", "!", "\u0964", "\u0965")  # Latin sentence ends, Devanagari danda
+
+
+def sounds_finished(text: str) -> bool:
+    """Whether a transcript reads as a whole request, so a short pause may end it.
+
+    Whisper ends a sentence it hears as complete with a full stop or question mark (it writes a
+    comma or an ellipsis where speech breaks off); a last word such as "and", "near" or "se"
+    says more is coming whatever the punctuation.
+    """
+    text = text.strip()
+    if not text or text.endswith("...") or not text.endswith(FINAL_MARKS):
+        return False
+    words = re.findall(r"[\w\u0900-\u097f]+", text.lower())
+    return bool(words) and words[-1] not in DANGLING
 
 
 class Transcriber(Protocol):

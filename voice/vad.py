@@ -143,6 +143,10 @@ class Endpointer:
                 self._quiet = 0
         return event
 
+    def end_now(self) -> None:
+        """The caller has decided the utterance is over: the next speech starts a new one."""
+        self.in_speech, self._loud, self._quiet = False, 0, 0
+
     @property
     def pausing(self) -> bool:
         """Whether the speaker has gone quiet inside an utterance (the end may be coming)."""

@@ -70,7 +70,8 @@ class Voice:
                     speech=self.speech, recording=self.recording,
                     mode=LiveRecording.mode_of(frame), home=conn.language, send=conn.send,
                     error=conn.error, on_utterance=self._utterance, on_speech=self._speech,
-                    partial_every_s=settings.voice_partial_interval_s)
+                    partial_every_s=settings.voice_partial_interval_s,
+                    complete_silence_ms=settings.vad_complete_silence_ms)
                 await self.live.open()
         except AudioRejected as exc:
             self.recording, self.live = None, None

@@ -37,9 +37,29 @@ def pcm(samples: np.ndarray) -> bytes:
     return Audio(samples, STT_RATE).to_pcm16()
 
 
-async def hands_free(stream: np.ndarray) -> tuple[Counting, list[Utterance], list[int]]:
-    """Stream 100 ms frames through a hands-free recording; how many spans each finish() added."""
-    stt, done, added = Counting(), [], []
+class Saying(Counting):
+    """A recognizer that always hears the same words."""
+
+    def __init__(self, words: str) -> None:
+        super().__init__()
+        self.words = words
+
+    def transcribe(self, audio: Audio, language: str | None = None) -> str:
+        super().transcribe(audio, language)
+        return self.words
+
+
+async def hands_free(stream: np.ndarray, stt: Counting | None = None,
+                     complete_silence_ms: float = 0.0,
+                     quiet_at_end: list[float] | None = None,
+                     ) -> tuple[Counting, list[Utterance], list[int]]:
+    """Stream 100 ms frames through a hands-free recording; how many spans each finish() added.
+
+    ``quiet_at_end`` collects, for each utterance, how much quiet had been heard when it ended.
+    """
+    stt = stt or Counting()
+    done: list[Utterance] = []
+    added: list[int] = []
     listener = Listener(stt, silence_ms=500)
     finish = listener.finish
 
@@ -59,13 +79,16 @@ async def hands_free(stream: np.ndarray) -> tuple[Counting, list[Utterance], lis
 
     async def utterance(u: Utterance) -> None:
         done.append(u)
+        if quiet_at_end is not None:
+            quiet_at_end.append(listener.endpointer.seconds - u.heard.end)
 
     async def speech() -> None:
         return None
 
     live = LiveRecording(speech=None, recording=Recording("pcm_s16le", STT_RATE, "en", 10**8, 60),
                          mode="hands_free", home=None, send=send, error=error,
-                         on_utterance=utterance, on_speech=speech, partial_every_s=0.2)
+                         on_utterance=utterance, on_speech=speech, partial_every_s=0.2,
+                         complete_silence_ms=complete_silence_ms)
     live.listener = listener
     step = STT_RATE // 10
     for i in range(0, len(stream), step):
@@ -84,3 +107,43 @@ def test_no_partial_runs_in_a_pause_and_the_speculative_final_is_reused() -> Non
     assert len(stt.spans) >= 3
     assert all(span <= done[0].heard.seconds + 0.01 for span in stt.spans)
     assert added == [0]
+
+
+def speech_and_quiet(*parts: str | float) -> np.ndarray:
+    """Piper saying each string part, with each number part seconds of silence."""
+    out = [np.zeros(8000, dtype=np.float32)]
+    for part in parts:
+        if isinstance(part, str):
+            out.append(shared_tts().synthesize(part).resampled(STT_RATE).samples)
+        else:
+            out.append(np.zeros(int(part * STT_RATE), dtype=np.float32))
+    return np.concatenate(out)
+
+
+def test_a_finished_sentence_ends_after_the_short_pause() -> None:
+    quiet: list[float] = []
+    stream = speech_and_quiet("Show my pending orders please.", 1.2)
+    _, done, _ = asyncio.run(hands_free(stream, Saying("Show my pending orders, please."),
+                                        complete_silence_ms=250, quiet_at_end=quiet))
+    assert len(done) == 1
+    # Heard.end carries TAIL_S of audio after the speech end; the quiet since the speech end
+    # is under the 500 ms silence, at least the 250 ms asked for
+    assert 0.25 - 0.25 <= quiet[0] < 0.5 - 0.25
+
+
+def test_words_left_hanging_wait_for_the_full_silence() -> None:
+    quiet: list[float] = []
+    stream = speech_and_quiet("Show me blue pottery near", 1.2)
+    _, done, _ = asyncio.run(hands_free(stream, Saying("Show me blue pottery near"),
+                                        complete_silence_ms=250, quiet_at_end=quiet))
+    assert len(done) == 1
+    assert quiet[0] >= 0.5 - 0.25
+
+
+def test_speech_after_an_early_end_is_a_new_utterance_not_lost() -> None:
+    stream = speech_and_quiet("Show my pending orders.", 0.45, "And my delivered ones.", 1.2)
+    stt = Saying("Show my pending orders.")
+    _, done, _ = asyncio.run(hands_free(stream, stt, complete_silence_ms=250))
+    assert len(done) == 2
+    assert done[1].heard.start >= done[0].heard.end - 0.3  # LEAD_S before the second one
+    assert done[1].heard.seconds > 0.8

@@ -18,7 +18,7 @@ pytest.importorskip("faster_whisper")
 pytest.importorskip("piper")
 
 from voice.audio import STT_RATE, Audio
-from voice.streaming import Heard, Listener, UtteranceTooLong
+from voice.streaming import Heard, Listener, UtteranceTooLong, sounds_finished
 from voice.stt import assemble_split_model, shared_stt
 from voice.tts import shared_tts
 from voice.vad import Endpointer
@@ -152,3 +152,21 @@ def test_the_multilingual_base_model_loads_from_its_packages(tmp_path: Path) -> 
     assert stt.multilingual and "hi" in stt.languages()
     heard = stt.transcribe(Audio(speech("Show my pending orders."), STT_RATE), "en")
     assert "orders" in heard.lower()
+
+
+@pytest.mark.parametrize(("text", "finished"), [
+    ("Show my pending orders.", True),
+    ("What is a fair price for my saree?", True),
+    ("Jaipur.", True),
+    ("मेरे ऑर्डर दिखाओ।", True),
+    ("Show me the second one, please.", True),
+    ("Find blue pottery near...", False),  # Whisper's ellipsis: the speaker broke off
+    ("Find blue pottery near.", False),  # a preposition cannot end the request
+    ("Show me sarees from", False),  # no sentence end
+    ("jaipur se dilli tak ka.", False),
+    ("दाम बताओ और", False),
+    ("Um.", False),
+    ("", False),
+])
+def test_sounds_finished(text: str, finished: bool) -> None:
+    assert sounds_finished(text) is finished
