@@ -12,10 +12,10 @@ clean and with white noise at 15 dB SNR.
   (craft, town and marketplace words) and with an initial prompt; tool accuracy follows from
   the end-to-end run.
 - End to end: the gateway runs as its own process (``qalakar serve``) over a seeded SQLite
-  marketplace; each utterance is streamed in 100 ms PCM16 frames at real-time pace in
-  hands-free mode (``language: "en"``), followed by silence; the VAD ends it. Latency is from
-  the moment the last frame containing speech was sent to the first binary frame of the spoken
-  reply. The baseline, measured in the same run, is push-to-talk over the same socket
+  marketplace; each utterance is streamed in 40 ms PCM16 frames (as the console sends them) at
+  real-time pace in hands-free mode (``language: "en"``), followed by silence; the VAD ends it.
+  Latency is from the moment the last frame containing speech was sent to the first binary frame
+  of the spoken reply. The baseline, measured in the same run, is push-to-talk over the same socket
   (``audio_end`` sent right at the end of speech, so no endpointing wait).
 - TTS: time to the first phrase's audio with the phrasing the gateway uses, against
   synthesizing the whole reply first (the old behaviour).
@@ -58,7 +58,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATASETS = [ROOT / "evals" / "datasets" / "smoke.jsonl", ROOT / "evals" / "datasets" / "core.jsonl"]
 N_TEXTS = 12
 NOISE_SNR_DB = 15.0
-FRAME_S = 0.1
+FRAME_S = 0.04  # what the console's worklet sends (gateway/static/voice-worklet.js)
 HINDI = [
     "मेरे बाकी ऑर्डर दिखाओ",
     "मेरी साड़ी का सही दाम बताओ",

@@ -1,10 +1,11 @@
-// Qalakar microphone worklet: the AudioContext's rate in, 16 kHz PCM16 out, ~100 ms a message.
+// Qalakar microphone worklet: the AudioContext's rate in, 16 kHz PCM16 out, 40 ms a message
+// (short frames let the server notice the end of speech sooner: it can only see silence arrive).
 // Each output sample is the mean of the input samples it stands for (a box low-pass before
 // decimation), so 44.1/48 kHz microphones do not alias into the speech band.
 "use strict";
 
 const OUT_RATE = 16000;
-const BATCH = 1600; // samples per message (100 ms)
+const BATCH = 640; // samples per message (40 ms)
 
 class QalakarMic extends AudioWorkletProcessor {
   constructor() {
