@@ -18,7 +18,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.settings import Settings
-from voice.audio import Audio, AudioFormatError, VoiceUnavailable, decode_wav, from_pcm16
+from voice.audio import (
+    Audio,
+    AudioFormatError,
+    VoiceUnavailable,
+    decode_wav,
+    from_pcm16,
+    map_large_blocks,
+)
 
 log = logging.getLogger(__name__)
 
@@ -167,6 +174,7 @@ class Speech:
     """
 
     def __init__(self, settings: Settings) -> None:
+        map_large_blocks()  # before any model loads (voice.audio explains)
         self.settings = settings
         self._load_lock = threading.Lock()
         self._voices: Any = None

@@ -21,7 +21,7 @@ from gateway.listening import LiveRecording, Utterance
 from gateway.speech import AudioRejected, Recording, Speech, pcm_frames, voice_problem
 from gateway.ws.protocol import elapsed_ms, turn_end
 from voice import phrases
-from voice.audio import VoiceUnavailable
+from voice.audio import VoiceUnavailable, release_free_memory
 
 if TYPE_CHECKING:
     from gateway.ws.session import Connection
@@ -192,14 +192,20 @@ class Voice:
                 await conn.send(turn_end(started, interrupted=True))
             raise
         latency = {"stt": elapsed_ms(started), "audio_s": round(audio.seconds, 2)}
-        await self.answer_heard(text, language, started, latency)
+        try:
+            await self.answer_heard(text, language, started, latency)
+        finally:
+            await asyncio.to_thread(release_free_memory)
 
     async def utterance_turn(self, utterance: Utterance) -> None:
         """A live utterance, already transcribed: answer it as a voice turn."""
         heard = utterance.heard
         latency = {"stt": utterance.stt_ms, "audio_s": round(heard.seconds, 2),
                    "endpoint": round((utterance.ended_at - utterance.speech_end_at) * 1000, 2)}
-        await self.answer_heard(heard.text, heard.language, utterance.ended_at, latency)
+        try:
+            await self.answer_heard(heard.text, heard.language, utterance.ended_at, latency)
+        finally:
+            await asyncio.to_thread(release_free_memory)
 
     async def answer_heard(self, text: str, language: str | None, started: float,
                            latency: dict[str, float]) -> None:

@@ -56,6 +56,17 @@ def test_the_first_phrase_is_short_so_audio_starts_early() -> None:
     assert pieces("Short one. Then another.", first_limit=60) == ["Short one.", "Then another."]
 
 
+@settings(max_examples=200)
+@given(words=st.lists(st.text("abcdefghij,.", min_size=1, max_size=12), max_size=80),
+       limit=st.integers(20, 160))
+def test_no_phrase_is_longer_than_the_limit_and_no_word_is_lost(words: list[str],
+                                                                limit: int) -> None:
+    text = " ".join(words)
+    parts = pieces(text, limit=limit)
+    assert all(len(p) <= limit for p in parts)
+    assert " ".join(parts).split() == text.split()
+
+
 def test_rupee_amounts_are_read_as_rupees_without_taking_the_comma_after_them() -> None:
     said = speakable("A fair price is about ₹4,200, between ₹3,800 and Rs. 4,700.50.")
     assert said == "A fair price is about 4,200 rupees, between 3,800 rupees and 4,700.50 rupees."
