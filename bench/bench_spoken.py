@@ -184,6 +184,9 @@ def transcripts(items: list[dict[str, Any]], path: str, beam: int | None, silenc
                     _save(cache_file, cache)
             out.append({**item, "voice": voice, "snr_db": snr, "heard": cache[ukey]})
     _save(cache_file, cache)
+    if fresh:
+        print(f"transcribed {fresh} utterances: {stt_s / audio_s:.3f} x real time "
+              f"(load {os.getloadavg()[0]:.1f})")
     return out
 
 

@@ -16,7 +16,7 @@ from agents.nlu.spoken import lexicon, repair, sound_key, spoken_training_pairs
         # what tiny.en wrote for Piper and espeak-ng recordings of bench texts
         ("What does mean, Nakari and Kondan Jewori?",
          "What does mean, Nakari and kundan jewellery?"),
-        ("Listen to my new Vicet Sarri, Hachampali, Loo and Moroon, Kottan, 3200.",
+        ("Listen to my new Vicet Sarri, Hachampally, Loo and Moroon, Kottan, 3200.",
          "Listen to my new Vicet saree, Pochampally, Loo and maroon, cotton, 3200."),
         ("Kondagavari chamels, Nir Khawapur.", "Kondagavari chamels, Nir Kolhapur."),
         ("Tap your mashbox as near-sreenagar.", "Tap your mashbox as near-Srinagar."),
