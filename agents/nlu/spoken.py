@@ -40,6 +40,8 @@ MIN_RATIO = 60.0  # spelling similarity (0-100) a sound match must also have
 # Product, creator, buyer and order ids as the store writes them, and their digit counts.
 ID_DIGITS = {"p": 5, "c": 4, "b": 4, "o": 6}
 _ID = re.compile(r"\b([pcbo])[\s.-]*((?:\d[\s-]?){3,7}\d)\b", re.IGNORECASE)
+# One to three words, then the same again (after a comma or a space) at least twice more.
+_LOOP = re.compile(r"\b((?:[^\W\d_]+[ ,]+){0,2}[^\W\d_]+)(?:[ ,]+\1\b){2,}", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 # Units and short words a number goes with: never a misheard term ("kilo" is not "koil").
 PROTECTED = frozenset({"kilo", "kilos", "kg", "kgs", "gm", "gms", "gram", "grams", "gramme", "ml",
@@ -200,11 +202,20 @@ def _candidate(word: str, lex: Lexicon) -> bool:
     return not any(s in lex.known or s in lex.common for s in stems)
 
 
+def unloop(text: str) -> str:
+    """``text`` without Whisper's decoding loops: a phrase said three times running is said once.
+
+    Greedy decoding of unclear audio can repeat a few words until the token limit ("Kondakara,
+    Kondakara, Kondakara, …"); nobody asks for anything that way.
+    """
+    return _LOOP.sub(r"\1", text)
+
+
 def repair(text: str) -> str:
     """``text`` with misheard domain words and spoken ids put back (unchanged if none)."""
     if not text:
         return text
-    text = _ids(text)
+    text = _ids(unloop(text))
     lex = lexicon()
     tokens = list(_WORD.finditer(text))
     out: list[str] = []
