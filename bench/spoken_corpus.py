@@ -2,7 +2,7 @@
 
 Issue 13 asks for training utterances "passed through the project's own TTS → STT round trip for
 spoken-style errors". This takes the English utterances of ``agents.nlu.generated`` (ASCII only:
-the Hinglish and Devanagari ones are not for ``tiny.en``), a few per intent, speaks each with
+and mostly English words: the Hinglish and Devanagari ones are not for ``tiny.en``), a few per intent, speaks each with
 one of the four bench conditions (Piper or espeak-ng, clean or at 15 dB SNR, in turn), transcribes
 it with the gateway's recognizer and writes ``agents/nlu/spoken_corpus.jsonl``
 (``said``, ``heard``, ``intent``, ``voice``, ``snr_db``). The transcript is repaired as a
@@ -17,21 +17,34 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 from collections import defaultdict
 
-from agents.nlu.spoken import SPOKEN_CORPUS, repair
+from agents.nlu.spoken import SPOKEN_CORPUS, lexicon, repair
 from bench.bench_spoken import CONDITIONS, _engines, condition_audio, gateway_stt
 
 SEED = 13
 
 
+ENGLISH_SHARE = 0.8  # of a request's words that are English or vocabulary words
+
+
+def is_english(text: str) -> bool:
+    """ASCII, and most words common English or vocabulary words (not Hinglish: "bhejna hai")."""
+    lex = lexicon()
+    words = re.findall(r"[a-z]+", text.lower())
+    if not text.isascii() or not words:
+        return False
+    return sum(w in lex.common or w in lex.known for w in words) >= ENGLISH_SHARE * len(words)
+
+
 def english_requests(per_intent: int) -> list[tuple[str, str]]:
-    """``per_intent`` ASCII utterances of each intent of the generated corpus (seeded draw)."""
+    """``per_intent`` English utterances of each intent of the generated corpus (seeded draw)."""
     from agents.nlu.generated import generated_corpus
 
     by_intent: dict[str, list[str]] = defaultdict(list)
     for text, intent in generated_corpus():
-        if text.isascii():
+        if is_english(text):
             by_intent[intent].append(text)
     rng = random.Random(SEED)
     out = []
