@@ -1,10 +1,11 @@
 """Round-trip training data: generated English requests spoken by Piper/espeak-ng, heard by tiny.en.
 
 Issue 13 asks for training utterances "passed through the project's own TTS → STT round trip for
-spoken-style errors". This takes the English utterances of ``agents.nlu.generated`` (ASCII only:
-and mostly English words: the Hinglish and Devanagari ones are not for ``tiny.en``), a few per intent, speaks each with
-one of the four bench conditions (Piper or espeak-ng, clean or at 15 dB SNR, in turn), transcribes
-it with the gateway's recognizer and writes ``agents/nlu/spoken_corpus.jsonl``
+spoken-style errors". This takes the English utterances of ``agents.nlu.generated`` (ASCII only
+and mostly English words: the Hinglish and Devanagari ones are not for ``tiny.en``), a few per
+intent, speaks each with one of the four bench conditions (Piper or espeak-ng, clean or at 15 dB
+SNR, in turn), transcribes it with the gateway's recognizer and writes
+``agents/nlu/spoken_corpus.jsonl``
 (``said``, ``heard``, ``intent``, ``voice``, ``snr_db``). The transcript is repaired as a
 voice turn would be (``agents.nlu.spoken.repair``), since that is what the classifier sees.
 :func:`agents.nlu.spoken.spoken_training_pairs` loads it. Synthetic: training only, never eval.
