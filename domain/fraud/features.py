@@ -176,7 +176,9 @@ def _features(
     anomalies = []
     category_dev = []
     for p in own:
-        category_dev.append(abs(p.price / medians[(p.category, "")] - 1))
+        median = medians[(p.category, "")]
+        if median > 0:  # a category of unpriced drafts has no price to deviate from
+            category_dev.append(abs(p.price / median - 1))
         # A listing's own fair price (the golden price) is the sharpest reference; without
         # one, the median of comparable listings (same category and kind) stands in.
         ref, what = (

@@ -361,3 +361,23 @@ def test_theft_reports_flag_copies_and_only_copies(store) -> None:
 
     check()
     assert outcomes.count(True) >= 20 and outcomes.count(False) >= 20
+
+
+def test_a_category_of_unpriced_listings_does_not_break_scoring(tmp_path) -> None:
+    """A seller whose only listings in a category carry no price yet (drafts at 0)."""
+    from domain.store.models import Product
+
+    store = private_store(tmp_path)
+    try:
+        with store.session() as s:
+            s.add(Creator(id="c-0990", name="new maker", phone="+910000000000", lat=26.9,
+                          lon=75.8, region="Rajasthan", primary_craft="papier-mache",
+                          category="papier-mache", created_at=_DAY0))
+            s.add_all([Product(id=f"p-990{i}", creator_id="c-0990", title="box",
+                               category="papier-mache", subcategory="box", price=0,
+                               status="draft", created_at=_DAY0) for i in range(2)])
+            s.commit()
+            report = score_all(s)["c-0990"]
+        assert 0.0 <= report.fraud_risk_score <= 100.0
+    finally:
+        store.dispose()
