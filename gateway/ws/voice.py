@@ -18,7 +18,7 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
-from agents.nlu.spoken import repair
+from agents.nlu.spoken import lexicon, repair
 from gateway.listening import LiveRecording, Utterance
 from gateway.speech import AudioRejected, Recording, Speech, pcm_frames, voice_problem
 from gateway.ws.protocol import elapsed_ms, turn_end
@@ -75,6 +75,8 @@ class Voice:
                     partial_every_s=settings.voice_partial_interval_s,
                     complete_silence_ms=settings.vad_complete_silence_ms)
                 await self.live.open()
+            if settings.stt_repair:  # its vocabulary loads now, not in the first voice turn
+                await asyncio.to_thread(lexicon)
         except AudioRejected as exc:
             self.recording, self.live = None, None
             await conn.error(exc.code, exc.message, **exc.details)
