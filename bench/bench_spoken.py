@@ -140,7 +140,8 @@ def gateway_stt(beam: int | None = None, bias: str = "gateway") -> tuple[Any, st
                          hotwords=words if bias == "hotwords" else None,
                          prompt=words if bias == "prompt" else None)
     key = _digest(json.dumps([settings.stt_model, stt.beam_size, stt.hotwords, stt.prompt,
-                              getattr(stt, "options", None)]))
+                              getattr(stt, "options", None),
+                              getattr(stt, "window_frames", None)]))
     return stt, f"beam{stt.beam_size}-{key}"
 
 
