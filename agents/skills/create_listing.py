@@ -131,7 +131,10 @@ def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
 def follow_up(args: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
     """State for the next turn: the question asked waits for its answer on this draft."""
     listing = {"listing_id": result["listing_id"], "description": args.get("description", "")}
-    updates: dict[str, Any] = {"last_tool": "create_listing", "last_args": listing}
+    # The piece's facts stay for a later turn about it ("what should its price be").
+    facts = {k: args[k] for k in ("category", "materials", "weight_kg", "production_hours")
+             if k in args}
+    updates: dict[str, Any] = {"last_tool": "create_listing", "last_args": {**facts, **listing}}
     missing = result.get("missing_fields") or []
     if missing:
         pending: PendingCall = {"tool": "create_listing", "args": listing, "missing": missing[:1]}
