@@ -188,6 +188,12 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("milne", "visit", "मिलने"),
     ("ghoomna", "visit", "घूमना ghumna"),
     ("barf", "snow", "बर्फ़ बर्फ barf_"),
+    ("train", "train", "ट्रेन tren रेलगाड़ी"),
+    ("jata", "goes", "जाता जाती jati jaata jaati"),
+    ("roz", "daily", "रोज़ रोज roj rozana"),
+    ("kagaz", "paper", "कागज़ कागज kaagaz kagaj"),
+    ("prakritik", "natural", "प्राकृतिक"),
+    ("rang", "colours", "रंग रंगों rangon"),
     ("khatam", "endangered", "खत्म ख़त्म lupt लुप्त"),
     ("tohfa", "gift", "तोहफ़ा तोहफा तोहफ़े तोहफे tohfe"),
     ("haath", "hand", "हाथ hath"),
@@ -441,7 +447,8 @@ _PHRASES = (
     (re.compile(r"\b1\s+piece\s+(?=cost\b)"), ""),
     (re.compile(r"\b1\s+(?:piece\s+|ke\s+)(\d[\d.]*)\b"), r"per piece cost \1"),
     # "mere paas 35 hazaar hai", "paas me 50000 rupaye": money in hand is the capital
-    (re.compile(r"\b(?:mera\s+)?paas\s+(?:me\s+)?(\d[\d.]*)"), r"capital \1"),
+    (re.compile(r"\b(?:mera\s+)?paas\s+(?:me\s+)?(\d[\d.]*)(?![\d.])(?!\s*km\b)"),
+     r"capital \1"),
     # "shadi ke mausam" is the wedding season, not the weather
     (re.compile(r"\b(shadi|tyohar)\s+(?:ke\s+)?mausam\b"), r"\1 season"),
     (re.compile(r"\bcancel\s+(?:hue|ho|gae)\b"), "cancelled"),

@@ -59,6 +59,7 @@ ADVICE_MIN_PROBABILITY = 0.04
 # Facts about the piece talked about that a later turn about the same piece inherits.
 CARRIED_FACTS = frozenset({"category", "materials", "weight_kg", "production_hours",
                            "dimensions_cm", "declared_price"})
+FREE_TEXT_ARGS = frozenset({"query", "question", "description"})
 # A turn that points back at the piece of the previous turn ("it", "that one", Hinglish "woh
 # wala … toh?", "and for a set of 6?").
 _POINTS_BACK = re.compile(
@@ -275,6 +276,8 @@ class EmbeddedPlanner:
             ctx = SkillContext(ctx.user_id, ctx.role, dict(state.get("last_args") or {}))
 
         last_tool = state.get("last_tool")
+        if what_if := self._what_if(intent, utt, ctx, last_tool, run):
+            return self._call_or_ask(self.skills[str(last_tool)], what_if, run, turn)
         if refined := self._refinement(intent, confident, utt, ctx, last_tool):
             return self._call_or_ask(self.skills[str(last_tool)], refined, run, turn)
         if self._wants_general_advice(prediction, utt, ctx, run):
@@ -322,6 +325,36 @@ class EmbeddedPlanner:
         carried = {k: v for k, v in ctx.previous_args.items()
                    if k in CARRIED_FACTS and k not in args}
         return {**carried, **args} if carried else args
+
+    def _what_if(self, intent: str, utt: Utterance, ctx: SkillContext, last_tool: str | None,
+                 run: RunContext) -> dict[str, Any] | None:
+        """The previous call again with new values, when the turn asks "what if" about it.
+
+        "उसका वज़न दो किलो हो तो?" (and if it weighed 2 kg?) after a price only changes a value
+        the price was computed from. It is read so when it points back, changes nothing but
+        values of that call, and would leave the tool the classifier prefers short of a required
+        argument.
+        """
+        last = self.skills.get(str(last_tool))
+        if last is None or intent == last_tool or not ctx.previous_args:
+            return None
+        if not _POINTS_BACK.search(utt.norm):
+            return None
+        # Free text ("query", "question") is in every turn: only values count as a change.
+        extra = {k: v for k, v in last.fill(utt, ctx).items()
+                 if k not in FREE_TEXT_ARGS and not k.endswith("_id")}
+        if not extra or not set(extra) <= set(ctx.previous_args):
+            return None
+        other = self.skills.get(intent)
+        if other is not None and other.tool in run.registry:
+            tool = run.registry.get(other.tool)
+            required = other.required or tuple(tool.required_args())
+            given = self._carried(other, other.fill(utt, ctx), utt, ctx)
+            # Free text fills itself from any turn: it does not make the other tool complete.
+            needs = [name for name in required if name not in FREE_TEXT_ARGS]
+            if needs and all(name in given for name in needs):
+                return None  # the other tool has all it needs: that is what was asked
+        return {**ctx.previous_args, **extra}
 
     def _needs_a_product(self, skill: Skill, run: RunContext) -> bool:
         """Whether a bare "it" points at a shown product for this skill.

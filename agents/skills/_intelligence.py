@@ -17,7 +17,8 @@ from domain.catalog import CLUSTERS
 from domain.pricing.tables import default_tables
 from domain.vocabulary import Vocabulary
 
-_MONEY_WORDS = r"(?:rs\.?|rupees?|inr|₹)"
+# Whole words only: "colours 0.5 kg" and "coasters 120" are not rupees.
+_MONEY_WORDS = r"(?:(?<![a-z])(?:rs\.?|rupees?|inr)|₹)"
 _NUM = re.compile(
     r"(₹\s*)?(\d+(?:,\d{2,3})*(?:\.\d+)?)\s*(k\b|thousand|lakhs?|lacs?)?\s*"
     r"(rs\.?|rupees?|inr|kgs?|kilos?|kilograms?|grams?|gms?|g\b|hours?|hrs?|h\b|days?|weeks?|"
@@ -119,7 +120,9 @@ def materials(utt: Utterance) -> list[str]:
             continue
         if name not in seen:
             seen.add(name)
-            found.append(term)
+            # The user's word, unless the table's own name is shorter: "pashmina" and "buffalo
+            # leather" stay, the gloss "cotton fabric" of "सूती कपड़ा" is plain "cotton".
+            found.append(min((term, name), key=lambda t: (len(t.split()), t != term)))
         padded = padded.replace(f" {said} ", " ").replace(f" {said}s ", " ")
     return found
 

@@ -13,6 +13,8 @@ HOURS_PER_WORKDAY = 8  # "three days of work" is three working days
 # "20 by 15 by 10 cm", "20x15x10": the piece's size (length, width, height).
 _DIMS = re.compile(r"(\d+(?:\.\d+)?)\s*(?:x|by|\*)\s*(\d+(?:\.\d+)?)\s*(?:x|by|\*)\s*"
                    r"(\d+(?:\.\d+)?)\s*(?:cm|centimet)")
+# Hours said per day of a period: "3 days, daily 8 hours", "4 din, roz 6 ghante".
+_PER_DAY = re.compile(r"\b(daily|roz|every day|each day|per day|a day)\b")
 _IMPLIED_MATERIAL = {"leather": "leather", "glass": "glass", "pottery": "clay",
                      "stonework": "marble", "basketry": "bamboo"}
 
@@ -27,9 +29,13 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     elif not intel.category(utt) and (said := intel.unknown_material(utt)):
         args["materials"] = [said]
     amounts = intel.amounts(utt)
-    if hours := [a.value for a in amounts if a.unit == "h"]:
+    hours = [a for a in amounts if a.unit == "h"]
+    days = [a.value for a in amounts if a.unit == "d"]
+    if hours and days and _PER_DAY.search(f"{hours[0].before[-12:]} h {hours[0].after[:12]}"):
+        args["production_hours"] = days[0] * hours[0].value  # "3 days, daily 8 hours": 24
+    elif hours:
         # Hours said outright win over a period ("two weeks approx, say 120 hours").
-        args["production_hours"] = hours[0]
+        args["production_hours"] = hours[0].value
     for a in amounts:
         if a.unit == "kg" and "weight_kg" not in args:
             args["weight_kg"] = a.value

@@ -73,6 +73,8 @@ def cued(utt: Utterance) -> bool:
     "chanderi sarees", "glass bangles in firozabad" are shopping; "what is chanderi?" is for the
     knowledge base.
     """
+    if any(i.startswith("p-") for i in utt.ids):
+        return False  # a product named by its id is a request about that product, not a search
     if (utt.categories or utt.crafts) and not utt.ids and "?" not in utt.text \
             and _MIN_AUTHENTICITY.search(utt.digits):
         return True  # "marble inlay coasters, authentic ones only, above 90 score"
