@@ -134,6 +134,10 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "{craft} {product} {n} piece, lagat {cost} per piece, kitna risk hai",
         "{product} {n} pairs unit cost {cost} capital {price} region {region} check risk",
         "{n} {hproduct} बनाने का विचार है, एक पीस {cost} रुपये का, पूँजी {price}",
+        "{n} pcs {product} @ {cost}, budget {price}, how many should i really make",
+        "is it wise to make {n} {product} costing rs {cost}/piece with {price} in hand",
+        "risk check: {n} {craft} {product}, {cost} per pc, {n2} unsold",
+        "{n} {product} ka production karna hai, {cost} rupaye per piece, paisa {price} hai",
     ),
     "list_orders": (
         "did the {product} order go out",

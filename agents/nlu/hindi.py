@@ -333,7 +333,8 @@ _HINGLISH_MARKERS = frozenset(
     "sawa saadhe dedh dhai aadha paune ghante ghanta lagi lage kitne daal dalo wahi "
     "dusra pehla pehle wale agle pichle chahti chahta chahte hu hoon hun karna karni raha rahi "
     "rahe dena dijiye lagega kitne kaunsi konsi wali batana dikhana sau hazaar hazar rupaye "
-    "rupay ek teen paanch saat aath kaunse konse hue hua gaye gae padta padti pade".split()
+    "rupay ek teen paanch saat aath kaunse konse hue hua gaye gae padta padti pade saade sade "
+    "sadhe sava roz".split()
 )
 
 
