@@ -59,6 +59,8 @@ ADVICE_MIN_PROBABILITY = 0.04
 # Facts about the piece talked about that a later turn about the same piece inherits.
 CARRIED_FACTS = frozenset({"category", "materials", "weight_kg", "production_hours",
                            "dimensions_cm", "declared_price"})
+_HOW_MANY = re.compile(r"\bhow many\b.*\b(make|weave|produce|prepare|stitch|carve|paint|cast|"
+                       r"stock|keep ready)\b")
 FREE_TEXT_ARGS = frozenset({"query", "question", "description"})
 # A turn that points back at the piece of the previous turn ("it", "that one", Hinglish "woh
 # wala … toh?", "and for a set of 6?").
@@ -406,8 +408,8 @@ class EmbeddedPlanner:
         skill = self.skills.get(prediction.intent)
         if KNOWLEDGE_TOOL not in self.skills or skill is None or skill.tool == KNOWLEDGE_TOOL:
             return False
-        if not asks_advice(utt) or utt.ids:
-            return False
+        if not asks_advice(utt) or utt.ids or _HOW_MANY.search(utt.norm):
+            return False  # "how many sarees should i weave": a number to plan, not a guide
         if not any(intent == KNOWLEDGE_TOOL and p >= ADVICE_MIN_PROBABILITY
                    for intent, p in prediction.ranking[:ADVICE_RANKS]):
             return False
