@@ -180,7 +180,6 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("kahani", "story", "कहानी"),
     ("parampara", "tradition", "परंपरा"),
     ("matlab", "meaning", "मतलब arth अर्थ"),
-    ("antar", "difference", "अंतर farak fark फ़र्क फर्क"),
     ("cluster", "clusters", "क्लस्टर"),
     ("gaon", "villages", "गांव गाँव"),
     ("heritage", "heritage", "हेरिटेज"),
