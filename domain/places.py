@@ -77,7 +77,11 @@ class Gazetteer:
         self._by_name: dict[str, Place] = {}
         # Names written in Devanagari ("जयपुर"), matched as written before any transliteration.
         self._by_script: dict[str, Place] = {}
-        ranked = sorted(entries, key=lambda e: (e[1].kind != "cluster", -e[1].population))
+        # A cluster first; then a town's own name before another town's alternate name
+        # (GeoNames lists "Visakhapatnam" among the names of a larger suburb); then the larger.
+        ranked = sorted(entries, key=lambda e: (
+            e[1].kind != "cluster", normalize(e[0]) != normalize(e[1].name), -e[1].population,
+        ))
         for name, place in ranked:
             if has_devanagari(name):
                 self._by_script.setdefault(_script_key(name), place)

@@ -7,7 +7,7 @@ mis-heard place names), because creators talk to the assistant.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
@@ -215,15 +215,40 @@ def _find_places(norm: str, vocabulary: frozenset[str]) -> list[tuple[str, Place
                 cued = i > 0 and tokens[i - 1] in _PLACE_CUES
                 place = None
                 if not fuzzy and (cued or not in_vocab):
-                    place = gaz.exact(span)
+                    place = _as_spelled(gaz.exact(span), span)
+                    if place is not None and not cued and _craft_alias(place, span):
+                        place = None  # "dhokra elephant to Raipur": the craft, not Kondagaon
                 elif fuzzy and not in_vocab and len(span) >= 5 and (cued or size == 1):
                     # Sound-alike matching only where a cue word says a place follows.
                     hit = gaz.fuzzy(span, cutoff=86 if cued else 92, by_sound=cued)
                     place = hit[0] if hit else None
+                    if place is not None and not cued and _craft_alias(place, span):
+                        place = None
                 if place is not None:
                     found.append((i, span, place))
                     used.update(range(i, i + size))
     return [(span, place) for _, span, place in sorted(found, key=lambda f: f[0])]
+
+
+def _craft_alias(place: Place, span: str) -> bool:
+    """Whether ``span`` names a cluster only through its craft ("dhokra" for Kondagaon)."""
+    if place.kind != "cluster" or normalize(place.name) == span:
+        return False
+    return bool(Vocabulary.default().find(span, kinds=("craft",), fuzzy=False))
+
+
+def _as_spelled(place: Place | None, span: str) -> Place | None:
+    """The town under the name the user wrote ("Panaji", "Bangalore") when it is one of its names.
+
+    Tools resolve any name of a town, and a reply that renames the user's town (Panjim for Panaji)
+    reads as a mistake. Craft clusters keep their own name (an alias there is often a craft's name),
+    and so do names read in Devanagari or misspelt (matched fuzzily, not here).
+    """
+    if place is None or place.kind != "city" or not span.isascii():
+        return place
+    if normalize(place.name) == span:
+        return place
+    return replace(place, name=" ".join(w.capitalize() for w in span.split()))
 
 
 def _statuses(norm: str, vocabulary: frozenset[str]) -> list[str]:

@@ -87,6 +87,12 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "{craft} kaise banta hai",
         "{hcraft} का इतिहास बताइए",
         "{hcraft} कैसे बनता है",
+        # History told through a craft town, with a year or an event.
+        "what happened in {ctown} in {year}",
+        "how did {ctown} become famous for {craft}",
+        "when did {craft} start in {ctown}",
+        "why is {craft} dying out",
+        "{ctown} ka {craft} kab shuru hua",
     ),
     "heritage_trail": (
         "plan a heritage trail for {craft}",
@@ -95,6 +101,9 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "i want to visit artisans in {region}, make me a trail",
         "{craft} ke karigaron se milne ka rasta batao",
         "{hregion} के कारीगरों से मिलने का सफ़र बनाइए",
+        "heritage walk for cluster {kid}",
+        "{craft} artisans route in {ctown}, how long will it take",
+        "show me a day trip to the {craft} workshops of {ctown}",
     ),
     "demand_forecast": (
         "what will {craft} demand be over the next {days} days",
@@ -120,6 +129,15 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "thinking of {n} {product} for the festival season at {cost} each, {n2} left over, advise",
         "what should i make next month with {price} to spend",
         "tyohar ke liye {n} {product} banane ka soch raha hu, lagat {cost} ek ki",
+        "{product} {n} piece plan hai, per piece {cost} ka padta hai, stock me {n2} pade hai",
+        "agle mahine {n} {product} banau kya, ek ka cost {cost}, budget {price}",
+        "{craft} {product} {n} piece, lagat {cost} per piece, kitna risk hai",
+        "{product} {n} pairs unit cost {cost} capital {price} region {region} check risk",
+        "{n} {hproduct} बनाने का विचार है, एक पीस {cost} रुपये का, पूँजी {price}",
+        "{n} pcs {product} @ {cost}, budget {price}, how many should i really make",
+        "is it wise to make {n} {product} costing rs {cost}/piece with {price} in hand",
+        "risk check: {n} {craft} {product}, {cost} per pc, {n2} unsold",
+        "{n} {product} ka production karna hai, {cost} rupaye per piece, paisa {price} hai",
     ),
     "list_orders": (
         "did the {product} order go out",
@@ -142,6 +160,10 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "mera naya {product} dukaan mein lagao, {material} ka, {price} rupaye",
         "{craft} {product} bechna hai, {price} ka, listing bana do",
         "{hproduct} बेचना है, {hmaterial} से बना, {kg} किलो, इसे दुकान में जोड़ो",
+        "list my {material} {product}, {kg} kg, {hrs} hours",
+        "i want to sell a {craft} {product} with {material} work",
+        "put my new {product} up for sale, {material}, {g} grams",
+        "{hproduct} की जोड़ी बेचनी है, {hmaterial} की, {price} रुपये",
     ),
     "publish_listing": (
         "publish my draft {pid}",
@@ -150,6 +172,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "{pid} ab bechne ke liye khol do",
         "draft {pid} publish karo",
         "{pid} को दुकान पर चालू करो",
+        "मेरा ड्राफ्ट {pid} प्रकाशित करो",
     ),
     "recommend_similar": (
         "show me more like {pid}",
@@ -188,6 +211,9 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "can i combine my orders going to {place}",
         "{place} aur {place2} ke parcel ek saath bhejne ka plan",
         "{place} और {place2} के पार्सल साथ में भेजने की योजना",
+        "how much will i save by sending my orders together",
+        "mere orders ek saath bhejne se kitni bachat hogi",
+        "ऑर्डर इकट्ठा करके भेजने का फ़ायदा बताओ",
     ),
     "out_of_scope": (
         "what is the weather in {place} tomorrow",
@@ -196,6 +222,8 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "{place} ka mausam kaisa hai",
         "{place} ki flight book karo",
         "{place} में आज मौसम कैसा है",
+        "which train goes from {place2} to {ctown} in the morning",
+        "is there snow in {region} now, we want to go sightseeing",
     ),
 }
 
@@ -209,6 +237,7 @@ class _Words:
     materials: list[str]
     regions: list[str]
     places: list[str]
+    towns: list[str]  # the craft clusters' own towns
     hindi: dict[str, list[str]]  # slot → Hindi terms
 
 
@@ -229,7 +258,7 @@ def _words() -> _Words:
                                                   "Lucknow", "Bhopal", "Patna", "Guwahati"})
     return _Words(
         crafts=names("craft"), products=names("product"), materials=names("material"),
-        regions=states, places=towns,
+        regions=states, places=towns, towns=sorted({c.town for c in CLUSTERS}),
         hindi={"hcraft": hindi("craft"), "hproduct": hindi("product"),
                "hmaterial": hindi("material"), "hregion": hindi("regions")},
     )
@@ -257,7 +286,7 @@ def _filler(words: _Words, rng: random.Random) -> Callable[[str], str]:
     cycles = {
         "craft": _Cycle(words.crafts, rng), "product": _Cycle(words.products, rng),
         "material": _Cycle(words.materials, rng), "region": _Cycle(words.regions, rng),
-        "place": _Cycle(words.places, rng),
+        "place": _Cycle(words.places, rng), "ctown": _Cycle(words.towns, rng),
         **{slot: _Cycle(terms, rng) for slot, terms in words.hindi.items()},
     }
 
@@ -276,6 +305,8 @@ def _filler(words: _Words, rng: random.Random) -> Callable[[str], str]:
             "cost": rng.choice((40, 80, 150, 300, 650)), "days": rng.choice((30, 60, 90, 180)),
             "pid": f"p-{rng.randrange(1, 3300):05d}", "cid": f"c-{rng.randrange(1, 320):04d}",
             "img": f"up-{rng.getrandbits(64):016x}",
+            "year": rng.choice((1857, 1905, 1947, 1951, 1972, 1999)),
+            "kid": f"k-{rng.randrange(1, 60):03d}",
         })
         return template.format(**values)
 

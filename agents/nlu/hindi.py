@@ -13,8 +13,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from domain.devanagari import transliterate
+
+if TYPE_CHECKING:
+    from domain.places import Place
 
 # One row per Hinglish word: its English gloss ("" drops it), then other spellings, Latin or
 # Devanagari. The gloss is what the extractors and classifier understand.
@@ -43,7 +47,13 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("aap", "you", "आप"),
     ("apna", "my", "अपना अपनी अपने apni apne"),
     ("kya", "what", "क्या kyaa"),
-    ("kaun", "which", "कौन kon koun"),
+    ("kaun", "which", "कौन kon koun kaunse kaunsa konsa konse kaunsi konsi कौनसे कौनसा"),
+    ("jo", "", "जो"),
+    ("sa", "", "सा"),
+    ("gae", "", "गए गई गया gaye gaya gayi"),
+    ("hona", "", "होना"),
+    ("aega", "", "आएगा आएगी aayega ayega aayegi"),
+    ("aata", "", "आता आती aati"),
     ("kaise", "how", "कैसे kese kaisa कैसा kaisi कैसी"),
     ("kab", "when", "कब"),
     ("kahan", "where", "कहाँ कहां kaha kahaan"),
@@ -63,7 +73,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("pichhla", "last", "पिछला पिछले पिछली pichle pichli"),
     ("pehla", "first", "पहला पहले पहली pehle pehli pahla pahle"),
     ("dusra", "second", "दूसरा दूसरी दूसरे doosra dusri dusre"),
-    ("teesra", "third", "तीसरा तीसरी tisra"),
+    ("teesra", "third", "तीसरा तीसरी तीसरे tisra teesre tisre teesri"),
     ("jaisa", "like", "जैसा जैसी जैसे jaise jaisi"),
     ("aaj", "today", "आज"),
     ("kal", "tomorrow", "कल"),
@@ -96,10 +106,17 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("lagega", "will cost", "लगेगा लगेगी lagegi"),
     ("lage", "took", "लगे लगा लगी laga lagi lagta लगता"),
     ("bhejna", "ship", "भेजना भेजनी भेजने bhejni bhejne bhej भेज bhejo भेजो"),
-    ("bechna", "sell", "बेचना बेचूं बेचूँ bechu bechun bechoon beche बेचे"),
+    ("bechna", "sell", "बेचना बेचूं बेचूँ bechu bechun bechoon beche बेचे बेचनी बेचने bechni bechne "
+     "bechani"),
     ("kharidna", "buy", "खरीदना खरीदनी kharid खरीद kharidni"),
     ("milega", "available", "मिलेगा मिलेगी milegi milta मिलता milti मिलती mile मिले"),
-    ("banana", "make", "बनाना बनानी बनाने banani banane banaun बनाऊं बनाऊँ banau"),
+    ("banana", "make", "बनाना बनानी बनाने banani banane banaun बनाऊं बनाऊँ banau banaoon"),
+    ("bunna", "weave", "बुनना बुनने bunne bunane बुनाना"),
+    ("nikalna", "tell", "निकालना निकालो निकालिए nikalo nikalna nikalana"),
+    # "ek piece 90 ka padta hai": what one piece costs to make
+    ("padta", "costs", "पड़ता पड़ती पड़ते padti padte padega padegi"),
+    # "stock me 40 pade hai": pieces lying unsold
+    ("pade", "lying", "पड़े पड़ी pari padi padey"),
     ("bana", "made", "बना बनी बने bani bane banaya बनाया"),
     ("rakhna", "set", "रखना रखूं रखूँ rakhu rakhun rakho रखो rakhe रखे"),
     ("badalna", "change", "बदलना बदलो badlo badal बदल"),
@@ -108,6 +125,20 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("dekho", "check", "देखो देखिए dekhiye dekh देख"),
     ("bhav", "price", "भाव"),
     ("soch", "thinking", "सोच सोचा"),
+    ("vichar", "thinking", "विचार"),
+    ("yojana", "plan", "योजना"),
+    ("anuman", "forecast", "अनुमान"),
+    ("punji", "capital", "पूँजी पूंजी poonji"),
+    ("godam", "stock", "गोदाम godown"),
+    ("bachat", "savings", "बचत"),
+    ("ikattha", "together", "इकट्ठा ikatha ikaththa"),
+    ("karke", "", "करके karake"),
+    ("prakashit", "publish", "प्रकाशित"),
+    ("chalu", "live", "चालू"),
+    ("sahi", "fair", "सही"),
+    ("vazan", "weight", "वज़न वजन wazan vajan wajan"),
+    ("shadi", "wedding", "शादी shaadi"),
+    ("tyohar", "festival", "त्योहार त्यौहार tyohaar"),
     ("buni", "woven", "बुनी बुना buna"),
     ("lagat", "cost", "लागत"),
     ("kharcha", "cost", "खर्चा खर्च kharch"),
@@ -129,7 +160,9 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("inventory", "inventory", "इन्वेंटरी इनवेंटरी"),
     ("pending", "pending", "पेंडिंग"),
     ("shipped", "shipped", "भेजे भेजा भेजी"),
-    ("pahuncha", "delivered", "पहुंचा पहुँचा पहुंचे pahunche pahunchi"),
+    ("pahuncha", "delivered", "पहुंचा पहुँचा पहुंचे pahunche pahunchi पहुँच पहुंच pahunch pahuch "
+     "पहुँचे पहुँची"),
+    ("courier", "courier", "कूरियर कुरियर"),
     ("radd", "cancelled", "रद्द"),
     ("list", "list", "लिस्ट"),
     ("photo", "photo", "फोटो फ़ोटो"),
@@ -154,6 +187,13 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("rasta", "route", "रास्ता"),
     ("milne", "visit", "मिलने"),
     ("ghoomna", "visit", "घूमना ghumna"),
+    ("barf", "snow", "बर्फ़ बर्फ barf_"),
+    ("train", "train", "ट्रेन tren रेलगाड़ी"),
+    ("jata", "goes", "जाता जाती jati jaata jaati"),
+    ("roz", "daily", "रोज़ रोज roj rozana"),
+    ("kagaz", "paper", "कागज़ कागज kaagaz kagaj"),
+    ("prakritik", "natural", "प्राकृतिक"),
+    ("rang", "colours", "रंग रंगों rangon"),
     ("khatam", "endangered", "खत्म ख़त्म lupt लुप्त"),
     ("tohfa", "gift", "तोहफ़ा तोहफा तोहफ़े तोहफे tohfe"),
     ("haath", "hand", "हाथ hath"),
@@ -201,9 +241,18 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("katora", "bowl", "कटोरा कटोरी"),
     ("dibba", "box", "डिब्बा डिब्बे"),
     ("khilona", "toy", "खिलौना खिलौने khilone"),
+    ("khilaunon", "toys", "खिलौनों khilono"),
     ("gudiya", "doll", "गुड़िया"),
     ("haathi", "elephant", "हाथी"),
-    ("tokri", "basket", "टोकरी टोकरियाँ tokriyan"),
+    ("tokri", "basket", "टोकरी"),
+    ("tokriyan", "baskets", "टोकरियाँ टोकरियां टोकरियों tokriyon"),
+    ("gahna", "jewellery", "गहना गहने गहनों gahne gehne gahnon"),
+    ("ghanti", "bell", "घंटी ghanti"),
+    ("ghantiyan", "bells", "घंटियाँ घंटियां घंटियों ghantiya"),
+    ("phooldan", "vase", "फूलदान phuldan phooldaan"),
+    ("kushan", "cushion", "कुशन"),
+    ("kavar", "cover", "कवर"),
+    ("jodi", "pair", "जोड़ी jori"),
     ("chatai", "mat", "चटाई"),
     ("jhoomar", "chandelier", "झूमर jhumar"),
     ("chudi", "bangles", "चूड़ी चूड़ियाँ chudiyan choodi"),
@@ -267,8 +316,10 @@ _SCALE_WORDS = {"sau": "hundred", "सौ": "hundred", "hazaar": "thousand", "ha
                 "हज़ार": "thousand", "हजार": "thousand", "lakh": "lakh", "लाख": "lakh",
                 "crore": "crore", "करोड़": "crore"}
 # A prefix that adds to (or takes from) the number after it: "sawa do" 2.25, "saadhe teen" 3.5.
-_OFFSETS = {"sawa": 0.25, "सवा": 0.25, "saadhe": 0.5, "sadhe": 0.5, "साढ़े": 0.5, "साढे": 0.5,
-            "paune": -0.25, "पौने": -0.25}
+_OFFSETS = {"sawa": 0.25, "sava": 0.25, "सवा": 0.25, "saadhe": 0.5, "sadhe": 0.5, "saade": 0.5,
+            "sade": 0.5, "साढ़े": 0.5, "साढे": 0.5, "paune": -0.25, "पौने": -0.25}
+# Units an offset may stand before alone: "sawa kilo" is 1.25 kg, "saadhe ghante" 1.5 hours.
+_OFFSET_UNITS = frozenset({"kilo", "gram", "ghante", "din", "hafte", "mahine", "saal", "km"})
 _DEVANAGARI_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
 _DEVANAGARI = re.compile(r"[\u0900-\u097f]")
 # Words only Hindi written in Latin letters uses (English ones like "me", "do", "to" left out).
@@ -282,7 +333,8 @@ _HINGLISH_MARKERS = frozenset(
     "sawa saadhe dedh dhai aadha paune ghante ghanta lagi lage kitne daal dalo wahi "
     "dusra pehla pehle wale agle pichle chahti chahta chahte hu hoon hun karna karni raha rahi "
     "rahe dena dijiye lagega kitne kaunsi konsi wali batana dikhana sau hazaar hazar rupaye "
-    "rupay ek teen paanch saat aath".split()
+    "rupay ek teen paanch saat aath kaunse konse hue hua gaye gae padta padti pade saade sade "
+    "sadhe sava roz".split()
 )
 
 
@@ -346,6 +398,10 @@ def _numbers(tokens: list[str]) -> list[str]:
             out.extend((f"{1 + offset:g}", _SCALE_WORDS[nxt]))
             i += 2
             continue
+        if offset is not None and nxt in _OFFSET_UNITS:  # "sawa kilo" 1.25 kg
+            out.append(f"{1 + offset:g}")
+            i += 1
+            continue
         if offset is not None and (nxt in _NUMBERS or re.fullmatch(r"\d+", nxt)):
             base = _NUMBERS.get(nxt) or float(nxt)
             out.append(f"{base + offset:g}")
@@ -386,15 +442,29 @@ _PHRASES = (
     (re.compile(r"\bhar\s+(?:ek\s+)?([a-z]+)\s+(\d[\d.]*)\s+(?:rupaye\s+)?(?:me\s+|ka\s+|ke\s+)?"
                 r"(?:padt[aie]|padeg[aie]|lagt[aie]|lagega|banta|banti)\b"), r"\1 cost \2 each"),
     # "ek ki lagat 500": the cost of one piece
-    (re.compile(r"\b1\s+(?:ke\s+)?(?:lagat|kharcha|daam)\b"), "per piece cost"),
+    (re.compile(r"\b1\s+(?:ke\s+)?(?:lagat|kharcha|daam|cost|kimat|keemat)\b"), "per piece cost"),
+    # "ek piece 90 ka padta hai", "ek piece assi rupaye ka", "ek ka teen sau": one piece's cost
+    (re.compile(r"\b(\d[\d.]*)\s+(?:rupaye\s+)?(?:ke\s+|me\s+)?padta\b"), r"cost \1 each"),
+    (re.compile(r"\b1\s+piece\s+(?=cost\b)"), ""),
+    (re.compile(r"\b1\s+(?:piece\s+|ke\s+)(\d[\d.]*)\b"), r"per piece cost \1"),
+    # "mere paas 35 hazaar hai", "paas me 50000 rupaye": money in hand is the capital
+    (re.compile(r"\b(?:mera\s+)?paas\s+(?:me\s+)?(\d[\d.]*)(?![\d.])(?!\s*km\b)"),
+     r"capital \1"),
+    # "shadi ke mausam" is the wedding season, not the weather
+    (re.compile(r"\b(shadi|tyohar)\s+(?:ke\s+)?mausam\b"), r"\1 season"),
+    (re.compile(r"\bcancel\s+(?:hue|ho|gae)\b"), "cancelled"),
     # "15000 se 30000 ke beech" → between 15000 and 30000
     (re.compile(r"(\d[\d.]*)\s+(?:rupaye\s+)?se\s+(\d[\d.]*)\s+(?:rupaye\s+)?(?:ke\s+|ka\s+)?beech"),
+     r"between \1 and \2"),
+    # "1000 se 2500 tak": a range
+    (re.compile(r"(\d[\d.]*)\s+(?:rupaye\s+)?se\s+(\d[\d.]*)\s+(?:rupaye\s+)?tak\b"),
      r"between \1 and \2"),
     (re.compile(r"(\d[\d.]*)\s+(rupaye\s+)?se\s+(?:kam|neeche)"), r"under \1 \2"),
     (re.compile(r"(\d[\d.]*)\s+(rupaye\s+)?se\s+(?:zyada|upar)"), r"above \1 \2"),
     (re.compile(r"(\d[\d.]*)\s+(rupaye\s+)?tak(?:\s+ka|\s+ki|\s+ke)?\b"), r"under \1 \2"),
     (re.compile(r"(\d[\d.]*)\s+(km)\s+(?:ke\s+)?andar"), r"within \1 \2"),
     (re.compile(r"(\d[\d.]*)\s+(km)\s+(?:ke\s+)?(?:paas|tak)"), r"within \1 \2"),
+    (re.compile(r"(\d[\d.]*)\s+(rupaye\s+)?(?:ke\s+)?andar\b"), r"under \1 \2"),
     (re.compile(r"\b([a-z]+(?:\s[a-z]+)?)\s+(?:ke\s+)?(?:paas|aas\s+paas|aaspaas)\b"), r"near \1"),
 )
 
@@ -454,12 +524,50 @@ def _state_name(word: str) -> str | None:
     return None
 
 
+def _town(word: str) -> Place | None:
+    """The town a transliterated word names exactly, if any.
+
+    Not a craft cluster by the name of its craft: "ढोकरा" (dhokra) is the craft, not the town of
+    Kondagaon that GeoNames-style aliases file it under. Anusvara before b, p or m is read as "m"
+    too ("मुंबई" is transliterated "munbai").
+    """
+    from domain.places import Gazetteer, normalize
+
+    gaz = Gazetteer.default()
+    for spelling in dict.fromkeys((word, re.sub(r"n(?=[bpm])", "m", word))):
+        place = gaz.exact(spelling)
+        if place is None:
+            continue
+        if place.kind == "cluster" and normalize(place.name) != spelling and _is_craft(spelling):
+            return None
+        return place
+    return None
+
+
+@lru_cache(maxsize=512)
+def _is_craft(word: str, fuzzy: bool = False) -> bool:
+    """Whether the word names a craft (spelt a little differently too, when ``fuzzy``)."""
+    from domain.vocabulary import Vocabulary
+
+    return bool(Vocabulary.default().find(word, kinds=("craft",), fuzzy=fuzzy))
+
+
+def _craft_name(word: str) -> str | None:
+    """The craft a transliterated word spells ("dhokara" → "dhokra casting"), if any."""
+    from domain.vocabulary import Vocabulary
+
+    if len(word) < 5:
+        return None
+    found = Vocabulary.default().find(word, kinds=("craft",), fuzzy=True)
+    return found[0].entry.canonical.lower() if len(found) == 1 else None
+
+
 def _place_name(word: str) -> str | None:
     """English name of a transliterated place ("dilli" → "delhi", "tamilnadu" → "tamil nadu")."""
     from domain.places import Gazetteer
 
     gaz = Gazetteer.default()
-    place = gaz.exact(word) if len(word) >= 4 else None
+    place = _town(word) if len(word) >= 4 else None
     if place is not None and (place.kind == "cluster" or place.population >= 100_000):
         return place.name.lower()  # "bidar" is the town, not a misspelt Bihar
     if state := _state_name(word):
@@ -468,6 +576,8 @@ def _place_name(word: str) -> str | None:
         return None
     if place is None:
         hit = gaz.fuzzy(word, cutoff=90, by_sound=True)
+        if hit and hit[0].kind == "cluster" and _is_craft(word, fuzzy=True):
+            hit = None  # "dhokara" is the craft dhokra, not the cluster filed under its name
         big = hit and (hit[0].kind == "cluster" or hit[0].population >= 100_000)
         place = hit[0] if hit and big else None
     return place.name.lower() if place is not None else None
@@ -476,7 +586,7 @@ def _place_name(word: str) -> str | None:
 _MIXED_NUMBERS = re.compile(r"\b(dedh|derh|dhai|dhaai|aadha|aadhi|adha)\b", re.I)
 # "paune do kilo" 1.75, "sawa teen" 3.25, "saadhe 4" 4.5 in otherwise English text.
 _MIXED_OFFSETS = re.compile(
-    r"\b(sawa|saadhe|sadhe|paune)\s+(ek|do|teen|char|chaar|paanch|panch|che|saat|aath|nau|das|"
+    r"\b(sawa|sava|saadhe|sadhe|saade|sade|paune)\s+(ek|do|teen|char|chaar|paanch|panch|che|saat|aath|nau|das|"
     r"\d+(?:\.\d+)?)\b", re.I)
 _MIXED_UNITS = re.compile(r"\b(ghante|ghanta|ghanton)\b", re.I)
 
@@ -490,13 +600,11 @@ _SPOKEN_ID = re.compile(r"\b(pi|pee|si|see|bi|bee)\s+(?=(?:shunya|zero|\d)\b)")
 
 def _is_place(word: str) -> bool:
     """A town of the gazetteer (a craft cluster or a city of 100,000) or a state."""
-    from domain.places import Gazetteer
-
     if len(word) < 3 or not word.isalpha():
         return False
     if word in _states() or word.replace(" ", "") in _states():
         return True
-    place = Gazetteer.default().exact(word)
+    place = _town(word)
     return place is not None and (place.kind == "cluster" or place.population >= 100_000)
 
 
@@ -527,7 +635,7 @@ def to_english(text: str) -> str:
                 words.append(state)
                 i += 2
                 continue
-            word = _place_name(word) or word
+            word = _place_name(word) or _craft_name(word) or word
         words.append(word)
         i += 1
     words = _merge_scales(words)

@@ -33,7 +33,8 @@ _PRONOUN = re.compile(r"\b(it|its|it's|that|this|them|those|these)\b")
 _OFF_TOPIC = re.compile(
     r"\b(weather|rain|raining|rainfall|temperature|humidity|forecast for tomorrow|"
     r"flights?|airlines?|airport|(?:train|bus|railway|movie|plane|air) tickets?|"
-    r"train (?:timings?|times?|schedule)|trains? (?:to|from)|pnr|irctc|tickets? to|"
+    r"(?<!toy )(?<!wooden )trains?(?! sets?\b| toys?\b)|pnr|irctc|"
+    r"tickets? to|snow|snowfall|sightseeing|tourist spots?|vacation|holiday package|"
     r"book (?:me )?(?:a )?(?:cab|taxi|hotel|room|table|flight|train|bus)|cab|taxi|uber|"
     r"hotels?|restaurants?|dhabas?|cricket|football|match score|score of the match|ipl|"
     r"world cup|movies?|films?|bollywood|netflix|actor|actress|songs?|music|jokes?|"

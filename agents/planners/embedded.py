@@ -41,6 +41,7 @@ CONTROL_INTENTS = ("affirm", "deny")
 KNOWLEDGE_TOOL = "heritage_lookup"
 KNOWLEDGE_FALLBACK_MIN_PROBABILITY = 0.2
 QUESTION_FALLBACK_MIN_PROBABILITY = 0.15  # heritage is what questions are for
+NAMED_CRAFT_FALLBACK_MIN_PROBABILITY = 0.08  # ... above all questions naming a craft or its town
 # Below the threshold, an intent among the best CUED_RANKS whose skill recognises its own
 # entities in the turn ("pending oders", "p-00235 ... 1650 rupees") is taken.
 CUED_RANKS = 2
@@ -55,6 +56,17 @@ ROLE_RANKS = 3
 RARE_DOCS = 3  # a word in at most this many heritage documents names something of theirs
 ROLE_SWITCH_MIN_PROBABILITY = 0.25
 ADVICE_MIN_PROBABILITY = 0.04
+# Facts about the piece talked about that a later turn about the same piece inherits.
+CARRIED_FACTS = frozenset({"category", "materials", "weight_kg", "production_hours",
+                           "dimensions_cm", "declared_price"})
+_HOW_MANY = re.compile(r"\bhow many\b.*\b(make|weave|produce|prepare|stitch|carve|paint|cast|"
+                       r"stock|keep ready)\b")
+FREE_TEXT_ARGS = frozenset({"query", "question", "description"})
+# A turn that points back at the piece of the previous turn ("it", "that one", Hinglish "woh
+# wala … toh?", "and for a set of 6?").
+_POINTS_BACK = re.compile(
+    r"^(?:ok\w*|okay|so|and|then|now|toh|to|fine|acha|achha)\b"
+    r"|\b(?:it|its|it's|that|this|same|toh|what about|how about|instead|wala|wale|woh)\b")
 # Slots whose answer is a place: "Jaipur" answers them though it also names a craft's town.
 PLACE_SLOTS = frozenset({"origin", "destination", "location", "region"})
 
@@ -266,6 +278,8 @@ class EmbeddedPlanner:
             ctx = SkillContext(ctx.user_id, ctx.role, dict(state.get("last_args") or {}))
 
         last_tool = state.get("last_tool")
+        if what_if := self._what_if(intent, utt, ctx, last_tool, run):
+            return self._call_or_ask(self.skills[str(last_tool)], what_if, run, turn)
         if refined := self._refinement(intent, confident, utt, ctx, last_tool):
             return self._call_or_ask(self.skills[str(last_tool)], refined, run, turn)
         if self._wants_general_advice(prediction, utt, ctx, run):
@@ -277,12 +291,14 @@ class EmbeddedPlanner:
                 if weak is not None and not any(i.startswith("p-") for i in utt.ids):
                     utt.ids.insert(0, weak["id"])
                     turn = (lang, weak)
-            return self._call_or_ask(skill, skill.fill(utt, ctx), run, turn)
+            return self._call_or_ask(skill, self._carried(skill, skill.fill(utt, ctx), utt, ctx),
+                                     run, turn)
         if confident and intent in SMALL_TALK:
             return self._say(reply(intent, self._role_tools(run), lang), pending=None)
 
         if cued := self._cued_skill(prediction, utt):
-            return self._call_or_ask(cued, cued.fill(utt, ctx), run, turn)
+            return self._call_or_ask(cued, self._carried(cued, cued.fill(utt, ctx), utt, ctx),
+                                     run, turn)
         if last_tool in self.skills:
             # A follow-up that only carries slot values reuses the previous tool.
             extra = self.skills[last_tool].fill(utt, ctx)
@@ -297,6 +313,50 @@ class EmbeddedPlanner:
             act("not_understood", lang, can=capabilities(self._role_tools(run), lang)),
             pending=None,
         )
+
+    def _carried(self, skill: Skill, args: dict[str, Any], utt: Utterance,
+                 ctx: SkillContext) -> dict[str, Any]:
+        """``args`` plus what the previous call said about the piece, when the turn points back.
+
+        "ok now ship it to Delhi" after a price keeps the weight; "woh wala 20 piece banau toh?"
+        after a saree's price keeps its category; "and for a set of 6? 2.4 kg" keeps the material.
+        Only facts about the piece carry over, never over what the turn says itself.
+        """
+        if not ctx.previous_args or not _POINTS_BACK.search(utt.norm):
+            return args
+        carried = {k: v for k, v in ctx.previous_args.items()
+                   if k in CARRIED_FACTS and k not in args}
+        return {**carried, **args} if carried else args
+
+    def _what_if(self, intent: str, utt: Utterance, ctx: SkillContext, last_tool: str | None,
+                 run: RunContext) -> dict[str, Any] | None:
+        """The previous call again with new values, when the turn asks "what if" about it.
+
+        "उसका वज़न दो किलो हो तो?" (and if it weighed 2 kg?) after a price only changes a value
+        the price was computed from. It is read so when it points back, changes nothing but
+        values of that call, and would leave the tool the classifier prefers short of a required
+        argument.
+        """
+        last = self.skills.get(str(last_tool))
+        if last is None or intent == last_tool or not ctx.previous_args:
+            return None
+        if not _POINTS_BACK.search(utt.norm):
+            return None
+        # Free text ("query", "question") is in every turn: only values count as a change.
+        extra = {k: v for k, v in last.fill(utt, ctx).items()
+                 if k not in FREE_TEXT_ARGS and not k.endswith("_id")}
+        if not extra or not set(extra) <= set(ctx.previous_args):
+            return None
+        other = self.skills.get(intent)
+        if other is not None and other.tool in run.registry:
+            tool = run.registry.get(other.tool)
+            required = other.required or tuple(tool.required_args())
+            given = self._carried(other, other.fill(utt, ctx), utt, ctx)
+            # Free text fills itself from any turn: it does not make the other tool complete.
+            needs = [name for name in required if name not in FREE_TEXT_ARGS]
+            if needs and all(name in given for name in needs):
+                return None  # the other tool has all it needs: that is what was asked
+        return {**ctx.previous_args, **extra}
 
     def _needs_a_product(self, skill: Skill, run: RunContext) -> bool:
         """Whether a bare "it" points at a shown product for this skill.
@@ -348,8 +408,8 @@ class EmbeddedPlanner:
         skill = self.skills.get(prediction.intent)
         if KNOWLEDGE_TOOL not in self.skills or skill is None or skill.tool == KNOWLEDGE_TOOL:
             return False
-        if not asks_advice(utt) or utt.ids:
-            return False
+        if not asks_advice(utt) or utt.ids or _HOW_MANY.search(utt.norm):
+            return False  # "how many sarees should i weave": a number to plan, not a guide
         if not any(intent == KNOWLEDGE_TOOL and p >= ADVICE_MIN_PROBABILITY
                    for intent, p in prediction.ranking[:ADVICE_RANKS]):
             return False
@@ -368,9 +428,15 @@ class EmbeddedPlanner:
         if not (utt.crafts or utt.categories or any(len(w) > 3 and w in known for w in words)):
             return False  # nothing in it we have ever seen: ask rather than look it up
         floor = KNOWLEDGE_FALLBACK_MIN_PROBABILITY
+        ranks = 2
         if is_question(utt):
             floor = QUESTION_FALLBACK_MIN_PROBABILITY
-        return any(intent == KNOWLEDGE_TOOL and p >= floor for intent, p in prediction.ranking[:2])
+            if utt.crafts or any(p.kind == "cluster" for p in utt.places):
+                # "what happened in pochampally in 1951": a question about a craft or its town
+                # is for the heritage notes even when the classifier only half agrees.
+                floor, ranks = NAMED_CRAFT_FALLBACK_MIN_PROBABILITY, 3
+        return any(intent == KNOWLEDGE_TOOL and p >= floor
+                   for intent, p in prediction.ranking[:ranks])
 
     def _call_or_ask(self, skill: Skill, args: dict[str, Any], run: RunContext,
                      turn: tuple[str, dict[str, Any] | None] = ("en", None)) -> Plan:
@@ -387,6 +453,10 @@ class EmbeddedPlanner:
             return self._say(act("cannot_yet", lang, what=what), pending=None)
         if run.role not in tool.roles:
             return self._refuse(skill.tool, sorted(tool.roles), run, lang)
+        fields = tool.args_model.model_fields
+        # Facts carried from another tool's call ("declared_price" after a price) stay out of
+        # a tool that has no such argument.
+        args = {k: v for k, v in args.items() if k in fields}
         if referred is not None:
             # "ship the first one to Pune": the product shown gives what the user did not say.
             fields = tool.args_model.model_fields

@@ -17,7 +17,8 @@ from domain.catalog import CLUSTERS
 from domain.pricing.tables import default_tables
 from domain.vocabulary import Vocabulary
 
-_MONEY_WORDS = r"(?:rs\.?|rupees?|inr|₹)"
+# Whole words only: "colours 0.5 kg" and "coasters 120" are not rupees.
+_MONEY_WORDS = r"(?:(?<![a-z])(?:rs\.?|rupees?|inr)|₹)"
 _NUM = re.compile(
     r"(₹\s*)?(\d+(?:,\d{2,3})*(?:\.\d+)?)\s*(k\b|thousand|lakhs?|lacs?)?\s*"
     r"(rs\.?|rupees?|inr|kgs?|kilos?|kilograms?|grams?|gms?|g\b|hours?|hrs?|h\b|days?|weeks?|"
@@ -100,14 +101,29 @@ _NOT_A_MATERIAL = frozenset(
 
 
 def materials(utt: Utterance) -> list[str]:
-    """Materials named in the utterance, as the table names them (longest phrase first)."""
-    padded = " " + " ".join(_ADJECTIVES.get(w, w) for w in utt.norm.split()) + " "
+    """Materials named in the utterance, in the user's words (longest phrase first).
+
+    "pashmina" stays "pashmina" and "buffalo leather" stays itself: the pricing tool knows every
+    name of a material, and a call that renames what the user said ("vegetable tanned leather")
+    reads as a different material. One name per material: "pashmina wool" is not also "wool".
+    Words written together that the table writes apart ("softwood", "soft wood") count too.
+    """
+    words = [_ADJECTIVES.get(w, w) for w in utt.norm.split()]
+    padded = " " + " ".join(words) + " "
     found: list[str] = []
+    seen: set[str] = set()
     for term, name in _material_terms():
-        hit = f" {term} " in padded or f" {term}s " in padded
-        if hit and name not in found:
-            found.append(name)
-            padded = padded.replace(f" {term} ", " ").replace(f" {term}s ", " ")
+        joined = term.replace(" ", "")
+        said = next((t for t in (term, joined) if f" {t} " in padded or f" {t}s " in padded),
+                    None)
+        if said is None:
+            continue
+        if name not in seen:
+            seen.add(name)
+            # The user's word, unless the table's own name is shorter: "pashmina" and "buffalo
+            # leather" stay, the gloss "cotton fabric" of "सूती कपड़ा" is plain "cotton".
+            found.append(min((term, name), key=lambda t: (len(t.split()), t != term)))
+        padded = padded.replace(f" {said} ", " ").replace(f" {said}s ", " ")
     return found
 
 

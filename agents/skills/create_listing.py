@@ -49,9 +49,12 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
         if price:
             args["price"] = price
         said = extract(utt.said or utt.text)
+        gloss = extract(utt.text) if utt.said and utt.said != utt.text else said
         for name in ("weight_kg", "production_hours"):  # what the draft's reply reads back
-            if getattr(said, name) is not None:
-                args[name] = getattr(said, name)
+            value = getattr(said, name)
+            value = value if value is not None else getattr(gloss, name)  # "छह सौ ग्राम"
+            if value is not None:
+                args[name] = value
         if _THE_SAME_PIECE.search(utt.norm):
             # "make a draft listing of it at 5200" after pricing a piece: that piece's facts.
             for name in _PRICED_FACTS:
@@ -131,7 +134,12 @@ def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
 def follow_up(args: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
     """State for the next turn: the question asked waits for its answer on this draft."""
     listing = {"listing_id": result["listing_id"], "description": args.get("description", "")}
-    updates: dict[str, Any] = {"last_tool": "create_listing", "last_args": listing}
+    # The piece's facts stay for a later turn about it ("what should its price be").
+    extracted = result.get("extracted") or {}
+    facts = {k: args.get(k) or extracted.get(k)
+             for k in ("category", "materials", "weight_kg", "production_hours")}
+    facts = {k: v for k, v in facts.items() if v not in (None, [], "")}
+    updates: dict[str, Any] = {"last_tool": "create_listing", "last_args": {**facts, **listing}}
     missing = result.get("missing_fields") or []
     if missing:
         pending: PendingCall = {"tool": "create_listing", "args": listing, "missing": missing[:1]}

@@ -10,6 +10,11 @@ from agents.nlu.skill import Skill, SkillContext
 from agents.skills import _intelligence as intel
 
 HOURS_PER_WORKDAY = 8  # "three days of work" is three working days
+# "20 by 15 by 10 cm", "20x15x10": the piece's size (length, width, height).
+_DIMS = re.compile(r"(\d+(?:\.\d+)?)\s*(?:x|by|\*)\s*(\d+(?:\.\d+)?)\s*(?:x|by|\*)\s*"
+                   r"(\d+(?:\.\d+)?)\s*(?:cm|centimet)")
+# Hours said per day of a period: "3 days, daily 8 hours", "4 din, roz 6 ghante".
+_PER_DAY = re.compile(r"\b(daily|roz|every day|each day|per day|a day)\b")
 _IMPLIED_MATERIAL = {"leather": "leather", "glass": "glass", "pottery": "clay",
                      "stonework": "marble", "basketry": "bamboo"}
 
@@ -23,7 +28,15 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
         args["materials"] = mats
     elif not intel.category(utt) and (said := intel.unknown_material(utt)):
         args["materials"] = [said]
-    for a in intel.amounts(utt):
+    amounts = intel.amounts(utt)
+    hours = [a for a in amounts if a.unit == "h"]
+    days = [a.value for a in amounts if a.unit == "d"]
+    if hours and days and _PER_DAY.search(f"{hours[0].before[-12:]} h {hours[0].after[:12]}"):
+        args["production_hours"] = days[0] * hours[0].value  # "3 days, daily 8 hours": 24
+    elif hours:
+        # Hours said outright win over a period ("two weeks approx, say 120 hours").
+        args["production_hours"] = hours[0].value
+    for a in amounts:
         if a.unit == "kg" and "weight_kg" not in args:
             args["weight_kg"] = a.value
         elif a.unit == "g" and "weight_kg" not in args:
@@ -35,6 +48,9 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     if "materials" not in args and args.get("category") in _IMPLIED_MATERIAL:
         # A chappal is leather, a matka clay: the category says the material.
         args["materials"] = [_IMPLIED_MATERIAL[args["category"]]]
+    if m := _DIMS.search(utt.digits):
+        length, width, height = (float(v) for v in m.groups())
+        args["dimensions_cm"] = {"length": length, "width": width, "height": height}
     if techs := intel.techniques(utt):
         args["techniques"] = techs
     if utt.places:
@@ -79,8 +95,20 @@ def cued(utt: Utterance) -> bool:
     return has_piece and has_measure and not _OTHER_TASK.search(utt.norm)
 
 
+def follow_up(args: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
+    """The piece priced stays the piece talked about, now worth its golden price.
+
+    "ok now ship it to Delhi" then quotes its weight at that price.
+    """
+    price = result.get("golden_price")
+    if not isinstance(price, int | float):
+        return {}
+    return {"last_tool": "golden_price", "last_args": {**args, "declared_price": float(price)}}
+
+
 SKILL = Skill(
     tool="golden_price",
+    follow_up=follow_up,
     cued=cued,
     fill=fill,
     describe=describe,

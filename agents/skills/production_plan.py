@@ -12,10 +12,13 @@ from agents.skills import _intelligence as intel
 _CAPITAL = re.compile(r"(capital|budget|savings|invest|money|fund|afford|total of|in hand|spend)")
 _SELL = re.compile(r"(sell|selling|sold|price|charge|mrp)")
 # "150 each", "costing 150": a unitless number that is the cost of one piece.
-_UNIT_COST_AFTER = re.compile(r"\s*(each|apiece|a piece|per piece|per unit|a unit)\b")
+# "150 each", "150/piece", "rs 150 per pc", "150 a set": what one piece costs (not per day).
+_UNIT_COST_AFTER = re.compile(
+    r"\s*(?:rs\.?|rupees?|₹|/-)?\s*(?:each|apiece|a (?:piece|unit|pc|set|pair|item)|"
+    r"(?:per|/)\s*(?!day|week|month|year|hour|km|kg)[a-z]+)\b")
 _UNIT_COST_BEFORE = re.compile(
-    r"(costing|costs|cost|cost of|at|lagat|per piece cost)(?:\s+(?:me|us|is|of|about|around|"
-    r"only|roughly|rs\.?|₹))*\s*$")
+    r"(?:\b(?:costing|costs|cost|cost of|at|lagat|per piece cost)|@)"
+    r"(?:\s+(?:me|us|is|of|about|around|only|roughly|rs\.?|₹))*\s*$")
 _STOCK_AFTER = re.compile(r"^\s*\w*\s*(in stock|left|ready|already|unsold|lying)")
 
 
@@ -28,6 +31,10 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
         near_before = a.before[-22:]
         if a.unit in (None, "inr") and _UNIT_COST_AFTER.match(a.after):
             args.setdefault("unit_cost", a.value)  # "3200 each, capital 80000": not the capital
+            continue
+        if a.unit in (None, "inr") and _UNIT_COST_BEFORE.search(near_before) \
+                and not _CAPITAL.search(near_before[-12:]) and "unit_cost" not in args:
+            args["unit_cost"] = a.value  # "per piece cost 4000, budget 1 lakh": not the budget
             continue
         if a.value >= 1000 and _CAPITAL.search(a.after[:14]) and "capital" not in args:
             args["capital"] = a.value  # "i have only 30000 capital"

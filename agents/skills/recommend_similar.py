@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from agents.nlu.entities import Utterance
@@ -35,7 +36,16 @@ def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
     return f"Similar to {result['product_id']}: {shown}."
 
 
+_LIKE = re.compile(r"\b(like|similar|same as|resembl\w*|matching|alike|related)\b")
+
+
+def cued(utt: Utterance) -> bool:
+    """A product id with a word of likeness ("p-00365 jaise aur chappal", "things like p-12")."""
+    return any(i.startswith("p-") for i in utt.ids) and bool(_LIKE.search(utt.norm))
+
+
 SKILL = Skill(
+    cued=cued,
     tool="recommend_similar",
     fill=fill,
     describe=describe,

@@ -32,6 +32,9 @@ _MIN_AUTHENTICITY = re.compile(
     r"(?:of|above|over|at least|more than|min|minimum|>)\s*(\d+)"
     r"|\b(?:above|over|at least|more than|min|minimum)\s*(\d+)\s*(?:%|percent)?\s*"
     r"(?:authentic\w*|score|authenticity)"
+    # "score 75+", "authenticity 80 plus", "75+ authentic"
+    r"|\b(?:score|rating|authentic\w*)\s*(?:of|is)?\s*(\d+)\s*(?:\+|plus\b|and above|or more)"
+    r"|\b(\d+)\s*(?:\+|plus\b)\s*(?:authentic\w*|score)"
 )
 
 
@@ -60,7 +63,7 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     if high is not None:
         args["price_max"] = high
     if m := _MIN_AUTHENTICITY.search(utt.digits):
-        args["min_authenticity"] = float(m.group(1) or m.group(2))
+        args["min_authenticity"] = float(next(g for g in m.groups() if g))
     return args
 
 
@@ -70,6 +73,11 @@ def cued(utt: Utterance) -> bool:
     "chanderi sarees", "glass bangles in firozabad" are shopping; "what is chanderi?" is for the
     knowledge base.
     """
+    if any(i.startswith("p-") for i in utt.ids):
+        return False  # a product named by its id is a request about that product, not a search
+    if (utt.categories or utt.crafts) and not utt.ids and "?" not in utt.text \
+            and _MIN_AUTHENTICITY.search(utt.digits):
+        return True  # "marble inlay coasters, authentic ones only, above 90 score"
     if _NOT_SHOPPING.search(utt.text.lower()):
         return False
     if utt.categories or utt.crafts:

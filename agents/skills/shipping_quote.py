@@ -22,7 +22,13 @@ def _places(utt: Utterance, ctx: SkillContext) -> dict[str, str]:
     out: dict[str, str] = {}
     awaiting_origin = (ctx.role != "creator" and "destination" in ctx.previous_args
                        and "origin" not in ctx.previous_args)
-    for name, place in zip(utt.place_names, utt.places, strict=False):
+    pairs = list(zip(utt.place_names, utt.places, strict=False))
+    if len(pairs) >= 2 and not re.search(r"\bfrom\b", utt.norm):
+        (name_a, place_a), (name_b, place_b) = pairs[:2]
+        if re.search(rf"\b{re.escape(name_a)}\s+to\s+{re.escape(name_b)}\b", utt.norm):
+            # "shipping to jaipur to kochi": the first town is where it leaves from.
+            return {"origin": place_a.name, "destination": place_b.name}
+    for name, place in pairs:
         first = re.escape(name.split()[0])
         if "origin" in out:
             said_from = False

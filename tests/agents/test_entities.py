@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from agents.nlu.entities import STATUS_SYNONYMS, asks_advice, is_question, parse, price_bounds
 from agents.planners.embedded import EmbeddedPlanner
+from domain.places import Gazetteer
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +56,23 @@ def test_status_synonyms(text: str, status: str) -> None:
      ("crafts in Benares", "Varanasi")],
 )
 def test_places_resolve_through_misspellings(text: str, place: str, vocab: frozenset[str]) -> None:
-    assert [p.name for p in parse(text, vocab).places][:1] == [place]
+    found = parse(text, vocab).places[:1]
+    town = Gazetteer.default().exact(place)
+    assert town is not None and found and (found[0].lat, found[0].lon) == (town.lat, town.lon)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("ship to Panaji", "Panaji"), ("near bangalore", "Bangalore"), ("near Jaipur", "Jaipur"),
+     ("from Baronassie", "Varanasi"), ("crafts in Benares", "Varanasi")],
+)
+def test_a_town_keeps_the_name_the_user_wrote(text: str, name: str, vocab: frozenset[str]) -> None:
+    """Another of the town's names stays as written; a misspelling or a cluster's alias does not."""
+    assert [p.name for p in parse(text, vocab).places][:1] == [name]
+
+
+def test_a_craft_is_not_read_as_its_cluster_town(vocab: frozenset[str]) -> None:
+    assert [p.name for p in parse("dhokra elephant to Raipur", vocab).places] == ["Raipur"]
 
 
 @pytest.mark.parametrize(

@@ -121,6 +121,10 @@ def test_hindi_number_words_and_numerals(text: str, expected: float) -> None:
     ("100 diye banane hain, ek ki lagat 20 rupaye", "unit_cost", 20),
     ("50 sarees, 2000 a piece", "unit_cost", 2000),
     ("40 stoles at 300 per unit", "unit_cost", 300),
+    ("planning 100 brass lamps @ 450, budget 30000", "unit_cost", 450),
+    ("120 diyas at rs 85/piece, 40 in stock", "unit_cost", 85),
+    ("make 60 shawls, 1100 per pc, capital 50k", "capital", 50000),
+    ("80 pairs of juttis, rs 600 a pair, i have 20000 to invest", "unit_cost", 600),
 ])
 def test_unit_costs(text: str, slot: str, value: float) -> None:
     args = plan_fill(parse(to_english(text)), CTX)
@@ -137,3 +141,83 @@ def test_price_ranges(text: str, low: float | None, high: float | None) -> None:
     from agents.nlu.entities import price_bounds
 
     assert price_bounds(parse(to_english(text)).digits) == (low, high)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from([("sawa", 1.25), ("sava", 1.25), ("saadhe", 1.5), ("paune", 0.75),
+                        ("सवा", 1.25), ("साढ़े", 1.5)]),
+       st.sampled_from(["kilo", "किलो"]))
+def test_an_offset_alone_before_a_unit(offset: tuple[str, float], unit: str) -> None:
+    """"sawa kilo" is a kilo and a quarter, "saadhe kilo" one and a half."""
+    gloss = to_english(f"mera parcel {offset[0]} {unit} ka hai")
+    assert parse(gloss).first("kg") == offset[1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from([("saade", 0.5), ("sadhe", 0.5), ("sawa", 0.25), ("paune", -0.25)]),
+       st.sampled_from([("do", 2), ("teen", 3), ("saat", 7), ("nau", 9)]))
+def test_an_offset_before_a_hundred(offset: tuple[str, float], base: tuple[str, int]) -> None:
+    """"saade saat sau gram" is 750 g."""
+    gloss = to_english(f"{offset[0]} {base[0]} sau gram")
+    assert parse(gloss).first("g") == (base[1] + offset[1]) * 100
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=2, max_value=500), st.integers(min_value=10, max_value=9000),
+       st.integers(min_value=10, max_value=99))
+def test_one_piece_costs_in_hinglish(quantity: int, cost: int, lakh_tenths: int) -> None:
+    """"ek ka cost X", "ek piece X ka padta hai": the unit cost, not the plan or the budget."""
+    budget = lakh_tenths * 10_000
+    for said in (f"{quantity} sets banau kya, ek ka cost {cost}, budget {budget}",
+                 f"toys {quantity} piece banane hai, ek piece {cost} ka padta hai"):
+        args = plan_fill(parse(to_english(said)), CTX)
+        assert args["planned_quantity"] == quantity
+        assert args["unit_cost"] == cost
+
+
+@pytest.mark.parametrize(("text", "slot", "value"), [
+    ("bagru print ki 60 bedsheet banani hai, ek ki lagat 700, mere paas 35 hazaar hai bas",
+     "capital", 35000),
+    ("पीतल की घंटियाँ दो सौ बनानी हैं, एक की लागत ढाई सौ, गोदाम में तीस पड़ी हैं",
+     "current_inventory", 30),
+    ("marble coasters 120 piece, lagat 150 per piece", "planned_quantity", 120),
+    ("marble coasters 120 piece, lagat 150 per piece", "unit_cost", 150),
+])
+def test_production_facts_in_hindi_and_hinglish(text: str, slot: str, value: float) -> None:
+    assert plan_fill(parse(to_english(text)), CTX)[slot] == value
+
+
+@pytest.mark.parametrize(("text", "hours"), [
+    ("teen din, roz 8 ghanta", 24), ("two weeks approx, say 120 hours", 120),
+    ("3 days of work", 24),
+])
+def test_hours_of_work(text: str, hours: float) -> None:
+    assert golden_fill(parse(to_english(text)), CTX)["production_hours"] == hours
+
+
+@pytest.mark.parametrize(("text", "low", "high"), [
+    ("kolhapuri chappal chahiye 1000 se 2500 tak", 1000, 2500),
+    ("wooden toys dikhao 1000 ke andar", None, 1000),
+])
+def test_hinglish_price_bounds(text: str, low: float | None, high: float | None) -> None:
+    from agents.nlu.entities import price_bounds
+
+    assert price_bounds(parse(to_english(text)).digits) == (low, high)
+
+
+@pytest.mark.parametrize("word", ["colours", "coasters", "sellers", "flowers"])
+def test_a_word_ending_in_rs_is_not_rupees(word: str) -> None:
+    from agents.skills._intelligence import amounts
+
+    assert [a.unit for a in amounts(parse(f"natural {word} 120 pieces"))] == [None]
+
+
+@pytest.mark.parametrize(("text", "materials"), [
+    ("pashmina stole 250 gram", ["pashmina"]), ("buffalo leather sandals", ["buffalo leather"]),
+    ("kolhapuri chappal pair leather 700 gm", ["leather"]), ("softwood doll", ["soft wood"]),
+    ("सूती कपड़े पर मधुबनी", ["cotton"]),
+])
+def test_materials_in_the_users_words(text: str, materials: list[str]) -> None:
+    from agents.skills._intelligence import materials as said_materials
+
+    assert said_materials(parse(to_english(text))) == materials

@@ -67,3 +67,7 @@ def test_transliteration_keeps_words_and_other_text() -> None:
     assert transliterate("जयपुर") == "jaipur"
     assert to_latin("उत्तर प्रदेश") == "uttar pradesh"
     assert to_latin("Jaipur") == "Jaipur"
+
+
+def test_a_town_s_own_name_wins_over_another_town_s_alternate_name() -> None:
+    assert Gazetteer.default().resolve("Visakhapatnam").name == "Visakhapatnam"

@@ -25,6 +25,7 @@ INDEPENDENT = (
     "independent_dev.jsonl",
     "independent_test2.jsonl",
     "independent_dev2.jsonl",
+    "independent_dev3.jsonl",
 )
 
 
