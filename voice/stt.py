@@ -115,6 +115,11 @@ def usable_cores() -> int:
     return max(1, min(4, cores))
 
 
+def no_speech(no_speech_prob: float, avg_logprob: float) -> bool:
+    """Whisper's own verdict that a decoded stretch is no speech (its usual thresholds)."""
+    return no_speech_prob > 0.6 and avg_logprob < -1.0
+
+
 def encoder_frames(n_samples: int, window: int) -> int:
     """Feature frames to encode for ``n_samples`` of 16 kHz audio.
 
@@ -185,7 +190,8 @@ class WhisperSTT:
             condition_on_previous_text=False, without_timestamps=True,
             hotwords=self.hotwords, initial_prompt=self.prompt,
             temperature=0.0)  # no sampling fallback: the same recording, the same words
-        return " ".join(t for t in (s.text.strip() for s in segments) if t).strip()
+        texts = [s.text.strip() for s in segments if not no_speech(s.no_speech_prob, s.avg_logprob)]
+        return " ".join(t for t in texts if t).strip()
 
     def _decode(self, samples: np.ndarray, language: str) -> str:
         """The words in ``samples``, with the encoder run over a shortened window.
@@ -219,7 +225,7 @@ class WhisperSTT:
             suppress_tokens=get_suppressed_tokens(tokenizer, [-1]))[0]
         tokens = result.sequences_ids[0]
         avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)
-        if result.no_speech_prob > 0.6 and avg_logprob < -1.0:  # Whisper's "no speech" verdict
+        if no_speech(result.no_speech_prob, avg_logprob):
             return ""
         return str(tokenizer.decode(tokens)).strip()
 

@@ -196,24 +196,25 @@ class Voice:
                 await conn.send(turn_end(started, interrupted=True))
             raise
         latency = {"stt": elapsed_ms(started), "audio_s": round(audio.seconds, 2)}
-        try:
-            await self.answer_heard(text, language, started, latency)
-        finally:
-            await asyncio.to_thread(release_free_memory)
+        await self.answer_heard(text, language, started, latency)
 
     async def utterance_turn(self, utterance: Utterance) -> None:
         """A live utterance, already transcribed: answer it as a voice turn."""
         heard = utterance.heard
         latency = {"stt": utterance.stt_ms, "audio_s": round(heard.seconds, 2),
                    "endpoint": round((utterance.ended_at - utterance.speech_end_at) * 1000, 2)}
-        try:
-            await self.answer_heard(heard.text, heard.language, utterance.ended_at, latency)
-        finally:
-            await asyncio.to_thread(release_free_memory)
+        await self.answer_heard(heard.text, heard.language, utterance.ended_at, latency)
 
     async def answer_heard(self, text: str, language: str | None, started: float,
                            latency: dict[str, float]) -> None:
         """Send the final transcript, then answer it aloud (or say nothing was heard)."""
+        try:
+            await self._answer_heard(text, language, started, latency)
+        finally:  # the turn's buffers are free now (voice.audio.release_free_memory)
+            await asyncio.to_thread(release_free_memory)
+
+    async def _answer_heard(self, text: str, language: str | None, started: float,
+                            latency: dict[str, float]) -> None:
         conn = self.conn
         if text and language in (None, "en") and conn.app.state.settings.stt_repair:
             text = await asyncio.to_thread(repair, text)

@@ -18,7 +18,7 @@ pytest.importorskip("piper")
 from gateway.listening import LiveRecording, Utterance
 from gateway.speech import Recording
 from voice.audio import STT_RATE, Audio
-from voice.streaming import Listener
+from voice.streaming import TAIL_S, Listener
 from voice.tts import shared_tts
 
 
@@ -126,9 +126,9 @@ def test_a_finished_sentence_ends_after_the_short_pause() -> None:
     _, done, _ = asyncio.run(hands_free(stream, Saying("Show my pending orders, please."),
                                         complete_silence_ms=250, quiet_at_end=quiet))
     assert len(done) == 1
-    # Heard.end carries TAIL_S of audio after the speech end; the quiet since the speech end
-    # is under the 500 ms silence, at least the 250 ms asked for
-    assert 0.25 - 0.25 <= quiet[0] < 0.5 - 0.25
+    # Heard.end carries TAIL_S of audio after the speech end: measured from the speech end,
+    # the utterance ended after at least the 250 ms asked for and before the 500 ms silence
+    assert 0.25 <= quiet[0] + TAIL_S < 0.5
 
 
 def test_words_left_hanging_wait_for_the_full_silence() -> None:
@@ -137,7 +137,7 @@ def test_words_left_hanging_wait_for_the_full_silence() -> None:
     _, done, _ = asyncio.run(hands_free(stream, Saying("Show me blue pottery near"),
                                         complete_silence_ms=250, quiet_at_end=quiet))
     assert len(done) == 1
-    assert quiet[0] >= 0.5 - 0.25
+    assert quiet[0] + TAIL_S >= 0.5
 
 
 def test_speech_after_an_early_end_is_a_new_utterance_not_lost() -> None:
