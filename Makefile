@@ -40,7 +40,7 @@ run: install
 	QALAKAR_DEV_AUTH=$${QALAKAR_DEV_AUTH:-1} $(BIN)/qalakar serve --host $(HOST) --port $(PORT)
 
 test: dev
-	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not llama_server"
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not llama_server" --durations=25
 
 # The LLM planner against a real llama.cpp server (README, "LLM planner against llama.cpp"):
 # make test-llama LLAMA_SERVER=/path/to/llama-server GGUF=/path/to/model.gguf

@@ -23,6 +23,9 @@ from gateway.settings import Settings
 from tests.live import free_port
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
+# These tests are about counting, not timeouts: a loaded CI machine can take longer than the
+# product's 0.25 s to open 30 connections at once, and one timeout sends a limiter in-process.
+TIMEOUT_S = 5.0
 
 
 class Clock:
@@ -135,7 +138,7 @@ def redis_prefix() -> Iterator[str]:
 
 def test_redis_admits_the_limit_and_keys_expire(redis_prefix: str) -> None:
     async def scenario() -> tuple[list[bool], float, int, bool]:
-        limiter = RedisLimiter(REDIS_URL, prefix=redis_prefix)
+        limiter = RedisLimiter(REDIS_URL, prefix=redis_prefix, timeout_s=TIMEOUT_S)
         try:
             decisions = [await limiter.hit("user:a", 3, 30.0) for _ in range(4)]
             other = await limiter.hit("user:b", 3, 30.0)
@@ -152,7 +155,7 @@ def test_redis_admits_the_limit_and_keys_expire(redis_prefix: str) -> None:
 
 def test_redis_window_slides(redis_prefix: str) -> None:
     async def scenario() -> tuple[bool, bool, bool]:
-        limiter = RedisLimiter(REDIS_URL, prefix=redis_prefix)
+        limiter = RedisLimiter(REDIS_URL, prefix=redis_prefix, timeout_s=TIMEOUT_S)
         try:
             await limiter.hit("k", 2, 0.3)
             await limiter.hit("k", 2, 0.3)
@@ -174,8 +177,8 @@ def test_redis_is_shared_by_every_process(redis_prefix: str) -> None:
     """Two limiters (two gateway processes) on one Redis count against one budget, atomically."""
 
     async def scenario() -> int:
-        one = RedisLimiter(REDIS_URL, prefix=redis_prefix)
-        two = RedisLimiter(REDIS_URL, prefix=redis_prefix)
+        one = RedisLimiter(REDIS_URL, prefix=redis_prefix, timeout_s=TIMEOUT_S)
+        two = RedisLimiter(REDIS_URL, prefix=redis_prefix, timeout_s=TIMEOUT_S)
         try:
             decisions = await asyncio.gather(
                 *(limiter.hit("user:shared", 10, 30.0) for limiter in [one, two] * 30)
@@ -207,7 +210,7 @@ def test_redis_down_falls_back_in_process_and_warns_once(caplog: pytest.LogCaptu
 
 def test_redis_is_asked_again_after_the_retry_delay(redis_prefix: str) -> None:
     async def scenario() -> tuple[bool, bool]:
-        limiter = RedisLimiter(REDIS_URL, prefix=redis_prefix, retry_s=0.1)
+        limiter = RedisLimiter(REDIS_URL, prefix=redis_prefix, retry_s=0.1, timeout_s=TIMEOUT_S)
         try:
             limiter._down_until = time.monotonic() + 3600  # as after a failure
             await limiter.hit("k", 5, 30.0)
