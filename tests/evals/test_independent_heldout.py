@@ -26,6 +26,7 @@ INDEPENDENT = (
     "independent_test2.jsonl",
     "independent_dev2.jsonl",
     "independent_dev3.jsonl",
+    "independent_dev4.jsonl",
 )
 
 
