@@ -151,7 +151,7 @@ class LiveRecording:
     async def _partial(self) -> None:
         try:
             assert self.listener is not None
-            text = await asyncio.to_thread(self.listener.transcribe, None)
+            text = await asyncio.to_thread(self.listener.transcribe, None, partial=True)
             if text and text != self._last_partial_text and not self.closed:
                 self._last_partial_text = text
                 await self.send({"type": "transcript", "text": text, "final": False})
@@ -225,8 +225,12 @@ class LiveRecording:
             with contextlib.suppress(Exception):
                 await self._final[1]  # the speculative transcription fills the cache
         if self._work is not None:
-            with contextlib.suppress(Exception):
-                await self._work
+            done = self.listener.hurry()  # a running partial gives way
+            try:
+                with contextlib.suppress(Exception):
+                    await self._work
+            finally:
+                done()
         heard = await asyncio.to_thread(self.listener.finish, end_s)
         self._drop_work()
         speech_end = known if end_s is None or self._stream_t0 is None else \

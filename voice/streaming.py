@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 
 from voice.audio import STT_RATE, Audio
+from voice.stt import Abandoned
 from voice.vad import Endpoint, Endpointer
 
 LEAD_S = 0.3  # audio kept before the VAD's speech start (Silero starts a little late)
@@ -59,8 +61,9 @@ def sounds_finished(text: str) -> bool:
 class Transcriber(Protocol):
     """Anything that writes down speech in a language (``voice.stt.WhisperSTT``)."""
 
-    def transcribe(self, audio: Audio, language: str | None = None) -> str:
-        """The words heard in ``audio``."""
+    def transcribe(self, audio: Audio, language: str | None = None, *,
+                   cancelled: Callable[[], bool] | None = None) -> str:
+        """The words heard in ``audio``; raises ``voice.stt.Abandoned`` once ``cancelled()``."""
         ...
 
 
@@ -114,6 +117,9 @@ class Listener:
         self._start: int | None = None if hands_free else 0  # utterance start (stream samples)
         self._cache: list[tuple[int, int, str]] = []  # (start, end, text), newest last
         self.transcriptions = 0
+        self.abandoned = 0  # partials that gave way to a final transcription
+        self._finals = 0  # final transcriptions asked for and not yet done
+        self._finals_lock = threading.Lock()
 
     @property
     def in_utterance(self) -> bool:
@@ -162,17 +168,50 @@ class Listener:
             stop = max(stop, start)
             return start, stop, self._audio[start - self._offset:stop - self._offset].copy()
 
-    def transcribe(self, end_s: float | None = None) -> str:
+    def transcribe(self, end_s: float | None = None, *, partial: bool = False) -> str | None:
         """The words of the current utterance up to ``end_s`` (stream seconds; ``None``: all).
 
         The last few results are remembered, so asking again for the same span costs nothing.
+        A ``partial`` (a live transcript, a courtesy) gives way to any other transcription asked
+        for while it waits or encodes, and then returns ``None``: the speculated final at a pause
+        must not wait for a partial's decoding.
         """
+        if partial:
+            return self._transcribe(end_s, cancelled=lambda: self._finals > 0)
+        with self._finals_lock:
+            self._finals += 1
+        try:
+            return self._transcribe(end_s)
+        finally:
+            with self._finals_lock:
+                self._finals -= 1
+
+    def hurry(self) -> Callable[[], None]:
+        """Make a running partial give way now; call the returned function when done waiting."""
+        with self._finals_lock:
+            self._finals += 1
+
+        def done() -> None:
+            with self._finals_lock:
+                self._finals -= 1
+        return done
+
+    def _transcribe(self, end_s: float | None,
+                    cancelled: Callable[[], bool] | None = None) -> str | None:
         start, stop, samples = self._span(end_s)
         for c_start, c_stop, text in reversed(self._cache):
             if c_start == start and (c_stop == stop or (
                     end_s is not None and (end_s + MIN_TAIL_S) * STT_RATE <= c_stop <= stop)):
                 return text
-        text = self.stt.transcribe(Audio(samples, STT_RATE), self.language) if len(samples) else ""
+        if not len(samples):
+            return ""
+        audio = Audio(samples, STT_RATE)
+        try:
+            text = self.stt.transcribe(audio, self.language, cancelled=cancelled) \
+                if cancelled is not None else self.stt.transcribe(audio, self.language)
+        except Abandoned:
+            self.abandoned += 1
+            return None
         self.transcriptions += 1
         with self._lock:
             self._cache = [*self._cache[1 - CACHED:], (start, stop, text)]
@@ -181,7 +220,7 @@ class Listener:
     def finish(self, end_s: float | None = None) -> Heard:
         """The utterance up to ``end_s`` (``None``: everything so far); the listener moves on."""
         start, stop, _ = self._span(end_s)
-        text = self.transcribe(end_s)
+        text = self.transcribe(end_s) or ""
         with self._lock:
             self._drop_before(stop)
             self._start = None if self.hands_free else self._offset

@@ -13,6 +13,7 @@ import math
 import os
 import shutil
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -32,6 +33,10 @@ SILENCE_PEAK = 1e-3
 MAX_FRAMES = 3000
 DEFAULT_WINDOW_S = 15.0
 TOKENS_PER_SECOND = 9  # more than anyone says: ~3 words a second, ~1.3 tokens a word
+
+
+class Abandoned(Exception):  # noqa: N818 - an outcome, not a failure
+    """A transcription that could give way did, because something more urgent was waiting."""
 
 
 class SpeechToText(Protocol):
@@ -164,12 +169,15 @@ class WhisperSTT:
         """Whether the model transcribes languages other than English."""
         return bool(self.model.model.is_multilingual)
 
-    def transcribe(self, audio: Audio, language: str | None = None) -> str:
+    def transcribe(self, audio: Audio, language: str | None = None, *,
+                   cancelled: Callable[[], bool] | None = None) -> str:
         """Greedy transcription of ``audio`` (resampled to 16 kHz); silence gives ``""``.
 
         A request of a few seconds is encoded in a window of ``window_s`` seconds instead of
         Whisper's 30 (see :meth:`_decode`). With no language given, a multilingual model first
-        detects it over the full window.
+        detects it over the full window. A transcription that can give way (a live partial)
+        passes ``cancelled``: once it returns true, before the encoder or between the encoder
+        and the decoder, the call raises :class:`Abandoned` and frees the model.
         """
         if audio.seconds < 0.1 or audio.peak < SILENCE_PEAK:
             return ""
@@ -179,9 +187,11 @@ class WhisperSTT:
         with self._lock:
             if language is None:
                 language = self.model.detect_language(samples)[0]
+            if cancelled is not None and cancelled():
+                raise Abandoned
             if len(samples) + 100 * 160 > MAX_FRAMES * 160:  # longer than one window
                 return self._transcribe_long(samples, language)
-            return self._decode(samples, language)
+            return self._decode(samples, language, cancelled)
 
     def _transcribe_long(self, samples: np.ndarray, language: str) -> str:
         """faster-whisper's own pass over consecutive 30 s windows."""
@@ -193,7 +203,8 @@ class WhisperSTT:
         texts = [s.text.strip() for s in segments if not no_speech(s.no_speech_prob, s.avg_logprob)]
         return " ".join(t for t in texts if t).strip()
 
-    def _decode(self, samples: np.ndarray, language: str) -> str:
+    def _decode(self, samples: np.ndarray, language: str,
+                cancelled: Callable[[], bool] | None = None) -> str:
         """The words in ``samples``, with the encoder run over a shortened window.
 
         faster-whisper pads every input to 30 s of features, so a 2 s request pays for 30 s of
@@ -214,6 +225,8 @@ class WhisperSTT:
         if segment.shape[-1] < frames:
             segment = np.pad(segment, ((0, 0), (0, frames - segment.shape[-1])))
         encoded = self.model.encode(segment)
+        if cancelled is not None and cancelled():
+            raise Abandoned
         previous = tokenizer.encode(" " + self.prompt.strip()) if self.prompt else []
         prompt = self.model.get_prompt(tokenizer, previous, without_timestamps=True,
                                        hotwords=self.hotwords)
@@ -265,7 +278,8 @@ class LanguageRouter:
         self.home = home if home and home != "en" and multilingual is not None else None
         self.last_language: str | None = None
 
-    def transcribe(self, audio: Audio, language: str | None = None) -> str:
+    def transcribe(self, audio: Audio, language: str | None = None, *,
+                   cancelled: Callable[[], bool] | None = None) -> str:
         """The words in ``audio``, in ``language`` or the likelier of English and ``home``."""
         if language is None and self.home is not None and audio.peak >= SILENCE_PEAK:
             assert self.multilingual is not None
@@ -273,8 +287,8 @@ class LanguageRouter:
         language = language or "en"
         self.last_language = language
         if language == "en" or self.multilingual is None:
-            return self.english.transcribe(audio, "en")
-        return self.multilingual.transcribe(audio, language)
+            return self.english.transcribe(audio, "en", cancelled=cancelled)
+        return self.multilingual.transcribe(audio, language, cancelled=cancelled)
 
 
 @lru_cache(maxsize=4)

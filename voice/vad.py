@@ -98,7 +98,9 @@ class Endpointer:
     """
 
     silence_ms: float = 500.0
-    speculate_ms: float = 160.0
+    # Four windows: the speculated transcript then holds at least ``streaming.MIN_TAIL_S`` of
+    # audio after the last word, so finishing reuses it.
+    speculate_ms: float = 128.0
     threshold: float = 0.5
     min_speech_ms: float = 96.0
     windows: int = 0

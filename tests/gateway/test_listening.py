@@ -7,6 +7,9 @@ spans it was asked for, so the test is about which transcriptions run, not what 
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -18,6 +21,7 @@ pytest.importorskip("piper")
 from gateway.listening import LiveRecording, Utterance
 from gateway.speech import Recording
 from voice.audio import STT_RATE, Audio
+from voice.stt import Abandoned
 from voice.streaming import TAIL_S, Listener
 from voice.tts import shared_tts
 
@@ -28,7 +32,10 @@ class Counting:
     def __init__(self) -> None:
         self.spans: list[float] = []
 
-    def transcribe(self, audio: Audio, language: str | None = None) -> str:
+    def transcribe(self, audio: Audio, language: str | None = None, *,
+                   cancelled: Callable[[], bool] | None = None) -> str:
+        if cancelled is not None and cancelled():
+            raise Abandoned
         self.spans.append(audio.seconds)
         return f"words {len(self.spans)}"
 
@@ -44,8 +51,9 @@ class Saying(Counting):
         super().__init__()
         self.words = words
 
-    def transcribe(self, audio: Audio, language: str | None = None) -> str:
-        super().transcribe(audio, language)
+    def transcribe(self, audio: Audio, language: str | None = None, *,
+                   cancelled: Callable[[], bool] | None = None) -> str:
+        super().transcribe(audio, language, cancelled=cancelled)
         return self.words
 
 
@@ -147,3 +155,51 @@ def test_speech_after_an_early_end_is_a_new_utterance_not_lost() -> None:
     assert len(done) == 2
     assert done[1].heard.start >= done[0].heard.end - 0.3  # LEAD_S before the second one
     assert done[1].heard.seconds > 0.8
+
+
+class Slow:
+    """A recognizer that, like Whisper, does one call at a time and checks ``cancelled`` halfway."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.partial_running = threading.Event()
+        self.calls: list[str] = []
+
+    def transcribe(self, audio: Audio, language: str | None = None, *,
+                   cancelled: Callable[[], bool] | None = None) -> str:
+        with self.lock:
+            kind = "partial" if cancelled is not None else "final"
+            if kind == "partial":
+                self.partial_running.set()
+            time.sleep(0.3)  # the encoder
+            if cancelled is not None and cancelled():
+                self.calls.append("abandoned")
+                raise Abandoned
+            time.sleep(0.3)  # the decoder
+            self.calls.append(kind)
+            return kind
+
+
+def test_a_running_partial_gives_way_to_the_final() -> None:
+    stt = Slow()
+    listener = Listener(stt, hands_free=False)
+    said = shared_tts().synthesize("Show my pending orders please.").resampled(STT_RATE).samples
+    listener.push(said)
+    results: dict[str, Any] = {}
+    partial = threading.Thread(
+        target=lambda: results.update(partial=listener.transcribe(None, partial=True)))
+    partial.start()
+    assert stt.partial_running.wait(5)
+    final = listener.finish(None)
+    partial.join()
+    assert results["partial"] is None and final.text == "final"
+    # the partial stopped after its encoder: the final did not wait for its decoder too
+    assert stt.calls == ["abandoned", "final"] and listener.abandoned == 1
+
+
+def test_a_partial_alone_is_not_abandoned() -> None:
+    stt = Slow()
+    listener = Listener(stt, hands_free=False)
+    listener.push(np.zeros(STT_RATE, dtype=np.float32) + 0.01)
+    assert listener.transcribe(None, partial=True) == "partial"
+    assert listener.abandoned == 0

@@ -48,3 +48,24 @@ def test_long_recording_goes_through_every_window() -> None:
     gap = np.zeros(STT_RATE * 30, dtype=np.float32)
     heard = WhisperSTT().transcribe(Audio(np.concatenate([words, gap, words]), STT_RATE), "en")
     assert heard.lower().count("pending") == 2
+
+
+def test_a_cancelled_transcription_gives_way_and_frees_the_model() -> None:
+    pytest.importorskip("faster_whisper")
+    from voice.audio import STT_RATE, Audio
+    from voice.stt import Abandoned, shared_stt
+    from voice.tts import shared_tts
+
+    audio = shared_tts().synthesize("show me my pending orders please").resampled(STT_RATE)
+    stt = shared_stt()
+    asked: list[int] = []
+
+    def after_the_encoder() -> bool:  # false before the encoder, true after it
+        asked.append(1)
+        return len(asked) > 1
+
+    for cancelled in (lambda: True, after_the_encoder):
+        with pytest.raises(Abandoned):
+            stt.transcribe(audio, "en", cancelled=cancelled)
+    assert len(asked) == 2
+    assert "pending" in stt.transcribe(audio, "en", cancelled=lambda: False).lower()
