@@ -35,7 +35,7 @@ DEFAULT_WINDOW_S = 15.0
 TOKENS_PER_SECOND = 9  # more than anyone says: ~3 words a second, ~1.3 tokens a word
 
 
-class Abandoned(Exception):  # noqa: N818 - an outcome, not a failure
+class Abandoned(Exception):
     """A transcription that could give way did, because something more urgent was waiting."""
 
 

@@ -21,8 +21,8 @@ pytest.importorskip("piper")
 from gateway.listening import LiveRecording, Utterance
 from gateway.speech import Recording
 from voice.audio import STT_RATE, Audio
-from voice.stt import Abandoned
 from voice.streaming import TAIL_S, Listener
+from voice.stt import Abandoned
 from voice.tts import shared_tts
 
 

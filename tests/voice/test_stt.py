@@ -52,7 +52,7 @@ def test_long_recording_goes_through_every_window() -> None:
 
 def test_a_cancelled_transcription_gives_way_and_frees_the_model() -> None:
     pytest.importorskip("faster_whisper")
-    from voice.audio import STT_RATE, Audio
+    from voice.audio import STT_RATE
     from voice.stt import Abandoned, shared_stt
     from voice.tts import shared_tts
 
