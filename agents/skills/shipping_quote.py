@@ -78,9 +78,11 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
 def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
     """The best offer, the runner-up, and any warning or saving."""
     dest = result.get("destination", {}).get("name", args.get("destination", "there"))
+    # An origin nobody said is the caller's registered address: say it, so it can be corrected.
+    home = result.get("origin", {}).get("name") if "origin" not in args else None
     text = (
         f"Cheapest within a week: {result['provider']} at ₹{result['optimal_cost']:,.0f}, "
-        f"about {result['delivery_days']} days to {dest} "
+        f"about {result['delivery_days']} days to {dest}{f' from {home}' if home else ''} "
         f"({result['cost_percentage']:.0f}% of the price)."
     )
     others = [q for q in result.get("all_quotes", []) if q["provider"] != result["provider"]][:2]

@@ -23,7 +23,7 @@ from tools import load_all
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     from langgraph.checkpoint.memory import InMemorySaver
 
-    from domain.store.models import Creator, Product
+    from domain.store.models import Buyer, Creator, Product
 
     path: Path = tmp_path_factory.mktemp("planner") / "empty.db"
     store = Store.from_url(f"sqlite:///{path}")
@@ -37,6 +37,9 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         for pid in ("p-00012", "p-00088", "p-00140"):
             s.add(Product(id=pid, creator_id="c-0001", title=f"Piece {pid}",
                           category="pottery", price=1000.0))
+        # A buyer with a registered address (b-0001 has none: a guest).
+        s.add(Buyer(id="b-0002", name="Test Buyer", city="Lucknow", state="Uttar Pradesh",
+                    lat=26.85, lon=80.95))
     return Assistant(EmbeddedPlanner(), load_all(), store, InMemorySaver())
 
 
@@ -319,6 +322,26 @@ def test_a_buyer_is_asked_where_a_parcel_ships_from(assistant: Assistant, answer
     assert args["weight_kg"] == 1.2 and args["declared_price"] == 2600
 
 
+def test_a_buyer_with_an_address_gets_a_quote_from_it(assistant: Assistant) -> None:
+    """The tool's origin defaults to the caller's registered address, which the reply names."""
+    turn = say(assistant, "what's the shipping to Guwahati for a 1.2 kg item priced 2600",
+               "buyer-home", role="buyer", user="b-0002")
+    assert [(c["name"], c["args"]) for c in turn.tool_calls] == [
+        ("shipping_quote", {"destination": "Guwahati", "weight_kg": 1.2, "declared_price": 2600})
+    ]
+    assert "from Lucknow" in turn.reply
+
+
+def test_a_buyer_shipping_a_named_product_ships_from_its_maker(assistant: Assistant) -> None:
+    """A product named by id gives the origin (its maker's workshop) and the declared price."""
+    turn = say(assistant, "how much to ship p-00140 to Pune, 1 kg", "buyer-named-product",
+               role="buyer", user="b-0001")
+    assert [c["name"] for c in turn.tool_calls] == ["shipping_quote"]
+    args = turn.tool_calls[0]["args"]
+    assert args["origin"] == {"lat": 26.9, "lon": 75.8} and args["declared_price"] == 1000.0
+    assert args["destination"] == "Pune" and args["weight_kg"] == 1
+
+
 def test_a_product_named_in_a_turn_is_what_that_points_back_to(assistant: Assistant) -> None:
     """A result that shows no products (a shipping quote) leaves the product the turn named as
     the one "like that" means."""
@@ -344,3 +367,51 @@ def test_the_intent_classifier_is_chosen_by_a_setting() -> None:
     with pytest.raises(ValueError, match="unknown intent classifier"):
         default_classifier("bert")
     assert type(default_classifier("tfidf")) is IntentClassifier
+
+
+@pytest.mark.parametrize(
+    ("said", "gloss", "question"),
+    [
+        ("what is jamdani", "what is jamdani", "what is jamdani"),
+        ("jamdani ka itihas batao", "jamdani history tell",
+         "jamdani ka itihas batao (jamdani history tell)"),
+        ("", "what is ikat", "what is ikat"),
+    ],
+)
+def test_a_knowledge_question_keeps_what_was_said(said: str, gloss: str, question: str) -> None:
+    from agents.skills.heritage_lookup import question_of
+
+    assert question_of(said, gloss) == question
+
+
+def test_a_hinglish_knowledge_question_reaches_retrieval_as_said(assistant: Assistant) -> None:
+    """The multilingual encoder reads the words as said; the English gloss follows for BM25."""
+    turn = say(assistant, "jamdani aur chanderi mein kya antar hai", "hinglish-compare",
+               role="buyer", user="b-0001")
+    assert [c["name"] for c in turn.tool_calls] == ["heritage_lookup"]
+    question = turn.tool_calls[0]["args"]["question"]
+    assert question.startswith("jamdani aur chanderi mein kya antar hai (")
+    assert "chanderi" in question.partition("(")[2]
+
+
+@pytest.mark.parametrize("text", ["channapatna toys versus kondapalli toys",
+                                  "compare sanganeri prints with bagru prints"])
+def test_a_comparison_of_two_crafts_is_a_knowledge_question(assistant: Assistant,
+                                                            text: str) -> None:
+    turn = say(assistant, text, f"compare-{text}", role="buyer", user="b-0001")
+    assert [c["name"] for c in turn.tool_calls] == ["heritage_lookup"]
+
+
+@pytest.mark.parametrize(
+    ("text", "tool"),
+    [
+        ("what crafts on this marketplace are dying out", "heritage_lookup"),
+        ("why is rogan painting endangered", "heritage_lookup"),
+        ("endangered craft clusters within 100 km of Jaipur", "craft_clusters"),
+    ],
+)
+def test_endangered_crafts_without_a_place_are_a_knowledge_question(
+        assistant: Assistant, text: str, tool: str) -> None:
+    """In general (and why) it is the heritage notes' answer; near a place, the cluster map's."""
+    turn = say(assistant, text, f"endangered-{text}", role="buyer", user="b-0001")
+    assert [c["name"] for c in turn.tool_calls] == [tool]

@@ -175,7 +175,28 @@ def test_one_piece_costs_in_hinglish(quantity: int, cost: int, lakh_tenths: int)
         assert args["unit_cost"] == cost
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.integers(min_value=2, max_value=500), st.integers(min_value=10, max_value=9000),
+       st.sampled_from(["saree", "diya", "jodi", "shawl"]),
+       st.sampled_from(["lagte", "lagta", "padta", "padti"]))
+def test_what_one_piece_costs_said_after_the_number(quantity: int, cost: int, thing: str,
+                                                    verb: str) -> None:
+    """"ek saree banane me 2500 lagte hai", "450 ki ek jodi padti hai": a unit cost, and the
+    "ek" (one piece) is no batch of one."""
+    for said in (f"kya mujhe {quantity} {thing} banane chahiye? ek {thing} banane me {cost} "
+                 f"{verb} hai",
+                 f"{quantity} {thing} banau kya, {cost} ki ek {thing} {verb} hai",
+                 f"{quantity} {thing} banau kya, ek {thing} {cost} rupaye ka {verb} hai"):
+        args = plan_fill(parse(to_english(said)), CTX)
+        assert args["planned_quantity"] == quantity, said
+        assert args["unit_cost"] == cost, said
+
+
 @pytest.mark.parametrize(("text", "slot", "value"), [
+    ("मेरे पास 10 शॉल पहले से हैं, 40 और बनाऊँ क्या? लागत 1500 एक की", "current_inventory", 10),
+    ("मेरे पास 10 शॉल पहले से हैं, 40 और बनाऊँ क्या? लागत 1500 एक की", "planned_quantity", 40),
+    ("mere paas 12 saree pehle se padi hai, 30 aur banau? lagat 2000 ek ki",
+     "current_inventory", 12),
     ("bagru print ki 60 bedsheet banani hai, ek ki lagat 700, mere paas 35 hazaar hai bas",
      "capital", 35000),
     ("पीतल की घंटियाँ दो सौ बनानी हैं, एक की लागत ढाई सौ, गोदाम में तीस पड़ी हैं",
@@ -221,3 +242,11 @@ def test_materials_in_the_users_words(text: str, materials: list[str]) -> None:
     from agents.skills._intelligence import materials as said_materials
 
     assert said_materials(parse(to_english(text))) == materials
+
+
+@pytest.mark.parametrize("text", ["बेंगलुरु के पास पचास किलोमीटर में हस्तशिल्प की दुकानें",
+                                  "bengaluru ke paas 50 km me handicraft ki dukanen"])
+def test_a_radius_said_with_me_is_a_radius(text: str) -> None:
+    """"50 km में" (in 50 km) bounds the search like "50 km के अंदर"."""
+    gloss = to_english(text)
+    assert "within 50 km" in gloss and "shops" in gloss
