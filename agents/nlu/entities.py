@@ -167,8 +167,9 @@ def _words_to_digits(text: str) -> str:
                 i += 1  # "half a kilo"
             elif word == "quarter" and words[i + 1 : i + 2] == ["of"]:
                 i += 1
-        elif word in ("a", "an") and _UNITS.get(" ".join(words[i + 1 : i + 2])) in _PERIODS:
-            out.append("1")  # "a week"
+        elif word in ("a", "an") and _UNITS.get(" ".join(words[i + 1 : i + 2])) in (
+                *_PERIODS, "kg"):
+            out.append("1")  # "a week", "about a kilo"
         else:
             out.append(tokens[i])
         i += 1

@@ -385,7 +385,12 @@ def is_hindi(text: str) -> bool:
 
 # -- glossing ------------------------------------------------------------------------------
 def _tokens(text: str) -> list[str]:
-    return _WORD.findall(text.lower().translate(_DEVANAGARI_DIGITS))
+    # "३०,०००" and "30,000" are one number: grouping commas go before the text is split
+    text = _GROUPED.sub("", text.lower().translate(_DEVANAGARI_DIGITS))
+    return _WORD.findall(text)
+
+
+_GROUPED = re.compile(r"(?<=\d),(?=\d{2,3}\b)")
 
 
 def _numbers(tokens: list[str]) -> list[str]:
@@ -453,10 +458,10 @@ _PHRASES = (
     (re.compile(r"\b1\s+(?:piece\s+|ke\s+)(\d[\d.]*)\b"), r"per piece cost \1"),
     # "ek saree banane me 2500 lagte hai", "450 ki ek jodi padti hai": what one piece costs
     (re.compile(r"\b1\s+([a-z]+)\s+(?:[a-z]+\s+){0,2}?(\d[\d.]*)\s+(?:rupaye\s+)?"
-                r"(?:ka\s+|ki\s+|ke\s+|me\s+)?(?:padt[aie]|lagt[aie]|lagte|lage)\b"),
-     r"\1 cost \2 each"),
+                r"(?:ka\s+|ki\s+|ke\s+|me\s+)?(?:padt[aie]|lagt[aie]|lagte|lagate|lage|"
+                r"kharcha|lagat)\b"), r"\1 cost \2 each"),
     (re.compile(r"\b(\d[\d.]*)\s+(?:rupaye\s+)?(?:ka|ki|ke|me)\s+1\s+([a-z]+)\s+"
-                r"(?:padt[aie]|lagt[aie]|lagte|lage)\b"), r"\2 cost \1 each"),
+                r"(?:padt[aie]|lagt[aie]|lagte|lagate|lage)\b"), r"\2 cost \1 each"),
     # "pehle se pade hai": already in stock
     (re.compile(r"\bpehla\s+se\b"), "already"),
     # "mere paas 10 shawl hai": pieces in hand, not money (that is "mere paas 35000")
@@ -490,8 +495,11 @@ def _merge_scales(words: list[str]) -> list[str]:
     total: float | None = None
     current = 0.0
     after_hundred = False
-    for word in [*words, ""]:
+    padded = [*words, "", ""]
+    for k, word in enumerate(padded[:-1]):
         number = re.fullmatch(r"\d+(?:\.\d+)?", word)
+        if word == "1" and padded[k + 1] in ("ke", "ka", "ki"):
+            number = None  # "saadhe chaar hazaar ek ki": 4500 for one piece, not 4501
         if total is not None and word in ("hundred", "thousand", "lakh", "crore"):
             scale = {"hundred": 100, "thousand": 1_000, "lakh": 100_000, "crore": 10_000_000}[word]
             if word == "hundred":

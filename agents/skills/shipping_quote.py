@@ -12,6 +12,8 @@ _DIMS = re.compile(
     r"(\d+(?:\.\d+)?)\s*(?:x|by|\*)\s*(\d+(?:\.\d+)?)\s*(?:x|by|\*)\s*(\d+(?:\.\d+)?)"
 )
 _ORDER = ("destination", "weight_kg", "declared_price")
+_NOT_FRAGILE = re.compile(r"\b(?:not|non|no|isn't|isnt|nahi|nahin)[\s-]+(?:\w+\s+)?fragile\b"
+                          r"|\bfragile\s+(?:nahi|nahin|not|no)\b|\bunbreakable\b")
 
 
 def _places(utt: Utterance, ctx: SkillContext) -> dict[str, str]:
@@ -46,13 +48,17 @@ def _places(utt: Utterance, ctx: SkillContext) -> dict[str, str]:
 def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     """Places, weight (kg or g), price (₹ or a plain number) and box size (L x W x H cm)."""
     args: dict[str, Any] = dict(_places(utt, ctx))
-    for q in utt.quantities:
+    for q, nxt in zip(utt.quantities, [*utt.quantities[1:], None], strict=False):
         if q.unit == "kg" and "weight_kg" not in args:
             args["weight_kg"] = q.value
+            if nxt is not None and nxt.unit == "g" and nxt.span[0] - q.span[1] <= 3:
+                args["weight_kg"] = round(q.value + nxt.value / 1000, 3)  # "1 kilo 200 gram"
         elif q.unit == "g" and "weight_kg" not in args:
             args["weight_kg"] = round(q.value / 1000, 3)
         elif q.unit == "inr" and "declared_price" not in args:
             args["declared_price"] = q.value
+    if _NOT_FRAGILE.search(utt.norm):
+        args["fragile"] = False  # "not fragile", "fragile nahi hai"
     if m := _DIMS.search(utt.text.lower()):
         length, width, height = (float(v) for v in m.groups())
         args["dimensions_cm"] = {"length": length, "width": width, "height": height}
@@ -73,6 +79,12 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
                     break
                 args[slot] = value
     return args
+
+
+def cued(utt: Utterance) -> bool:
+    """A parcel: where it goes and what it weighs ("kitne din me pahunchegi, 1.5 kilo, Mumbai")."""
+    args = fill(utt, SkillContext("", "creator"))
+    return "destination" in args and "weight_kg" in args
 
 
 def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
@@ -107,6 +119,7 @@ SKILL = Skill(
     tool="shipping_quote",
     fill=fill,
     describe=describe,
+    cued=cued,
     questions={
         "destination": "Where should it go? Tell me the city or town.",
         "weight_kg": "How much does the packed parcel weigh, in kg?",

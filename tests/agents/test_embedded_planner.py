@@ -415,3 +415,16 @@ def test_endangered_crafts_without_a_place_are_a_knowledge_question(
     """In general (and why) it is the heritage notes' answer; near a place, the cluster map's."""
     turn = say(assistant, text, f"endangered-{text}", role="buyer", user="b-0001")
     assert [c["name"] for c in turn.tool_calls] == [tool]
+
+
+@pytest.mark.parametrize(("text", "tool"), [
+    ("Got a corporate gifting order, 75 dhokra elephants by end of next month. My cost per "
+     "elephant is 750. Can I take it on?", "production_plan"),
+    ("ikat dupatta 250 gram 1800 rs Vijayawada bhejna hai rate?", "shipping_quote"),
+])
+def test_a_request_whose_entities_name_its_tool_is_taken(assistant: Assistant, text: str,
+                                                         tool: str) -> None:
+    """A batch with its unit cost, a parcel with its destination and weight: the classifier's
+    hesitation between two tools is settled by what the turn says."""
+    turn = say(assistant, text, f"cued-{tool}")
+    assert [c["name"] for c in turn.tool_calls] == [tool]

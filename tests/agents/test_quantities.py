@@ -250,3 +250,35 @@ def test_a_radius_said_with_me_is_a_radius(text: str) -> None:
     """"50 km में" (in 50 km) bounds the search like "50 km के अंदर"."""
     gloss = to_english(text)
     assert "within 50 km" in gloss and "shops" in gloss
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("is making 400 glass lamps a good idea? cost is 310 per lamp, I only have 60k",
+     {"planned_quantity": 400, "unit_cost": 310, "capital": 60000}),
+    ("we are a group of 6 women, we want to make 300 lamp shades, cost 150 each",
+     {"planned_quantity": 300, "unit_cost": 150}),
+    ("bidri vases - 35 pieces, making cost 1800/pc. I sell at 4500. Worth it?",
+     {"planned_quantity": 35, "unit_cost": 1800, "unit_price": 4500}),
+    ("my cost per elephant is 750, the order is for 75 elephants",
+     {"planned_quantity": 75, "unit_cost": 750}),
+    ("मधुबनी की ४० पेंटिंग, हर एक की लागत ८५०, पूंजी ३०,००० रुपये",
+     {"planned_quantity": 40, "unit_cost": 850, "capital": 30000}),
+    ("लकड़ी के 25 स्क्रीन, लागत साढ़े चार हज़ार एक की", {"planned_quantity": 25, "unit_cost": 4500}),
+])
+def test_production_facts_said_in_passing(text: str, expected: dict) -> None:
+    """People, money in hand, a selling price and "one piece" are not the batch or its cost."""
+    args = plan_fill(parse(to_english(text)), CTX)
+    assert {k: args.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "weight", "fragile"), [
+    ("marble coaster set 1 kilo 200 gram, 1600, to Kolkata", 1.2, None),
+    ("it weighs about a kilo, ship it to Kolkata, 3000", 1.0, None),
+    ("two pairs of chappals, 1.4 kg, 1800 total, deliver to Nagpur. not fragile", 1.4, False),
+    ("sawa kilo chappal ka dabba, 2200 rs, Pune bhejna hai, fragile nahi hai", 1.25, False),
+])
+def test_parcel_weights_and_fragility(text: str, weight: float, fragile: bool | None) -> None:
+    from agents.skills.shipping_quote import fill as ship_fill
+
+    args = ship_fill(parse(to_english(text)), CTX)
+    assert args["weight_kg"] == weight and args.get("fragile") == fragile
