@@ -505,11 +505,9 @@ class EmbeddedPlanner:
                 args.setdefault("declared_price", price)
             if "origin" in fields and "origin" not in args and run.role != "creator" and listing:
                 args["origin"] = listing["origin"]  # a buyer's parcel leaves the maker's workshop
+        # An origin left out is the tool's to default: the caller's address, else the median
+        # workshop; the reply names it, so "from Jaipur" can correct it.
         required = skill.required or tuple(tool.required_args())
-        if "origin" in fields and "origin" not in args and not _has_home(run):
-            # The tool's origin defaults to the caller's registered address; without one
-            # (a guest, an admin) it is asked for.
-            required += ("origin",)
         missing = [name for name in required if name not in args]
         if missing:
             pending: PendingCall = {"tool": skill.tool, "args": args, "missing": missing}
@@ -614,19 +612,6 @@ def _listing(product_id: str, run: RunContext) -> dict[str, Any] | None:
                     "price": float(product.price) if product.price else None}
     except Exception:  # an unknown listing only means the tool asks for what it lacks
         return None
-
-
-def _has_home(run: RunContext) -> bool:
-    """Whether the caller has a registered address for a parcel to start from."""
-    store = run.tool_ctx.store
-    if store is None:
-        return False
-    from tools.common import home_of
-
-    try:
-        return home_of(store, run.tool_ctx.user_id) is not None
-    except Exception:  # no profile to read: the origin is asked for
-        return False
 
 
 def _say_result(skill: Skill, args: dict[str, Any], payload: dict[str, Any], lang: str) -> str:

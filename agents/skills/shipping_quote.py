@@ -127,4 +127,6 @@ SKILL = Skill(
         "origin": "Where does it ship from? Tell me the maker's town or city.",
     },
     required=_ORDER,
+    # "from Jaipur" after a quote from the median workshop, "and to Pune?": the same parcel
+    refines=("origin", "destination"),
 )

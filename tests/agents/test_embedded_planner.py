@@ -306,16 +306,17 @@ def test_a_question_in_the_heritage_corpus_words_is_looked_up(assistant: Assista
     assert [c["name"] for c in turn.tool_calls] == ["heritage_lookup"]
 
 
-@pytest.mark.parametrize("answer", ["Jaipur", "from jaipur"])
-def test_a_buyer_is_asked_where_a_parcel_ships_from(assistant: Assistant, answer: str) -> None:
-    """Only a creator's parcel starts from home: a buyer naming no product is asked the origin,
-    and a bare place then answers that question, not the destination."""
-    session = f"buyer-origin-{answer}"
+def test_a_guest_buyer_gets_a_quote_and_can_correct_its_origin(assistant: Assistant) -> None:
+    """A buyer with no address and no product is quoted from the median workshop, which the
+    reply names; "from Jaipur" then quotes again from there, keeping the parcel."""
+    session = "buyer-origin-guest"
     first = say(assistant, "shipping to Guwahati for a 1.2 kg item priced 2600", session,
                 role="buyer", user="b-0001")
-    assert first.tool_calls == [] and first.asks_for == ["origin"]
-    assert "ship from" in first.reply
-    second = say(assistant, answer, session, role="buyer", user="b-0001")
+    assert [(c["name"], c["args"]) for c in first.tool_calls] == [
+        ("shipping_quote", {"destination": "Guwahati", "weight_kg": 1.2, "declared_price": 2600})
+    ]
+    assert "from the median maker's workshop" in first.reply
+    second = say(assistant, "from jaipur", session, role="buyer", user="b-0001")
     assert [c["name"] for c in second.tool_calls] == ["shipping_quote"]
     args = second.tool_calls[0]["args"]
     assert args["destination"] == "Guwahati" and args["origin"] == "Jaipur"
