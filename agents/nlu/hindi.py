@@ -107,6 +107,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("lage", "took", "लगे लगा लगी laga lagi lagta लगता"),
     ("bhejna", "ship", "भेजना भेजनी भेजने bhejni bhejne bhej भेज bhejo भेजो"),
     ("bechna", "sell", "बेचना बेचूं बेचूँ bechu bechun bechoon beche बेचे बेचनी बेचने bechni bechne "
+     "bechungi bechunga bechenge बेचूँगी बेचूँगा बेचेंगे "
      "bechani"),
     ("kharidna", "buy", "खरीदना खरीदनी kharid खरीद kharidni"),
     ("milega", "available", "मिलेगा मिलेगी milegi milta मिलता milti मिलती mile मिले"),
@@ -257,7 +258,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("jodi", "pair", "जोड़ी jori"),
     ("chatai", "mat", "चटाई"),
     ("jhoomar", "chandelier", "झूमर jhumar"),
-    ("chudi", "bangles", "चूड़ी चूड़ियाँ chudiyan choodi"),
+    ("chudi", "bangles", "चूड़ी चूड़ियाँ chudiyan choodi chudiyon chudiya चूड़ियों"),
     ("haar", "necklace", "हार"),
     ("jhumka", "earrings", "झुमका झुमके jhumke"),
     ("chappal", "chappal", "चप्पल"),

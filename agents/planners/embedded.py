@@ -71,7 +71,8 @@ FREE_TEXT_ARGS = frozenset({"query", "question", "description"})
 # wala … toh?", "and for a set of 6?").
 _POINTS_BACK = re.compile(
     r"^(?:ok\w*|okay|so|and|then|now|toh|to|fine|acha|achha)\b"
-    r"|\b(?:it|its|it's|that|this|same|toh|what about|how about|instead|wala|wale|woh)\b")
+    r"|\b(?:it|its|it's|that|this|same|toh|what about|how about|what if|instead|wala|wale|woh)\b"
+    r"|^(?:and )?if\b")
 # Slots whose answer is a place: "Jaipur" answers them though it also names a craft's town.
 PLACE_SLOTS = frozenset({"origin", "destination", "location", "region"})
 
@@ -361,14 +362,17 @@ class EmbeddedPlanner:
         argument.
         """
         last = self.skills.get(str(last_tool))
-        if last is None or intent == last_tool or not ctx.previous_args:
+        if last is None or not ctx.previous_args:
             return None
         if not _POINTS_BACK.search(utt.norm):
             return None
         # Free text ("query", "question") is in every turn: only values count as a change.
         extra = {k: v for k, v in last.fill(utt, ctx).items()
                  if k not in FREE_TEXT_ARGS and not k.endswith("_id")}
-        if not extra or not set(extra) <= set(ctx.previous_args):
+        # "what if I make only 120?" after a plan may also add a value the plan left at its
+        # default ("and if 25 are already in stock?"); another tool's turn may only change one.
+        allowed = self._arg_names(last, run) if intent == last_tool else set(ctx.previous_args)
+        if not extra or not set(extra) <= allowed:
             return None
         other = self.skills.get(intent)
         if other is not None and other.tool in run.registry:

@@ -25,7 +25,7 @@ _MONEY_AFTER = re.compile(r"^\s*(?:rs\.?|rupees?|rupaye|₹|with me|in hand|only
 _PEOPLE_AFTER = re.compile(r"^\s*(?:women|men|ladies|people|artisans|karigars?|workers|weavers|"
                            r"members|log|families)\b")
 _SELL_BEFORE = re.compile(
-    r"\b(?:sell|sells|selling|sold|mrp)\s+(?:\w+\s+)?(?:at|for|in|rs\.?)?\s*$")
+    r"\b(?:sell|sells|selling|sold|mrp)\s+(?:(?!cost|lagat)\w+\s+)?(?:at|for|in|rs\.?)?\s*$")
 # Words that say a count is a batch to make ("75 dhokra elephants ... order", "12 dupatte banane")
 _MAKING = re.compile(r"\b(?:make|making|produce|production|batch|order|plan|planning|weave|"
                      r"paint|stitch|carve|cast)\b")

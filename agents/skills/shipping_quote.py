@@ -12,6 +12,7 @@ _DIMS = re.compile(
     r"(\d+(?:\.\d+)?)\s*(?:x|by|\*)\s*(\d+(?:\.\d+)?)\s*(?:x|by|\*)\s*(\d+(?:\.\d+)?)"
 )
 _ORDER = ("destination", "weight_kg", "declared_price")
+_SIDE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:cm|centimetres?|centimeters?)?\s+(long|wide|high|tall)\b")
 _NOT_FRAGILE = re.compile(r"\b(?:not|non|no|isn't|isnt|nahi|nahin)[\s-]+(?:\w+\s+)?fragile\b"
                           r"|\bfragile\s+(?:nahi|nahin|not|no)\b|\bunbreakable\b")
 
@@ -62,6 +63,10 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     if m := _DIMS.search(utt.text.lower()):
         length, width, height = (float(v) for v in m.groups())
         args["dimensions_cm"] = {"length": length, "width": width, "height": height}
+    elif sides := {side: float(v) for v, side in _SIDE.findall(utt.text.lower())}:
+        if len(sides) == 3:  # "90 cm long, 10 cm wide, 10 cm high"
+            args["dimensions_cm"] = {"length": sides["long"], "width": sides["wide"],
+                                     "height": sides.get("high", sides.get("tall", 0.0))}
     plain = [
         q.value
         for q in utt.quantities
@@ -82,9 +87,13 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
 
 
 def cued(utt: Utterance) -> bool:
-    """A parcel: where it goes and what it weighs ("kitne din me pahunchegi, 1.5 kilo, Mumbai")."""
+    """A parcel: where it goes, and what it weighs or which listing it is.
+
+    "kitne din me pahunchegi, 1.5 kilo, Mumbai", "the best way to ship p-00140 to delhi".
+    """
     args = fill(utt, SkillContext("", "creator"))
-    return "destination" in args and "weight_kg" in args
+    return "destination" in args and (
+        "weight_kg" in args or any(i.startswith("p-") for i in utt.ids))
 
 
 def describe(args: dict[str, Any], result: dict[str, Any]) -> str:

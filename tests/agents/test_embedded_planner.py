@@ -429,3 +429,13 @@ def test_a_request_whose_entities_name_its_tool_is_taken(assistant: Assistant, t
     hesitation between two tools is settled by what the turn says."""
     turn = say(assistant, text, f"cued-{tool}")
     assert [c["name"] for c in turn.tool_calls] == [tool]
+
+
+def test_what_if_changes_one_value_of_the_plan(assistant: Assistant) -> None:
+    session = "what-if-plan"
+    first = say(assistant, "plan 200 blue pottery mugs at 130 each", session)
+    assert [c["name"] for c in first.tool_calls] == ["production_plan"]
+    second = say(assistant, "what if I make only 120?", session)
+    assert [c["name"] for c in second.tool_calls] == ["production_plan"]
+    args = second.tool_calls[0]["args"]
+    assert args["planned_quantity"] == 120 and args["unit_cost"] == 130

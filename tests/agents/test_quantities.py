@@ -282,3 +282,10 @@ def test_parcel_weights_and_fragility(text: str, weight: float, fragile: bool | 
 
     args = ship_fill(parse(to_english(text)), CTX)
     assert args["weight_kg"] == weight and args.get("fragile") == fragile
+
+
+def test_a_parcel_size_said_side_by_side() -> None:
+    from agents.skills.shipping_quote import fill as ship_fill
+
+    args = ship_fill(parse("a tube 90 cm long, 10 cm wide, 10 cm high, 0.5 kg, to Jaipur"), CTX)
+    assert args["dimensions_cm"] == {"length": 90, "width": 10, "height": 10}
