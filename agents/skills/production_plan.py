@@ -80,9 +80,11 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
 
 
 def cued(utt: Utterance) -> bool:
-    """A batch to make: a count of pieces with what one costs, or with words of making."""
+    """A batch to make: a count of pieces with what one costs, or either with words of making."""
     args = fill(utt, SkillContext("", "creator"))
-    return "planned_quantity" in args and ("unit_cost" in args or bool(_MAKING.search(utt.norm)))
+    if "planned_quantity" in args and "unit_cost" in args:
+        return True
+    return ("planned_quantity" in args or "unit_cost" in args) and bool(_MAKING.search(utt.norm))
 
 
 def describe(args: dict[str, Any], result: dict[str, Any]) -> str:

@@ -12,6 +12,8 @@ _DIMS = re.compile(
     r"(\d+(?:\.\d+)?)\s*(?:x|by|\*)\s*(\d+(?:\.\d+)?)\s*(?:x|by|\*)\s*(\d+(?:\.\d+)?)"
 )
 _ORDER = ("destination", "weight_kg", "declared_price")
+_SHIPPING_WORDS = re.compile(r"\b(?:ship\w*|courier|deliver\w*|parcel|post(?:age)?|send|sent|"
+                             r"dispatch)\b")
 _SIDE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:cm|centimetres?|centimeters?)?\s+(long|wide|high|tall)\b")
 _NOT_FRAGILE = re.compile(r"\b(?:not|non|no|isn't|isnt|nahi|nahin)[\s-]+(?:\w+\s+)?fragile\b"
                           r"|\bfragile\s+(?:nahi|nahin|not|no)\b|\bunbreakable\b")
@@ -92,8 +94,11 @@ def cued(utt: Utterance) -> bool:
     "kitne din me pahunchegi, 1.5 kilo, Mumbai", "the best way to ship p-00140 to delhi".
     """
     args = fill(utt, SkillContext("", "creator"))
-    return "destination" in args and (
-        "weight_kg" in args or any(i.startswith("p-") for i in utt.ids))
+    if "destination" not in args:
+        return False
+    if "weight_kg" in args or any(i.startswith("p-") for i in utt.ids):
+        return True
+    return "declared_price" in args and bool(_SHIPPING_WORDS.search(utt.norm))
 
 
 def describe(args: dict[str, Any], result: dict[str, Any]) -> str:

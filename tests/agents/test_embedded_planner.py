@@ -439,3 +439,12 @@ def test_what_if_changes_one_value_of_the_plan(assistant: Assistant) -> None:
     assert [c["name"] for c in second.tool_calls] == ["production_plan"]
     args = second.tool_calls[0]["args"]
     assert args["planned_quantity"] == 120 and args["unit_cost"] == 130
+
+
+def test_a_hotel_as_a_customer_is_business(assistant: Assistant) -> None:
+    """Hotels are off topic as places to stay, not as the buyer of a batch."""
+    turn = say(assistant, "I need to plan production for 300 blue pottery tiles for a hotel "
+               "lobby order", "hotel-order")
+    assert turn.tool_calls == [] and turn.asks_for == ["unit_cost"]
+    stay = say(assistant, "best hotels in jaipur", "hotel-stay", role="buyer", user="b-0001")
+    assert stay.tool_calls == [] and stay.asks_for == []
