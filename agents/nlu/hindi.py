@@ -158,6 +158,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("dukaan", "shop", "दुकान dukan"),
     ("dukaanen", "shops", "दुकानें दुकानों dukanen dukane dukano dukaane"),
     ("hastshilp", "handicrafts", "हस्तशिल्प हस्तशिल्पों hastshilpa hastashilp"),
+    ("pramanikta", "authenticity", "प्रामाणिकता pramaanikta pramanikata"),
     ("parcel", "parcel", "पार्सल"),
     ("stock", "stock", "स्टॉक"),
     ("inventory", "inventory", "इन्वेंटरी इनवेंटरी"),

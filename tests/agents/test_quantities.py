@@ -289,3 +289,10 @@ def test_a_parcel_size_said_side_by_side() -> None:
 
     args = ship_fill(parse("a tube 90 cm long, 10 cm wide, 10 cm high, 0.5 kg, to Jaipur"), CTX)
     assert args["dimensions_cm"] == {"length": 90, "width": 10, "height": 10}
+
+
+@pytest.mark.parametrize(("said", "value"), [("1 lakh 50 thousand", 150000),
+                                             ("two lakh fifty thousand", 250000),
+                                             ("2 thousand 5 hundred", 2500)])
+def test_a_smaller_scale_after_a_larger_one_adds_to_it(said: str, value: int) -> None:
+    assert _words_to_digits(said) == str(value)
