@@ -601,8 +601,11 @@ def _place_name(word: str) -> str | None:
         return None
     if place is None:
         hit = gaz.fuzzy(word, cutoff=90, by_sound=True)
-        if hit and hit[0].kind == "cluster" and _is_craft(word, fuzzy=True):
-            hit = None  # "dhokara" is the craft dhokra, not the cluster filed under its name
+        if hit and (_is_craft(word, fuzzy=False)
+                    or (hit[0].kind == "cluster" and _is_craft(word, fuzzy=True))):
+            # "dhokara" is the craft dhokra, not the cluster filed under its name; "पटोला" and
+            # "वारली" are crafts that only sound like Patiala and Bareilly
+            hit = None
         big = hit and (hit[0].kind == "cluster" or hit[0].population >= 100_000)
         place = hit[0] if hit and big else None
     return place.name.lower() if place is not None else None

@@ -296,3 +296,11 @@ def test_a_parcel_size_said_side_by_side() -> None:
                                              ("2 thousand 5 hundred", 2500)])
 def test_a_smaller_scale_after_a_larger_one_adds_to_it(said: str, value: int) -> None:
     assert _words_to_digits(said) == str(value)
+
+
+@pytest.mark.parametrize(("text", "word"), [("पटोला साड़ी इतनी महंगी क्यों है", "patola"),
+                                            ("पटियाला की जूती दिखाओ", "pati")])
+def test_a_craft_spelt_out_is_not_a_town_that_sounds_like_it(text: str, word: str) -> None:
+    """"पटोला" is the craft (not Patiala, which it sounds like); "पटियाला" is still the town."""
+    gloss = to_english(text)
+    assert word in gloss and ("patiala" not in gloss.replace("ā", "a")) == (word == "patola")
