@@ -7,6 +7,7 @@ from typing import Any
 
 from agents.nlu.entities import Utterance
 from agents.nlu.skill import Skill, SkillContext
+from domain.vocabulary import Vocabulary
 
 _DIMS = re.compile(
     r"(\d+(?:\.\d+)?)\s*(?:x|by|\*)\s*(\d+(?:\.\d+)?)\s*(?:x|by|\*)\s*(\d+(?:\.\d+)?)"
@@ -51,6 +52,8 @@ def _places(utt: Utterance, ctx: SkillContext) -> dict[str, str]:
 def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     """Places, weight (kg or g), price (₹ or a plain number) and box size (L x W x H cm)."""
     args: dict[str, Any] = dict(_places(utt, ctx))
+    if not args and (states := Vocabulary.default().find(utt.norm, kinds=("region",), fuzzy=False)):
+        args["destination"] = states[0].entry.canonical  # "Goa bhejna hai": its largest town
     for q, nxt in zip(utt.quantities, [*utt.quantities[1:], None], strict=False):
         if q.unit == "kg" and "weight_kg" not in args:
             args["weight_kg"] = q.value

@@ -276,12 +276,14 @@ def test_production_facts_said_in_passing(text: str, expected: dict) -> None:
     ("it weighs about a kilo, ship it to Kolkata, 3000", 1.0, None),
     ("two pairs of chappals, 1.4 kg, 1800 total, deliver to Nagpur. not fragile", 1.4, False),
     ("sawa kilo chappal ka dabba, 2200 rs, Pune bhejna hai, fragile nahi hai", 1.25, False),
+    ("sawa kilo chappal ka dabba, 2200 rs, Goa bhejna hai", 1.25, None),
 ])
 def test_parcel_weights_and_fragility(text: str, weight: float, fragile: bool | None) -> None:
     from agents.skills.shipping_quote import fill as ship_fill
 
     args = ship_fill(parse(to_english(text)), CTX)
     assert args["weight_kg"] == weight and args.get("fragile") == fragile
+    assert args["destination"]  # a state ("Goa") is a destination too
 
 
 def test_a_parcel_size_said_side_by_side() -> None:
