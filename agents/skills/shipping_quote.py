@@ -44,16 +44,38 @@ def _places(utt: Utterance, ctx: SkillContext) -> dict[str, str]:
             said_from = awaiting_origin and not re.search(rf"\bto\s+{first}", utt.norm)
         if said_from:
             out["origin"] = place.name
-        elif "destination" not in out:
+        elif "destination" not in out and not _names_the_piece(utt, name, place):
             out["destination"] = place.name
     return out
+
+
+def _names_the_piece(utt: Utterance, name: str, place: Any) -> bool:
+    """Whether a craft town names the piece ("a Channapatna toy set"), not where it goes.
+
+    Said with "to" or "tak" before it, it is the destination all the same.
+    """
+    if getattr(place, "kind", "") != "cluster":
+        return False
+    first = re.escape(name.split()[0])
+    if re.search(rf"\b(?:to|tak|till|upto)\s+{first}", utt.norm):
+        return False
+    after = re.search(rf"\b{re.escape(name)}\s+(\w+(?:\s\w+)?)", utt.norm)
+    kinds = ("product", "craft", "category", "material")
+    return bool(after and any(m.start == 0 for m in Vocabulary.default().find(
+        after.group(1), kinds=kinds, fuzzy=False)))  # the very next word, not "ship saree"
 
 
 def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     """Places, weight (kg or g), price (₹ or a plain number) and box size (L x W x H cm)."""
     args: dict[str, Any] = dict(_places(utt, ctx))
-    if not args and (states := Vocabulary.default().find(utt.norm, kinds=("region",), fuzzy=False)):
-        args["destination"] = states[0].entry.canonical  # "Goa bhejna hai": its largest town
+    if not args:
+        # "Goa bhejna hai": a state said by its own name (not through one of its towns) is
+        # the destination, which the tool reads as its largest town
+        states = [m.entry.canonical for m in Vocabulary.default().find(
+            utt.norm, kinds=("region",), fuzzy=False)
+            if re.search(rf"\b{re.escape(m.entry.canonical.lower())}\b", utt.norm)]
+        if states:
+            args["destination"] = states[0]
     for q, nxt in zip(utt.quantities, [*utt.quantities[1:], None], strict=False):
         if q.unit == "kg" and "weight_kg" not in args:
             args["weight_kg"] = q.value

@@ -306,3 +306,15 @@ def test_a_craft_spelt_out_is_not_a_town_that_sounds_like_it(text: str, word: st
     """"पटोला" is the craft (not Patiala, which it sounds like); "पटियाला" is still the town."""
     gloss = to_english(text)
     assert word in gloss and ("patiala" not in gloss.replace("ā", "a")) == (word == "patola")
+
+
+@pytest.mark.parametrize(("text", "destination"), [
+    ("What would shipping cost for a 2800 rupee Channapatna toy set, 1.3 kg?", None),
+    ("ship a channapatna toy to jaipur, 1 kg, 900", "Jaipur"),
+    ("how much to send 2 kg to channapatna, worth 1500", "Channapatna"),
+])
+def test_a_craft_town_naming_the_piece_is_no_destination(text: str,
+                                                         destination: str | None) -> None:
+    from agents.skills.shipping_quote import fill as ship_fill
+
+    assert ship_fill(parse(to_english(text)), CTX).get("destination") == destination
