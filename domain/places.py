@@ -98,6 +98,16 @@ class Gazetteer:
     def __contains__(self, name: str) -> bool:
         return self.exact(name) is not None
 
+    def largest_in_state(self, name: str) -> Place | None:
+        """The most populous place of the state called ``name`` (``None`` if no state is)."""
+        key = normalize(name)
+        best: Place | None = None
+        for place in self._by_name.values():
+            if place.state and normalize(place.state) == key and place.kind != "cluster" and (
+                    best is None or place.population > best.population):
+                best = place
+        return best
+
     def exact(self, name: str) -> Place | None:
         """The place with exactly this (normalised) name, if any.
 
@@ -162,6 +172,9 @@ class Gazetteer:
                 return place
         # The online geocoder and fuzzy matching work on Latin letters.
         name, head = to_latin(name), to_latin(head)
+        if (largest := self.largest_in_state(head)) is not None:
+            return largest  # "ship to Goa": a state stands for its largest town
+
         if online is not None:
             place = online(name)
             if place is not None:

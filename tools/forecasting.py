@@ -30,9 +30,13 @@ NATIONWIDE_WORDS = frozenset({"all", "india", "nationwide", "national", "everywh
 
 
 # -- shared helpers --------------------------------------------------------------------------
-def _resolve_region(s: Session, ctx: ToolContext, category: str, region: str | None
-                    ) -> tuple[str | None, list[str]]:
-    """The state to forecast (None = nationwide) and a note on how it was chosen."""
+def _resolve_region(s: Session, ctx: ToolContext, category: str, region: str | None,
+                    nationwide_fallback: bool = False) -> tuple[str | None, list[str]]:
+    """The state to forecast (None = nationwide) and a note on how it was chosen.
+
+    A state named with no sales of the category is refused by the forecast (it has nothing to
+    forecast from) unless ``nationwide_fallback``: a production plan still needs a demand.
+    """
     known = set(s.scalars(select(DailySales.region).distinct())) | set(default_tables().wages)
     if region is None:
         creator = s.get(Creator, ctx.user_id)
@@ -46,13 +50,17 @@ def _resolve_region(s: Session, ctx: ToolContext, category: str, region: str | N
     word = " ".join(region.lower().split())
     if word in NATIONWIDE_WORDS:
         return None, []
-    for state in known:
-        if state.lower() == word:
-            return state, []
-    place = Gazetteer.default().resolve(region)  # raises UnknownPlace with suggestions
-    if not place.state:
-        raise InvalidInput(f"{quote(region)} is not inside an Indian state", field="region")
-    return place.state, [f"{place.name} is in {place.state}"]
+    state = next((known_state for known_state in known if known_state.lower() == word), None)
+    notes: list[str] = []
+    if state is None:
+        place = Gazetteer.default().resolve(region)  # raises UnknownPlace with suggestions
+        if not place.state:
+            raise InvalidInput(f"{quote(region)} is not inside an Indian state", field="region")
+        state, notes = place.state, [f"{place.name} is in {place.state}"]
+    if nationwide_fallback and not s.scalar(select(func.count(DailySales.id)).where(
+            DailySales.category == category, DailySales.region == state)):
+        return None, [*notes, f"no {category} sales in {state} yet: nationwide forecast"]
+    return state, notes
 
 
 def _share(s: Session, ctx: ToolContext, category: str, region: str | None,
@@ -213,7 +221,7 @@ def production_plan(ctx: ToolContext, args: ProductionPlanArgs) -> ProductionPla
     "how many diyas should I make for Diwali", "I want to make 50 sarees, is that too many".
     """
     with ctx.store.session() as s:
-        region, _ = _resolve_region(s, ctx, args.category, args.region)
+        region, _ = _resolve_region(s, ctx, args.category, args.region, nationwide_fallback=True)
     f = CACHE.get(ctx.store, args.category, region, args.horizon_days)
     with ctx.store.session() as s:
         share = _share(s, ctx, args.category, region, f.as_of)

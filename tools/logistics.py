@@ -85,13 +85,26 @@ def providers_for(ctx: ToolContext) -> list[LogisticsProvider]:
     return [_http_provider(config.api_url, config.api_key)]
 
 
+MEDIAN_WORKSHOP = "the median maker's workshop"
+
+
 def _origin(ctx: ToolContext, value: Any) -> Place:
+    """The given origin, else the caller's registered address, else the median workshop.
+
+    A guest asking what shipping costs has neither: the quote starts from the median of the
+    makers' locations (the name says so), which the next turn can correct with "from Jaipur".
+    """
     if value is not None:
         return resolve_place(value, ctx)
     home = home_of(ctx.store, ctx.user_id)
-    if home is None:
+    if home is not None:
+        return home
+    with ctx.store.session() as s:
+        spots = s.execute(select(Creator.lat, Creator.lon)).all()
+    if not spots:
         raise InvalidInput("where does it ship from? give an origin", field="origin")
-    return home
+    lats, lons = sorted(lat for lat, _ in spots), sorted(lon for _, lon in spots)
+    return Place(MEDIAN_WORKSHOP, lats[len(lats) // 2], lons[len(lons) // 2], kind="point")
 
 
 def _where(p: Place) -> dict[str, Any]:

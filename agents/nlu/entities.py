@@ -112,6 +112,7 @@ def _read_number(words: list[str], i: int) -> tuple[float, int] | None:
     """
     total = current = 0.0
     last: str | None = None  # the kind of the previous word
+    scale = 0.0  # the last scale said ("lakh" in "1 lakh 50 thousand")
     j = i
     while j < len(words):
         word = words[j]
@@ -123,6 +124,9 @@ def _read_number(words: list[str], i: int) -> tuple[float, int] | None:
             current, last = float(m.group(1)) * 1000, "scale"  # "5k"
         elif last is None and _NUMERAL.match(word):
             current, last = float(word.replace(",", "")), "numeral"
+        elif (last == "scale" and _NUMERAL.match(word) and nxt in _SCALES and nxt != "k"
+              and _SCALES[nxt] < scale):
+            current, last = float(word.replace(",", "")), "numeral"  # "1 lakh 50 thousand"
         elif small is not None and (last in (None, "hundred", "scale")
                                     or (last == "tens" and 0 < small < 10)):
             current, last = current + small, "small"
@@ -132,6 +136,7 @@ def _read_number(words: list[str], i: int) -> tuple[float, int] | None:
             current, last = (current or 1) * 100, "hundred"
         elif word in _SCALES and word != "hundred" and (last or word != "k") and last != "scale":
             total, current, last = total + (current or 1) * _SCALES[word], 0, "scale"
+            scale = _SCALES[word]
         elif word == "and" and last and (nxt, after) == ("a", "half"):
             return total + current + 0.5, j + 3 - i
         elif word == "and" and last and nxt in ("half", "quarter"):
@@ -167,8 +172,9 @@ def _words_to_digits(text: str) -> str:
                 i += 1  # "half a kilo"
             elif word == "quarter" and words[i + 1 : i + 2] == ["of"]:
                 i += 1
-        elif word in ("a", "an") and _UNITS.get(" ".join(words[i + 1 : i + 2])) in _PERIODS:
-            out.append("1")  # "a week"
+        elif word in ("a", "an") and _UNITS.get(" ".join(words[i + 1 : i + 2])) in (
+                *_PERIODS, "kg"):
+            out.append("1")  # "a week", "about a kilo"
         else:
             out.append(tokens[i])
         i += 1

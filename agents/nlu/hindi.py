@@ -107,11 +107,12 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("lage", "took", "लगे लगा लगी laga lagi lagta लगता"),
     ("bhejna", "ship", "भेजना भेजनी भेजने bhejni bhejne bhej भेज bhejo भेजो"),
     ("bechna", "sell", "बेचना बेचूं बेचूँ bechu bechun bechoon beche बेचे बेचनी बेचने bechni bechne "
+     "bechungi bechunga bechenge बेचूँगी बेचूँगा बेचेंगे "
      "bechani"),
     ("kharidna", "buy", "खरीदना खरीदनी kharid खरीद kharidni"),
     ("milega", "available", "मिलेगा मिलेगी milegi milta मिलता milti मिलती mile मिले"),
     ("banana", "make", "बनाना बनानी बनाने banani banane banaun बनाऊं बनाऊँ banau banaoon"),
-    ("bunna", "weave", "बुनना बुनने bunne bunane बुनाना"),
+    ("bunna", "weave", "बुनना बुनने bunne bunane बुनाना bunni बुननी bunu bunoo बुनूँ बुनूं"),
     ("nikalna", "tell", "निकालना निकालो निकालिए nikalo nikalna nikalana"),
     # "ek piece 90 ka padta hai": what one piece costs to make
     ("padta", "costs", "पड़ता पड़ती पड़ते padti padte padega padegi"),
@@ -155,6 +156,9 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("orders", "orders", "ऑर्डरों आर्डरों"),
     ("saman", "items", "सामान samaan maal माल"),
     ("dukaan", "shop", "दुकान dukan"),
+    ("dukaanen", "shops", "दुकानें दुकानों dukanen dukane dukano dukaane"),
+    ("hastshilp", "handicrafts", "हस्तशिल्प हस्तशिल्पों hastshilpa hastashilp"),
+    ("pramanikta", "authenticity", "प्रामाणिकता pramaanikta pramanikata"),
     ("parcel", "parcel", "पार्सल"),
     ("stock", "stock", "स्टॉक"),
     ("inventory", "inventory", "इन्वेंटरी इनवेंटरी"),
@@ -255,7 +259,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("jodi", "pair", "जोड़ी jori"),
     ("chatai", "mat", "चटाई"),
     ("jhoomar", "chandelier", "झूमर jhumar"),
-    ("chudi", "bangles", "चूड़ी चूड़ियाँ chudiyan choodi"),
+    ("chudi", "bangles", "चूड़ी चूड़ियाँ chudiyan choodi chudiyon chudiya चूड़ियों"),
     ("haar", "necklace", "हार"),
     ("jhumka", "earrings", "झुमका झुमके jhumke"),
     ("chappal", "chappal", "चप्पल"),
@@ -383,7 +387,12 @@ def is_hindi(text: str) -> bool:
 
 # -- glossing ------------------------------------------------------------------------------
 def _tokens(text: str) -> list[str]:
-    return _WORD.findall(text.lower().translate(_DEVANAGARI_DIGITS))
+    # "३०,०००" and "30,000" are one number: grouping commas go before the text is split
+    text = _GROUPED.sub("", text.lower().translate(_DEVANAGARI_DIGITS))
+    return _WORD.findall(text)
+
+
+_GROUPED = re.compile(r"(?<=\d),(?=\d{2,3}\b)")
 
 
 def _numbers(tokens: list[str]) -> list[str]:
@@ -446,7 +455,20 @@ _PHRASES = (
     # "ek piece 90 ka padta hai", "ek piece assi rupaye ka", "ek ka teen sau": one piece's cost
     (re.compile(r"\b(\d[\d.]*)\s+(?:rupaye\s+)?(?:ke\s+|me\s+)?padta\b"), r"cost \1 each"),
     (re.compile(r"\b1\s+piece\s+(?=cost\b)"), ""),
+    # "ek diya 12 rupaye ka padta hai" (now "1 diya cost 12 each"): one piece, not a batch of one
+    (re.compile(r"\b1\s+(?!kilo|kg|gram|ghante|meter|din\b)([a-z]+)\s+(?=cost\b)"), r"\1 "),
     (re.compile(r"\b1\s+(?:piece\s+|ke\s+)(\d[\d.]*)\b"), r"per piece cost \1"),
+    # "ek saree banane me 2500 lagte hai", "450 ki ek jodi padti hai": what one piece costs
+    (re.compile(r"\b1\s+([a-z]+)\s+(?:[a-z]+\s+){0,2}?(\d[\d.]*)\s+(?:rupaye\s+)?"
+                r"(?:ka\s+|ki\s+|ke\s+|me\s+)?(?:padt[aie]|lagt[aie]|lagte|lagate|lage|"
+                r"kharcha|lagat)\b"), r"\1 cost \2 each"),
+    (re.compile(r"\b(\d[\d.]*)\s+(?:rupaye\s+)?(?:ka|ki|ke|me)\s+1\s+([a-z]+)\s+"
+                r"(?:padt[aie]|lagt[aie]|lagte|lagate|lage)\b"), r"\2 cost \1 each"),
+    # "pehle se pade hai": already in stock
+    (re.compile(r"\bpehla\s+se\b"), "already"),
+    # "mere paas 10 shawl hai": pieces in hand, not money (that is "mere paas 35000")
+    (re.compile(r"\b(?:mera\s+)?paas\s+(?:me\s+)?(\d{1,3})\s+(?!rupaye|km|hai\b|he\b)"
+                r"(?=[a-z])"), r"have \1 "),
     # "mere paas 35 hazaar hai", "paas me 50000 rupaye": money in hand is the capital
     (re.compile(r"\b(?:mera\s+)?paas\s+(?:me\s+)?(\d[\d.]*)(?![\d.])(?!\s*km\b)"),
      r"capital \1"),
@@ -462,7 +484,7 @@ _PHRASES = (
     (re.compile(r"(\d[\d.]*)\s+(rupaye\s+)?se\s+(?:kam|neeche)"), r"under \1 \2"),
     (re.compile(r"(\d[\d.]*)\s+(rupaye\s+)?se\s+(?:zyada|upar)"), r"above \1 \2"),
     (re.compile(r"(\d[\d.]*)\s+(rupaye\s+)?tak(?:\s+ka|\s+ki|\s+ke)?\b"), r"under \1 \2"),
-    (re.compile(r"(\d[\d.]*)\s+(km)\s+(?:ke\s+)?andar"), r"within \1 \2"),
+    (re.compile(r"(\d[\d.]*)\s+(km)\s+(?:ke\s+)?(?:andar|me)\b"), r"within \1 \2"),
     (re.compile(r"(\d[\d.]*)\s+(km)\s+(?:ke\s+)?(?:paas|tak)"), r"within \1 \2"),
     (re.compile(r"(\d[\d.]*)\s+(rupaye\s+)?(?:ke\s+)?andar\b"), r"under \1 \2"),
     (re.compile(r"\b([a-z]+(?:\s[a-z]+)?)\s+(?:ke\s+)?(?:paas|aas\s+paas|aaspaas)\b"), r"near \1"),
@@ -475,8 +497,11 @@ def _merge_scales(words: list[str]) -> list[str]:
     total: float | None = None
     current = 0.0
     after_hundred = False
-    for word in [*words, ""]:
+    padded = [*words, "", ""]
+    for k, word in enumerate(padded[:-1]):
         number = re.fullmatch(r"\d+(?:\.\d+)?", word)
+        if word == "1" and padded[k + 1] in ("ke", "ka", "ki"):
+            number = None  # "saadhe chaar hazaar ek ki": 4500 for one piece, not 4501
         if total is not None and word in ("hundred", "thousand", "lakh", "crore"):
             scale = {"hundred": 100, "thousand": 1_000, "lakh": 100_000, "crore": 10_000_000}[word]
             if word == "hundred":
@@ -576,8 +601,11 @@ def _place_name(word: str) -> str | None:
         return None
     if place is None:
         hit = gaz.fuzzy(word, cutoff=90, by_sound=True)
-        if hit and hit[0].kind == "cluster" and _is_craft(word, fuzzy=True):
-            hit = None  # "dhokara" is the craft dhokra, not the cluster filed under its name
+        if hit and (_is_craft(word, fuzzy=False)
+                    or (hit[0].kind == "cluster" and _is_craft(word, fuzzy=True))):
+            # "dhokara" is the craft dhokra, not the cluster filed under its name; "पटोला" and
+            # "वारली" are crafts that only sound like Patiala and Bareilly
+            hit = None
         big = hit and (hit[0].kind == "cluster" or hit[0].population >= 100_000)
         place = hit[0] if hit and big else None
     return place.name.lower() if place is not None else None

@@ -36,7 +36,7 @@ _OFF_TOPIC = re.compile(
     r"(?<!toy )(?<!wooden )trains?(?! sets?\b| toys?\b)|pnr|irctc|"
     r"tickets? to|snow|snowfall|sightseeing|tourist spots?|vacation|holiday package|"
     r"book (?:me )?(?:a )?(?:cab|taxi|hotel|room|table|flight|train|bus)|cab|taxi|uber|"
-    r"hotels?|restaurants?|dhabas?|cricket|football|match score|score of the match|ipl|"
+    r"cricket|football|match score|score of the match|ipl|"
     r"world cup|movies?|films?|bollywood|netflix|actor|actress|songs?|music|jokes?|"
     r"recipes?|how (?:do i|to) cook|news|headlines|elections?|votes?|chief minister|"
     r"prime minister|minister|president|governor|capital of|population of|"
@@ -89,8 +89,17 @@ def resolve_reference(utt: Utterance, shown: list[dict[str, Any]],
     return shown[0] if _PRONOUN.search(norm) else None
 
 
+# Hotels and restaurants are off topic as places to stay or eat, not as a maker's customers
+# ("an order of 300 tiles for a hotel lobby").
+_VENUES = re.compile(r"\b(hotels?|restaurants?|dhabas?)\b")
+_TRADE = re.compile(r"\b(orders?|bulk|supply|make|making|produce|production|plan|pieces|batch|"
+                    r"wholesale|export\w*)\b")
+
+
 def off_topic(utt: Utterance) -> bool:
     """Whether the turn asks for something no tool of a craft marketplace does."""
     if utt.ids:
         return False
+    if _VENUES.search(utt.norm) and not _TRADE.search(utt.norm):
+        return True
     return bool(_OFF_TOPIC.search(utt.norm))

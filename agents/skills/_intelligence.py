@@ -78,7 +78,8 @@ def amounts(utt: Utterance) -> list[Amount]:
         if (m.group(4) or "").lower() == "rs.":
             unit = "inr"
         before = text[max(0, m.start() - 40):m.start()]
-        if m.group(1) or re.search(_MONEY_WORDS + r"\s*$", before):
+        # "240 rupaye 2 mahine": a money word before a number with its own unit is not its unit
+        if m.group(1) or (unit is None and re.search(_MONEY_WORDS + r"\s*$", before)):
             unit = "inr"
         out.append(Amount(value, unit, before, text[m.end():m.end() + 30]))
     return out

@@ -11,10 +11,27 @@ from typing import Any
 from agents.nlu.entities import Utterance
 from agents.nlu.skill import Skill, SkillContext
 
+MAX_QUESTION = 500  # the tool's limit on a question's length
+
+
+def question_of(said: str, gloss: str) -> str:
+    """The question for the knowledge base: as said, then its English gloss when it has one.
+
+    Retrieval is hybrid: the multilingual encoder reads Hindi and Hinglish as they were said
+    (a word-by-word gloss loses their grammar, and "jamdani aur chanderi mein kya antar hai" its
+    comparison), while BM25 over the English notes needs the gloss's words ("itihas" is history).
+    """
+    said, gloss = said.strip(), gloss.strip()
+    if not said or said == gloss:
+        return (said or gloss)[:MAX_QUESTION]
+    if not gloss:
+        return said[:MAX_QUESTION]
+    return f"{said} ({gloss})"[:MAX_QUESTION]
+
 
 def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
-    """The question as the user said it."""
-    text = utt.text.strip()
+    """The question as the user said it (with its English gloss when it was not English)."""
+    text = question_of(utt.said, utt.text)
     return {"question": text} if len(text) >= 2 else {}
 
 

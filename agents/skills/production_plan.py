@@ -17,9 +17,18 @@ _UNIT_COST_AFTER = re.compile(
     r"\s*(?:rs\.?|rupees?|₹|/-)?\s*(?:each|apiece|a (?:piece|unit|pc|set|pair|item)|"
     r"(?:per|/)\s*(?!day|week|month|year|hour|km|kg)[a-z]+)\b")
 _UNIT_COST_BEFORE = re.compile(
-    r"(?:\b(?:costing|costs|cost|cost of|at|lagat|per piece cost)|@)"
-    r"(?:\s+(?:me|us|is|of|about|around|only|roughly|rs\.?|₹))*\s*$")
+    r"(?:\b(?:costing|costs|cost|cost of|at|lagat|per piece cost|per (?:piece|pc|unit|item))|@)"
+    r"(?:\s+(?:me|us|is|of|about|around|only|roughly|rs\.?|₹|per [a-z]+))*\s*$")
 _STOCK_AFTER = re.compile(r"^\s*\w*\s*(in stock|left|ready|already|unsold|lying)")
+# "i have 60k", "1.5 lakh with me": money, not pieces in stock (pieces are named after the count)
+_MONEY_AFTER = re.compile(r"^\s*(?:rs\.?|rupees?|rupaye|₹|with me|in hand|only|and|to|so|$|[,.?!])")
+_PEOPLE_AFTER = re.compile(r"^\s*(?:women|men|ladies|people|artisans|karigars?|workers|weavers|"
+                           r"members|log|families)\b")
+_SELL_BEFORE = re.compile(
+    r"\b(?:sell|sells|selling|sold|mrp)\s+(?:(?!cost|lagat)\w+\s+)?(?:at|for|in|rs\.?)?\s*$")
+# Words that say a count is a batch to make ("75 dhokra elephants ... order", "12 dupatte banane")
+_MAKING = re.compile(r"\b(?:make|making|produce|production|batch|order|plan|planning|weave|"
+                     r"paint|stitch|carve|cast)\b")
 
 
 def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
@@ -29,6 +38,11 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
         args["category"] = cat
     for a in intel.amounts(utt):
         near_before = a.before[-22:]
+        if a.unit is None and (a.value == 1 or _PEOPLE_AFTER.match(a.after)):
+            continue  # "ek stole 1100 ka padta hai", "a group of 6 women": no batch size
+        if a.unit in (None, "inr") and _SELL_BEFORE.search(near_before):
+            args.setdefault("unit_price", a.value)  # "i sell at 4500", "bechungi 1200 mein"
+            continue
         if a.unit in (None, "inr") and _UNIT_COST_AFTER.match(a.after):
             args.setdefault("unit_cost", a.value)  # "3200 each, capital 80000": not the capital
             continue
@@ -47,8 +61,11 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
             else:
                 args.setdefault("unit_cost", a.value)
         elif a.unit is None:
-            if _STOCK_AFTER.search(a.after) or re.search(r"(have|already|stock)\s*\w*\s*$",
-                                                        near_before):
+            if a.value >= 1000 and _MONEY_AFTER.match(a.after) and "capital" not in args \
+                    and re.search(r"\b(have|got)\b", near_before):
+                args["capital"] = a.value  # "i only have 60k", "i have 1 lakh with me"
+            elif _STOCK_AFTER.search(a.after) or re.search(r"(have|already|stock)\s*\w*\s*$",
+                                                          near_before):
                 args.setdefault("current_inventory", int(a.value))
             elif _UNIT_COST_AFTER.match(a.after) or _UNIT_COST_BEFORE.search(near_before):
                 args.setdefault("unit_cost", a.value)
@@ -60,6 +77,14 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     if region := intel.region(utt):
         args["region"] = region
     return args
+
+
+def cued(utt: Utterance) -> bool:
+    """A batch to make: a count of pieces with what one costs, or either with words of making."""
+    args = fill(utt, SkillContext("", "creator"))
+    if "planned_quantity" in args and "unit_cost" in args:
+        return True
+    return ("planned_quantity" in args or "unit_cost" in args) and bool(_MAKING.search(utt.norm))
 
 
 def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
@@ -83,6 +108,7 @@ SKILL = Skill(
     tool="production_plan",
     fill=fill,
     describe=describe,
+    cued=cued,
     questions={
         "category": "Which product are you planning to make: diyas, sarees, brass lamps…?",
         "planned_quantity": "How many pieces are you planning to make?",

@@ -7,11 +7,17 @@ from typing import Any
 
 from agents.nlu.entities import Utterance
 from agents.nlu.skill import Skill, SkillContext
+from domain.vocabulary import Vocabulary
 
 _DIMS = re.compile(
     r"(\d+(?:\.\d+)?)\s*(?:x|by|\*)\s*(\d+(?:\.\d+)?)\s*(?:x|by|\*)\s*(\d+(?:\.\d+)?)"
 )
 _ORDER = ("destination", "weight_kg", "declared_price")
+_SHIPPING_WORDS = re.compile(r"\b(?:ship\w*|courier|deliver\w*|parcel|post(?:age)?|send|sent|"
+                             r"dispatch)\b")
+_SIDE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:cm|centimetres?|centimeters?)?\s+(long|wide|high|tall)\b")
+_NOT_FRAGILE = re.compile(r"\b(?:not|non|no|isn't|isnt|nahi|nahin)[\s-]+(?:\w+\s+)?fragile\b"
+                          r"|\bfragile\s+(?:nahi|nahin|not|no)\b|\bunbreakable\b")
 
 
 def _places(utt: Utterance, ctx: SkillContext) -> dict[str, str]:
@@ -38,24 +44,56 @@ def _places(utt: Utterance, ctx: SkillContext) -> dict[str, str]:
             said_from = awaiting_origin and not re.search(rf"\bto\s+{first}", utt.norm)
         if said_from:
             out["origin"] = place.name
-        elif "destination" not in out:
+        elif "destination" not in out and not _names_the_piece(utt, name, place):
             out["destination"] = place.name
     return out
+
+
+def _names_the_piece(utt: Utterance, name: str, place: Any) -> bool:
+    """Whether a craft town names the piece ("a Channapatna toy set"), not where it goes.
+
+    Said with "to" or "tak" before it, it is the destination all the same.
+    """
+    if getattr(place, "kind", "") != "cluster":
+        return False
+    first = re.escape(name.split()[0])
+    if re.search(rf"\b(?:to|tak|till|upto)\s+{first}", utt.norm):
+        return False
+    after = re.search(rf"\b{re.escape(name)}\s+(\w+(?:\s\w+)?)", utt.norm)
+    kinds = ("product", "craft", "category", "material")
+    return bool(after and any(m.start == 0 for m in Vocabulary.default().find(
+        after.group(1), kinds=kinds, fuzzy=False)))  # the very next word, not "ship saree"
 
 
 def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     """Places, weight (kg or g), price (₹ or a plain number) and box size (L x W x H cm)."""
     args: dict[str, Any] = dict(_places(utt, ctx))
-    for q in utt.quantities:
+    if not args:
+        # "Goa bhejna hai": a state said by its own name (not through one of its towns) is
+        # the destination, which the tool reads as its largest town
+        states = [m.entry.canonical for m in Vocabulary.default().find(
+            utt.norm, kinds=("region",), fuzzy=False)
+            if re.search(rf"\b{re.escape(m.entry.canonical.lower())}\b", utt.norm)]
+        if states:
+            args["destination"] = states[0]
+    for q, nxt in zip(utt.quantities, [*utt.quantities[1:], None], strict=False):
         if q.unit == "kg" and "weight_kg" not in args:
             args["weight_kg"] = q.value
+            if nxt is not None and nxt.unit == "g" and nxt.span[0] - q.span[1] <= 3:
+                args["weight_kg"] = round(q.value + nxt.value / 1000, 3)  # "1 kilo 200 gram"
         elif q.unit == "g" and "weight_kg" not in args:
             args["weight_kg"] = round(q.value / 1000, 3)
         elif q.unit == "inr" and "declared_price" not in args:
             args["declared_price"] = q.value
+    if _NOT_FRAGILE.search(utt.norm):
+        args["fragile"] = False  # "not fragile", "fragile nahi hai"
     if m := _DIMS.search(utt.text.lower()):
         length, width, height = (float(v) for v in m.groups())
         args["dimensions_cm"] = {"length": length, "width": width, "height": height}
+    elif sides := {side: float(v) for v, side in _SIDE.findall(utt.text.lower())}:
+        if len(sides) == 3:  # "90 cm long, 10 cm wide, 10 cm high"
+            args["dimensions_cm"] = {"length": sides["long"], "width": sides["wide"],
+                                     "height": sides.get("high", sides.get("tall", 0.0))}
     plain = [
         q.value
         for q in utt.quantities
@@ -75,12 +113,27 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     return args
 
 
+def cued(utt: Utterance) -> bool:
+    """A parcel: where it goes, and what it weighs or which listing it is.
+
+    "kitne din me pahunchegi, 1.5 kilo, Mumbai", "the best way to ship p-00140 to delhi".
+    """
+    args = fill(utt, SkillContext("", "creator"))
+    if "destination" not in args:
+        return False
+    if "weight_kg" in args or any(i.startswith("p-") for i in utt.ids):
+        return True
+    return "declared_price" in args and bool(_SHIPPING_WORDS.search(utt.norm))
+
+
 def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
     """The best offer, the runner-up, and any warning or saving."""
     dest = result.get("destination", {}).get("name", args.get("destination", "there"))
+    # An origin nobody said is the caller's registered address: say it, so it can be corrected.
+    home = result.get("origin", {}).get("name") if "origin" not in args else None
     text = (
         f"Cheapest within a week: {result['provider']} at ₹{result['optimal_cost']:,.0f}, "
-        f"about {result['delivery_days']} days to {dest} "
+        f"about {result['delivery_days']} days to {dest}{f' from {home}' if home else ''} "
         f"({result['cost_percentage']:.0f}% of the price)."
     )
     others = [q for q in result.get("all_quotes", []) if q["provider"] != result["provider"]][:2]
@@ -105,6 +158,7 @@ SKILL = Skill(
     tool="shipping_quote",
     fill=fill,
     describe=describe,
+    cued=cued,
     questions={
         "destination": "Where should it go? Tell me the city or town.",
         "weight_kg": "How much does the packed parcel weigh, in kg?",
@@ -112,4 +166,6 @@ SKILL = Skill(
         "origin": "Where does it ship from? Tell me the maker's town or city.",
     },
     required=_ORDER,
+    # "from Jaipur" after a quote from the median workshop, "and to Pune?": the same parcel
+    refines=("origin", "destination"),
 )

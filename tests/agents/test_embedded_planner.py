@@ -23,7 +23,7 @@ from tools import load_all
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     from langgraph.checkpoint.memory import InMemorySaver
 
-    from domain.store.models import Creator, Product
+    from domain.store.models import Buyer, Creator, Product
 
     path: Path = tmp_path_factory.mktemp("planner") / "empty.db"
     store = Store.from_url(f"sqlite:///{path}")
@@ -37,6 +37,9 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         for pid in ("p-00012", "p-00088", "p-00140"):
             s.add(Product(id=pid, creator_id="c-0001", title=f"Piece {pid}",
                           category="pottery", price=1000.0))
+        # A buyer with a registered address (b-0001 has none: a guest).
+        s.add(Buyer(id="b-0002", name="Test Buyer", city="Lucknow", state="Uttar Pradesh",
+                    lat=26.85, lon=80.95))
     return Assistant(EmbeddedPlanner(), load_all(), store, InMemorySaver())
 
 
@@ -303,20 +306,41 @@ def test_a_question_in_the_heritage_corpus_words_is_looked_up(assistant: Assista
     assert [c["name"] for c in turn.tool_calls] == ["heritage_lookup"]
 
 
-@pytest.mark.parametrize("answer", ["Jaipur", "from jaipur"])
-def test_a_buyer_is_asked_where_a_parcel_ships_from(assistant: Assistant, answer: str) -> None:
-    """Only a creator's parcel starts from home: a buyer naming no product is asked the origin,
-    and a bare place then answers that question, not the destination."""
-    session = f"buyer-origin-{answer}"
+def test_a_guest_buyer_gets_a_quote_and_can_correct_its_origin(assistant: Assistant) -> None:
+    """A buyer with no address and no product is quoted from the median workshop, which the
+    reply names; "from Jaipur" then quotes again from there, keeping the parcel."""
+    session = "buyer-origin-guest"
     first = say(assistant, "shipping to Guwahati for a 1.2 kg item priced 2600", session,
                 role="buyer", user="b-0001")
-    assert first.tool_calls == [] and first.asks_for == ["origin"]
-    assert "ship from" in first.reply
-    second = say(assistant, answer, session, role="buyer", user="b-0001")
+    assert [(c["name"], c["args"]) for c in first.tool_calls] == [
+        ("shipping_quote", {"destination": "Guwahati", "weight_kg": 1.2, "declared_price": 2600})
+    ]
+    assert "from the median maker's workshop" in first.reply
+    second = say(assistant, "from jaipur", session, role="buyer", user="b-0001")
     assert [c["name"] for c in second.tool_calls] == ["shipping_quote"]
     args = second.tool_calls[0]["args"]
     assert args["destination"] == "Guwahati" and args["origin"] == "Jaipur"
     assert args["weight_kg"] == 1.2 and args["declared_price"] == 2600
+
+
+def test_a_buyer_with_an_address_gets_a_quote_from_it(assistant: Assistant) -> None:
+    """The tool's origin defaults to the caller's registered address, which the reply names."""
+    turn = say(assistant, "what's the shipping to Guwahati for a 1.2 kg item priced 2600",
+               "buyer-home", role="buyer", user="b-0002")
+    assert [(c["name"], c["args"]) for c in turn.tool_calls] == [
+        ("shipping_quote", {"destination": "Guwahati", "weight_kg": 1.2, "declared_price": 2600})
+    ]
+    assert "from Lucknow" in turn.reply
+
+
+def test_a_buyer_shipping_a_named_product_ships_from_its_maker(assistant: Assistant) -> None:
+    """A product named by id gives the origin (its maker's workshop) and the declared price."""
+    turn = say(assistant, "how much to ship p-00140 to Pune, 1 kg", "buyer-named-product",
+               role="buyer", user="b-0001")
+    assert [c["name"] for c in turn.tool_calls] == ["shipping_quote"]
+    args = turn.tool_calls[0]["args"]
+    assert args["origin"] == {"lat": 26.9, "lon": 75.8} and args["declared_price"] == 1000.0
+    assert args["destination"] == "Pune" and args["weight_kg"] == 1
 
 
 def test_a_product_named_in_a_turn_is_what_that_points_back_to(assistant: Assistant) -> None:
@@ -344,3 +368,83 @@ def test_the_intent_classifier_is_chosen_by_a_setting() -> None:
     with pytest.raises(ValueError, match="unknown intent classifier"):
         default_classifier("bert")
     assert type(default_classifier("tfidf")) is IntentClassifier
+
+
+@pytest.mark.parametrize(
+    ("said", "gloss", "question"),
+    [
+        ("what is jamdani", "what is jamdani", "what is jamdani"),
+        ("jamdani ka itihas batao", "jamdani history tell",
+         "jamdani ka itihas batao (jamdani history tell)"),
+        ("", "what is ikat", "what is ikat"),
+    ],
+)
+def test_a_knowledge_question_keeps_what_was_said(said: str, gloss: str, question: str) -> None:
+    from agents.skills.heritage_lookup import question_of
+
+    assert question_of(said, gloss) == question
+
+
+def test_a_hinglish_knowledge_question_reaches_retrieval_as_said(assistant: Assistant) -> None:
+    """The multilingual encoder reads the words as said; the English gloss follows for BM25."""
+    turn = say(assistant, "jamdani aur chanderi mein kya antar hai", "hinglish-compare",
+               role="buyer", user="b-0001")
+    assert [c["name"] for c in turn.tool_calls] == ["heritage_lookup"]
+    question = turn.tool_calls[0]["args"]["question"]
+    assert question.startswith("jamdani aur chanderi mein kya antar hai (")
+    assert "chanderi" in question.partition("(")[2]
+
+
+@pytest.mark.parametrize("text", ["channapatna toys versus kondapalli toys",
+                                  "compare sanganeri prints with bagru prints"])
+def test_a_comparison_of_two_crafts_is_a_knowledge_question(assistant: Assistant,
+                                                            text: str) -> None:
+    turn = say(assistant, text, f"compare-{text}", role="buyer", user="b-0001")
+    assert [c["name"] for c in turn.tool_calls] == ["heritage_lookup"]
+
+
+@pytest.mark.parametrize(
+    ("text", "tool"),
+    [
+        ("what crafts on this marketplace are dying out", "heritage_lookup"),
+        ("why is rogan painting endangered", "heritage_lookup"),
+        ("endangered craft clusters within 100 km of Jaipur", "craft_clusters"),
+    ],
+)
+def test_endangered_crafts_without_a_place_are_a_knowledge_question(
+        assistant: Assistant, text: str, tool: str) -> None:
+    """In general (and why) it is the heritage notes' answer; near a place, the cluster map's."""
+    turn = say(assistant, text, f"endangered-{text}", role="buyer", user="b-0001")
+    assert [c["name"] for c in turn.tool_calls] == [tool]
+
+
+@pytest.mark.parametrize(("text", "tool"), [
+    ("Got a corporate gifting order, 75 dhokra elephants by end of next month. My cost per "
+     "elephant is 750. Can I take it on?", "production_plan"),
+    ("ikat dupatta 250 gram 1800 rs Vijayawada bhejna hai rate?", "shipping_quote"),
+])
+def test_a_request_whose_entities_name_its_tool_is_taken(assistant: Assistant, text: str,
+                                                         tool: str) -> None:
+    """A batch with its unit cost, a parcel with its destination and weight: the classifier's
+    hesitation between two tools is settled by what the turn says."""
+    turn = say(assistant, text, f"cued-{tool}")
+    assert [c["name"] for c in turn.tool_calls] == [tool]
+
+
+def test_what_if_changes_one_value_of_the_plan(assistant: Assistant) -> None:
+    session = "what-if-plan"
+    first = say(assistant, "plan 200 blue pottery mugs at 130 each", session)
+    assert [c["name"] for c in first.tool_calls] == ["production_plan"]
+    second = say(assistant, "what if I make only 120?", session)
+    assert [c["name"] for c in second.tool_calls] == ["production_plan"]
+    args = second.tool_calls[0]["args"]
+    assert args["planned_quantity"] == 120 and args["unit_cost"] == 130
+
+
+def test_a_hotel_as_a_customer_is_business(assistant: Assistant) -> None:
+    """Hotels are off topic as places to stay, not as the buyer of a batch."""
+    turn = say(assistant, "I need to plan production for 300 blue pottery tiles for a hotel "
+               "lobby order", "hotel-order")
+    assert turn.tool_calls == [] and turn.asks_for == ["unit_cost"]
+    stay = say(assistant, "best hotels in jaipur", "hotel-stay", role="buyer", user="b-0001")
+    assert stay.tool_calls == [] and stay.asks_for == []

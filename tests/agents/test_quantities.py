@@ -175,7 +175,28 @@ def test_one_piece_costs_in_hinglish(quantity: int, cost: int, lakh_tenths: int)
         assert args["unit_cost"] == cost
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.integers(min_value=2, max_value=500), st.integers(min_value=10, max_value=9000),
+       st.sampled_from(["saree", "diya", "jodi", "shawl"]),
+       st.sampled_from(["lagte", "lagta", "padta", "padti"]))
+def test_what_one_piece_costs_said_after_the_number(quantity: int, cost: int, thing: str,
+                                                    verb: str) -> None:
+    """"ek saree banane me 2500 lagte hai", "450 ki ek jodi padti hai": a unit cost, and the
+    "ek" (one piece) is no batch of one."""
+    for said in (f"kya mujhe {quantity} {thing} banane chahiye? ek {thing} banane me {cost} "
+                 f"{verb} hai",
+                 f"{quantity} {thing} banau kya, {cost} ki ek {thing} {verb} hai",
+                 f"{quantity} {thing} banau kya, ek {thing} {cost} rupaye ka {verb} hai"):
+        args = plan_fill(parse(to_english(said)), CTX)
+        assert args["planned_quantity"] == quantity, said
+        assert args["unit_cost"] == cost, said
+
+
 @pytest.mark.parametrize(("text", "slot", "value"), [
+    ("मेरे पास 10 शॉल पहले से हैं, 40 और बनाऊँ क्या? लागत 1500 एक की", "current_inventory", 10),
+    ("मेरे पास 10 शॉल पहले से हैं, 40 और बनाऊँ क्या? लागत 1500 एक की", "planned_quantity", 40),
+    ("mere paas 12 saree pehle se padi hai, 30 aur banau? lagat 2000 ek ki",
+     "current_inventory", 12),
     ("bagru print ki 60 bedsheet banani hai, ek ki lagat 700, mere paas 35 hazaar hai bas",
      "capital", 35000),
     ("पीतल की घंटियाँ दो सौ बनानी हैं, एक की लागत ढाई सौ, गोदाम में तीस पड़ी हैं",
@@ -221,3 +242,79 @@ def test_materials_in_the_users_words(text: str, materials: list[str]) -> None:
     from agents.skills._intelligence import materials as said_materials
 
     assert said_materials(parse(to_english(text))) == materials
+
+
+@pytest.mark.parametrize("text", ["बेंगलुरु के पास पचास किलोमीटर में हस्तशिल्प की दुकानें",
+                                  "bengaluru ke paas 50 km me handicraft ki dukanen"])
+def test_a_radius_said_with_me_is_a_radius(text: str) -> None:
+    """"50 km में" (in 50 km) bounds the search like "50 km के अंदर"."""
+    gloss = to_english(text)
+    assert "within 50 km" in gloss and "shops" in gloss
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("is making 400 glass lamps a good idea? cost is 310 per lamp, I only have 60k",
+     {"planned_quantity": 400, "unit_cost": 310, "capital": 60000}),
+    ("we are a group of 6 women, we want to make 300 lamp shades, cost 150 each",
+     {"planned_quantity": 300, "unit_cost": 150}),
+    ("bidri vases - 35 pieces, making cost 1800/pc. I sell at 4500. Worth it?",
+     {"planned_quantity": 35, "unit_cost": 1800, "unit_price": 4500}),
+    ("my cost per elephant is 750, the order is for 75 elephants",
+     {"planned_quantity": 75, "unit_cost": 750}),
+    ("मधुबनी की ४० पेंटिंग, हर एक की लागत ८५०, पूंजी ३०,००० रुपये",
+     {"planned_quantity": 40, "unit_cost": 850, "capital": 30000}),
+    ("लकड़ी के 25 स्क्रीन, लागत साढ़े चार हज़ार एक की", {"planned_quantity": 25, "unit_cost": 4500}),
+])
+def test_production_facts_said_in_passing(text: str, expected: dict) -> None:
+    """People, money in hand, a selling price and "one piece" are not the batch or its cost."""
+    args = plan_fill(parse(to_english(text)), CTX)
+    assert {k: args.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "weight", "fragile"), [
+    ("marble coaster set 1 kilo 200 gram, 1600, to Kolkata", 1.2, None),
+    ("it weighs about a kilo, ship it to Kolkata, 3000", 1.0, None),
+    ("two pairs of chappals, 1.4 kg, 1800 total, deliver to Nagpur. not fragile", 1.4, False),
+    ("sawa kilo chappal ka dabba, 2200 rs, Pune bhejna hai, fragile nahi hai", 1.25, False),
+    ("sawa kilo chappal ka dabba, 2200 rs, Goa bhejna hai", 1.25, None),
+])
+def test_parcel_weights_and_fragility(text: str, weight: float, fragile: bool | None) -> None:
+    from agents.skills.shipping_quote import fill as ship_fill
+
+    args = ship_fill(parse(to_english(text)), CTX)
+    assert args["weight_kg"] == weight and args.get("fragile") == fragile
+    assert args["destination"]  # a state ("Goa") is a destination too
+
+
+def test_a_parcel_size_said_side_by_side() -> None:
+    from agents.skills.shipping_quote import fill as ship_fill
+
+    args = ship_fill(parse("a tube 90 cm long, 10 cm wide, 10 cm high, 0.5 kg, to Jaipur"), CTX)
+    assert args["dimensions_cm"] == {"length": 90, "width": 10, "height": 10}
+
+
+@pytest.mark.parametrize(("said", "value"), [("1 lakh 50 thousand", 150000),
+                                             ("two lakh fifty thousand", 250000),
+                                             ("2 thousand 5 hundred", 2500)])
+def test_a_smaller_scale_after_a_larger_one_adds_to_it(said: str, value: int) -> None:
+    assert _words_to_digits(said) == str(value)
+
+
+@pytest.mark.parametrize(("text", "word"), [("पटोला साड़ी इतनी महंगी क्यों है", "patola"),
+                                            ("पटियाला की जूती दिखाओ", "pati")])
+def test_a_craft_spelt_out_is_not_a_town_that_sounds_like_it(text: str, word: str) -> None:
+    """"पटोला" is the craft (not Patiala, which it sounds like); "पटियाला" is still the town."""
+    gloss = to_english(text)
+    assert word in gloss and ("patiala" not in gloss.replace("ā", "a")) == (word == "patola")
+
+
+@pytest.mark.parametrize(("text", "destination"), [
+    ("What would shipping cost for a 2800 rupee Channapatna toy set, 1.3 kg?", None),
+    ("ship a channapatna toy to jaipur, 1 kg, 900", "Jaipur"),
+    ("how much to send 2 kg to channapatna, worth 1500", "Channapatna"),
+])
+def test_a_craft_town_naming_the_piece_is_no_destination(text: str,
+                                                         destination: str | None) -> None:
+    from agents.skills.shipping_quote import fill as ship_fill
+
+    assert ship_fill(parse(to_english(text)), CTX).get("destination") == destination

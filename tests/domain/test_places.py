@@ -45,3 +45,11 @@ def test_names_still_resolve() -> None:
     gaz = Gazetteer.default()
     assert gaz.resolve("Channapatna, Karnataka").name == "Channapatna"
     assert gaz.resolve("Jaipurr").name == "Jaipur"
+
+
+def test_a_state_named_as_a_place_is_its_largest_town() -> None:
+    """"ship to Goa": a state stands for its most populous town, never a craft cluster."""
+    from domain.places import Gazetteer
+
+    place = Gazetteer.default().resolve("Goa")
+    assert place.state == "Goa" and place.kind != "cluster" and place.population > 0

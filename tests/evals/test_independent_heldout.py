@@ -1,6 +1,7 @@
 """The independent eval sets (test and dev) stay out of the embedded planner's training data.
 
-That is the bundled corpus and the utterances generated from templates.
+That is everything ``agents.planners.embedded.training_pairs`` returns: the bundled corpus and
+the utterances generated from templates.
 
 They were written by someone who never read ``agents/skills/corpus/``; the test set measures how
 well the planner understands new people only while none of its requests, nor their English
@@ -14,9 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from agents.nlu.generated import generated_corpus
 from agents.nlu.hindi import to_english
-from agents.nlu.skill import CORPUS_DIR, load_corpus
+from agents.planners.embedded import training_pairs
 from evals.dataset import load_datasets, utterances
 
 DATASETS = Path(__file__).resolve().parents[2] / "evals" / "datasets"
@@ -37,7 +37,7 @@ def _norm(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def corpus() -> set[str]:
-    pairs = load_corpus(CORPUS_DIR) + generated_corpus()  # all the classifier trains on
+    pairs = training_pairs()  # all the classifier trains on
     assert pairs, "the embedded planner's corpus is empty"
     return {_norm(t) for t, _ in pairs} | {_norm(to_english(t)) for t, _ in pairs}
 

@@ -91,6 +91,13 @@ def test_admin_forecast_nationwide_and_missing_history(ctx) -> None:
     assert err.value.code == "UNKNOWN_PLACE"
 
 
+def test_a_production_plan_in_a_state_without_history_uses_the_nation(ctx) -> None:
+    """The forecast refuses Kerala's glass (no sales there yet); the plan still gets a demand."""
+    r = _call(ctx, "production_plan", {"category": "glass", "planned_quantity": 200,
+                                       "unit_cost": 40, "region": "Kerala"})
+    assert r.region is None and r.recommended_quantity >= 0
+
+
 def test_production_plan_warns_on_capital_and_over_production(ctx) -> None:
     r = _call(ctx, "production_plan", {"category": "textiles", "planned_quantity": 400,
                                        "unit_cost": 3000, "capital": 100_000})
