@@ -112,30 +112,31 @@ def _libc() -> Any:
 
 
 M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter number
-LARGE_BLOCK = 16 << 20
+LARGE_BLOCK = 4 << 20
 
 
 @lru_cache(maxsize=1)
 def map_large_blocks() -> None:
-    """Serve allocations of 16 MB and more from their own mappings, returned when freed.
+    """Serve allocations of 4 MB and more from their own mappings, returned when freed.
 
     glibc raises its mmap threshold as large blocks are freed (up to 32 MB), after which the
-    synthesizer's per-phrase tensors (tens of MB) come from the heap and stay there. Measured
-    in one process speaking 20 replies phrase by phrase four times with Piper and hearing a
-    long one with tiny.en, the heap trimmed after each round. The machine (2 cores) was busy,
-    so the first phrase is measured in process CPU time and page faults, not wall time:
+    synthesizer's per-phrase tensors (tens of MB) come from the heap and stay there. The price
+    is page faults: each phrase maps its tensors afresh. Measured on an idle 2-core machine, one
+    process speaking 20 replies phrase by phrase four times with Piper and hearing a long one
+    with tiny.en, the heap trimmed after each round (first phrase: wall and process CPU time):
 
-    ============ ============ ============== ===========
-    threshold    peak RSS     process CPU    page faults
-    ============ ============ ============== ===========
-    glibc's      907 MB       165 ms         266
-    4 MB         764 MB       210 ms         17,837
-    16 MB        842 MB       156 ms         335
-    32 MB        832 MB       167 ms         681
-    ============ ============ ============== ===========
+    ========= ======== ============ =========== ===========
+    threshold peak RSS first phrase process CPU page faults
+    ========= ======== ============ =========== ===========
+    glibc's   883 MB   47 ms        94 ms       58
+    4 MB      726 MB   66 ms        129 ms      13,573
+    8 MB      734 MB   65 ms        123 ms      7,305
+    16 MB     762 MB   53 ms        103 ms      518
+    ========= ======== ============ =========== ===========
 
-    At 4 MB every phrase faulted its tensors in afresh, which cost the first phrase a quarter
-    of its time; 16 MB keeps most of the memory saving at no cost in speed.
+    In the gateway under ``bench.bench_voice`` (same machine, same hour) 16 MB made the largest
+    worker's peak 1,205 MB against 1,035 MB at 4 MB (the target is 1,200), for hands-free
+    replies no faster (p95 637 against 647 ms): 4 MB it is.
     Call it before the speech models load.
     """
     libc = _libc()
