@@ -89,14 +89,15 @@ MEDIAN_WORKSHOP = "the median maker's workshop"
 
 
 def _origin(ctx: ToolContext, value: Any) -> Place:
-    """The given origin, else the caller's registered address, else the median workshop.
+    """The given origin, else a creator's own workshop, else the median workshop.
 
-    A guest asking what shipping costs has neither: the quote starts from the median of the
-    makers' locations (the name says so), which the next turn can correct with "from Jaipur".
+    A buyer's parcel leaves a maker's workshop, never the buyer's own address (that is where it
+    goes). With no product to say which maker, the quote starts from the median of the makers'
+    locations (the name says so), which the next turn can correct with "from Jaipur".
     """
     if value is not None:
         return resolve_place(value, ctx)
-    home = home_of(ctx.store, ctx.user_id)
+    home = home_of(ctx.store, ctx.user_id) if ctx.role == "creator" else None
     if home is not None:
         return home
     with ctx.store.session() as s:

@@ -323,14 +323,14 @@ def test_a_guest_buyer_gets_a_quote_and_can_correct_its_origin(assistant: Assist
     assert args["weight_kg"] == 1.2 and args["declared_price"] == 2600
 
 
-def test_a_buyer_with_an_address_gets_a_quote_from_it(assistant: Assistant) -> None:
-    """The tool's origin defaults to the caller's registered address, which the reply names."""
+def test_a_buyer_with_an_address_is_quoted_from_the_median_workshop(assistant: Assistant) -> None:
+    """A buyer's address is where a parcel goes, not where it starts; the reply names the origin."""
     turn = say(assistant, "what's the shipping to Guwahati for a 1.2 kg item priced 2600",
                "buyer-home", role="buyer", user="b-0002")
     assert [(c["name"], c["args"]) for c in turn.tool_calls] == [
         ("shipping_quote", {"destination": "Guwahati", "weight_kg": 1.2, "declared_price": 2600})
     ]
-    assert "from Lucknow" in turn.reply
+    assert "from the median maker's workshop" in turn.reply and "Lucknow" not in turn.reply
 
 
 def test_a_buyer_shipping_a_named_product_ships_from_its_maker(assistant: Assistant) -> None:

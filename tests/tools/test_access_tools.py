@@ -75,6 +75,15 @@ def test_a_buyer_without_a_home_is_quoted_from_the_median_workshop(seeded_store)
     assert r.origin["name"] == "the median maker's workshop" and r.optimal_cost > 0
 
 
+def test_a_buyers_own_address_is_not_the_origin(seeded_store) -> None:
+    """A parcel goes to a buyer; with no origin it starts from the median workshop."""
+    args = {"destination": "Delhi", "weight_kg": 1, "declared_price": 900}
+    r = call(seeded_store, "shipping_quote", args, user="b-0002", role="buyer")
+    assert r.origin["name"] == "the median maker's workshop"
+    own = call(seeded_store, "shipping_quote", args, user="c-0001", role="creator")
+    assert own.origin["name"] != "the median maker's workshop"
+
+
 def test_consolidation_plan_groups_pending_orders(seeded_store) -> None:
     r = call(seeded_store, "consolidation_plan", {})
     assert r.pending_orders >= 2 and r.groups
