@@ -76,7 +76,7 @@ def default_voice() -> Voice:
     tts: TextToSpeech | None = None
     stt: SpeechToText | None = None
     try:
-        tts = shared_tts()
+        tts = shared_tts(steady=True)  # the same case sounds the same in every run
     except VoiceUnavailable as exc:
         problems.append(str(exc))
     try:

@@ -92,11 +92,17 @@ def load_piper(path: str) -> Any:  # piper.PiperVoice
 
 
 class PiperTTS:
-    """Piper VITS voices as ONNX; the default is the bundled ``en_US-joe-medium``."""
+    """Piper VITS voices as ONNX; the default is the bundled ``en_US-joe-medium``.
 
-    def __init__(self, model_path: Path | str | None = None) -> None:
+    VITS draws random noise for each phrase, so the same text never sounds quite the same (and
+    a recognizer may hear "Jaipur" one time and "Jepper" the next). ``steady`` voices draw none:
+    the same text gives the same samples, a little flatter. Tests use them.
+    """
+
+    def __init__(self, model_path: Path | str | None = None, *, steady: bool = False) -> None:
         if importlib.util.find_spec("piper") is None:
             raise VoiceUnavailable("piper-tts is not installed (pip install 'qalakar[voice]')")
+        self.steady = steady
         self._load = load_piper
         self._voices: dict[str | None, Any] = {None: load_piper(resolve_tts_voice(model_path))}
         self._lock = threading.Lock()
@@ -116,7 +122,7 @@ class PiperTTS:
     def stream(self, text: str, voice: str | None = None) -> Iterator[Audio]:
         """Audio of ``text`` one sentence at a time, so playback can start early."""
         engine = self._engine(voice)
-        chunks = engine.synthesize(text)
+        chunks = engine.synthesize(text, syn_config=self._config())
         while True:
             with self._lock:  # one ONNX session per voice; keep calls to it in sequence
                 chunk = next(chunks, None)
@@ -127,6 +133,13 @@ class PiperTTS:
     def synthesize(self, text: str, voice: str | None = None) -> Audio:
         """Speak ``text``; ``voice`` is a path to another ``.onnx`` voice."""
         return _joined(list(self.stream(text, voice)))
+
+    def _config(self) -> Any:  # piper.SynthesisConfig, or None for the voice's own
+        if not self.steady:
+            return None
+        from piper import SynthesisConfig
+
+        return SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
 
 
 class EspeakTTS:
@@ -277,9 +290,9 @@ def espeak_has(language: str) -> bool:
 
 
 @lru_cache(maxsize=4)
-def shared_tts(voice: str | None = None) -> PiperTTS:
-    """One :class:`PiperTTS` per process and voice."""
-    return PiperTTS(voice)
+def shared_tts(voice: str | None = None, *, steady: bool = False) -> PiperTTS:
+    """One :class:`PiperTTS` per process, voice and steadiness."""
+    return PiperTTS(voice, steady=steady)
 
 
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")

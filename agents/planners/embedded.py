@@ -404,13 +404,17 @@ class EmbeddedPlanner:
         """The previous call with the filters this turn changes, when it only refines that call.
 
         That is when the turn only brings filters for it ("only within 25 km" after a search near
-        Bhuj keeps query and place).
+        Bhuj keeps query and place), and names no other tool by its entities ("shipping cost for
+        p-00140 to Mumbai" after a list of orders is a shipping quote, not the shipped orders).
         """
         skill = self.skills.get(str(last_tool))
         if skill is None or not skill.refines or not ctx.previous_args:
             return None
         extra = skill.fill(utt, ctx)
         if not extra or not set(extra) <= set(skill.refines):
+            return None
+        if any(name != last_tool and other.cued is not None and other.cued(utt)
+               for name, other in self.skills.items()):
             return None
         if confident and intent != last_tool:
             # Another tool is meant unless the turn is filters for it too (radius, place).

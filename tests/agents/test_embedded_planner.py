@@ -448,3 +448,14 @@ def test_a_hotel_as_a_customer_is_business(assistant: Assistant) -> None:
     assert turn.tool_calls == [] and turn.asks_for == ["unit_cost"]
     stay = say(assistant, "best hotels in jaipur", "hotel-stay", role="buyer", user="b-0001")
     assert stay.tool_calls == [] and stay.asks_for == []
+
+
+def test_a_turn_naming_another_tool_is_not_a_refinement(assistant: Assistant) -> None:
+    """After a list of orders, a shipping question is a quote, not a filter of the orders."""
+    first = say(assistant, "Show my pending orders.", "refine-vs-cued")
+    assert [c["name"] for c in first.tool_calls] == ["list_orders"]
+    second = say(assistant, "shipping cost for p-00140 to Mumbai", "refine-vs-cued")
+    assert second.tool_calls == [] and second.asks_for == ["weight_kg"]
+    third = say(assistant, "only the shipped ones", "refine-vs-cued")
+    assert [(c["name"], c["args"]) for c in third.tool_calls] == [
+        ("list_orders", {"status": "shipped"})]

@@ -34,7 +34,7 @@ TURN_TIMEOUT_MS = 90_000
 def microphone(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A WAV the fake microphone loops: silence, a spoken request, a long silence (so the
     loop does not speak again, and barge in, before the test is done)."""
-    speech = shared_tts().synthesize("Show my pending orders.").resampled(16_000)
+    speech = shared_tts(steady=True).synthesize("Show my pending orders.").resampled(16_000)
     silence = np.zeros(16_000, dtype=np.float32)
     samples = np.concatenate([silence, silence, speech.samples, *[silence] * 40])
     path = tmp_path_factory.mktemp("mic") / "request.wav"

@@ -43,7 +43,7 @@ def live(seeded_store, data_dir, database_url) -> Iterator[LiveServer]:
 @pytest.fixture(scope="module")
 def say() -> Any:
     """Piper speech of a sentence, cached per sentence."""
-    tts, cache = shared_tts(), {}
+    tts, cache = shared_tts(steady=True), {}
 
     def speak(text: str) -> Audio:
         if text not in cache:

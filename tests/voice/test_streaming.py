@@ -27,7 +27,7 @@ STEP = STT_RATE // 10
 
 
 def speech(text: str) -> np.ndarray:
-    return shared_tts().synthesize(text).resampled(STT_RATE).samples
+    return shared_tts(steady=True).synthesize(text).resampled(STT_RATE).samples
 
 
 def silence(seconds: float) -> np.ndarray:

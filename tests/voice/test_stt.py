@@ -26,7 +26,7 @@ def test_short_window_hears_the_same_words() -> None:
     from voice.stt import WhisperSTT
     from voice.tts import shared_tts
 
-    speech = shared_tts().synthesize("show me my pending orders please")
+    speech = shared_tts(steady=True).synthesize("show me my pending orders please")
     audio = Audio(speech.resampled(STT_RATE).samples, STT_RATE)
     short, full = WhisperSTT(window_s=15), WhisperSTT(window_s=30)
     heard = re.findall(r"[a-z]+", short.transcribe(audio, "en").lower())
@@ -43,7 +43,7 @@ def test_long_recording_goes_through_every_window() -> None:
     from voice.stt import WhisperSTT
     from voice.tts import shared_tts
 
-    speech = shared_tts().synthesize("show me my pending orders please")
+    speech = shared_tts(steady=True).synthesize("show me my pending orders please")
     words = Audio(speech.resampled(STT_RATE).samples, STT_RATE).samples
     gap = np.zeros(STT_RATE * 30, dtype=np.float32)
     heard = WhisperSTT().transcribe(Audio(np.concatenate([words, gap, words]), STT_RATE), "en")
@@ -56,7 +56,7 @@ def test_a_cancelled_transcription_gives_way_and_frees_the_model() -> None:
     from voice.stt import Abandoned, shared_stt
     from voice.tts import shared_tts
 
-    audio = shared_tts().synthesize("show me my pending orders please").resampled(STT_RATE)
+    audio = shared_tts(steady=True).synthesize("show me my pending orders please").resampled(STT_RATE)
     stt = shared_stt()
     asked: list[int] = []
 
