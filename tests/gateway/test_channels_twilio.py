@@ -382,7 +382,8 @@ def test_a_twilio_whatsapp_voice_note_is_heard(server, provider, creator) -> Non
     from voice.codecs import encode_ogg_opus
     from voice.tts import shared_tts
 
-    speech = shared_tts(server.settings.tts_voice, steady=True).synthesize("Show my pending orders.")
+    speech = shared_tts(server.settings.tts_voice, steady=True).synthesize(
+        "Show my pending orders.")
     provider.media["ME-voice"] = (encode_ogg_opus(speech), "audio/ogg")
     form = sms(f"whatsapp:{creator[1]}", "", NumMedia="1",
                MediaUrl0=f"{provider.url}/files/ME-voice", MediaContentType0="audio/ogg")

@@ -230,7 +230,8 @@ def test_a_voice_note_is_transcribed_and_answered(server, graph, creator) -> Non
     from voice.codecs import encode_ogg_opus
     from voice.tts import shared_tts
 
-    speech = shared_tts(server.settings.tts_voice, steady=True).synthesize("Show my pending orders.")
+    speech = shared_tts(server.settings.tts_voice, steady=True).synthesize(
+        "Show my pending orders.")
     graph.media["wa-media-voice-1"] = (encode_ogg_opus(speech), "audio/ogg; codecs=opus")
     response = post(
         server,

@@ -106,7 +106,8 @@ async def hands_free(stream: np.ndarray, stt: Counting | None = None,
 
 
 def test_no_partial_runs_in_a_pause_and_the_speculative_final_is_reused() -> None:
-    said = shared_tts(steady=True).synthesize("Show my pending orders please.").resampled(STT_RATE).samples
+    said = shared_tts(steady=True).synthesize("Show my pending orders please.")
+    said = said.resampled(STT_RATE).samples
     quiet = np.zeros(int(1.2 * STT_RATE), dtype=np.float32)
     stt, done, added = asyncio.run(hands_free(np.concatenate([quiet[:8000], said, quiet])))
     assert len(done) == 1 and done[0].heard.text
@@ -183,7 +184,8 @@ class Slow:
 def test_a_running_partial_gives_way_to_the_final() -> None:
     stt = Slow()
     listener = Listener(stt, hands_free=False)
-    said = shared_tts(steady=True).synthesize("Show my pending orders please.").resampled(STT_RATE).samples
+    said = shared_tts(steady=True).synthesize("Show my pending orders please.")
+    said = said.resampled(STT_RATE).samples
     listener.push(said)
     results: dict[str, Any] = {}
     partial = threading.Thread(

@@ -56,7 +56,8 @@ def test_a_cancelled_transcription_gives_way_and_frees_the_model() -> None:
     from voice.stt import Abandoned, shared_stt
     from voice.tts import shared_tts
 
-    audio = shared_tts(steady=True).synthesize("show me my pending orders please").resampled(STT_RATE)
+    audio = shared_tts(steady=True).synthesize("show me my pending orders please")
+    audio = audio.resampled(STT_RATE)
     stt = shared_stt()
     asked: list[int] = []
 
