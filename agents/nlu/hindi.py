@@ -49,6 +49,10 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("kya", "what", "क्या kyaa"),
     ("kaun", "which", "कौन kon koun kaunse kaunsa konsa konse kaunsi konsi कौनसे कौनसा"),
     ("jo", "", "जो"),
+    ("agar", "if", "अगर"),
+    ("hota", "is", "होता होती होते hoti hote"),
+    ("milake", "together", "मिलाके मिलाकर milakar milaake"),
+    ("samjhao", "explain", "समझाओ समझाइए समझाइये samjhaiye samjha samjhado"),
     ("sa", "", "सा"),
     ("gae", "", "गए गई गया gaye gaya gayi"),
     ("hona", "", "होना"),
@@ -82,7 +86,9 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("zyada", "more", "ज़्यादा ज्यादा jyada adhik अधिक"),
     ("kam", "less", "कम"),
     ("sasta", "cheap", "सस्ता सस्ती saste sasti"),
-    ("mehenga", "expensive", "महंगा महँगा mehnga mahanga"),
+    ("mehenga", "expensive", "महंगा महँगा महंगी महँगी महंगे महँगे mehnga mahanga mehngi mahangi "
+     "mehenge mehengi mahange"),
+    ("itna", "so", "इतना इतनी इतने itni itne itani"),
     ("accha_", "good", "badhiya बढ़िया"),
     ("se", "from", "से"),
     ("me", "in", "में mein mai_in"),
@@ -103,15 +109,17 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("chahiye", "want", "चाहिए chaiye chahie chahta chahti चाहता चाहती chahte"),
     ("hoga", "will be", "होगा होगी होंगे hogi honge"),
     ("rahega", "will be", "रहेगा रहेगी rahegi"),
-    ("lagega", "will cost", "लगेगा लगेगी lagegi"),
-    ("lage", "took", "लगे लगा लगी laga lagi lagta लगता"),
-    ("bhejna", "ship", "भेजना भेजनी भेजने bhejni bhejne bhej भेज bhejo भेजो"),
+    ("lagega", "will cost", "लगेगा लगेगी lagegi lagenge लगेंगे"),
+    ("lage", "took", "लगे लगा लगी laga lagi lagta लगता lagti लगती lagte लगते"),
+    ("bhejna", "ship", "भेजना भेजनी भेजने bhejni bhejne bhej भेज bhejo भेजो bheju bhejun "
+     "bhejoon भेजूं भेजूँ bhejenge भेजेंगे bhejdo bhejde bhejiye भेजिए"),
     ("bechna", "sell", "बेचना बेचूं बेचूँ bechu bechun bechoon beche बेचे बेचनी बेचने bechni bechne "
      "bechungi bechunga bechenge बेचूँगी बेचूँगा बेचेंगे "
      "bechani"),
     ("kharidna", "buy", "खरीदना खरीदनी kharid खरीद kharidni"),
     ("milega", "available", "मिलेगा मिलेगी milegi milta मिलता milti मिलती mile मिले"),
-    ("banana", "make", "बनाना बनानी बनाने banani banane banaun बनाऊं बनाऊँ banau banaoon"),
+    ("banana", "make", "बनाना बनानी बनाने banani banane banaun बनाऊं बनाऊँ banau banaoon banate "
+     "बनाते banati बनाती"),
     ("bunna", "weave", "बुनना बुनने bunne bunane बुनाना bunni बुननी bunu bunoo बुनूँ बुनूं"),
     ("nikalna", "tell", "निकालना निकालो निकालिए nikalo nikalna nikalana"),
     # "ek piece 90 ka padta hai": what one piece costs to make
@@ -164,6 +172,9 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("inventory", "inventory", "इन्वेंटरी इनवेंटरी"),
     ("pending", "pending", "पेंडिंग"),
     ("shipped", "shipped", "भेजे भेजा भेजी"),
+    # future tense: a parcel that will arrive ("kitne din me pahunchegi"), not one delivered
+    ("pahunchega", "arrive", "pahunchegi pahunchenge pahuchega pahuchegi pahuchenge पहुँचेगा "
+     "पहुँचेगी पहुँचेंगे पहुंचेगा पहुंचेगी पहुंचेंगे"),
     ("pahuncha", "delivered", "पहुंचा पहुँचा पहुंचे pahunche pahunchi पहुँच पहुंच pahunch pahuch "
      "पहुँचे पहुँची"),
     ("courier", "courier", "कूरियर कुरियर"),
@@ -184,6 +195,13 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("kahani", "story", "कहानी"),
     ("parampara", "tradition", "परंपरा"),
     ("matlab", "meaning", "मतलब arth अर्थ"),
+    ("fark", "difference", "फ़र्क फर्क farak antar अंतर अन्तर"),
+    ("pehchan", "tell", "पहचान पहचानें पहचाने पहचानूं पहचानूँ pahchan pehchane pahchane pehchanen "
+     "pahchanen pehchanu pehchaane"),
+    ("janjati", "tribe", "जनजाति जनजातियों adivasi आदिवासी"),
+    ("juda", "associated", "जुड़ी जुड़ा जुड़े judi jude juri"),
+    ("kaam", "work", "काम"),
+    ("kaala", "black", "काला काली काले kali kaale"),
     ("cluster", "clusters", "क्लस्टर"),
     ("gaon", "villages", "गांव गाँव"),
     ("heritage", "heritage", "हेरिटेज"),
@@ -464,6 +482,17 @@ _PHRASES = (
                 r"kharcha|lagat)\b"), r"\1 cost \2 each"),
     (re.compile(r"\b(\d[\d.]*)\s+(?:rupaye\s+)?(?:ka|ki|ke|me)\s+1\s+([a-z]+)\s+"
                 r"(?:padt[aie]|lagt[aie]|lagte|lagate|lage)\b"), r"\2 cost \1 each"),
+    # "kitne din lagenge", "kitne din me pahunchegi": a number of days, not an amount of money
+    (re.compile(r"\bkitna\s+(din|hafte|mahine|ghante|saal)\s+(?:me\s+)?(?:lagega|lage)\b"),
+     r"how many \1 will it take"),
+    (re.compile(r"\bkitna\s+(din|hafte|mahine|ghante|saal|piece)\b"), r"how many \1"),
+    (re.compile(r"\b(how many (?:din|hafte))\s+(?:me\s+)?pahunchega\b"), r"\1 to arrive"),
+    # "ek saath bheju", "sab milake": together, in all
+    (re.compile(r"\b1\s+saath\b"), "together"),
+    (re.compile(r"\bsab\s+milake\b"), "in all"),
+    # "ye kahan se aaya", "kaise milega": a craft's origin, how to get something
+    (re.compile(r"\bkahan\s+se\s+(?:aaya|aayi|aaye|aata|aati|shuru)\b"), "where did it originate"),
+    (re.compile(r"\bkaise\s+milega\b"), "how to get"),
     # "pehle se pade hai": already in stock
     (re.compile(r"\bpehla\s+se\b"), "already"),
     # "mere paas 10 shawl hai": pieces in hand, not money (that is "mere paas 35000")
@@ -577,6 +606,20 @@ def _is_craft(word: str, fuzzy: bool = False) -> bool:
     return bool(Vocabulary.default().find(word, kinds=("craft",), fuzzy=fuzzy))
 
 
+# A word that spells a craft this closely is the craft even where it sounds like a town
+# ("वारली" varali is Warli painting at 83, not Bareilly; "पटियाला" patiyala is Patola at only 62).
+CRAFT_OVER_PLACE_SCORE = 80.0
+
+
+@lru_cache(maxsize=512)
+def _craft_score(word: str) -> float:
+    """How closely (0-100) the word spells its nearest craft."""
+    from domain.vocabulary import Vocabulary
+
+    found = Vocabulary.default().find(word, kinds=("craft",), fuzzy=True)
+    return max((m.score for m in found), default=0.0)
+
+
 def _craft_name(word: str) -> str | None:
     """The craft a transliterated word spells ("dhokara" → "dhokra casting"), if any."""
     from domain.vocabulary import Vocabulary
@@ -601,7 +644,7 @@ def _place_name(word: str) -> str | None:
         return None
     if place is None:
         hit = gaz.fuzzy(word, cutoff=90, by_sound=True)
-        if hit and (_is_craft(word, fuzzy=False)
+        if hit and (_is_craft(word, fuzzy=False) or _craft_score(word) >= CRAFT_OVER_PLACE_SCORE
                     or (hit[0].kind == "cluster" and _is_craft(word, fuzzy=True))):
             # "dhokara" is the craft dhokra, not the cluster filed under its name; "पटोला" and
             # "वारली" are crafts that only sound like Patiala and Bareilly
