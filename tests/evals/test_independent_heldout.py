@@ -27,6 +27,7 @@ INDEPENDENT = (
     "independent_dev2.jsonl",
     "independent_dev3.jsonl",
     "independent_dev4.jsonl",
+    "independent_dev5.jsonl",
 )
 
 
