@@ -38,6 +38,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("ye", "this", "यह ये yeh yah is"),
     ("wo", "that", "वह वो woh vo voh"),
     ("uska", "its", "उसका उसकी उसके uski uske iska iski iske इसका इसकी इसके"),
+    ("unka", "their", "उनका उनकी उनके unki unke unaki unake"),
+    ("jitna", "all", "जितना जितने जितनी jitne jitni jitane"),
     ("usko", "it", "उसको उसे use isko इसको इसे"),
     ("mera", "my", "मेरा मेरी मेरे meri mere mra"),
     ("mujhe", "i want", "मुझे mujhko"),
@@ -50,6 +52,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("kaun", "which", "कौन kon koun kaunse kaunsa konsa konse kaunsi konsi कौनसे कौनसा"),
     ("jo", "", "जो"),
     ("agar", "if", "अगर"),
+    ("toh", "then", "तो tho"),
     ("hota", "is", "होता होती होते hoti hote"),
     ("milake", "together", "मिलाके मिलाकर milakar milaake"),
     ("samjhao", "explain", "समझाओ समझाइए समझाइये samjhaiye samjha samjhado"),
@@ -62,7 +65,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("kab", "when", "कब"),
     ("kahan", "where", "कहाँ कहां kaha kahaan"),
     ("kyun", "why", "क्यों kyon kyu"),
-    ("kitna", "how much", "कितना कितनी कितने kitni kitne ktna"),
+    ("kitna", "how much", "कितना कितनी कितने kitni kitne ktna kitnaa ktne ktni kitne_"),
     ("nahi", "not", "नहीं nahin nai na"),
     ("haan", "yes", "हाँ हां ha haa han"),
     ("theek", "okay", "ठीक thik"),
@@ -82,7 +85,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("aaj", "today", "आज"),
     ("kal", "tomorrow", "कल"),
     ("abhi", "now", "अभी"),
-    ("bahut", "very", "बहुत bohot bahot"),
+    ("bahut", "very", "बहुत bohot bahot bhut bht"),
     ("zyada", "more", "ज़्यादा ज्यादा jyada adhik अधिक"),
     ("kam", "less", "कम"),
     ("sasta", "cheap", "सस्ता सस्ती saste sasti"),
@@ -110,7 +113,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("hoga", "will be", "होगा होगी होंगे hogi honge"),
     ("rahega", "will be", "रहेगा रहेगी rahegi"),
     ("lagega", "will cost", "लगेगा लगेगी lagegi lagenge लगेंगे"),
-    ("lage", "took", "लगे लगा लगी laga lagi lagta लगता lagti लगती lagte लगते"),
+    ("lage", "took", "लगे लगा लगी laga lagi lagta लगता lagti लगती lagte लगते lge lgi lga"),
     ("bhejna", "ship", "भेजना भेजनी भेजने bhejni bhejne bhej भेज bhejo भेजो bheju bhejun "
      "bhejoon भेजूं भेजूँ bhejenge भेजेंगे bhejdo bhejde bhejiye भेजिए"),
     ("bechna", "sell", "बेचना बेचूं बेचूँ bechu bechun bechoon beche बेचे बेचनी बेचने bechni bechne "
@@ -118,15 +121,17 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
      "bechani"),
     ("kharidna", "buy", "खरीदना खरीदनी kharid खरीद kharidni"),
     ("milega", "available", "मिलेगा मिलेगी milegi milta मिलता milti मिलती mile मिले"),
-    ("banana", "make", "बनाना बनानी बनाने banani banane banaun बनाऊं बनाऊँ banau banaoon banate "
-     "बनाते banati बनाती"),
+    ("banana", "make", "बनाना बनानी बनाने banao बनाओ banani banane banaun बनाऊं बनाऊँ banau "
+     "banaoon banate बनाते banati बनाती"),
     ("bunna", "weave", "बुनना बुनने bunne bunane बुनाना bunni बुननी bunu bunoo बुनूँ बुनूं"),
     ("nikalna", "tell", "निकालना निकालो निकालिए nikalo nikalna nikalana"),
     # "ek piece 90 ka padta hai": what one piece costs to make
     ("padta", "costs", "पड़ता पड़ती पड़ते padti padte padega padegi"),
     # "stock me 40 pade hai": pieces lying unsold
     ("pade", "lying", "पड़े पड़ी pari padi padey"),
-    ("bana", "made", "बना बनी बने bani bane banaya बनाया"),
+    ("bana", "made", "बना बनी बने bani bane banaya बनाया banta banti bante banata बनता बनती बनते"),
+    ("lagana", "invest", "लगाना लगाने लगानी lagane lagani"),
+    ("paisa", "money", "पैसा पैसे paise"),
     ("rakhna", "set", "रखना रखूं रखूँ rakhu rakhun rakho रखो rakhe रखे"),
     ("badalna", "change", "बदलना बदलो badlo badal बदल"),
     ("jaanch", "check", "जांच जाँच janch"),
@@ -163,6 +168,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("order", "order", "ऑर्डर आर्डर ordar"),
     ("orders", "orders", "ऑर्डरों आर्डरों"),
     ("saman", "items", "सामान samaan maal माल"),
+    ("cheez", "item", "चीज़ चीज cheej chiz"),
     ("dukaan", "shop", "दुकान dukan"),
     ("dukaanen", "shops", "दुकानें दुकानों dukanen dukane dukano dukaane"),
     ("hastshilp", "handicrafts", "हस्तशिल्प हस्तशिल्पों hastshilpa hastashilp"),
@@ -179,7 +185,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
      "पहुँचे पहुँची"),
     ("courier", "courier", "कूरियर कुरियर"),
     ("radd", "cancelled", "रद्द"),
-    ("list", "list", "लिस्ट"),
+    ("list", "list", "लिस्ट suchi सूची"),
     ("photo", "photo", "फोटो फ़ोटो"),
     ("tasveer", "photo", "तस्वीर"),
     ("chori", "stolen", "चोरी"),
@@ -295,7 +301,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     # units and time
     ("kilo", "kg", "किलो kg kilo_ किलोग्राम kilogram"),
     ("gram", "grams", "ग्राम"),
-    ("ghante", "hours", "घंटे घंटा घण्टे ghanta ghante_ ghanton घंटों"),
+    ("ghante", "hours", "घंटे घंटा घण्टे ghanta ghante_ ghanton घंटों ghnte ghnta ghante__"),
     ("din", "days", "दिन dino दिनों"),
     ("hafte", "weeks", "हफ़्ते हफ्ते हफ्ता हफ़्ता hafta"),
     ("mahine", "months", "महीने महीना mahina mahino महीनों"),
@@ -356,7 +362,7 @@ _HINGLISH_MARKERS = frozenset(
     "dusra pehla pehle wale agle pichle chahti chahta chahte hu hoon hun karna karni raha rahi "
     "rahe dena dijiye lagega kitne kaunsi konsi wali batana dikhana sau hazaar hazar rupaye "
     "rupay ek teen paanch saat aath kaunse konse hue hua gaye gae padta padti pade saade sade "
-    "sadhe sava roz".split()
+    "sadhe sava roz agar toh ghnte lge bhut kitnaa ktna bheju bhejni".split()
 )
 
 
@@ -490,6 +496,15 @@ _PHRASES = (
     # "ek saath bheju", "sab milake": together, in all
     (re.compile(r"\b1\s+saath\b"), "together"),
     (re.compile(r"\bsab\s+milake\b"), "in all"),
+    # "kitna time lagega": how long, not how much money
+    (re.compile(r"\bkitna\s+(?:time|samay|der)\s+(?:lagega|lage)\b"), "how long will it take"),
+    # "ship ho gaye", "deliver ho gae abhi tak": a status, said as a verb
+    (re.compile(r"\b(?:ship|bhejna)\s+(?:ho\s+)?gae\b"), "shipped"),
+    (re.compile(r"\b(?:deliver|pahuncha)\s+(?:ho\s+)?gae\b"), "delivered"),
+    (re.compile(r"\babhi\s+tak\b"), "so far"),
+    # "60 din se zyada": longer than, not a price above
+    (re.compile(r"(\d[\d.]*)\s+(din|hafte|mahine|saal)\s+(?:se\s+)?(?:zyada|upar)\b"),
+     r"more than \1 \2"),
     # "ye kahan se aaya", "kaise milega": a craft's origin, how to get something
     (re.compile(r"\bkahan\s+se\s+(?:aaya|aayi|aaye|aata|aati|shuru)\b"), "where did it originate"),
     (re.compile(r"\bkaise\s+milega\b"), "how to get"),
@@ -511,6 +526,8 @@ _PHRASES = (
     (re.compile(r"(\d[\d.]*)\s+(?:rupaye\s+)?se\s+(\d[\d.]*)\s+(?:rupaye\s+)?tak\b"),
      r"between \1 and \2"),
     (re.compile(r"(\d[\d.]*)\s+(rupaye\s+)?se\s+(?:kam|neeche)"), r"under \1 \2"),
+    # "300 ke under", "500 ke neeche": English "under" in Hindi word order
+    (re.compile(r"(\d[\d.]*)\s+(rupaye\s+)?(?:ke\s+)?(?:under|below|neeche)\b"), r"under \1 \2"),
     (re.compile(r"(\d[\d.]*)\s+(rupaye\s+)?se\s+(?:zyada|upar)"), r"above \1 \2"),
     (re.compile(r"(\d[\d.]*)\s+(rupaye\s+)?tak(?:\s+ka|\s+ki|\s+ke)?\b"), r"under \1 \2"),
     (re.compile(r"(\d[\d.]*)\s+(km)\s+(?:ke\s+)?(?:andar|me)\b"), r"within \1 \2"),
@@ -518,6 +535,18 @@ _PHRASES = (
     (re.compile(r"(\d[\d.]*)\s+(rupaye\s+)?(?:ke\s+)?andar\b"), r"under \1 \2"),
     (re.compile(r"\b([a-z]+(?:\s[a-z]+)?)\s+(?:ke\s+)?(?:paas|aas\s+paas|aaspaas)\b"), r"near \1"),
 )
+
+
+def _shared_scale(words: list[str]) -> list[str]:
+    """"10 se 20 hazaar" is 10 to 20 thousand: the lower end takes the scale said after both."""
+    out = list(words)
+    for k in range(len(out) - 3, 0, -1):
+        low, high, scale = out[k - 1], out[k + 1], out[k + 2]
+        if out[k] == "se" and scale in ("thousand", "lakh", "crore") \
+                and re.fullmatch(r"\d+(?:\.\d+)?", low) and re.fullmatch(r"\d+(?:\.\d+)?", high) \
+                and float(low) < float(high):
+            out.insert(k, scale)
+    return out
 
 
 def _merge_scales(words: list[str]) -> list[str]:
@@ -709,7 +738,7 @@ def to_english(text: str) -> str:
             word = _place_name(word) or _craft_name(word) or word
         words.append(word)
         i += 1
-    words = _merge_scales(words)
+    words = _merge_scales(_shared_scale(words))
     for k in range(len(words) - 1, -1, -1):
         nxt = words[k + 1] if k + 1 < len(words) else ""
         prev = words[k - 1] if k else ""
@@ -718,7 +747,8 @@ def to_english(text: str) -> str:
             after = words[k + 2] if k + 2 < len(words) else ""
             words[k + 1] = "to" if after and _is_place(after) else ""
             words.insert(k, "from")
-        elif nxt in ("ke", "me", "tak") and prev not in _PLACE_CUES and _is_place(words[k]):
+        elif nxt in ("ke", "me", "tak") and prev not in _PLACE_CUES and _is_place(words[k]) \
+                and not (nxt == "ke" and k + 2 < len(words) and words[k + 2] == "paas"):
             words.insert(k, "in")  # "Jaipur ki blue pottery": the place is a filter, said as one
     joined = " ".join(words)
     for pattern, repl in _PHRASES:
