@@ -537,6 +537,20 @@ _PHRASES = (
 )
 
 
+def _corrected_places(words: list[str]) -> list[str]:
+    """"raipur nahi bilaspur": the place said after "nahi" replaces the one before it."""
+    out: list[str] = []
+    k = 0
+    while k < len(words):
+        if k + 2 < len(words) and words[k + 1] == "nahi" and _is_place(words[k]) \
+                and _is_place(words[k + 2]):
+            k += 2
+            continue
+        out.append(words[k])
+        k += 1
+    return out
+
+
 def _shared_scale(words: list[str]) -> list[str]:
     """"10 se 20 hazaar" is 10 to 20 thousand: the lower end takes the scale said after both."""
     out = list(words)
@@ -738,7 +752,7 @@ def to_english(text: str) -> str:
             word = _place_name(word) or _craft_name(word) or word
         words.append(word)
         i += 1
-    words = _merge_scales(_shared_scale(words))
+    words = _corrected_places(_merge_scales(_shared_scale(words)))
     for k in range(len(words) - 1, -1, -1):
         nxt = words[k + 1] if k + 1 < len(words) else ""
         prev = words[k - 1] if k else ""

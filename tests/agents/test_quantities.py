@@ -318,3 +318,39 @@ def test_a_craft_town_naming_the_piece_is_no_destination(text: str,
     from agents.skills.shipping_quote import fill as ship_fill
 
     assert ship_fill(parse(to_english(text)), CTX).get("destination") == destination
+
+
+@pytest.mark.parametrize(("text", "gloss"), [
+    ("मुंबई कितने दिन में पहुँचेगी?", "mumbai how many days to arrive ?"),
+    ("jaipur kitne din lagenge", "how many days will it take"),
+    ("k-018 wala trail dikhao, kitna time lagega", "how long will it take"),
+    ("kaunse order ship ho gaye abhi tak", "which order shipped so far"),
+    ("koi sasta sa gift dikhao 300 ke under", "under 300"),
+    ("banarasi saree chahiye 10 se 20 hazaar ke beech me", "between 10000 and 20000"),
+    ("kya mere store me koi cheez 60 din se zyada se padi hai", "more than 60 days"),
+    ("jaipur ke paas blue pottery dikhao", "near jaipur blue pottery show"),
+    ("agar 2 saree ek saath bheju", "if 2 saree together ship"),
+    ("70 ghnte lge, bhut mehnat", "70 hours took , very"),
+    ("वारली चित्रकला किस जनजाति से जुड़ी है?", "warli painting"),
+    ("ek dhokra ghoda 4 kilo ka raipur nahi bilaspur bhejna hai", "4 kg bilaspur ship"),
+])
+def test_hinglish_as_typed_on_whatsapp(text: str, gloss: str) -> None:
+    """Spelling variants, verbs of time and status, postpositions and corrections in English."""
+    assert gloss in to_english(text)
+
+
+@pytest.mark.parametrize(("text", "unit_cost"), [
+    ("kanchipuram silk saree 10 piece ka plan, lagat sawa lakh total hai sab milake", 12500),
+    ("planning 40 brass lamps, total cost 60000, capital 1 lakh", 1500),
+    ("planning 40 brass lamps at 1500 each, capital 1 lakh", 1500),
+])
+def test_a_total_cost_is_divided_over_the_batch(text: str, unit_cost: float) -> None:
+    assert plan_fill(parse(to_english(text)), CTX)["unit_cost"] == unit_cost
+
+
+def test_a_destination_corrected_mid_sentence_is_the_one_said_last() -> None:
+    """"raipur nahi bilaspur": Bilaspur, in plain letters as typed (the gazetteer has Bilāspur)."""
+    from agents.skills.shipping_quote import fill as ship_fill
+
+    said = "ek dhokra ghoda hai 4 kilo ka 9500 ka raipur nahi bilaspur bhejna hai kitna lagega"
+    assert ship_fill(parse(to_english(said)), CTX)["destination"] == "Bilaspur"
