@@ -258,12 +258,12 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("deliver", "delivered", "डिलीवर"),
     ("hue", "", "हुए हुआ हुई hua hui"),
     ("saree", "saree", "साड़ी साड़ियाँ साड़ियां sadi saadi sariyan"),
-    ("dupatta", "dupatta", "दुपट्टा दुपट्टे"),
+    ("dupatta", "dupatta", "दुपट्टा दुपट्टे dupatte dupatton दुपट्टों"),
     ("shawl", "shawl", "शॉल शाल"),
-    ("kurta", "kurta", "कुर्ता कुर्ते"),
+    ("kurta", "kurta", "कुर्ता कुर्ते kurte kurton"),
     ("chadar", "bedsheet", "चादर"),
-    ("gamla", "planter", "गमला गमले"),
-    ("matka", "pot", "मटका मटके"),
+    ("gamla", "planter", "गमला गमले gamle"),
+    ("matka", "pot", "मटका मटके matke"),
     ("diya", "diya", "दीया दिया दीये diye"),
     ("thali", "plate", "थाली"),
     ("katora", "bowl", "कटोरा कटोरी"),
@@ -503,8 +503,10 @@ _PHRASES = (
     (re.compile(r"\b(?:deliver|pahuncha)\s+(?:ho\s+)?gae\b"), "delivered"),
     (re.compile(r"\babhi\s+tak\b"), "so far"),
     # "60 din se zyada": longer than, not a price above
-    (re.compile(r"(\d[\d.]*)\s+(din|hafte|mahine|saal)\s+(?:se\s+)?(?:zyada|upar)\b"),
+    (re.compile(r"(\d[\d.]*)\s+(din|hafte|mahine|saal)\s+(?:se\s+)?(?:zyada|upar)(?:\s+se)?\b"),
      r"more than \1 \2"),
+    # "jitne bhi order": all the orders ("bhi" is no order status)
+    (re.compile(r"\bjitna\s+bhi\b"), "all"),
     # "ye kahan se aaya", "kaise milega": a craft's origin, how to get something
     (re.compile(r"\bkahan\s+se\s+(?:aaya|aayi|aaye|aata|aati|shuru)\b"), "where did it originate"),
     (re.compile(r"\bkaise\s+milega\b"), "how to get"),
@@ -705,6 +707,8 @@ _MIXED_OFFSETS = re.compile(
 _MIXED_UNITS = re.compile(r"\b(ghante|ghanta|ghanton)\b", re.I)
 
 
+# "1 kilo 200 gram": one weight, 1.2 kg
+_KILO_GRAMS = re.compile(r"\b(\d+)\s+kilo\s+(\d{1,3})\s+gram\b")
 _PLACE_CUES = frozenset({"in", "near", "from", "to", "of", "within", "around", "at"})
 # The letter of an id said in Devanagari ("पी शून्य शून्य चार" → "p 0 0 4"): a letter's name
 # before digits.
@@ -761,12 +765,19 @@ def to_english(text: str) -> str:
             after = words[k + 2] if k + 2 < len(words) else ""
             words[k + 1] = "to" if after and _is_place(after) else ""
             words.insert(k, "from")
+        elif prev not in _PLACE_CUES and _is_place(words[k]) and "bhejna" in (
+                nxt, words[k + 2] if nxt in ("ko", "tak") and k + 2 < len(words) else ""):
+            # "जयपुर भेजना है", "jaipur tak bhejna": the parcel goes there
+            if nxt in ("ko", "tak"):
+                del words[k + 1]
+            words.insert(k, "to")
         elif nxt in ("ke", "me", "tak") and prev not in _PLACE_CUES and _is_place(words[k]) \
                 and not (nxt == "ke" and k + 2 < len(words) and words[k + 2] == "paas"):
             words.insert(k, "in")  # "Jaipur ki blue pottery": the place is a filter, said as one
     joined = " ".join(words)
     for pattern, repl in _PHRASES:
         joined = pattern.sub(repl, joined)
+    joined = _KILO_GRAMS.sub(lambda m: f"{int(m.group(1)) + int(m.group(2)) / 1000:g} kilo", joined)
     joined = _SPOKEN_ID.sub(lambda m: _ID_LETTERS[m.group(1)] + " ", joined)
     glosses = _glosses()
     out = []

@@ -332,7 +332,7 @@ def test_a_craft_town_naming_the_piece_is_no_destination(text: str,
     ("agar 2 saree ek saath bheju", "if 2 saree together ship"),
     ("70 ghnte lge, bhut mehnat", "70 hours took , very"),
     ("वारली चित्रकला किस जनजाति से जुड़ी है?", "warli painting"),
-    ("ek dhokra ghoda 4 kilo ka raipur nahi bilaspur bhejna hai", "4 kg bilaspur ship"),
+    ("ek dhokra ghoda 4 kilo ka raipur nahi bilaspur bhejna hai", "4 kg to bilaspur ship"),
 ])
 def test_hinglish_as_typed_on_whatsapp(text: str, gloss: str) -> None:
     """Spelling variants, verbs of time and status, postpositions and corrections in English."""
@@ -354,3 +354,15 @@ def test_a_destination_corrected_mid_sentence_is_the_one_said_last() -> None:
 
     said = "ek dhokra ghoda hai 4 kilo ka 9500 ka raipur nahi bilaspur bhejna hai kitna lagega"
     assert ship_fill(parse(to_english(said)), CTX)["destination"] == "Bilaspur"
+
+
+@pytest.mark.parametrize(("text", "gloss"), [
+    ("कढ़ाई वाला शॉल जयपुर भेजना है, चार हज़ार का", "to jaipur ship"),
+    ("jaipur tak bhejna hai 2 kilo", "to jaipur ship 2 kg"),
+    ("chadar hai 1 kilo 200 gram ki", "1.2 kg"),
+    ("मेरे जितने भी ऑर्डर आए हैं", "my all order"),
+    ("dedh sau dupatte ka plan hai", "150 dupatta plan"),
+])
+def test_hindi_word_order_for_places_weights_and_plurals(text: str, gloss: str) -> None:
+    """A town before "bhejna" is where the parcel goes; "1 kilo 200 gram" is one weight."""
+    assert gloss in to_english(text)
