@@ -709,6 +709,8 @@ _MIXED_UNITS = re.compile(r"\b(ghante|ghanta|ghanton)\b", re.I)
 
 # "1 kilo 200 gram": one weight, 1.2 kg
 _KILO_GRAMS = re.compile(r"\b(\d+)\s+kilo\s+(\d{1,3})\s+gram\b")
+# "... kitne din me pahunchegi", "... kab tak pahunchega": the place before is where it arrives
+_ARRIVES = re.compile(r"(?:(?:kitna\s+(?:din|hafte)|kab\s+tak)\s+(?:me\s+)?)?pahunchega\b")
 _PLACE_CUES = frozenset({"in", "near", "from", "to", "of", "within", "around", "at"})
 # The letter of an id said in Devanagari ("पी शून्य शून्य चार" → "p 0 0 4"): a letter's name
 # before digits.
@@ -765,9 +767,10 @@ def to_english(text: str) -> str:
             after = words[k + 2] if k + 2 < len(words) else ""
             words[k + 1] = "to" if after and _is_place(after) else ""
             words.insert(k, "from")
-        elif prev not in _PLACE_CUES and _is_place(words[k]) and "bhejna" in (
-                nxt, words[k + 2] if nxt in ("ko", "tak") and k + 2 < len(words) else ""):
-            # "जयपुर भेजना है", "jaipur tak bhejna": the parcel goes there
+        elif prev not in _PLACE_CUES and _is_place(words[k]) and ("bhejna" in (
+                nxt, words[k + 2] if nxt in ("ko", "tak") and k + 2 < len(words) else "")
+                or _ARRIVES.match(" ".join(words[k + 1:k + 5]))):
+            # "जयपुर भेजना है", "jaipur tak bhejna", "जयपुर कितने दिन में पहुँचेगी": it goes there
             if nxt in ("ko", "tak"):
                 del words[k + 1]
             words.insert(k, "to")

@@ -116,6 +116,10 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
                     args["declared_price"] = value
                     break
                 args[slot] = value
+        money = [v for v in (q.value for q in utt.quantities if q.unit is None) if v >= 100]
+        if "declared_price" not in args and "weight_kg" in args and money:
+            # "agar 2 saree, 2 kilo, 40 hazaar?": an amount beside a new weight is the new price
+            args["declared_price"] = max(money)
     return args
 
 

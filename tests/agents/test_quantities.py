@@ -366,3 +366,21 @@ def test_a_destination_corrected_mid_sentence_is_the_one_said_last() -> None:
 def test_hindi_word_order_for_places_weights_and_plurals(text: str, gloss: str) -> None:
     """A town before "bhejna" is where the parcel goes; "1 kilo 200 gram" is one weight."""
     assert gloss in to_english(text)
+
+
+def test_a_town_before_how_many_days_to_arrive_is_the_destination() -> None:
+    from agents.skills.shipping_quote import fill as ship_fill
+
+    said = "कच्छ की कढ़ाई वाली शॉल, 700 ग्राम, 3500 रुपये, जयपुर कितने दिन में पहुँचेगी?"
+    args = ship_fill(parse(to_english(said)), CTX)
+    assert args == {"destination": "Jaipur", "weight_kg": 0.7, "declared_price": 3500}
+
+
+def test_a_follow_up_with_a_new_weight_and_amount_changes_the_price() -> None:
+    """"agar 2 saree ek saath bheju, 2 kilo, 40 hazaar?" after a 20000 parcel: ₹40,000 now."""
+    from agents.skills.shipping_quote import fill as ship_fill
+
+    ctx = SkillContext("c-0001", "creator", previous_args={
+        "destination": "Mumbai", "weight_kg": 1.0, "declared_price": 20000.0})
+    args = ship_fill(parse(to_english("agar 2 saree ek saath bheju, 2 kilo, 40 hazaar?")), ctx)
+    assert args["weight_kg"] == 2 and args["declared_price"] == 40000
