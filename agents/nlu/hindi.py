@@ -321,6 +321,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("mobile", "mobile", "मोबाइल"),
     ("youtube", "youtube", "यूट्यूब"),
     ("chalate", "use", "चलाते chalana चलाना"),
+    ("mandir", "temple", "मंदिर मन्दिर"),
+    ("khulta", "open", "खुलता खुलती खुलेगा khulti khulata khulega"),
 )
 
 # Number words (Hindi and Hinglish); halves and quarters are prefixes.
@@ -492,6 +494,8 @@ _PHRASES = (
     (re.compile(r"\bkitna\s+(din|hafte|mahine|ghante|saal)\s+(?:me\s+)?(?:lagega|lage)\b"),
      r"how many \1 will it take"),
     (re.compile(r"\bkitna\s+(din|hafte|mahine|ghante|saal|piece)\b"), r"how many \1"),
+    # "kitne baje khulta hai": at what time, not how much
+    (re.compile(r"\bkitna\s+baje\b"), "what time"),
     (re.compile(r"\b(how many (?:din|hafte))\s+(?:me\s+)?pahunchega\b"), r"\1 to arrive"),
     # "ek saath bheju", "sab milake": together, in all
     (re.compile(r"\b1\s+saath\b"), "together"),

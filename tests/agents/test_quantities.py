@@ -362,6 +362,7 @@ def test_a_destination_corrected_mid_sentence_is_the_one_said_last() -> None:
     ("chadar hai 1 kilo 200 gram ki", "1.2 kg"),
     ("मेरे जितने भी ऑर्डर आए हैं", "my all order"),
     ("dedh sau dupatte ka plan hai", "150 dupatta plan"),
+    ("कांचीपुरम का मंदिर कितने बजे खुलता है?", "temple what time open"),
 ])
 def test_hindi_word_order_for_places_weights_and_plurals(text: str, gloss: str) -> None:
     """A town before "bhejna" is where the parcel goes; "1 kilo 200 gram" is one weight."""
