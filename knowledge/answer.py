@@ -39,8 +39,7 @@ _HINGLISH_STOP = frozenset(
     "hai hain ho hota hoti hote tha thi the kya kaise kaisa kaisi kyun kyon kyu kahan kab kaun "
     "kaunsa kaunsi kaunse konsa konsi ka ki ke ko se mein mai me par pe aur ya bhi toh wala wali "
     "wale kis kisi ye yeh woh wo iska iski iske uska uski uske mujhe mera meri mere hum aap apna "
-    "apni "
-    "karna karte karti kar samjhao batao bataiye btao jata jati jate sakta sakti sakte".split()
+    "apni karna karte karti kar samjhao batao bataiye btao jata jati jate sakta sakti sakte".split()
 )
 
 
