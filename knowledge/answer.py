@@ -33,6 +33,14 @@ _STOP = frozenset(
     "that these those there their them they tell about know if is it any some please make made "
     "get much many most more than as into like just also".split()
 )
+# Hindi function words as typed in Latin letters: a Hinglish question ("GI tag kya hota hai")
+# is asked as said and glossed, and its grammar words are in no English document.
+_HINGLISH_STOP = frozenset(
+    "hai hain ho hota hoti hote tha thi the kya kaise kaisa kaisi kyun kyon kyu kahan kab kaun "
+    "kaunsa kaunsi kaunse konsa konsi ka ki ke ko se mein mai me par pe aur ya bhi toh wala wali "
+    "wale kis kisi ye yeh woh wo iska iski iske uska uski uske mujhe mera meri mere hum aap apna "
+    "apni karna karte karti kar samjhao batao bataiye btao jata jati jate sakta sakti sakte".split()
+)
 
 
 @dataclass
@@ -58,7 +66,24 @@ class Answer:
 
 def content_words(text: str) -> set[str]:
     """Lower-case words of ``text`` that carry meaning (stop words dropped)."""
-    return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
+    return {w for w in _WORD.findall(text.lower())
+            if w not in _STOP and w not in _HINGLISH_STOP and len(w) > 2}
+
+
+def _wordings(question: str) -> list[set[str]]:
+    """The question's content words, and those of its English gloss alone when it has one.
+
+    A Hindi or Hinglish question comes as said and then glossed in brackets ("phulkari ka
+    matlab kya hai (phulkari meaning what)"): the Hinglish words are in no English document,
+    so they would halve the overlap of a question the gloss matches well.
+    """
+    wordings = [content_words(question)]
+    if gloss := _GLOSS.search(question):
+        wordings.append(content_words(gloss.group(1)))
+    return wordings
+
+
+_GLOSS = re.compile(r"\(([^()]+)\)\s*$")
 
 
 def mmr(query: np.ndarray, candidates: np.ndarray, relevance: np.ndarray, k: int,
@@ -109,12 +134,13 @@ class ExtractiveAnswerer:
         mask = r.sentence_doc == top.doc_id
         vectors = r.sentence_vectors[mask]
         best = float((vectors @ retrieval.query_vector).max()) if mask.any() else 0.0
-        words = content_words(retrieval.question)
         doc_words: set[str] = set()
         for p in top.passages:
             doc_words |= content_words(p.text)
         doc_words |= content_words(top.doc.title + " " + " ".join(top.doc.crafts))
-        overlap = len(words & doc_words) / len(words) if words else 0.0
+        overlap = 0.0
+        for words in _wordings(retrieval.question):
+            overlap = max(overlap, len(words & doc_words) / len(words) if words else 0.0)
         return round(best + 0.5 * overlap, 4)
 
     def answer(self, retrieval: Retrieval, min_confidence: float | None = None) -> Answer:

@@ -38,6 +38,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("ye", "this", "यह ये yeh yah is"),
     ("wo", "that", "वह वो woh vo voh"),
     ("uska", "its", "उसका उसकी उसके uski uske iska iski iske इसका इसकी इसके"),
+    ("unka", "their", "उनका उनकी उनके unki unke unaki unake"),
+    ("jitna", "all", "जितना जितने जितनी jitne jitni jitane"),
     ("usko", "it", "उसको उसे use isko इसको इसे"),
     ("mera", "my", "मेरा मेरी मेरे meri mere mra"),
     ("mujhe", "i want", "मुझे mujhko"),
@@ -49,6 +51,11 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("kya", "what", "क्या kyaa"),
     ("kaun", "which", "कौन kon koun kaunse kaunsa konsa konse kaunsi konsi कौनसे कौनसा"),
     ("jo", "", "जो"),
+    ("agar", "if", "अगर"),
+    ("toh", "then", "तो tho"),
+    ("hota", "is", "होता होती होते hoti hote"),
+    ("milake", "together", "मिलाके मिलाकर milakar milaake"),
+    ("samjhao", "explain", "समझाओ समझाइए समझाइये samjhaiye samjha samjhado"),
     ("sa", "", "सा"),
     ("gae", "", "गए गई गया gaye gaya gayi"),
     ("hona", "", "होना"),
@@ -58,7 +65,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("kab", "when", "कब"),
     ("kahan", "where", "कहाँ कहां kaha kahaan"),
     ("kyun", "why", "क्यों kyon kyu"),
-    ("kitna", "how much", "कितना कितनी कितने kitni kitne ktna"),
+    ("kitna", "how much", "कितना कितनी कितने kitni kitne ktna kitnaa ktne ktni kitne_"),
     ("nahi", "not", "नहीं nahin nai na"),
     ("haan", "yes", "हाँ हां ha haa han"),
     ("theek", "okay", "ठीक thik"),
@@ -78,11 +85,13 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("aaj", "today", "आज"),
     ("kal", "tomorrow", "कल"),
     ("abhi", "now", "अभी"),
-    ("bahut", "very", "बहुत bohot bahot"),
+    ("bahut", "very", "बहुत bohot bahot bhut bht"),
     ("zyada", "more", "ज़्यादा ज्यादा jyada adhik अधिक"),
     ("kam", "less", "कम"),
     ("sasta", "cheap", "सस्ता सस्ती saste sasti"),
-    ("mehenga", "expensive", "महंगा महँगा mehnga mahanga"),
+    ("mehenga", "expensive", "महंगा महँगा महंगी महँगी महंगे महँगे mehnga mahanga mehngi mahangi "
+     "mehenge mehengi mahange"),
+    ("itna", "so", "इतना इतनी इतने itni itne itani"),
     ("accha_", "good", "badhiya बढ़िया"),
     ("se", "from", "से"),
     ("me", "in", "में mein mai_in"),
@@ -103,22 +112,26 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("chahiye", "want", "चाहिए chaiye chahie chahta chahti चाहता चाहती chahte"),
     ("hoga", "will be", "होगा होगी होंगे hogi honge"),
     ("rahega", "will be", "रहेगा रहेगी rahegi"),
-    ("lagega", "will cost", "लगेगा लगेगी lagegi"),
-    ("lage", "took", "लगे लगा लगी laga lagi lagta लगता"),
-    ("bhejna", "ship", "भेजना भेजनी भेजने bhejni bhejne bhej भेज bhejo भेजो"),
+    ("lagega", "will cost", "लगेगा लगेगी lagegi lagenge लगेंगे"),
+    ("lage", "took", "लगे लगा लगी laga lagi lagta लगता lagti लगती lagte लगते lge lgi lga"),
+    ("bhejna", "ship", "भेजना भेजनी भेजने bhejni bhejne bhej भेज bhejo भेजो bheju bhejun "
+     "bhejoon भेजूं भेजूँ bhejenge भेजेंगे bhejdo bhejde bhejiye भेजिए"),
     ("bechna", "sell", "बेचना बेचूं बेचूँ bechu bechun bechoon beche बेचे बेचनी बेचने bechni bechne "
      "bechungi bechunga bechenge बेचूँगी बेचूँगा बेचेंगे "
      "bechani"),
     ("kharidna", "buy", "खरीदना खरीदनी kharid खरीद kharidni"),
     ("milega", "available", "मिलेगा मिलेगी milegi milta मिलता milti मिलती mile मिले"),
-    ("banana", "make", "बनाना बनानी बनाने banani banane banaun बनाऊं बनाऊँ banau banaoon"),
+    ("banana", "make", "बनाना बनानी बनाने banao बनाओ banani banane banaun बनाऊं बनाऊँ banau "
+     "banaoon banate बनाते banati बनाती"),
     ("bunna", "weave", "बुनना बुनने bunne bunane बुनाना bunni बुननी bunu bunoo बुनूँ बुनूं"),
     ("nikalna", "tell", "निकालना निकालो निकालिए nikalo nikalna nikalana"),
     # "ek piece 90 ka padta hai": what one piece costs to make
     ("padta", "costs", "पड़ता पड़ती पड़ते padti padte padega padegi"),
     # "stock me 40 pade hai": pieces lying unsold
     ("pade", "lying", "पड़े पड़ी pari padi padey"),
-    ("bana", "made", "बना बनी बने bani bane banaya बनाया"),
+    ("bana", "made", "बना बनी बने bani bane banaya बनाया banta banti bante banata बनता बनती बनते"),
+    ("lagana", "invest", "लगाना लगाने लगानी lagane lagani"),
+    ("paisa", "money", "पैसा पैसे paise"),
     ("rakhna", "set", "रखना रखूं रखूँ rakhu rakhun rakho रखो rakhe रखे"),
     ("badalna", "change", "बदलना बदलो badlo badal बदल"),
     ("jaanch", "check", "जांच जाँच janch"),
@@ -155,6 +168,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("order", "order", "ऑर्डर आर्डर ordar"),
     ("orders", "orders", "ऑर्डरों आर्डरों"),
     ("saman", "items", "सामान samaan maal माल"),
+    ("cheez", "item", "चीज़ चीज cheej chiz"),
     ("dukaan", "shop", "दुकान dukan"),
     ("dukaanen", "shops", "दुकानें दुकानों dukanen dukane dukano dukaane"),
     ("hastshilp", "handicrafts", "हस्तशिल्प हस्तशिल्पों hastshilpa hastashilp"),
@@ -164,11 +178,14 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("inventory", "inventory", "इन्वेंटरी इनवेंटरी"),
     ("pending", "pending", "पेंडिंग"),
     ("shipped", "shipped", "भेजे भेजा भेजी"),
+    # future tense: a parcel that will arrive ("kitne din me pahunchegi"), not one delivered
+    ("pahunchega", "arrive", "pahunchegi pahunchenge pahuchega pahuchegi pahuchenge पहुँचेगा "
+     "पहुँचेगी पहुँचेंगे पहुंचेगा पहुंचेगी पहुंचेंगे"),
     ("pahuncha", "delivered", "पहुंचा पहुँचा पहुंचे pahunche pahunchi पहुँच पहुंच pahunch pahuch "
      "पहुँचे पहुँची"),
     ("courier", "courier", "कूरियर कुरियर"),
     ("radd", "cancelled", "रद्द"),
-    ("list", "list", "लिस्ट"),
+    ("list", "list", "लिस्ट suchi सूची"),
     ("photo", "photo", "फोटो फ़ोटो"),
     ("tasveer", "photo", "तस्वीर"),
     ("chori", "stolen", "चोरी"),
@@ -184,6 +201,13 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("kahani", "story", "कहानी"),
     ("parampara", "tradition", "परंपरा"),
     ("matlab", "meaning", "मतलब arth अर्थ"),
+    ("fark", "difference", "फ़र्क फर्क farak antar अंतर अन्तर"),
+    ("pehchan", "tell", "पहचान पहचानें पहचाने पहचानूं पहचानूँ pahchan pehchane pahchane pehchanen "
+     "pahchanen pehchanu pehchaane"),
+    ("janjati", "tribe", "जनजाति जनजातियों adivasi आदिवासी"),
+    ("juda", "associated", "जुड़ी जुड़ा जुड़े judi jude juri"),
+    ("kaam", "work", "काम"),
+    ("kaala", "black", "काला काली काले kali kaale"),
     ("cluster", "clusters", "क्लस्टर"),
     ("gaon", "villages", "गांव गाँव"),
     ("heritage", "heritage", "हेरिटेज"),
@@ -234,12 +258,12 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("deliver", "delivered", "डिलीवर"),
     ("hue", "", "हुए हुआ हुई hua hui"),
     ("saree", "saree", "साड़ी साड़ियाँ साड़ियां sadi saadi sariyan"),
-    ("dupatta", "dupatta", "दुपट्टा दुपट्टे"),
+    ("dupatta", "dupatta", "दुपट्टा दुपट्टे dupatte dupatton दुपट्टों"),
     ("shawl", "shawl", "शॉल शाल"),
-    ("kurta", "kurta", "कुर्ता कुर्ते"),
+    ("kurta", "kurta", "कुर्ता कुर्ते kurte kurton"),
     ("chadar", "bedsheet", "चादर"),
-    ("gamla", "planter", "गमला गमले"),
-    ("matka", "pot", "मटका मटके"),
+    ("gamla", "planter", "गमला गमले gamle"),
+    ("matka", "pot", "मटका मटके matke"),
     ("diya", "diya", "दीया दिया दीये diye"),
     ("thali", "plate", "थाली"),
     ("katora", "bowl", "कटोरा कटोरी"),
@@ -277,7 +301,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     # units and time
     ("kilo", "kg", "किलो kg kilo_ किलोग्राम kilogram"),
     ("gram", "grams", "ग्राम"),
-    ("ghante", "hours", "घंटे घंटा घण्टे ghanta ghante_ ghanton घंटों"),
+    ("ghante", "hours", "घंटे घंटा घण्टे ghanta ghante_ ghanton घंटों ghnte ghnta ghante__"),
     ("din", "days", "दिन dino दिनों"),
     ("hafte", "weeks", "हफ़्ते हफ्ते हफ्ता हफ़्ता hafta"),
     ("mahine", "months", "महीने महीना mahina mahino महीनों"),
@@ -297,6 +321,8 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("mobile", "mobile", "मोबाइल"),
     ("youtube", "youtube", "यूट्यूब"),
     ("chalate", "use", "चलाते chalana चलाना"),
+    ("mandir", "temple", "मंदिर मन्दिर"),
+    ("khulta", "open", "खुलता खुलती खुलेगा khulti khulata khulega"),
 )
 
 # Number words (Hindi and Hinglish); halves and quarters are prefixes.
@@ -338,7 +364,7 @@ _HINGLISH_MARKERS = frozenset(
     "dusra pehla pehle wale agle pichle chahti chahta chahte hu hoon hun karna karni raha rahi "
     "rahe dena dijiye lagega kitne kaunsi konsi wali batana dikhana sau hazaar hazar rupaye "
     "rupay ek teen paanch saat aath kaunse konse hue hua gaye gae padta padti pade saade sade "
-    "sadhe sava roz".split()
+    "sadhe sava roz agar toh ghnte lge bhut kitnaa ktna bheju bhejni".split()
 )
 
 
@@ -464,6 +490,30 @@ _PHRASES = (
                 r"kharcha|lagat)\b"), r"\1 cost \2 each"),
     (re.compile(r"\b(\d[\d.]*)\s+(?:rupaye\s+)?(?:ka|ki|ke|me)\s+1\s+([a-z]+)\s+"
                 r"(?:padt[aie]|lagt[aie]|lagte|lagate|lage)\b"), r"\2 cost \1 each"),
+    # "kitne din lagenge", "kitne din me pahunchegi": a number of days, not an amount of money
+    (re.compile(r"\bkitna\s+(din|hafte|mahine|ghante|saal)\s+(?:me\s+)?(?:lagega|lage)\b"),
+     r"how many \1 will it take"),
+    (re.compile(r"\bkitna\s+(din|hafte|mahine|ghante|saal|piece)\b"), r"how many \1"),
+    # "kitne baje khulta hai": at what time, not how much
+    (re.compile(r"\bkitna\s+baje\b"), "what time"),
+    (re.compile(r"\b(how many (?:din|hafte))\s+(?:me\s+)?pahunchega\b"), r"\1 to arrive"),
+    # "ek saath bheju", "sab milake": together, in all
+    (re.compile(r"\b1\s+saath\b"), "together"),
+    (re.compile(r"\bsab\s+milake\b"), "in all"),
+    # "kitna time lagega": how long, not how much money
+    (re.compile(r"\bkitna\s+(?:time|samay|der)\s+(?:lagega|lage)\b"), "how long will it take"),
+    # "ship ho gaye", "deliver ho gae abhi tak": a status, said as a verb
+    (re.compile(r"\b(?:ship|bhejna)\s+(?:ho\s+)?gae\b"), "shipped"),
+    (re.compile(r"\b(?:deliver|pahuncha)\s+(?:ho\s+)?gae\b"), "delivered"),
+    (re.compile(r"\babhi\s+tak\b"), "so far"),
+    # "60 din se zyada": longer than, not a price above
+    (re.compile(r"(\d[\d.]*)\s+(din|hafte|mahine|saal)\s+(?:se\s+)?(?:zyada|upar)(?:\s+se)?\b"),
+     r"more than \1 \2"),
+    # "jitne bhi order": all the orders ("bhi" is no order status)
+    (re.compile(r"\bjitna\s+bhi\b"), "all"),
+    # "ye kahan se aaya", "kaise milega": a craft's origin, how to get something
+    (re.compile(r"\bkahan\s+se\s+(?:aaya|aayi|aaye|aata|aati|shuru)\b"), "where did it originate"),
+    (re.compile(r"\bkaise\s+milega\b"), "how to get"),
     # "pehle se pade hai": already in stock
     (re.compile(r"\bpehla\s+se\b"), "already"),
     # "mere paas 10 shawl hai": pieces in hand, not money (that is "mere paas 35000")
@@ -482,6 +532,8 @@ _PHRASES = (
     (re.compile(r"(\d[\d.]*)\s+(?:rupaye\s+)?se\s+(\d[\d.]*)\s+(?:rupaye\s+)?tak\b"),
      r"between \1 and \2"),
     (re.compile(r"(\d[\d.]*)\s+(rupaye\s+)?se\s+(?:kam|neeche)"), r"under \1 \2"),
+    # "300 ke under", "500 ke neeche": English "under" in Hindi word order
+    (re.compile(r"(\d[\d.]*)\s+(rupaye\s+)?(?:ke\s+)?(?:under|below|neeche)\b"), r"under \1 \2"),
     (re.compile(r"(\d[\d.]*)\s+(rupaye\s+)?se\s+(?:zyada|upar)"), r"above \1 \2"),
     (re.compile(r"(\d[\d.]*)\s+(rupaye\s+)?tak(?:\s+ka|\s+ki|\s+ke)?\b"), r"under \1 \2"),
     (re.compile(r"(\d[\d.]*)\s+(km)\s+(?:ke\s+)?(?:andar|me)\b"), r"within \1 \2"),
@@ -489,6 +541,32 @@ _PHRASES = (
     (re.compile(r"(\d[\d.]*)\s+(rupaye\s+)?(?:ke\s+)?andar\b"), r"under \1 \2"),
     (re.compile(r"\b([a-z]+(?:\s[a-z]+)?)\s+(?:ke\s+)?(?:paas|aas\s+paas|aaspaas)\b"), r"near \1"),
 )
+
+
+def _corrected_places(words: list[str]) -> list[str]:
+    """"raipur nahi bilaspur": the place said after "nahi" replaces the one before it."""
+    out: list[str] = []
+    k = 0
+    while k < len(words):
+        if k + 2 < len(words) and words[k + 1] == "nahi" and _is_place(words[k]) \
+                and _is_place(words[k + 2]):
+            k += 2
+            continue
+        out.append(words[k])
+        k += 1
+    return out
+
+
+def _shared_scale(words: list[str]) -> list[str]:
+    """"10 se 20 hazaar" is 10 to 20 thousand: the lower end takes the scale said after both."""
+    out = list(words)
+    for k in range(len(out) - 3, 0, -1):
+        low, high, scale = out[k - 1], out[k + 1], out[k + 2]
+        if out[k] == "se" and scale in ("thousand", "lakh", "crore") \
+                and re.fullmatch(r"\d+(?:\.\d+)?", low) and re.fullmatch(r"\d+(?:\.\d+)?", high) \
+                and float(low) < float(high):
+            out.insert(k, scale)
+    return out
 
 
 def _merge_scales(words: list[str]) -> list[str]:
@@ -577,6 +655,20 @@ def _is_craft(word: str, fuzzy: bool = False) -> bool:
     return bool(Vocabulary.default().find(word, kinds=("craft",), fuzzy=fuzzy))
 
 
+# A word that spells a craft this closely is the craft even where it sounds like a town
+# ("वारली" varali is Warli painting at 83, not Bareilly; "पटियाला" patiyala is Patola at only 62).
+CRAFT_OVER_PLACE_SCORE = 80.0
+
+
+@lru_cache(maxsize=512)
+def _craft_score(word: str) -> float:
+    """How closely (0-100) the word spells its nearest craft."""
+    from domain.vocabulary import Vocabulary
+
+    found = Vocabulary.default().find(word, kinds=("craft",), fuzzy=True)
+    return max((m.score for m in found), default=0.0)
+
+
 def _craft_name(word: str) -> str | None:
     """The craft a transliterated word spells ("dhokara" → "dhokra casting"), if any."""
     from domain.vocabulary import Vocabulary
@@ -601,7 +693,7 @@ def _place_name(word: str) -> str | None:
         return None
     if place is None:
         hit = gaz.fuzzy(word, cutoff=90, by_sound=True)
-        if hit and (_is_craft(word, fuzzy=False)
+        if hit and (_is_craft(word, fuzzy=False) or _craft_score(word) >= CRAFT_OVER_PLACE_SCORE
                     or (hit[0].kind == "cluster" and _is_craft(word, fuzzy=True))):
             # "dhokara" is the craft dhokra, not the cluster filed under its name; "पटोला" and
             # "वारली" are crafts that only sound like Patiala and Bareilly
@@ -619,6 +711,10 @@ _MIXED_OFFSETS = re.compile(
 _MIXED_UNITS = re.compile(r"\b(ghante|ghanta|ghanton)\b", re.I)
 
 
+# "1 kilo 200 gram": one weight, 1.2 kg
+_KILO_GRAMS = re.compile(r"\b(\d+)\s+kilo\s+(\d{1,3})\s+gram\b")
+# "... kitne din me pahunchegi", "... kab tak pahunchega": the place before is where it arrives
+_ARRIVES = re.compile(r"(?:(?:kitna\s+(?:din|hafte)|kab\s+tak)\s+(?:me\s+)?)?pahunchega\b")
 _PLACE_CUES = frozenset({"in", "near", "from", "to", "of", "within", "around", "at"})
 # The letter of an id said in Devanagari ("पी शून्य शून्य चार" → "p 0 0 4"): a letter's name
 # before digits.
@@ -666,7 +762,7 @@ def to_english(text: str) -> str:
             word = _place_name(word) or _craft_name(word) or word
         words.append(word)
         i += 1
-    words = _merge_scales(words)
+    words = _corrected_places(_merge_scales(_shared_scale(words)))
     for k in range(len(words) - 1, -1, -1):
         nxt = words[k + 1] if k + 1 < len(words) else ""
         prev = words[k - 1] if k else ""
@@ -675,11 +771,20 @@ def to_english(text: str) -> str:
             after = words[k + 2] if k + 2 < len(words) else ""
             words[k + 1] = "to" if after and _is_place(after) else ""
             words.insert(k, "from")
-        elif nxt in ("ke", "me", "tak") and prev not in _PLACE_CUES and _is_place(words[k]):
+        elif prev not in _PLACE_CUES and _is_place(words[k]) and ("bhejna" in (
+                nxt, words[k + 2] if nxt in ("ko", "tak") and k + 2 < len(words) else "")
+                or _ARRIVES.match(" ".join(words[k + 1:k + 5]))):
+            # "जयपुर भेजना है", "jaipur tak bhejna", "जयपुर कितने दिन में पहुँचेगी": it goes there
+            if nxt in ("ko", "tak"):
+                del words[k + 1]
+            words.insert(k, "to")
+        elif nxt in ("ke", "me", "tak") and prev not in _PLACE_CUES and _is_place(words[k]) \
+                and not (nxt == "ke" and k + 2 < len(words) and words[k + 2] == "paas"):
             words.insert(k, "in")  # "Jaipur ki blue pottery": the place is a filter, said as one
     joined = " ".join(words)
     for pattern, repl in _PHRASES:
         joined = pattern.sub(repl, joined)
+    joined = _KILO_GRAMS.sub(lambda m: f"{int(m.group(1)) + int(m.group(2)) / 1000:g} kilo", joined)
     joined = _SPOKEN_ID.sub(lambda m: _ID_LETTERS[m.group(1)] + " ", joined)
     glosses = _glosses()
     out = []

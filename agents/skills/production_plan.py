@@ -19,6 +19,12 @@ _UNIT_COST_AFTER = re.compile(
 _UNIT_COST_BEFORE = re.compile(
     r"(?:\b(?:costing|costs|cost|cost of|at|lagat|per piece cost|per (?:piece|pc|unit|item))|@)"
     r"(?:\s+(?:me|us|is|of|about|around|only|roughly|rs\.?|₹|per [a-z]+))*\s*$")
+# "cost 125000 total", "total cost of 60000", "1.2 lakh in all": what the whole batch costs
+_TOTAL_AFTER = re.compile(r"^\s*(?:rs\.?|rupees?|₹)?\s*(?:total|in total|in all|altogether|"
+                          r"all together|"
+                          r"for all|for the (?:whole|lot|batch))\b")
+_TOTAL_BEFORE = re.compile(r"\b(?:total|whole|overall)\s+(?:making\s+)?(?:cost|lagat|expense)s?"
+                           r"(?:\s+(?:of|is|will be|comes to|about|around|rs\.?|₹))*\s*$")
 _STOCK_AFTER = re.compile(r"^\s*\w*\s*(in stock|left|ready|already|unsold|lying)")
 # "i have 60k", "1.5 lakh with me": money, not pieces in stock (pieces are named after the count)
 _MONEY_AFTER = re.compile(r"^\s*(?:rs\.?|rupees?|rupaye|₹|with me|in hand|only|and|to|so|$|[,.?!])")
@@ -36,8 +42,12 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     args: dict[str, Any] = {}
     if cat := intel.category(utt):
         args["category"] = cat
+    total: float | None = None
     for a in intel.amounts(utt):
         near_before = a.before[-22:]
+        if a.unit in (None, "inr") and a.value >= 100 and (
+                _TOTAL_AFTER.match(a.after) or _TOTAL_BEFORE.search(a.before[-30:])):
+            total = a.value
         if a.unit is None and (a.value == 1 or _PEOPLE_AFTER.match(a.after)):
             continue  # "ek stole 1100 ka padta hai", "a group of 6 women": no batch size
         if a.unit in (None, "inr") and _SELL_BEFORE.search(near_before):
@@ -74,6 +84,9 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
         elif a.unit in ("d", "w", "mo") and "horizon_days" not in args:
             days = {"d": 1, "w": 7, "mo": 30}[a.unit] * a.value
             args["horizon_days"] = int(min(180, max(7, days)))
+    if total is not None and args.get("unit_cost") == total and args.get("planned_quantity"):
+        # "10 sarees, cost 1.25 lakh total": one piece costs the total over the batch
+        args["unit_cost"] = round(total / args["planned_quantity"], 2)
     if region := intel.region(utt):
         args["region"] = region
     return args

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from agents.nlu.entities import Utterance
@@ -20,6 +21,11 @@ _NOT_FRAGILE = re.compile(r"\b(?:not|non|no|isn't|isnt|nahi|nahin)[\s-]+(?:\w+\s
                           r"|\bfragile\s+(?:nahi|nahin|not|no)\b|\bunbreakable\b")
 
 
+def _plain(name: str) -> str:
+    """A town's name in plain letters ("Bilāspur" → "Bilaspur"), as people type it."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode() or name
+
+
 def _places(utt: Utterance, ctx: SkillContext) -> dict[str, str]:
     """Destination, and origin when the user says "from X".
 
@@ -33,7 +39,7 @@ def _places(utt: Utterance, ctx: SkillContext) -> dict[str, str]:
         (name_a, place_a), (name_b, place_b) = pairs[:2]
         if re.search(rf"\b{re.escape(name_a)}\s+to\s+{re.escape(name_b)}\b", utt.norm):
             # "shipping to jaipur to kochi": the first town is where it leaves from.
-            return {"origin": place_a.name, "destination": place_b.name}
+            return {"origin": _plain(place_a.name), "destination": _plain(place_b.name)}
     for name, place in pairs:
         first = re.escape(name.split()[0])
         if "origin" in out:
@@ -43,9 +49,9 @@ def _places(utt: Utterance, ctx: SkillContext) -> dict[str, str]:
         else:
             said_from = awaiting_origin and not re.search(rf"\bto\s+{first}", utt.norm)
         if said_from:
-            out["origin"] = place.name
+            out["origin"] = _plain(place.name)
         elif "destination" not in out and not _names_the_piece(utt, name, place):
-            out["destination"] = place.name
+            out["destination"] = _plain(place.name)
     return out
 
 
@@ -110,6 +116,10 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
                     args["declared_price"] = value
                     break
                 args[slot] = value
+        money = [v for v in (q.value for q in utt.quantities if q.unit is None) if v >= 100]
+        if "declared_price" not in args and "weight_kg" in args and money:
+            # "agar 2 saree, 2 kilo, 40 hazaar?": an amount beside a new weight is the new price
+            args["declared_price"] = max(money)
     return args
 
 

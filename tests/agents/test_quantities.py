@@ -318,3 +318,70 @@ def test_a_craft_town_naming_the_piece_is_no_destination(text: str,
     from agents.skills.shipping_quote import fill as ship_fill
 
     assert ship_fill(parse(to_english(text)), CTX).get("destination") == destination
+
+
+@pytest.mark.parametrize(("text", "gloss"), [
+    ("मुंबई कितने दिन में पहुँचेगी?", "mumbai how many days to arrive ?"),
+    ("jaipur kitne din lagenge", "how many days will it take"),
+    ("k-018 wala trail dikhao, kitna time lagega", "how long will it take"),
+    ("kaunse order ship ho gaye abhi tak", "which order shipped so far"),
+    ("koi sasta sa gift dikhao 300 ke under", "under 300"),
+    ("banarasi saree chahiye 10 se 20 hazaar ke beech me", "between 10000 and 20000"),
+    ("kya mere store me koi cheez 60 din se zyada se padi hai", "more than 60 days"),
+    ("jaipur ke paas blue pottery dikhao", "near jaipur blue pottery show"),
+    ("agar 2 saree ek saath bheju", "if 2 saree together ship"),
+    ("70 ghnte lge, bhut mehnat", "70 hours took , very"),
+    ("वारली चित्रकला किस जनजाति से जुड़ी है?", "warli painting"),
+    ("ek dhokra ghoda 4 kilo ka raipur nahi bilaspur bhejna hai", "4 kg to bilaspur ship"),
+])
+def test_hinglish_as_typed_on_whatsapp(text: str, gloss: str) -> None:
+    """Spelling variants, verbs of time and status, postpositions and corrections in English."""
+    assert gloss in to_english(text)
+
+
+@pytest.mark.parametrize(("text", "unit_cost"), [
+    ("kanchipuram silk saree 10 piece ka plan, lagat sawa lakh total hai sab milake", 12500),
+    ("planning 40 brass lamps, total cost 60000, capital 1 lakh", 1500),
+    ("planning 40 brass lamps at 1500 each, capital 1 lakh", 1500),
+])
+def test_a_total_cost_is_divided_over_the_batch(text: str, unit_cost: float) -> None:
+    assert plan_fill(parse(to_english(text)), CTX)["unit_cost"] == unit_cost
+
+
+def test_a_destination_corrected_mid_sentence_is_the_one_said_last() -> None:
+    """"raipur nahi bilaspur": Bilaspur, in plain letters as typed (the gazetteer has Bilāspur)."""
+    from agents.skills.shipping_quote import fill as ship_fill
+
+    said = "ek dhokra ghoda hai 4 kilo ka 9500 ka raipur nahi bilaspur bhejna hai kitna lagega"
+    assert ship_fill(parse(to_english(said)), CTX)["destination"] == "Bilaspur"
+
+
+@pytest.mark.parametrize(("text", "gloss"), [
+    ("कढ़ाई वाला शॉल जयपुर भेजना है, चार हज़ार का", "to jaipur ship"),
+    ("jaipur tak bhejna hai 2 kilo", "to jaipur ship 2 kg"),
+    ("chadar hai 1 kilo 200 gram ki", "1.2 kg"),
+    ("मेरे जितने भी ऑर्डर आए हैं", "my all order"),
+    ("dedh sau dupatte ka plan hai", "150 dupatta plan"),
+    ("कांचीपुरम का मंदिर कितने बजे खुलता है?", "temple what time open"),
+])
+def test_hindi_word_order_for_places_weights_and_plurals(text: str, gloss: str) -> None:
+    """A town before "bhejna" is where the parcel goes; "1 kilo 200 gram" is one weight."""
+    assert gloss in to_english(text)
+
+
+def test_a_town_before_how_many_days_to_arrive_is_the_destination() -> None:
+    from agents.skills.shipping_quote import fill as ship_fill
+
+    said = "कच्छ की कढ़ाई वाली शॉल, 700 ग्राम, 3500 रुपये, जयपुर कितने दिन में पहुँचेगी?"
+    args = ship_fill(parse(to_english(said)), CTX)
+    assert args == {"destination": "Jaipur", "weight_kg": 0.7, "declared_price": 3500}
+
+
+def test_a_follow_up_with_a_new_weight_and_amount_changes_the_price() -> None:
+    """"agar 2 saree ek saath bheju, 2 kilo, 40 hazaar?" after a 20000 parcel: ₹40,000 now."""
+    from agents.skills.shipping_quote import fill as ship_fill
+
+    ctx = SkillContext("c-0001", "creator", previous_args={
+        "destination": "Mumbai", "weight_kg": 1.0, "declared_price": 20000.0})
+    args = ship_fill(parse(to_english("agar 2 saree ek saath bheju, 2 kilo, 40 hazaar?")), ctx)
+    assert args["weight_kg"] == 2 and args["declared_price"] == 40000

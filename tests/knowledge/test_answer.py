@@ -46,7 +46,20 @@ def test_extractive_answers_cite_their_source(kb, question: str, doc_id: str) ->
         assert c.snippet and c.snippet in answer.text and c.title
 
 
+@pytest.mark.parametrize(("question", "doc_id"), [
+    ("GI tag kya hota hai aur mujhe kaise milega? (gi tag what is and i want how to get ?)",
+     "help-gi-tags"),
+    ("phulkari ka matlab kya hai aur ye kahan se aaya "
+     "(phulkari meaning what and this where did it originate)", "technique-phulkari"),
+])
+def test_a_hinglish_question_with_its_gloss_is_answered(kb, question: str, doc_id: str) -> None:
+    """The Hinglish words said are in no English document; the gloss's words carry the overlap."""
+    answer = kb.ask(question)
+    assert answer.confident and answer.citations[0].doc_id == doc_id
+
+
 @pytest.mark.parametrize("question", [
+    "bharat aur australia ka match kaun jita (bharat and australia match which won)",
     "who won the cricket match yesterday", "what is the recipe for hyderabadi biryani",
     "how do I repair a car gearbox",
 ])
