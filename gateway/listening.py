@@ -225,12 +225,8 @@ class LiveRecording:
             with contextlib.suppress(Exception):
                 await self._final[1]  # the speculative transcription fills the cache
         if self._work is not None:
-            done = self.listener.hurry()  # a running partial gives way
-            try:
-                with contextlib.suppress(Exception):
-                    await self._work
-            finally:
-                done()
+            with self.listener.hurried(), contextlib.suppress(Exception):
+                await self._work  # a running partial gives way
         heard = await asyncio.to_thread(self.listener.finish, end_s)
         self._drop_work()
         speech_end = known if end_s is None or self._stream_t0 is None else \

@@ -70,6 +70,9 @@ def content_words(text: str) -> set[str]:
             if w not in _STOP and w not in _HINGLISH_STOP and len(w) > 2}
 
 
+_GLOSS = re.compile(r"\(([^()]+)\)\s*$")
+
+
 def _wordings(question: str) -> list[set[str]]:
     """The question's content words, and those of its English gloss alone when it has one.
 
@@ -82,8 +85,6 @@ def _wordings(question: str) -> list[set[str]]:
         wordings.append(content_words(gloss.group(1)))
     return wordings
 
-
-_GLOSS = re.compile(r"\(([^()]+)\)\s*$")
 
 
 def mmr(query: np.ndarray, candidates: np.ndarray, relevance: np.ndarray, k: int,

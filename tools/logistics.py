@@ -6,7 +6,7 @@ from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from domain.errors import InvalidInput
 from domain.logistics import HttpProvider, LogisticsProvider, Parcel, Shipment, plan, quote_shipment
@@ -101,11 +101,13 @@ def _origin(ctx: ToolContext, value: Any) -> Place:
     if home is not None:
         return home
     with ctx.store.session() as s:
-        spots = s.execute(select(Creator.lat, Creator.lon)).all()
-    if not spots:
-        raise InvalidInput("where does it ship from? give an origin", field="origin")
-    lats, lons = sorted(lat for lat, _ in spots), sorted(lon for _, lon in spots)
-    return Place(MEDIAN_WORKSHOP, lats[len(lats) // 2], lons[len(lons) // 2], kind="point")
+        makers = s.scalar(select(func.count()).select_from(Creator)) or 0
+        if not makers:
+            raise InvalidInput("where does it ship from? give an origin", field="origin")
+        lat, lon = (float(s.scalars(select(column).order_by(column).offset(makers // 2)
+                                    .limit(1)).one())
+                    for column in (Creator.lat, Creator.lon))
+    return Place(MEDIAN_WORKSHOP, lat, lon, kind="point")
 
 
 def _where(p: Place) -> dict[str, Any]:

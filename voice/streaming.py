@@ -12,9 +12,10 @@ threads. Its audio is guarded by a lock, so pushing and transcribing may overlap
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -178,23 +179,19 @@ class Listener:
         """
         if partial:
             return self._transcribe(end_s, cancelled=lambda: self._finals > 0)
+        with self.hurried():
+            return self._transcribe(end_s)
+
+    @contextlib.contextmanager
+    def hurried(self) -> Iterator[None]:
+        """While inside, a running partial gives way (push to talk's release waits for it)."""
         with self._finals_lock:
             self._finals += 1
         try:
-            return self._transcribe(end_s)
+            yield
         finally:
             with self._finals_lock:
                 self._finals -= 1
-
-    def hurry(self) -> Callable[[], None]:
-        """Make a running partial give way now; call the returned function when done waiting."""
-        with self._finals_lock:
-            self._finals += 1
-
-        def done() -> None:
-            with self._finals_lock:
-                self._finals -= 1
-        return done
 
     def _transcribe(self, end_s: float | None,
                     cancelled: Callable[[], bool] | None = None) -> str | None:
@@ -207,8 +204,7 @@ class Listener:
             return ""
         audio = Audio(samples, STT_RATE)
         try:
-            text = self.stt.transcribe(audio, self.language, cancelled=cancelled) \
-                if cancelled is not None else self.stt.transcribe(audio, self.language)
+            text = self.stt.transcribe(audio, self.language, cancelled=cancelled)
         except Abandoned:
             self.abandoned += 1
             return None
