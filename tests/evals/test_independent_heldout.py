@@ -28,6 +28,7 @@ INDEPENDENT = (
     "independent_dev3.jsonl",
     "independent_dev4.jsonl",
     "independent_dev5.jsonl",
+    "independent_dev6.jsonl",
 )
 
 
