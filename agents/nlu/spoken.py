@@ -71,6 +71,8 @@ def sound_key(text: str) -> str:
         return ""
     for pattern, repl in _SOUND_RULES:
         word = re.sub(pattern, repl, word)
+    if not word:  # only silent letters ("hhhh", a breath Whisper wrote down)
+        return ""
     head = "a" if word[0] in "aeiou" else ""
     body = re.sub(r"[aeiou]+", "", word)
     return head + re.sub(r"(.)\1+", r"\1", body)
