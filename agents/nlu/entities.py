@@ -61,10 +61,10 @@ _STATUS_WORDS = {"pending": "pending", "confirmed": "confirmed", "production": "
 # "p-00234", "p 234", "P-234", and digit by digit as speech-to-text writes it: "p 0 0 2 3 4".
 _ID_RE = re.compile(r"\b([cbpok])\s?[- ]?\s?(\d(?: \d(?!\d)){1,5}|\d{1,6})\b", re.I)
 _ID_WIDTH = {"c": 4, "b": 4, "p": 5, "o": 6, "k": 3}
+_UNIT_ALT = "|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True))
+# A unit may be joined by a hyphen ("a 500-km radius", "a 2-kg box"); a range's hyphen is not.
 _NUM_RE = re.compile(
-    r"(₹\s?)?(\d+(?:[.,]\d+)*)\s*(" + "|".join(sorted(map(re.escape, _UNITS), key=len,
-                                                      reverse=True)) + r")?\b",
-    re.I,
+    rf"(₹\s?)?(\d+(?:[.,]\d+)*)(?:\s*-(?=\s*(?:{_UNIT_ALT})\b))?\s*({_UNIT_ALT})?\b", re.I
 )
 _PLACE_CUES = ("near", "in", "around", "from", "at", "to", "of", "close to", "nearby")
 

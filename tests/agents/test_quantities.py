@@ -385,3 +385,19 @@ def test_a_follow_up_with_a_new_weight_and_amount_changes_the_price() -> None:
         "destination": "Mumbai", "weight_kg": 1.0, "declared_price": 20000.0})
     args = ship_fill(parse(to_english("agar 2 saree ek saath bheju, 2 kilo, 40 hazaar?")), ctx)
     assert args["weight_kg"] == 2 and args["declared_price"] == 40000
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(min_value=1, max_value=5000), st.sampled_from(["km", "kg", "g", "hours"]),
+       st.sampled_from(["-", " - ", "- "]))
+def test_a_unit_joined_by_a_hyphen_is_that_unit(n: int, unit: str, joint: str) -> None:
+    # "a 500-km radius", "a 2-kg box": the hyphen joins the number to its unit
+    spaced, joined = parse(f"a {n} {unit} piece"), parse(f"a {n}{joint}{unit} piece")
+    assert [(q.value, q.unit) for q in joined.quantities] == [
+        (q.value, q.unit) for q in spaced.quantities]
+    assert joined.quantities[0].unit is not None
+
+
+@pytest.mark.parametrize("text", ["between 200-300 rupees", "price 1200-1500", "sizes 10-12"])
+def test_a_range_keeps_both_ends(text: str) -> None:
+    assert len(parse(text).quantities) == 2
