@@ -385,3 +385,28 @@ def test_a_follow_up_with_a_new_weight_and_amount_changes_the_price() -> None:
         "destination": "Mumbai", "weight_kg": 1.0, "declared_price": 20000.0})
     args = ship_fill(parse(to_english("agar 2 saree ek saath bheju, 2 kilo, 40 hazaar?")), ctx)
     assert args["weight_kg"] == 2 and args["declared_price"] == 40000
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("कांच के दो हज़ार दीये बनाने हैं", "glass"),
+    ("300 glass diyas at 25 each", "glass"),
+    ("pital ke diye 100 banane hai", "metalware"),
+    ("marble diya, 400 gram", "stonework"),
+    ("500 diyas for diwali, 12 rupees each", "pottery"),
+])
+def test_a_diya_is_of_the_material_said(text: str, category: str) -> None:
+    """A diya is clay unless its material is said: glass, brass, marble."""
+    from agents.skills._intelligence import category as category_of
+
+    assert category_of(parse(to_english(text))) == category
+
+
+@pytest.mark.parametrize(("text", "location"), [
+    ("kutch ke aas paas 50 km me kaunse craft gaon hai, bhuj se", "Bhuj"),
+    ("craft clusters within 100 km of jaipur in rajasthan", "Jaipur"),
+    ("craft clusters in kashmir", "Kashmir"),
+])
+def test_a_distance_is_measured_from_a_town_not_a_region(text: str, location: str) -> None:
+    from agents.skills.craft_clusters import fill as clusters_fill
+
+    assert clusters_fill(parse(to_english(text)), CTX)["location"] == location
