@@ -120,6 +120,14 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
      "bechungi bechunga bechenge बेचूँगी बेचूँगा बेचेंगे "
      "bechani"),
     ("kharidna", "buy", "खरीदना खरीदनी kharid खरीद kharidni"),
+    # "ek saree leni hai": to buy; "jaipur se mangwani hai": to have it sent
+    ("lena", "buy", "लेना लेनी लेने leni lene lunga lungi loonga लूंगा लूँगा लूंगी"),
+    ("mangwana", "ship", "मंगवाना मंगवानी मंगवाने मंगाना मंगवाओ mangwani mangwane mangana "
+     "mangwao mangao"),
+    ("mehnat", "work", "मेहनत mehnath"),
+    ("mazdoor", "workers", "मज़दूर मजदूर majdoor mazdur"),
+    ("sakta", "can", "सकता सकती सकते sakti sakte skta skte"),
+    ("sajawat", "decor", "सजावट sajavat"),
     ("milega", "available", "मिलेगा मिलेगी milegi milta मिलता milti मिलती mile मिले mil मिल"),
     ("banana", "make", "बनाना बनानी बनाने banao बनाओ banani banane banaun बनाऊं बनाऊँ banau "
      "banaoon banate बनाते banati बनाती"),
@@ -383,6 +391,7 @@ _VARIANTS: dict[str, str] = {
               "banvana banva banwa banwai banaunga banaungi banayenge banaenge banayein banaen "
               "banaega banayega बनवाना बनवाओ बनवाया बनाएं बनाएँ बनाए बनाइए बनाऊंगा बनाऊँगा",
     "bana": "banega banegi banenge banai bnaya बनेगा बनेगी बनेंगे बनाई",
+    "kharidna": "kharidne kharidu kharidun kharidunga kharidungi खरीदने खरीदूं खरीदूँ",
     "bechna": "bech becha bechi bechta bechti bechte bechiye bechoge bechogi becho "
               "bechdo bechde बेच बेचा बेची बेचता बेचती बेचते बेचो बेचिए",
     "chahiye": "chaye chahiyee chaahiye chahiya chaiyee chhaiye chahiy chahye chaiya chaiyea "
@@ -874,6 +883,7 @@ _MIXED_UNITS = re.compile(r"\b(ghante|ghanta|ghanton)\b", re.I)
 _KILO_GRAMS = re.compile(r"\b(\d+)\s+kilo\s+(\d{1,3})\s+gram\b")
 # "... kitne din me pahunchegi", "... kab tak pahunchega": the place before is where it arrives
 _ARRIVES = re.compile(r"(?:(?:kitna\s+(?:din|hafte)|kab\s+tak)\s+(?:me\s+)?)?pahunchega\b")
+_SENDS = frozenset({"bhejna", "mangwana"})  # the town said before these is where it goes
 _PLACE_CUES = frozenset({"in", "near", "from", "to", "of", "within", "around", "at"})
 # The letter of an id said in Devanagari ("पी शून्य शून्य चार" → "p 0 0 4"): a letter's name
 # before digits.
@@ -934,10 +944,11 @@ def to_english(text: str) -> str:
             after = words[k + 2] if k + 2 < len(words) else ""
             words[k + 1] = "to" if after and _is_place(after) else ""
             words.insert(k, "from")
-        elif prev not in _PLACE_CUES and _is_place(words[k]) and ("bhejna" in (
-                nxt, words[k + 2] if nxt in ("ko", "tak") and k + 2 < len(words) else "")
+        elif prev not in _PLACE_CUES and _is_place(words[k]) and (_SENDS & {
+                nxt, words[k + 2] if nxt in ("ko", "tak") and k + 2 < len(words) else ""}
                 or _ARRIVES.match(" ".join(words[k + 1:k + 5]))):
-            # "जयपुर भेजना है", "jaipur tak bhejna", "जयपुर कितने दिन में पहुँचेगी": it goes there
+            # "जयपुर भेजना है", "jaipur tak bhejna", "guwahati mangana hai", "जयपुर कितने दिन में
+            # पहुँचेगी": it goes there
             if nxt in ("ko", "tak"):
                 del words[k + 1]
             words.insert(k, "to")

@@ -162,6 +162,11 @@ def test_a_k_after_a_number_is_thousands(n: int) -> None:
     ("kaunsa maal nahi bik raha", "not selling"),
     ("mera order abhi tak nahi mila", "not got"),
     ("channapatna ke khilone 500 me mil jayenge kya", "available"),
+    ("mujhe ek banarasi saree leni hai", "buy"),
+    ("guwahati mangana hai ek dupatta, aadha kilo", "to guwahati ship"),
+    ("pital ka diya, 5 ghante ki mehnat", "5 hours work"),
+    ("kya aap bata sakte ho", "tell can"),
+    ("kitne mazdoor lagenge", "workers"),
 ])
 def test_time_and_trade_phrases(text: str, english: str) -> None:
     assert english in _gloss(text)
