@@ -39,6 +39,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "mujhe {material} ka {product} kharidna hai",
         "{hcraft} दिखाओ",
         "{hmaterial} का {hproduct} चाहिए {price} रुपये तक",
+        # A shopper's budget is a price cap (a maker's budget is capital to plan with).
+        "looking for {craft} {product} in a budget of {price}",
+        "want to buy a {material} {product}, my budget is {price} max",
+        "{product} from {place} within a {price} budget, what do you have",
+        "budget {price} hai, {product} dikhao",
     ),
     "golden_price": (
         "what should i charge for my {material} {product}, {kg} kg, {hrs} hours of work",
