@@ -24,8 +24,8 @@ PER_TEMPLATE = 6  # fillings of each template: enough to vary the words, not to 
 MAX_PAIRS = 4000
 
 # {craft} {product} {material} {place} {region} and their Hindi {hcraft} {hproduct}
-# {hmaterial} {hregion}; numbers {n} {kg} {g} {hrs} {price} {cost} {km} {days}; ids {pid} {cid}
-# {img}.
+# {hmaterial} {hregion}; out-of-scope topics {oos} {hoos} {doos}; numbers {n} {kg} {g} {hrs}
+# {price} {cost} {km} {days}; ids {pid} {cid} {img}.
 TEMPLATES: dict[str, tuple[str, ...]] = {
     "search_products": (
         "show me {craft} {product} under {price}",
@@ -39,6 +39,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "mujhe {material} ka {product} kharidna hai",
         "{hcraft} दिखाओ",
         "{hmaterial} का {hproduct} चाहिए {price} रुपये तक",
+        # A shopper's budget is a price cap (a maker's budget is capital to plan with).
+        "looking for {craft} {product} in a budget of {price}",
+        "want to buy a {material} {product}, my budget is {price} max",
+        "{product} from {place} within a {price} budget, what do you have",
+        "budget {price} hai, {product} dikhao",
     ),
     "golden_price": (
         "what should i charge for my {material} {product}, {kg} kg, {hrs} hours of work",
@@ -206,6 +211,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "inventory_health": (
         "which of my {product} are not selling",
         "कौन सा {hproduct} नहीं बिक रहा",
+        # Stock lying unsold for a while, said of any product.
+        "which {product} have been sitting in my shop for over {days} days",
+        "mera koi {product} {days} din se pada hai kya",
+        "kaun se {product} kab se nahi bike, stock dekh ke batao",
+        "{hproduct} जो {days} दिन से दुकान में पड़े हैं",
     ),
     "consolidation_plan": (
         "can i combine my orders going to {place}",
@@ -224,6 +234,48 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "{place} में आज मौसम कैसा है",
         "which train goes from {place2} to {ctown} in the morning",
         "is there snow in {region} now, we want to go sightseeing",
+        # Whole topic families a marketplace declines, beside a town, a state or a craft.
+        "{oos} in {place}",
+        "can you tell me {oos} for {place} please",
+        "i am a {craft} artisan from {ctown}, tell me {oos}",
+        "need help with {oos}, i live near {place}",
+        "{place} me {hoos} batao",
+        "bhai {hoos} chahiye {place} ke liye",
+        "{ctown} ke paas {hoos} kaise milega",
+        "{hregion} में {doos} बताइए",
+        "{place} में {doos} के बारे में बताओ",
+    ),
+}
+
+# Topics no tool of a craft marketplace serves, for the out-of-scope templates: weather and
+# travel, sport, news, food, health, money, phones, exams, jobs, the stars, films, facts and
+# code. English, Hinglish and Devanagari lists are separate so each template keeps one script.
+OUT_OF_SCOPE_TOPICS: dict[str, tuple[str, ...]] = {
+    "oos": (
+        "the weather tomorrow", "the rain forecast", "train tickets", "a bus ticket",
+        "a cheap flight", "a hotel room for two nights", "a taxi to the airport",
+        "the cricket score", "who won the football match", "today's news headlines",
+        "the election results", "a biryani recipe", "how to cook dal makhani",
+        "medicine for a fever", "a good doctor", "a personal loan", "my bank balance",
+        "health insurance", "the emi on my loan", "a mobile recharge", "a new sim card",
+        "my exam result", "the board exam syllabus", "a government job", "job vacancies",
+        "my horoscope for this week", "a movie to watch tonight", "the latest songs",
+        "the capital of the state", "the population of the city", "python code for a website",
+        "the petrol price today", "the gold rate today", "the share market",
+    ),
+    "hoos": (
+        "kal ka mausam", "barish kab hogi", "train ka ticket", "bus ka time", "flight ka ticket",
+        "hotel ka kamra", "taxi ka kiraya", "match ka score", "aaj ki khabar",
+        "chunav ka natija", "biryani ki recipe", "khana banane ka tarika", "bukhar ki dawai",
+        "achha doctor", "loan kaise milega", "bank ka balance", "bima ki kist",
+        "mobile recharge", "exam ka result", "naukri", "aaj ka rashifal", "meri kundli",
+        "nayi film", "naya gaana", "petrol ka rate", "sone ka bhav aaj",
+    ),
+    "doos": (
+        "कल का मौसम", "बारिश", "ट्रेन का टिकट", "बस का समय", "होटल का कमरा", "मैच का स्कोर",
+        "आज की ख़बर", "चुनाव का नतीजा", "बिरयानी की रेसिपी", "बुखार की दवाई", "लोन",
+        "बैंक का बैलेंस", "मोबाइल रिचार्ज", "परीक्षा का नतीजा", "नौकरी", "आज का राशिफल",
+        "नई फ़िल्म", "पेट्रोल का दाम",
     ),
 }
 
@@ -288,6 +340,7 @@ def _filler(words: _Words, rng: random.Random) -> Callable[[str], str]:
         "material": _Cycle(words.materials, rng), "region": _Cycle(words.regions, rng),
         "place": _Cycle(words.places, rng), "ctown": _Cycle(words.towns, rng),
         **{slot: _Cycle(terms, rng) for slot, terms in words.hindi.items()},
+        **{slot: _Cycle(list(terms), rng) for slot, terms in OUT_OF_SCOPE_TOPICS.items()},
     }
 
     def fill(template: str) -> str:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 # Devanagari. The gloss is what the extractors and classifier understand.
 _LEXICON: tuple[tuple[str, str, str], ...] = (
     # function words
-    ("ke", "", "की के का ka ki kaa kee"),
+    ("ke", "", "की के का ka ki kaa kee k"),
     ("hai", "", "है hain हैं he h"),
     ("ho", "", "हो"),
     ("tha", "", "था थी थे thi the"),
@@ -97,7 +97,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("me", "in", "में mein mai_in"),
     ("par", "on", "पर pe पे"),
     ("tak", "to", "तक"),
-    ("paas", "near", "पास pas"),
+    ("paas", "near", "पास pas pass"),
     ("andar", "within", "अंदर भीतर"),
     ("beech", "between", "बीच bich"),
     ("liye", "for", "लिए liya"),
@@ -120,7 +120,15 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
      "bechungi bechunga bechenge बेचूँगी बेचूँगा बेचेंगे "
      "bechani"),
     ("kharidna", "buy", "खरीदना खरीदनी kharid खरीद kharidni"),
-    ("milega", "available", "मिलेगा मिलेगी milegi milta मिलता milti मिलती mile मिले"),
+    # "ek saree leni hai": to buy; "jaipur se mangwani hai": to have it sent
+    ("lena", "buy", "लेना लेनी लेने leni lene lunga lungi loonga लूंगा लूँगा लूंगी"),
+    ("mangwana", "ship", "मंगवाना मंगवानी मंगवाने मंगाना मंगवाओ mangwani mangwane mangana "
+     "mangwao mangao"),
+    ("mehnat", "work", "मेहनत mehnath"),
+    ("mazdoor", "workers", "मज़दूर मजदूर majdoor mazdur"),
+    ("sakta", "can", "सकता सकती सकते sakti sakte skta skte"),
+    ("sajawat", "decor", "सजावट sajavat"),
+    ("milega", "available", "मिलेगा मिलेगी milegi milta मिलता milti मिलती mile मिले mil मिल"),
     ("banana", "make", "बनाना बनानी बनाने banao बनाओ banani banane banaun बनाऊं बनाऊँ banau "
      "banaoon banate बनाते banati बनाती"),
     ("bunna", "weave", "बुनना बुनने bunne bunane बुनाना bunni बुननी bunu bunoo बुनूँ बुनूं"),
@@ -213,7 +221,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("heritage", "heritage", "हेरिटेज"),
     ("trail", "trail", "ट्रेल"),
     ("rasta", "route", "रास्ता"),
-    ("milne", "visit", "मिलने"),
+    ("milne", "visit", "मिलने milna मिलना"),
     ("ghoomna", "visit", "घूमना ghumna"),
     ("barf", "snow", "बर्फ़ बर्फ barf_"),
     ("train", "train", "ट्रेन tren रेलगाड़ी"),
@@ -323,7 +331,117 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("chalate", "use", "चलाते chalana चलाना"),
     ("mandir", "temple", "मंदिर मन्दिर"),
     ("khulta", "open", "खुलता खुलती खुलेगा khulti khulata khulega"),
+    # more of what a marketplace assistant declines, so that it stays visible in the gloss
+    ("sunao", "tell", "सुनाओ सुनाइए सुनाइये sunaiye sunado"),
+    ("naukri", "job", "नौकरी naukari nokri"),
+    ("dawai", "medicine", "दवाई दवा dawa dawaai davai dava"),
+    ("bukhar", "fever", "बुखार bukhaar"),
+    ("ilaj", "treatment", "इलाज ilaaj"),
+    ("bimari", "illness", "बीमारी beemari bimaari"),
+    ("kundli", "horoscope", "कुंडली kundali rashifal राशिफल"),
+    ("khana", "food", "खाना khaana"),
+    ("karz", "loan", "क़र्ज़ कर्ज़ कर्ज karza karja lon लोन"),
+    ("bima", "insurance", "बीमा"),
+    ("byaj", "interest", "ब्याज"),
+    ("natija", "result", "नतीजा nateeja parinam परिणाम रिज़ल्ट रिजल्ट"),
+    ("pariksha", "exam", "परीक्षा एग्ज़ाम एग्जाम"),
+    ("chunav", "election", "चुनाव chunaav"),
+    ("khabar", "news", "ख़बर खबर khabren khabrein समाचार samachar"),
+    ("petrol", "petrol", "पेट्रोल"),
+    ("diesel", "diesel", "डीज़ल डीजल"),
+    ("film", "movie", "फ़िल्म फिल्म filam"),
+    ("ticket", "ticket", "टिकट tikat tikit"),
+    ("flight", "flight", "फ्लाइट फ़्लाइट"),
+    ("hotel", "hotel", "होटल"),
+    ("cricket", "cricket", "क्रिकेट"),
+    ("bank", "bank", "बैंक"),
+    ("sarkar", "government", "सरकार sarkaar"),
+    ("jeeta", "won", "जीता जीती जीतेगा जीतेगी jita jeeti jiti jeetega jitega jeetegi"),
+    ("airport", "airport", "एयरपोर्ट एअरपोर्ट"),
+    ("taxi", "taxi", "टैक्सी"),
+    ("kiraya", "fare", "किराया kiraaya"),
+    ("station", "station", "स्टेशन steshan"),
+    ("biryani", "biryani", "बिरयानी biriyani"),
+    ("samosa", "samosa", "समोसा समोसे"),
+    ("paneer", "paneer", "पनीर"),
+    ("mithai", "sweets", "मिठाई"),
+    ("paan", "paan", "पान"),
+    # marketplace words and verbs that had no row
+    ("grahak", "customer", "ग्राहक"),
+    ("grahakon", "customers", "ग्राहकों grahako"),
+    ("bikna", "sell", "बिकना बिक bik बिकेगा बिकेगी बिकेंगे bikega bikegi bikenge बिकता बिकती बिकते "
+     "bikta bikti bikte बिका बिकी bika biki"),
+    ("mila", "got", "मिला मिली mili"),
+    ("kiya", "", "किया किए kiye"),  # "carve kiya": done, the verb before says what
+    ("jayega", "", "जाएगा जाएगी जाएंगे jaega jayegi jaegi jayenge jaenge jaayega jaaega"),
 )
+
+# Spellings of the words above as people type Hindi on WhatsApp: vowels doubled or dropped
+# ("chaiye", "btao", "nhi"), v for w ("vala"), j for z ("hajar"), the polite and future forms of
+# verbs ("bhijwaiye", "bhejunga", "banwana"). Every one is Hindi only (no English word), so each
+# also marks a message as Hinglish.
+_VARIANTS: dict[str, str] = {
+    # verbs
+    "bhejna": "bhijwana bhijwa bhijwao bhijwaiye bhijwani bhijwane bhijwado bhejwana bhejwa "
+              "bhejwao bhejwani bhejwane bhejega bhejegi bhejunga bhejungi bhejoge bhejdijiye "
+              "bhejdena bhejiyega bhejte bhejta bhejti bhejdiya bhijva bhijvana bhijvao "
+              "भिजवाना भिजवाओ भिजवाइए भिजवाने भिजवानी भेजवाना भेजेगा भेजेगी भेजूंगा भेजूँगा भेजूंगी",
+    "shipped": "bheja bheji",
+    "banana": "banaye banaiye banaaye banaoo banado banwana banwaya banwao banwani banwane "
+              "banvana banva banwa banwai banaunga banaungi banayenge banaenge banayein banaen "
+              "banaega banayega बनवाना बनवाओ बनवाया बनाएं बनाएँ बनाए बनाइए बनाऊंगा बनाऊँगा",
+    "bana": "banega banegi banenge banai bnaya बनेगा बनेगी बनेंगे बनाई",
+    "kharidna": "kharidne kharidu kharidun kharidunga kharidungi खरीदने खरीदूं खरीदूँ",
+    "bechna": "bech becha bechi bechta bechti bechte bechiye bechoge bechogi becho "
+              "bechdo bechde बेच बेचा बेची बेचता बेचती बेचते बेचो बेचिए",
+    "chahiye": "chaye chahiyee chaahiye chahiya chaiyee chhaiye chahiy chahye chaiya chaiyea "
+               "chahiyae cahiye chahiyein चाहिये चाहिएं",
+    "dikhao": "dikhaye dikhaeye dikhaaiye dikhlao dikhla dikhlaiye dikhayiye dikhaiyega dikhaoo "
+              "dikhaa dikhade dikhaana दिखाना दिखाएं दिखाएँ दिखलाओ",
+    "dekho": "dekhna dekhni dekhne dekhe dekhu dekhun dekhte dekhiyega dekhlo dekhlijiye "
+             "देखना देखनी देखने देखें देखूं देखूँ देखलो",
+    "batao": "batayiye bataye batayen bataen btana bataa bta btado btaiye batai batlao batlaiye "
+             "bataiyega bataoge batade btaye बताएं बताएँ बताइयेगा बतलाओ",
+    "milega": "milenge milte milegaa milengi मिलेंगे",
+    "lagega": "lgega lgegi lagegaa",
+    "lage": "lagg lgta lgti lgte",
+    "karo": "kariye karein krdo krna krni kro kariyega kardijiye kijie कीजिये करिये",
+    # question words
+    "kya": "kia kyaaa",
+    "kitna": "kitny kitana kitane kitani kitno kitnay kitnee",
+    "kahan": "kidhar kidar kahaa",
+    "kab": "kb kabb",
+    "kaise": "kesa kesi kaese kaisey kaisay kase",
+    "kaun": "kis kisko kise kaunsey kisse किस किसको किसे",
+    "kyun": "kyo kyoun",
+    # postpositions and particles
+    "tak": "tk tlak",
+    "se": "sey",
+    "me": "mei",
+    "wala": "vala vale vali valo walo waali walon vaala vaale vaali",
+    "hai": "hein hy hae hei",
+    "nahi": "nhi nhin nahee nahii nahiin nhee nae",
+    "bahut": "bohat bhot bahoot",
+    "zyada": "jyaada zyaada jada jiyada",
+    "accha": "acchha achcha",
+    "theek": "thk theekh",
+    "abhi": "abi abhee",
+    "saath": "sathe",
+    # time words
+    "mahine": "maheena maheene mahinon mahinay",
+    "hafte": "hapta hapte hafton haftey",
+    "din": "dinon",
+    "saal": "saalon salon",
+    # money
+    "rupaye": "rupye rupiya rupaiya rupya rupiye rupae ruppe रूपये रूपए",
+    # marketplace nouns
+    "daam": "daamo daamon",
+    "keemat": "kimmat keemath kemat",
+    "bhav": "bhaav bhao",
+    "order": "odar ordr aurdar",
+    "saman": "samman",
+    "dukaan": "dukkan dukaann",
+}
 
 # Number words (Hindi and Hinglish); halves and quarters are prefixes.
 _NUMBERS = {
@@ -343,8 +461,10 @@ _NUMBERS = {
     "darjan": 12, "दर्जन": 12,
 }
 _SCALE_WORDS = {"sau": "hundred", "सौ": "hundred", "hazaar": "thousand", "hazar": "thousand",
-                "हज़ार": "thousand", "हजार": "thousand", "lakh": "lakh", "लाख": "lakh",
-                "crore": "crore", "करोड़": "crore"}
+                "hajar": "thousand", "hajaar": "thousand", "hazzar": "thousand",
+                "hzar": "thousand", "हज़ार": "thousand", "हजार": "thousand",
+                "lakh": "lakh", "lakhs": "lakh", "lac": "lakh", "lacs": "lakh", "laakh": "lakh",
+                "लाख": "lakh", "crore": "crore", "karod": "crore", "करोड़": "crore"}
 # A prefix that adds to (or takes from) the number after it: "sawa do" 2.25, "saadhe teen" 3.5.
 _OFFSETS = {"sawa": 0.25, "sava": 0.25, "सवा": 0.25, "saadhe": 0.5, "sadhe": 0.5, "saade": 0.5,
             "sade": 0.5, "साढ़े": 0.5, "साढे": 0.5, "paune": -0.25, "पौने": -0.25}
@@ -364,8 +484,29 @@ _HINGLISH_MARKERS = frozenset(
     "dusra pehla pehle wale agle pichle chahti chahta chahte hu hoon hun karna karni raha rahi "
     "rahe dena dijiye lagega kitne kaunsi konsi wali batana dikhana sau hazaar hazar rupaye "
     "rupay ek teen paanch saat aath kaunse konse hue hua gaye gae padta padti pade saade sade "
-    "sadhe sava roz agar toh ghnte lge bhut kitnaa ktna bheju bhejni".split()
-)
+    "sadhe sava roz agar toh ghnte lge bhut kitnaa ktna bheju bhejni bik bikega bikta sunao "
+    "naukri dawai dawa kundli khana karza bima natija chunav khabar sarkar grahak mila mili "
+    "jayega jaega".split()
+) | frozenset(
+    # verbs, question words and particles of the lexicon in their other spellings
+    "aata aati aayega aayegi ayega aega accha acha achha adhik agla agli bachat badal badalna "
+    "badhiya badlo bahot bahut bana banane banani banao banaoon banata banate banati banau "
+    "banaya bane bani banta bante banti bata bataao batado bechani beche bechenge bechna "
+    "bechne bechni bechoon bechun bechunga bechungi bhej bhejde bhejdo bhejenge bhejiye bhejne "
+    "bhejo bhejoon bhejun bht bich bika bikegi bikenge biki bikna bikri bikte bikti btao "
+    "chahie chaiye dekh dekhiye dekho dikha dikhaao dikhado dino doosra dukaan dukan dusre "
+    "dusri farak fark gayi ghanton hafta hamare hona honge hota hote hoti itna itne itni itani "
+    "jaata jaati jaisa jaise jaisi jata jati jayegi jayenge jaegi jaenge jitna jitne jitni "
+    "kaha kahaan kaisa kaisi kaam karke karake karde kese keval kharcha kharch kharid "
+    "kharidna kon koun kuch koi kyaa kyon kyu kyun laga lagana lagane lagani lagegi lagenge "
+    "lagta lagte lagti lga lgi liya mahina mahino mausam mehnga mehngi mahanga milake milakar "
+    "milne milna milti milegi mujhko naya naye nayi neeche niche pahla pahle pehli pichhla "
+    "pichli purana purane purani rahega rahegi rakhe rakho rakhun saare sare sabhi saath sath "
+    "sahi samjhao samjhaiye saste sasti soch tho theek thik teesra tisra unka unke unki uski "
+    "usko iske iski isko voh woh waala waale kiya kiye karz karja bimari naukari nokri jaanch "
+    "janch keemat kimat vazan wajan vajan wazan maang pahunch pahuncha pahunchega pahunchegi "
+    "pahunche khulta khulega sunaiye mandir tyohar shadi shaadi barish baarish".split()
+) | frozenset(f for forms in _VARIANTS.values() for f in forms.split() if f.isascii())
 
 
 @lru_cache(maxsize=1)
@@ -373,7 +514,7 @@ def _canonical() -> dict[str, str]:
     """Every spelling (Latin or Devanagari) → its canonical Hinglish word."""
     table: dict[str, str] = {}
     for word, _, others in _LEXICON:
-        for form in (word, *others.split()):
+        for form in (word, *others.split(), *_VARIANTS.get(word, "").split()):
             table.setdefault(form.rstrip("_"), word)
     return table
 
@@ -393,9 +534,16 @@ def is_devanagari(text: str) -> bool:
     return bool(letters) and sum(bool(_DEVANAGARI.match(c)) for c in letters) >= len(letters) / 3
 
 
+# Hindi pairs of words that are English alone: "k pass" (near), "kar do", "bhej do" (do it).
+_HINGLISH_PAIRS = re.compile(r"\b(?:k|ke)\s+(?:pass|pas|liye|sath|baad)\b"
+                             r"|\b(?:kar|bhej|de|bata|dikha|bana)\s+(?:do|de|dena)\b")
+
+
 def hinglish_score(text: str) -> int:
-    """How many words only Hindi in Latin letters uses."""
-    return sum(1 for w in re.findall(r"[a-z]+", text.lower()) if w in _HINGLISH_MARKERS)
+    """How many words (or pairs of English-looking words) only Hindi in Latin letters uses."""
+    lowered = text.lower()
+    words = sum(1 for w in re.findall(r"[a-z]+", lowered) if w in _HINGLISH_MARKERS)
+    return words + len(_HINGLISH_PAIRS.findall(lowered))
 
 
 def is_hindi(text: str) -> bool:
@@ -448,8 +596,8 @@ def _numbers(tokens: list[str]) -> list[str]:
             out.append(f"{_NUMBERS[tok]:g}")
         elif tok in _SCALE_WORDS and out and re.fullmatch(r"[\d.]+", out[-1]):
             out.append(_SCALE_WORDS[tok])
-        elif tok in ("sau", "सौ", "hazaar", "hazar", "हज़ार", "हजार"):
-            out.extend(("1", _SCALE_WORDS[tok]))
+        elif _SCALE_WORDS.get(tok) in ("hundred", "thousand"):
+            out.extend(("1", _SCALE_WORDS[tok]))  # "hazaar ka": a thousand
         else:
             out.append(tok)
         i += 1
@@ -471,6 +619,13 @@ def _number_context(tokens: list[str], i: int) -> bool:
 
 
 _PHRASES = (
+    # "agle mahine", "is saal", "pichle hafte": one period, said as English says it
+    (re.compile(r"\b(agla|ye|pichhla)\s+mahine\b"), r"\1 month"),
+    (re.compile(r"\b(agla|ye|pichhla)\s+hafte\b"), r"\1 week"),
+    (re.compile(r"\b(agla|ye|pichhla)\s+saal\b"), r"\1 year"),
+    # "mila ke", "mila kar bhejo": together; "nahi bik raha": not selling
+    (re.compile(r"\b(?:mila|milega)\s+(?:ke|karo|karke)\b"), "together"),
+    (re.compile(r"\bbikna\s+(?:raha|rahi|rahe)\b"), "selling"),
     (re.compile(r"\b([a-z]+)\s+(?:ke\s+)?(\d[\d.]*\s+km)\s+(?:ke\s+)?(?:andar|tak|paas)"),
      r"within \2 of \1"),
     # "har saree 3200 mein padti hai": each piece costs that much to make
@@ -539,8 +694,21 @@ _PHRASES = (
     (re.compile(r"(\d[\d.]*)\s+(km)\s+(?:ke\s+)?(?:andar|me)\b"), r"within \1 \2"),
     (re.compile(r"(\d[\d.]*)\s+(km)\s+(?:ke\s+)?(?:paas|tak)"), r"within \1 \2"),
     (re.compile(r"(\d[\d.]*)\s+(rupaye\s+)?(?:ke\s+)?andar\b"), r"under \1 \2"),
-    (re.compile(r"\b([a-z]+(?:\s[a-z]+)?)\s+(?:ke\s+)?(?:paas|aas\s+paas|aaspaas)\b"), r"near \1"),
 )
+# "jaipur ke paas", "new delhi ke aas paas": near the place said before
+_NEAR = re.compile(r"\b([a-z]+(?:\s[a-z]+)?)\s+(?:ke\s+)?(?:paas|aas\s+paas|aaspaas)\b")
+
+
+def _near(match: re.Match[str]) -> str:
+    """"near" and the place said before it: one word, unless the two words name a town.
+
+    "blue pottery jaipur ke pass" is blue pottery near Jaipur, "new delhi ke paas" near New Delhi.
+    """
+    said = match.group(1)
+    before, _, last = said.rpartition(" ")
+    if before and _town(said) is None and _is_place(last):
+        return f"{before} near {last}"
+    return f"near {said}"
 
 
 def _corrected_places(words: list[str]) -> list[str]:
@@ -715,6 +883,7 @@ _MIXED_UNITS = re.compile(r"\b(ghante|ghanta|ghanton)\b", re.I)
 _KILO_GRAMS = re.compile(r"\b(\d+)\s+kilo\s+(\d{1,3})\s+gram\b")
 # "... kitne din me pahunchegi", "... kab tak pahunchega": the place before is where it arrives
 _ARRIVES = re.compile(r"(?:(?:kitna\s+(?:din|hafte)|kab\s+tak)\s+(?:me\s+)?)?pahunchega\b")
+_SENDS = frozenset({"bhejna", "mangwana"})  # the town said before these is where it goes
 _PLACE_CUES = frozenset({"in", "near", "from", "to", "of", "within", "around", "at"})
 # The letter of an id said in Devanagari ("पी शून्य शून्य चार" → "p 0 0 4"): a letter's name
 # before digits.
@@ -747,7 +916,11 @@ def to_english(text: str) -> str:
         return text
     canon = _canonical()
     words: list[str] = []
-    tokens = _numbers([canon.get(t, t) for t in _tokens(text)])
+    raw = _tokens(text)
+    # "12k", "2.5 k": thousands; elsewhere "k" is the particle "ke" ("jaipur k pass")
+    raw = ["thousand" if t == "k" and k and re.fullmatch(r"[\d.]+", raw[k - 1]) else t
+           for k, t in enumerate(raw)]
+    tokens = _numbers([canon.get(t, t) for t in raw])
     i = 0
     while i < len(tokens):
         word = tokens[i]
@@ -771,19 +944,22 @@ def to_english(text: str) -> str:
             after = words[k + 2] if k + 2 < len(words) else ""
             words[k + 1] = "to" if after and _is_place(after) else ""
             words.insert(k, "from")
-        elif prev not in _PLACE_CUES and _is_place(words[k]) and ("bhejna" in (
-                nxt, words[k + 2] if nxt in ("ko", "tak") and k + 2 < len(words) else "")
+        elif prev not in _PLACE_CUES and _is_place(words[k]) and (_SENDS & {
+                nxt, words[k + 2] if nxt in ("ko", "tak") and k + 2 < len(words) else ""}
                 or _ARRIVES.match(" ".join(words[k + 1:k + 5]))):
-            # "जयपुर भेजना है", "jaipur tak bhejna", "जयपुर कितने दिन में पहुँचेगी": it goes there
+            # "जयपुर भेजना है", "jaipur tak bhejna", "guwahati mangana hai", "जयपुर कितने दिन में
+            # पहुँचेगी": it goes there
             if nxt in ("ko", "tak"):
                 del words[k + 1]
             words.insert(k, "to")
         elif nxt in ("ke", "me", "tak") and prev not in _PLACE_CUES and _is_place(words[k]) \
-                and not (nxt == "ke" and k + 2 < len(words) and words[k + 2] == "paas"):
+                and not (nxt == "ke" and k + 2 < len(words)
+                         and words[k + 2] in ("paas", "aas", "aaspaas")):
             words.insert(k, "in")  # "Jaipur ki blue pottery": the place is a filter, said as one
     joined = " ".join(words)
     for pattern, repl in _PHRASES:
         joined = pattern.sub(repl, joined)
+    joined = _NEAR.sub(_near, joined)
     joined = _KILO_GRAMS.sub(lambda m: f"{int(m.group(1)) + int(m.group(2)) / 1000:g} kilo", joined)
     joined = _SPOKEN_ID.sub(lambda m: _ID_LETTERS[m.group(1)] + " ", joined)
     glosses = _glosses()

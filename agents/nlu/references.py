@@ -30,23 +30,64 @@ _LIKE_THAT = re.compile(
 )
 _PRONOUN = re.compile(r"\b(it|its|it's|that|this|them|those|these)\b")
 
-_OFF_TOPIC = re.compile(
-    r"\b(weather|rain|raining|rainfall|temperature|humidity|forecast for tomorrow|"
-    r"flights?|airlines?|airport|(?:train|bus|railway|movie|plane|air) tickets?|"
-    r"(?<!toy )(?<!wooden )trains?(?! sets?\b| toys?\b)|pnr|irctc|"
-    r"tickets? to|snow|snowfall|sightseeing|tourist spots?|vacation|holiday package|"
-    r"book (?:me )?(?:a )?(?:cab|taxi|hotel|room|table|flight|train|bus)|cab|taxi|uber|"
-    r"cricket|football|match score|score of the match|ipl|"
-    r"world cup|movies?|films?|bollywood|netflix|actor|actress|songs?|music|jokes?|"
-    r"recipes?|how (?:do i|to) cook|news|headlines|elections?|votes?|chief minister|"
-    r"prime minister|minister|president|governor|capital of|population of|"
-    r"stock price|share price|stock market|sensex|nifty|bitcoin|crypto|gold (?:rate|price) today|"
-    r"today'?s? gold (?:rate|price)|today gold (?:rate|price)|gold rate|"
-    r"recharge|whatsapp|youtube|instagram|facebook|password|hacked|hack|virus|"
-    r"sql|python|javascript|programming|homework|exam|horoscope|lottery|"
-    r"pressure cooker|laptop|wifi|television|doctor|medicine|fever|"
-    r"aarti|wife|husband|girlfriend|boyfriend|alarm|reminder|timer|translate)\b"
-)
+# What a craft marketplace assistant declines, by topic family. Hindi and Hinglish reach these
+# through their English gloss ("mausam" weather, "dawai" medicine, "naukri" job, "kundli"
+# horoscope). Words that are also the trade's ("rain-proof packing", "a toy train", "coffee
+# table", "food-safe glaze", "job work") are left out by their context.
+_OFF_TOPIC_FAMILIES: dict[str, str] = {
+    "weather": r"weather(?![- ]?proof)|rain(?![- ]?proof)|raining|rainfall|temperature|humidity|"
+               r"forecast for tomorrow|cyclone|heat ?wave|thunderstorm|aqi|air quality|"
+               r"snow|snowfall",
+    "travel": r"flights?|airlines?|airport|(?:train|bus|railway|movie|plane|air|metro) tickets?|"
+              r"(?<!toy )(?<!wooden )(?<!tin )trains?(?! sets?\b| toys?\b)|pnr|irctc|tatkal|"
+              r"railway station|bus stand|tickets? to|sightseeing|tourist spots?|vacation|"
+              r"holiday package|tour package|honeymoon|visa|passport|places to visit|"
+              r"things to do in|book (?:me )?(?:a )?(?:cab|taxi|hotel|room|table|flight|train|bus)|"
+              r"cab|taxi|uber|ola cab|bus|buses|stations?|shikara|"
+              r"(?:boat|shikara|camel|elephant|jeep|safari) rides?|"
+              r"rajdhani|shatabdi|vande bharat|duronto|garib rath|"
+              r"(?:tent|hotel|room|homestay|seat) booking|tickets?|darshan|"
+              r"temple (?:\w+ ){0,2}open\w*|open\w* (?:\w+ ){0,2}temple|temple timings?|"
+              r"(?:way|how) to (?:get|reach|go) (?:from|to)|how (?:do i|can i) (?:get|reach|go) to",
+    "sports": r"cricket|football|hockey|kabaddi|tennis|badminton|olympics|match score|"
+              r"score of (?:the )?(?:\w+ )?match|ipl|t20|world cup|wickets?|test match|"
+              r"(?:india|bharat|pakistan|australia|england|ostreliya)\b.{0,30}\bmatch|"
+              r"match (?:which|who) (?:won|win\w*)|who (?:won|is winning) the|won the match",
+    "news": r"news|headlines|elections?|votes?|voting|chief minister|prime minister|minister|"
+            r"president|governor|politics|political part(?:y|ies)|parliament|lok sabha|mla",
+    "food": r"recipes?|how (?:do i|to) cook|biryani|kebabs?|samosas?|pizza|burger|"
+            r"paneer|jalebi|petha|ladd?oos?|mithai|chaat|dosa|idli|restaurant food|"
+            r"litti|chokha|chole|rajma|halwa|kheer|pakor[ae]s?|momos|maggi|poha|paratha|"
+            r"pulao|khichdi|curry|sweets|"
+            r"paan(?! ?(?:daan|dan|box|dabba))|(?<!for )food(?![- ]?(?:safe|grade))",
+    "health": r"doctor|medicines?|fever|hospital|clinic|headache|cough|diabetes|"
+              r"blood pressure|covid|vaccines?|symptoms?|pharmacy|illness|disease|dentist|"
+              r"lose weight|weight loss",
+    "money": r"loans?|emi|bank|credit card|debit card|atm|insurance|interest rate|"
+             r"fixed deposit|mutual funds?|upi pin|pan card|aadhaar|income tax|"
+             r"stock price|share price|stock market|sensex|nifty|bitcoin|crypto|"
+             r"gold (?:rate|price) today|today'?s? gold (?:rate|price)|today gold (?:rate|price)|"
+             r"gold rate|silver rate|(?:gold|silver) (?:rate|price)\b.{0,20}\btoday|"
+             r"petrol|diesel|cng|lpg|gas cylinder|fuel price",
+    "phone": r"recharge|data pack|sim card|mobile plan|jio|airtel|vodafone|bsnl|whatsapp|"
+             r"youtube|instagram|facebook|password|hacked|hack|virus|laptop|wifi|television",
+    "study": r"exams?|homework|board results?|exam results?|admit card|syllabus|neet|jee|upsc|"
+             r"cbse",
+    "jobs": r"jobs?(?! work)|vacanc(?:y|ies)|hiring|resume",
+    "stars": r"horoscope|astrolog\w*|zodiac|lottery|tarot|numerology|palm reading",
+    "media": r"movies?|films?|bollywood|netflix|web series|actor|actress|songs?|music|"
+             r"lyrics|singer|jokes?",
+    "facts": r"capital of|population of|speed of light|who invented|who discovered|"
+             r"highest mountain|largest (?:country|state|river|ocean|planet)",
+    "code": r"sql|python|javascript|programming|coding|write a program|write code",
+    "chores": r"pressure cooker|aarti|wife|husband|girlfriend|boyfriend|alarm|reminder|"
+              r"timer|translate",
+}
+_OFF_TOPIC = {name: re.compile(rf"\b(?:{words})\b") for name, words in _OFF_TOPIC_FAMILIES.items()}
+# Families that a craft named beside them makes a heritage question ("who invented tanjore
+# painting"); the rest stay out of scope whatever they name ("Banarasi paan", "the weather
+# in Kutch").
+_CRAFT_QUESTIONS = frozenset({"facts"})
 
 
 def shown_products(payload: dict[str, Any]) -> list[dict[str, Any]] | None:
@@ -93,7 +134,8 @@ def resolve_reference(utt: Utterance, shown: list[dict[str, Any]],
 # ("an order of 300 tiles for a hotel lobby").
 _VENUES = re.compile(r"\b(hotels?|restaurants?|dhabas?)\b")
 _TRADE = re.compile(r"\b(orders?|bulk|supply|make|making|produce|production|plan|pieces|batch|"
-                    r"wholesale|export\w*)\b")
+                    r"wholesale|export\w*|ship|shipping|send|deliver\w*|courier|parcel|"
+                    r"dispatch)\b")
 
 
 def off_topic(utt: Utterance) -> bool:
@@ -102,4 +144,7 @@ def off_topic(utt: Utterance) -> bool:
         return False
     if _VENUES.search(utt.norm) and not _TRADE.search(utt.norm):
         return True
-    return bool(_OFF_TOPIC.search(utt.norm))
+    families = {name for name, words in _OFF_TOPIC.items() if words.search(utt.norm)}
+    if families and families <= _CRAFT_QUESTIONS and (utt.crafts or utt.categories):
+        return False
+    return bool(families)

@@ -268,6 +268,10 @@ class EmbeddedPlanner:
         prediction, utt = self.understand(text)
         prediction = self._for_role(prediction, utt, run)
         intent, confident = prediction.intent, prediction.confidence >= self.threshold
+        if intent == "out_of_scope" and _names_a_craft(utt):
+            # "lucknow ki chikankari ki kahani batao": a craft named and no out-of-scope topic
+            # (off_topic below would have said) is a question about it, however it is worded.
+            confident = False
         ctx = SkillContext(run.tool_ctx.user_id, run.role, dict(state.get("last_args") or {}))
         pending = state.get("pending")
         if off_topic(utt) and not pending:
@@ -583,6 +587,19 @@ class EmbeddedPlanner:
 
 
 _PRODUCT_ID = re.compile(r"\bp-\d{5}\b")
+
+
+def _names_a_craft(utt: Utterance) -> bool:
+    """Whether a craft is named by its own words, not only by its town.
+
+    "chikankari" names a craft; "channapatna" alone is a town that a craft is named after.
+    """
+    from domain.places import Gazetteer
+
+    gaz = Gazetteer.default()
+    said = set(utt.norm.split())
+    return any(w in said and gaz.exact(w) is None
+               for craft in utt.crafts for w in craft.split() if len(w) > 3)
 
 
 def _products_named(text: str, plan: Plan) -> list[dict[str, Any]]:

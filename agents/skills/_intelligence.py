@@ -159,15 +159,20 @@ _MATERIAL_DECIDES = frozenset({
 
 
 def category(utt: Utterance) -> str | None:
-    """The product category: diyas are clay unless said to be metal; a craft decides.
+    """The product category: a diya is clay unless its material is said; a craft decides.
 
     Then a product noun (by its material when the noun is one many crafts make), then the material,
     then the catalog's cues.
     """
     norm = utt.norm
-    if _DIYA.search(norm):
-        return "metalware" if _METAL.search(norm) else "pottery"
     found = Vocabulary.default().find(norm, kinds=("craft", "product", "material"), fuzzy=False)
+    if _DIYA.search(norm):
+        if _METAL.search(norm):
+            return "metalware"
+        # "kaanch ke diye": glass; "marble diya": stone; a diya of no material named is clay
+        made_of = [_MATERIAL_CATEGORY[m.entry.canonical] for m in found
+                   if m.entry.kind == "material" and m.entry.canonical in _MATERIAL_CATEGORY]
+        return made_of[0] if made_of else "pottery"
     products = [m.entry for m in found if m.entry.kind == "product" and m.entry.category]
     own_noun = any(e.canonical not in _MATERIAL_DECIDES for e in products)
     # A catalog craft decides; a craft named only in the heritage corpus ("wooden toys") gives

@@ -19,11 +19,17 @@ _CRAFT_WORD = re.compile(
 def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     """Place, radius and craft when named."""
     args: dict[str, Any] = {}
-    if utt.regions:
+    radius = utt.first("km")
+    regions = {r.lower() for r in utt.regions}
+    towns = [p.name for p, said in zip(utt.places, utt.place_names, strict=False)
+             if said.lower() not in regions]
+    if utt.regions and not (radius and towns):
         args["location"] = utt.regions[0]  # "clusters in Kashmir" is the state, not Srinagar
+    elif towns and utt.regions:
+        # "within 50 km of Bhuj in Kutch": a distance is measured from a town, not a region
+        args["location"] = towns[0]
     elif utt.places:
         args["location"] = utt.places[0].name
-    radius = utt.first("km")
     if radius:
         args["radius_km"] = radius
     if utt.crafts:

@@ -459,3 +459,23 @@ def test_a_turn_naming_another_tool_is_not_a_refinement(assistant: Assistant) ->
     third = say(assistant, "only the shipped ones", "refine-vs-cued")
     assert [(c["name"], c["args"]) for c in third.tool_calls] == [
         ("list_orders", {"status": "shipped"})]
+
+
+def test_a_story_of_a_named_craft_is_heritage_not_out_of_scope(assistant: Assistant) -> None:
+    """"kahani" alone is a story to tell (out of scope); a craft's story is its heritage."""
+    craft = say(assistant, "lucknow ki chikankari ki kahani batao", "craft-story", role="buyer",
+                user="b-0001")
+    assert [c["name"] for c in craft.tool_calls] == ["heritage_lookup"]
+    story = say(assistant, "mujhe ek achhi si kahani sunao", "any-story", role="buyer",
+                user="b-0001")
+    assert story.tool_calls == []
+
+
+@pytest.mark.parametrize("text", [
+    "moradabad me aaj petrol ka rate kya hai", "banarasi paan ghar pe kaise banaye",
+    "kutch ke rann utsav me tent ki booking", "jaipur se agra ki train kitne baje hai",
+])
+def test_a_town_or_craft_in_an_out_of_scope_request_is_no_search(assistant: Assistant,
+                                                                  text: str) -> None:
+    turn = say(assistant, text, f"oos-{text[:12]}", role="buyer", user="b-0001")
+    assert turn.tool_calls == []

@@ -401,3 +401,28 @@ def test_a_unit_joined_by_a_hyphen_is_that_unit(n: int, unit: str, joint: str) -
 @pytest.mark.parametrize("text", ["between 200-300 rupees", "price 1200-1500", "sizes 10-12"])
 def test_a_range_keeps_both_ends(text: str) -> None:
     assert len(parse(text).quantities) == 2
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("कांच के दो हज़ार दीये बनाने हैं", "glass"),
+    ("300 glass diyas at 25 each", "glass"),
+    ("pital ke diye 100 banane hai", "metalware"),
+    ("marble diya, 400 gram", "stonework"),
+    ("500 diyas for diwali, 12 rupees each", "pottery"),
+])
+def test_a_diya_is_of_the_material_said(text: str, category: str) -> None:
+    """A diya is clay unless its material is said: glass, brass, marble."""
+    from agents.skills._intelligence import category as category_of
+
+    assert category_of(parse(to_english(text))) == category
+
+
+@pytest.mark.parametrize(("text", "location"), [
+    ("kutch ke aas paas 50 km me kaunse craft gaon hai, bhuj se", "Bhuj"),
+    ("craft clusters within 100 km of jaipur in rajasthan", "Jaipur"),
+    ("craft clusters in kashmir", "Kashmir"),
+])
+def test_a_distance_is_measured_from_a_town_not_a_region(text: str, location: str) -> None:
+    from agents.skills.craft_clusters import fill as clusters_fill
+
+    assert clusters_fill(parse(to_english(text)), CTX)["location"] == location
