@@ -45,8 +45,11 @@ _OFF_TOPIC = re.compile(
     r"recharge|whatsapp|youtube|instagram|facebook|password|hacked|hack|virus|"
     r"sql|python|javascript|programming|homework|exam|horoscope|lottery|"
     r"pressure cooker|laptop|wifi|television|doctor|medicine|fever|"
-    r"aarti|wife|husband|girlfriend|boyfriend|alarm|reminder|timer|translate)\b"
+    r"aarti|girlfriend|boyfriend|alarm|reminder|timer|translate)\b"
 )
+# Family is off topic only in a turn about no piece of work: "me and my husband took 22 days
+# on this saree" is a price question, "what gift for my wife" is not one for a marketplace tool.
+_FAMILY = re.compile(r"\b(wife|husband)\b")
 
 
 def shown_products(payload: dict[str, Any]) -> list[dict[str, Any]] | None:
@@ -101,5 +104,8 @@ def off_topic(utt: Utterance) -> bool:
     if utt.ids:
         return False
     if _VENUES.search(utt.norm) and not _TRADE.search(utt.norm):
+        return True
+    if _FAMILY.search(utt.norm) and not (utt.categories or utt.crafts or any(
+            q.unit in ("kg", "g", "h", "d") for q in utt.quantities)):
         return True
     return bool(_OFF_TOPIC.search(utt.norm))
