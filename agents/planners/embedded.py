@@ -248,11 +248,13 @@ class EmbeddedPlanner:
         if run.role in run.registry.get(top).roles:
             return prediction
         # A forbidden tool whose entities are not in the turn (no photo for an authenticity
-        # check) is a weaker guess: a runner-up whose own entities are there may win lower.
+        # check) is a weaker guess: the very next guess, when its own entities are there, may
+        # win lower ("list my soap for sale" from a buyer stays a refused listing, not orders).
         top_skill = self.skills[top]
         top_cued = top_skill.cued is not None and top_skill.cued(utt)
-        floor = CUED_MIN_PROBABILITY if top_cued else ROLE_CUED_MIN_PROBABILITY
-        for intent, probability in prediction.ranking[1:ROLE_RANKS]:
+        for rank, (intent, probability) in enumerate(prediction.ranking[1:ROLE_RANKS], start=1):
+            floor = ROLE_CUED_MIN_PROBABILITY if rank == 1 and not top_cued \
+                else CUED_MIN_PROBABILITY
             skill = self.skills.get(intent)
             if skill is None or intent not in run.registry:
                 continue
