@@ -35,6 +35,27 @@ _HOW_TO = re.compile(
 )
 
 
+# What people say for a word the notes use: "dying out" is what the notes call endangered.
+_NOTES_WORDS = (
+    (re.compile(r"\b(?:in danger|dying|die out|dies out|disappear\w*|vanish\w*|extinct\w*|"
+                r"at risk|fading|on the verge|losing (?:its|their) (?:artisans|makers|craftsmen)|"
+                r"no one (?:makes|learns)|lupt|khatam)\b"), "endangered"),
+)
+
+
+def in_notes_words(question: str) -> str:
+    """The question with the notes' own word added where it says the same thing another way.
+
+    "Why is Kondapalli toy making in danger of dying out?" gains "endangered", the word the
+    cluster's note and the endangered-crafts guide use; both retrieval and the answer's
+    confidence (which counts shared words) then see the match.
+    """
+    text = question.casefold()
+    extra = [word for pattern, word in _NOTES_WORDS
+             if pattern.search(text) and word not in text]
+    return f"{question} {' '.join(extra)}" if extra else question
+
+
 def comparison_sides(question: str) -> tuple[str, str] | None:
     """The two things a comparison question compares, or ``None`` if it compares nothing."""
     text = " ".join(question.casefold().split())

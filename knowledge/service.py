@@ -19,7 +19,7 @@ from knowledge.access import require_reader
 from knowledge.answer import Answer, ExtractiveAnswerer, LLMAnswerer, build_llm
 from knowledge.config import KnowledgeConfig
 from knowledge.index import index_is_empty, ingest
-from knowledge.questions import comparison_sides, is_how_to
+from knowledge.questions import comparison_sides, in_notes_words, is_how_to
 from knowledge.retrieval import DocHit, HybridRetriever, Retrieval
 
 log = logging.getLogger(__name__)
@@ -101,7 +101,7 @@ class KnowledgeBase:
             compared = self._compare(question, sides, filters)
             if compared is not None:
                 return compared
-        retrieval = self.retriever.retrieve(question, filters, k)
+        retrieval = self.retriever.retrieve(in_notes_words(question), filters, k)
         if is_how_to(question):
             guided = self._with_guide_first(retrieval, filters, k)
             if guided is not None:

@@ -276,7 +276,8 @@ def _statuses(norm: str, vocabulary: frozenset[str]) -> list[str]:
     return found
 
 
-_AMOUNT = r"(?:₹|rs\.?|inr)?\s*(\d[\d,]*(?:\.\d+)?)(?![\d.,]*\d)"
+# Grouping commas only between digits: "9000, score min 60" ends the amount at the comma.
+_AMOUNT = r"(?:₹|rs\.?|inr)?\s*(\d+(?:,\d{2,3})*(?:\.\d+)?)(?![\d.,]*\d)"
 _CURRENCY = r"\s*(?:₹|rs\b\.?|rupees?\b|inr\b|/-)?"
 # An amount followed by another unit is a distance, weight or count, not a price.
 _NOT_PRICE = (r"(?!\s*(?:km|kms|kilomet|kg|kgs|kilo|grams?\b|g\b|gms?\b|hours?|hrs?\b|days?|weeks?"
@@ -293,13 +294,16 @@ _PRICE_RANGE = (
                rf"{_AMOUNT}{_CURRENCY}\s*(?:to|-){_CURRENCY}{_AMOUNT}{_NOT_PRICE}"),
 )
 _PRICE_MAX = (
-    re.compile(rf"\b(?:under|below|less than|lesser than|upto|up to|within|max|maximum|at most"
+    # "not less than 500" is a floor, "not more than 800" a ceiling: the negation decides
+    re.compile(rf"(?<!not )(?<!no )\b(?:under|below|less than|lesser than|upto|up to|within|max|"
+               rf"maximum|at most"
                rf"|not more than|no more than|cheaper than|budget of|budget is|budget){_CURRENCY}"
                rf"{_AMOUNT}{_NOT_PRICE}"),
     re.compile(rf"{_AMOUNT}{_CURRENCY}\s*(?:or less|or below|or under|and below|and under|max)\b"),
 )
 _PRICE_MIN = (
-    re.compile(rf"\b(?:above|over|more than|greater than|at least|atleast|min|minimum|starting at"
+    re.compile(rf"(?<!not )(?<!no )\b(?:above|over|more than|greater than|at least|atleast|min|"
+               rf"minimum|starting at"
                rf"|starting from|costlier than|not less than){_CURRENCY}{_AMOUNT}{_NOT_PRICE}"),
     re.compile(rf"{_AMOUNT}{_CURRENCY}\s*(?:or more|or above|and above|plus|onwards)\b"),
 )

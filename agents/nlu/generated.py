@@ -22,6 +22,7 @@ from domain.vocabulary import GLOSSARY, Vocabulary
 SEED = 19  # a seed whose utterances include none of the independent eval sets
 PER_TEMPLATE = 6  # fillings of each template: enough to vary the words, not to drown the corpus
 MAX_PAIRS = 4000
+ADDED_SEED = 1  # offset of the seed of ADDED_TEMPLATES' generator
 
 # {craft} {product} {material} {place} {region} and their Hindi {hcraft} {hproduct}
 # {hmaterial} {hregion}; out-of-scope topics {oos} {hoos} {doos}; numbers {n} {kg} {g} {hrs}
@@ -280,6 +281,43 @@ OUT_OF_SCOPE_TOPICS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Templates added later draw from a generator of their own (ADDED_SEED), after the first
+# ones: adding one leaves every utterance of TEMPLATES as it was.
+ADDED_TEMPLATES: dict[str, tuple[str, ...]] = {
+    "consolidation_plan": (
+        "jo orders bhejne baaki hai unko ek saath bhejne ka plan",
+        "baaki orders club karke bhejo, kitna bachega",
+        "pending orders ko milake bhejne ka plan bana do",
+        "bundle my unshipped orders into fewer parcels",
+    ),
+    "craft_clusters": (
+        "where is {craft} made",
+        "{craft} kahan banta hai",
+        "{hcraft} कहाँ बनता है",
+    ),
+    "create_listing": (
+        "{craft} {product} site pe daal do, {price} rs",
+        "mera {material} {product} website pe dalna hai, {price} rupaye",
+        "put my {product} on the site, {material}, {price}",
+        "{product} online daal do, {kg} kilo, {price} ka",
+    ),
+    "image_theft_check": (
+        "meri photo {img} koi aur use kar raha hai, dekho",
+        "koi aur seller meri {product} ki photo laga raha hai",
+        "my photo {img} is being used by another seller",
+        "another shop has put up my picture {img}, check it",
+        "मेरी फ़ोटो {img} कोई और इस्तेमाल कर रहा है",
+    ),
+    "publish_listing": (
+        "make {pid} live, price {price}",
+        "make {pid} live at {price} rupees",
+        "put {pid} live for {price}",
+        "{pid} live kar do, {price} rakho",
+        "{pid} ko {price} me live karo",
+    ),
+}
+
+
 @dataclass(frozen=True)
 class _Words:
     """What templates are filled from: English terms, their Hindi, and towns."""
@@ -369,11 +407,13 @@ def _filler(words: _Words, rng: random.Random) -> Callable[[str], str]:
 @lru_cache(maxsize=1)
 def generated_corpus(seed: int = SEED, per_template: int = PER_TEMPLATE) -> list[tuple[str, str]]:
     """``(utterance, intent)`` pairs: each template filled ``per_template`` times, deduplicated."""
-    rng = random.Random(seed)
-    fill = _filler(_words(), rng)
     pairs: dict[str, str] = {}
-    for intent in sorted(TEMPLATES):
-        for template in TEMPLATES[intent]:
-            for _ in range(per_template):
-                pairs.setdefault(fill(template), intent)
+    words = _words()
+    for templates, rng in ((TEMPLATES, random.Random(seed)),
+                           (ADDED_TEMPLATES, random.Random(seed + ADDED_SEED))):
+        fill = _filler(words, rng)
+        for intent in sorted(templates):
+            for template in templates[intent]:
+                for _ in range(per_template):
+                    pairs.setdefault(fill(template), intent)
     return list(pairs.items())[:MAX_PAIRS]

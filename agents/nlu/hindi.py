@@ -658,7 +658,9 @@ _PHRASES = (
     # "kitna time lagega": how long, not how much money
     (re.compile(r"\bkitna\s+(?:time|samay|der)\s+(?:lagega|lage)\b"), "how long will it take"),
     # "ship ho gaye", "deliver ho gae abhi tak": a status, said as a verb
-    (re.compile(r"\b(?:ship|bhejna)\s+(?:ho\s+)?gae\b"), "shipped"),
+    (re.compile(r"\b(?:ship|bhejna)\s+(?:ho\s+|die\s+|diye\s+|diya\s+|do\s+)?gae\b"), "shipped"),
+    # "jo abhi ban rahe hain", "बन रही है": being made, an order's status said as a verb
+    (re.compile(r"\b(?:ban|bana)\s+(?:raha|rahe|rahi)\b"), "being made"),
     (re.compile(r"\b(?:deliver|pahuncha)\s+(?:ho\s+)?gae\b"), "delivered"),
     (re.compile(r"\babhi\s+tak\b"), "so far"),
     # "60 din se zyada": longer than, not a price above

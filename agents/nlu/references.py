@@ -80,7 +80,7 @@ _OFF_TOPIC_FAMILIES: dict[str, str] = {
     "facts": r"capital of|population of|speed of light|who invented|who discovered|"
              r"highest mountain|largest (?:country|state|river|ocean|planet)",
     "code": r"sql|python|javascript|programming|coding|write a program|write code",
-    "chores": r"pressure cooker|aarti|wife|husband|girlfriend|boyfriend|alarm|reminder|"
+    "chores": r"pressure cooker|aarti|girlfriend|boyfriend|alarm|reminder|"
               r"timer|translate",
 }
 _OFF_TOPIC = {name: re.compile(rf"\b(?:{words})\b") for name, words in _OFF_TOPIC_FAMILIES.items()}
@@ -88,6 +88,9 @@ _OFF_TOPIC = {name: re.compile(rf"\b(?:{words})\b") for name, words in _OFF_TOPI
 # painting"); the rest stay out of scope whatever they name ("Banarasi paan", "the weather
 # in Kutch").
 _CRAFT_QUESTIONS = frozenset({"facts"})
+# Family is off topic only in a turn about no piece of work: "me and my husband took 22 days
+# on this saree" is a price question, "what gift for my wife" is not one for a marketplace tool.
+_FAMILY = re.compile(r"\b(wife|husband)\b")
 
 
 def shown_products(payload: dict[str, Any]) -> list[dict[str, Any]] | None:
@@ -143,6 +146,9 @@ def off_topic(utt: Utterance) -> bool:
     if utt.ids:
         return False
     if _VENUES.search(utt.norm) and not _TRADE.search(utt.norm):
+        return True
+    if _FAMILY.search(utt.norm) and not (utt.categories or utt.crafts or any(
+            q.unit in ("kg", "g", "h", "d") for q in utt.quantities)):
         return True
     families = {name for name, words in _OFF_TOPIC.items() if words.search(utt.norm)}
     if families and families <= _CRAFT_QUESTIONS and (utt.crafts or utt.categories):

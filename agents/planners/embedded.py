@@ -60,6 +60,7 @@ COMPARISON_MIN_PROBABILITY = 0.1
 ROLE_RANKS = 3
 RARE_DOCS = 3  # a word in at most this many heritage documents names something of theirs
 ROLE_SWITCH_MIN_PROBABILITY = 0.25
+ROLE_CUED_MIN_PROBABILITY = 0.05
 ADVICE_MIN_PROBABILITY = 0.04
 # Facts about the piece talked about that a later turn about the same piece inherits.
 CARRIED_FACTS = frozenset({"category", "materials", "weight_kg", "production_hours",
@@ -246,15 +247,21 @@ class EmbeddedPlanner:
             return prediction
         if run.role in run.registry.get(top).roles:
             return prediction
-        for intent, probability in prediction.ranking[1:ROLE_RANKS]:
+        # A forbidden tool whose entities are not in the turn (no photo for an authenticity
+        # check) is a weaker guess: the very next guess, when its own entities are there, may
+        # win lower ("list my soap for sale" from a buyer stays a refused listing, not orders).
+        top_skill = self.skills[top]
+        top_cued = top_skill.cued is not None and top_skill.cued(utt)
+        for rank, (intent, probability) in enumerate(prediction.ranking[1:ROLE_RANKS], start=1):
+            floor = ROLE_CUED_MIN_PROBABILITY if rank == 1 and not top_cued \
+                else CUED_MIN_PROBABILITY
             skill = self.skills.get(intent)
             if skill is None or intent not in run.registry:
                 continue
             if run.role not in run.registry.get(intent).roles:
                 continue
             cued = skill.cued is not None and skill.cued(utt)
-            if probability >= ROLE_SWITCH_MIN_PROBABILITY or (
-                    cued and probability >= CUED_MIN_PROBABILITY):
+            if probability >= ROLE_SWITCH_MIN_PROBABILITY or (cued and probability >= floor):
                 ranking = [(intent, probability),
                            *[r for r in prediction.ranking if r[0] != intent]]
                 return Prediction(intent, max(probability, self.threshold), ranking)
@@ -300,7 +307,8 @@ class EmbeddedPlanner:
                 return self._call_or_ask(skill, args, run, turn)
             ctx = SkillContext(ctx.user_id, ctx.role, dict(state.get("last_args") or {}))
 
-        last_tool = state.get("last_tool")
+        # "ok thank you" after a price is small talk, not a new value for the piece priced.
+        last_tool = state.get("last_tool") if not (confident and intent in SMALL_TALK) else None
         if what_if := self._what_if(intent, utt, ctx, last_tool, run):
             return self._call_or_ask(self.skills[str(last_tool)], what_if, run, turn)
         if refined := self._refinement(intent, confident, utt, ctx, last_tool):

@@ -20,7 +20,7 @@ from domain.vocabulary import Vocabulary
 # Whole words only: "colours 0.5 kg" and "coasters 120" are not rupees.
 _MONEY_WORDS = r"(?:(?<![a-z])(?:rs\.?|rupees?|inr)|₹)"
 _NUM = re.compile(
-    r"(₹\s*)?(\d+(?:,\d{2,3})*(?:\.\d+)?)\s*(k\b|thousand|lakhs?|lacs?)?\s*"
+    r"(₹\s*)?(\d+(?:,\d{2,3})*(?:\.\d+)?)\s*(k\b|thousand\b|lakhs?\b|lacs?\b)?\s*"
     r"(rs\.?|rupees?|inr|kgs?|kilos?|kilograms?|grams?|gms?|g\b|hours?|hrs?|h\b|days?|weeks?|"
     r"months?|years?)?", re.I)
 _SCALE = {"k": 1_000, "thousand": 1_000, "lakh": 100_000, "lakhs": 100_000, "lac": 100_000,
@@ -31,6 +31,8 @@ _UNIT = {"rs": "inr", "rs.": "inr", "rupee": "inr", "rupees": "inr", "inr": "inr
          "hour": "h", "hours": "h", "hr": "h", "hrs": "h", "h": "h",
          "day": "d", "days": "d", "week": "w", "weeks": "w", "month": "mo", "months": "mo",
          "year": "y", "years": "y"}
+# What may stand between the kilograms and the grams of one weight ("1 kilo 200 gram").
+_KG_AND_G = re.compile(r"\s*(?:and\s+|&\s*)?")
 _PERIOD_DAYS = {"d": 1, "w": 7, "mo": 30, "y": 365}
 _NEXT_PERIOD = {"next week": 7, "next month": 30, "coming month": 30, "next quarter": 90,
                 "next year": 365, "this year": 365, "coming year": 365, "festive season": 60,
@@ -69,7 +71,8 @@ def amounts(utt: Utterance) -> list[Amount]:
     """Every number in the utterance, in order, with its unit and context words."""
     text = _words_to_digits(re.sub(r"\s+", " ", utt.text.lower().replace("₹", " ₹ ")).strip())
     text = re.sub(r"\b[cbpok]-?\d{2,6}\b", " ", text)  # ids are not amounts
-    out = []
+    out: list[Amount] = []
+    end = -1  # where the previous amount ended
     for m in _NUM.finditer(text):
         value = float(m.group(2).replace(",", ""))
         if m.group(3):
@@ -81,7 +84,14 @@ def amounts(utt: Utterance) -> list[Amount]:
         # "240 rupaye 2 mahine": a money word before a number with its own unit is not its unit
         if m.group(1) or (unit is None and re.search(_MONEY_WORDS + r"\s*$", before)):
             unit = "inr"
-        out.append(Amount(value, unit, before, text[m.end():m.end() + 30]))
+        if unit == "g" and out and out[-1].unit == "kg" \
+                and _KG_AND_G.fullmatch(text[end:m.start()]):
+            # "1 kilo 200 gram", "2 kg and 300 g": one weight, said in two units
+            out[-1] = Amount(round(out[-1].value + value / 1000, 3), "kg", out[-1].before,
+                             text[m.end():m.end() + 30])
+        else:
+            out.append(Amount(value, unit, before, text[m.end():m.end() + 30]))
+        end = m.end()
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from agents.nlu.entities import Utterance
@@ -35,4 +36,16 @@ def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
     )
 
 
-SKILL = Skill(tool="consolidation_plan", fill=fill, describe=describe)
+# Orders or parcels, and sending them as one: "club my orders", "milake bhejne ka plan".
+_ORDERS = re.compile(r"\b(?:orders?|parcels?|shipments?|packages?|consignments?)\b")
+_TOGETHER = re.compile(r"\b(?:together|combine\w*|club\w*|bundl\w*|consolidat\w*|pool\w*|"
+                       r"merg\w*|in one go|ek saath|1 saath|milake|milakar|milaake|ikattha|"
+                       r"ikatha|saath me)\b")
+
+
+def cued(utt: Utterance) -> bool:
+    """Orders said with sending them as one ("jo order baaki h unko milake bhejne ka plan")."""
+    return bool(_ORDERS.search(utt.norm) and _TOGETHER.search(utt.norm))
+
+
+SKILL = Skill(tool="consolidation_plan", fill=fill, describe=describe, cued=cued)

@@ -57,6 +57,20 @@ def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
     return f"{total}: {shown}."
 
 
+# Asking where a craft is made or for its villages: "where is bidriware made", "craft clusters
+# near Bhuj", "kahan banta hai".
+_WHERE_MADE = re.compile(
+    r"\bclusters?\b|\bartisan villages?\b|\bcraft villages?\b"
+    r"|\bwhere (?:is|are|do|does)\b(?:\s+\w+){1,4}?\s+(?:made|produced|woven|crafted|painted|"
+    r"carved|cast)\b|\bkahan (?:banta|banti|bante|bana|bani|bane)\b")
+
+
+def cued(utt: Utterance) -> bool:
+    """Where a named craft is made, or the clusters near a named place."""
+    return bool(_WHERE_MADE.search(utt.norm)) and bool(utt.crafts or utt.places or utt.regions)
+
+
 SKILL = Skill(
-    tool="craft_clusters", fill=fill, describe=describe, refines=("location", "radius_km")
+    tool="craft_clusters", fill=fill, describe=describe, refines=("location", "radius_km"),
+    cued=cued,
 )

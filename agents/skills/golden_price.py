@@ -30,7 +30,8 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
         args["materials"] = [said]
     amounts = intel.amounts(utt)
     hours = [a for a in amounts if a.unit == "h"]
-    days = [a.value for a in amounts if a.unit == "d"]
+    # A week worked every day is seven days: "ek hafta roz 6 ghante" is 42 hours.
+    days = [a.value * (7 if a.unit == "w" else 1) for a in amounts if a.unit in ("d", "w")]
     if hours and days and _PER_DAY.search(f"{hours[0].before[-12:]} h {hours[0].after[:12]}"):
         args["production_hours"] = days[0] * hours[0].value  # "3 days, daily 8 hours": 24
     elif hours:

@@ -6,10 +6,12 @@ words than any slot we could cut out of it. The reply is the answer followed by 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from agents.nlu.entities import Utterance
 from agents.nlu.skill import Skill, SkillContext
+from domain.vocabulary import Vocabulary
 
 MAX_QUESTION = 500  # the tool's limit on a question's length
 
@@ -30,9 +32,29 @@ def question_of(said: str, gloss: str) -> str:
 
 
 def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
-    """The question as the user said it (with its English gloss when it was not English)."""
+    """The question as the user said it (with its English gloss when it was not English).
+
+    A follow-up that points back ("aur iski asli pehchan kaise kare", "how is it made?") and
+    names nothing of its own is about what the previous question named: that comes first.
+    """
     text = question_of(utt.said, utt.text)
+    subject = _subject(str(ctx.previous_args.get("question") or ""))
+    if subject and _POINTS_BACK.search(utt.norm) and not _subject(utt.text):
+        text = f"{subject}: {text}"[:MAX_QUESTION]
     return {"question": text} if len(text) >= 2 else {}
+
+
+# "its", "this", "iski", "uska": a question about the thing talked about before.
+_POINTS_BACK = re.compile(r"\b(?:it|its|it's|this|that|these|those|them|they|their|iski|iska|iske|"
+                          r"uski|uska|uske|isko|usko|yeh|woh|inki|unki)\b")
+
+
+def _subject(question: str) -> str:
+    """The crafts and products a question names, in its words ("kanchipuram saree")."""
+    if not question:
+        return ""
+    found = Vocabulary.default().find(question, kinds=("craft", "product"), fuzzy=False)
+    return " ".join(dict.fromkeys(m.surface for m in found))
 
 
 def describe(args: dict[str, Any], result: dict[str, Any]) -> str:

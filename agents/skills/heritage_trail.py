@@ -41,4 +41,14 @@ def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
     )
 
 
-SKILL = Skill(tool="heritage_trail", fill=fill, describe=describe)
+# A route to walk: "make a craft walk in Varanasi", "bhuj ke paas ka trail bana do".
+_ROUTE = re.compile(r"\b(?:trails?|craft walks?|heritage walks?|craft tours?|heritage tours?|"
+                    r"workshop tours?|itinerar\w*|yatra)\b")
+
+
+def cued(utt: Utterance) -> bool:
+    """A route said with where or of which craft it goes (a place, a region, a craft, a cluster)."""
+    return bool(_ROUTE.search(utt.norm)) and bool(fill(utt, SkillContext("", "buyer")))
+
+
+SKILL = Skill(tool="heritage_trail", fill=fill, describe=describe, cued=cued)

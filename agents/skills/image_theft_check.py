@@ -18,8 +18,20 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
         args["image"] = refs[0]
     sellers = [i for i in utt.ids if i.startswith("c-") and i != ctx.user_id]
     if sellers:
-        args["reported_seller_id"] = sellers[0]
+        # "complaint from c-0074: seller c-0190 copied the photo": the one who complains owns
+        # the photo; the seller reported is another id, when the turn names one.
+        owners = {f"c-{int(n):04d}" for m in _COMPLAINANT.finditer(utt.text.lower())
+                  for n in m.groups() if n}
+        reported = [i for i in sellers if i not in owners] or sellers
+        args["reported_seller_id"] = reported[0]
     return args
+
+
+# An id said as the one who complains or owns the photo, not the seller reported.
+_COMPLAINANT = re.compile(
+    r"\b(?:complaint|complain\w*|report|reported|message|mail|email|request|query)\s+"
+    r"(?:is\s+|came\s+)?(?:from|by)\s+(?:creator\s+|seller\s+|artisan\s+)?c\s?-?\s?(\d{1,4})\b"
+    r"|\bc\s?-?\s?(\d{1,4})\s*(?:'s|s)\s+(?:own\s+|original\s+)?(?:photo|image|picture|pic)\b")
 
 
 def describe(args: dict[str, Any], result: dict[str, Any]) -> str:

@@ -31,17 +31,22 @@ _BEFORE_ORDERS = re.compile(r"\b([a-z_]+) orders?\b")
 
 
 def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
-    """The status, when the user names one; a word before "orders" that is no status.
+    """The status, when the user names one; a word before "orders" that says what happened.
 
-    Not even misspelt ("returned orders"), is passed on as said, so the tool's validation answers
-    with the statuses that exist.
+    To them ("returned orders") but is no status, not even misspelt, is passed on as said, so the
+    tool's validation answers with the statuses that exist.
     """
     if utt.statuses:
         return {"status": utt.statuses[0]}
     m = _BEFORE_ORDERS.search(utt.norm)
-    if m and m.group(1) not in _NOT_STATUS:
+    if m and m.group(1) not in _NOT_STATUS and _STATE_WORD.fullmatch(m.group(1)):
         return {"status": m.group(1)}
     return {}
+
+
+# A word that says what happened to an order ("returned", "refunded", "disputed"); any other
+# word before "orders" ("jo order", the gloss "which from order", "bulk orders") names none.
+_STATE_WORD = re.compile(r"[a-z]{3,}ed")
 
 
 def _is_order_noun(word: str) -> bool:

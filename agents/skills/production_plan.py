@@ -31,7 +31,10 @@ _MONEY_AFTER = re.compile(r"^\s*(?:rs\.?|rupees?|rupaye|₹|with me|in hand|only
 _PEOPLE_AFTER = re.compile(r"^\s*(?:women|men|ladies|people|artisans|karigars?|workers|weavers|"
                            r"members|log|families)\b")
 _SELL_BEFORE = re.compile(
-    r"\b(?:sell|sells|selling|sold|mrp)\s+(?:(?!cost|lagat)\w+\s+)?(?:at|for|in|rs\.?)?\s*$")
+    r"\b(?:sell|sells|selling|sold|mrp|sale price)\s+(?:(?!cost|lagat)\w+\s+)?"
+    # "selling price i keep 1800", "sale price will be 900", "mrp is 650"
+    r"(?:(?:i|we)\s+(?:will\s+)?(?:keep|set|put|charge|take|ask)\s+|is\s+|will be\s+|of\s+)?"
+    r"(?:at|for|in|rs\.?)?\s*$")
 # Words that say a count is a batch to make ("75 dhokra elephants ... order", "12 dupatte banane")
 _MAKING = re.compile(r"\b(?:make|making|produce|production|batch|order|plan|planning|weave|"
                      r"paint|stitch|carve|cast)\b")
@@ -50,7 +53,7 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
             total = a.value
         if a.unit is None and (a.value == 1 or _PEOPLE_AFTER.match(a.after)):
             continue  # "ek stole 1100 ka padta hai", "a group of 6 women": no batch size
-        if a.unit in (None, "inr") and _SELL_BEFORE.search(near_before):
+        if a.unit in (None, "inr") and _SELL_BEFORE.search(a.before):
             args.setdefault("unit_price", a.value)  # "i sell at 4500", "bechungi 1200 mein"
             continue
         if a.unit in (None, "inr") and _UNIT_COST_AFTER.match(a.after):

@@ -7,6 +7,8 @@ from typing import Any
 
 from agents.nlu.entities import NUMBER_WORDS, Utterance, price_bounds
 from agents.nlu.skill import Skill, SkillContext
+from domain.catalog import CLUSTERS
+from domain.vocabulary import Vocabulary
 
 _FILLER = frozenset(
     "show me find search for looking look i am im want to buy get some any a an the please can "
@@ -46,12 +48,27 @@ def _query(utt: Utterance) -> str | None:
     return " ".join(words) or None
 
 
+def craft_types(utt: Utterance) -> list[str]:
+    """The catalog crafts the user names, in their words ("blue pottery", "bidri", "ikat").
+
+    Only words that a catalog craft's name holds ("bidri" in bidriware), which every listing of
+    that craft carries, so the filter never empties a search the words alone would fill; a craft
+    named otherwise ("kanjeevaram", "kalamkari") is left to the words of the query.
+    """
+    names = [c.craft.lower() for c in CLUSTERS]
+    found = Vocabulary.default().find(utt.norm, kinds=("craft",), fuzzy=False)
+    said = [m.surface for m in found] + [c for c in utt.crafts if f" {c} " in f" {utt.norm} "]
+    return list(dict.fromkeys(t for t in said if len(t) >= 4 and any(t in n for n in names)))
+
+
 def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     """Words, place, radius, price bounds and a minimum authenticity found in the utterance."""
     args: dict[str, Any] = {}
     query = _query(utt)
     if query:
         args["query"] = query
+    if crafts := craft_types(utt):
+        args["craft_types"] = crafts
     if utt.places:
         args["location"] = utt.places[0].name
     radius = utt.first("km")

@@ -104,7 +104,14 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
         q.value
         for q in utt.quantities
         if q.unit is None and not (m and q.span[0] >= m.start() and q.span[1] <= m.end() + 3)
+        and not _counts_pieces(utt, q)
     ]
+    said = [q.value for q in utt.quantities if q.unit is None and q.value in plain
+            and _PRICE_BEFORE.search(utt.digits[:q.span[0]])]
+    if said and "declared_price" not in args:
+        # "worth 9000", "what if the saree costs 12000": the price, whatever was said before
+        args["declared_price"] = said[0]
+        plain.remove(said[0])
     if plain:
         # A bare number answers the first numeric slot still open (weight before price).
         have = {**ctx.previous_args, **args}
@@ -116,11 +123,35 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
                     args["declared_price"] = value
                     break
                 args[slot] = value
-        money = [v for v in (q.value for q in utt.quantities if q.unit is None) if v >= 100]
+        money = [q.value for q in utt.quantities
+                 if q.unit is None and q.value >= 100 and not _counts_pieces(utt, q)]
         if "declared_price" not in args and "weight_kg" in args and money:
             # "agar 2 saree, 2 kilo, 40 hazaar?": an amount beside a new weight is the new price
             args["declared_price"] = max(money)
     return args
+
+
+# Words that make the amount after them the parcel's price.
+_PRICE_BEFORE = re.compile(r"\b(?:costs?|worth|price[ds]?|valued?|mrp)\s+"
+                           r"(?:(?:is|at|of|about|around|rs\.?|₹)\s*)*$")
+
+
+def _counts_pieces(utt: Utterance, q: Any) -> bool:
+    """Whether a bare number counts the pieces in the parcel ("1 painting", "2 sarees").
+
+    A number of pieces is neither a weight nor a price.
+    """
+    m = _PIECES_AFTER.match(utt.digits[q.span[1]:])
+    if m is None:
+        return False  # "value 4500, box size ...": a comma ends what the number counts
+    kinds = ("product", "category")
+    return any(found.start == 0 for found in Vocabulary.default().find(
+        m.group(1), kinds=kinds, fuzzy=False))
+
+
+# The words right after a count: "1 painting", "3 pairs of chappals", "2 sarees".
+_PIECES_AFTER = re.compile(
+    r"\s*(?:(?:pairs?|sets?|pieces?|pcs|nos)\s+(?:of\s+)?)?([a-z]+(?: [a-z]+)?)")
 
 
 def cued(utt: Utterance) -> bool:

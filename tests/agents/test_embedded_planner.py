@@ -12,6 +12,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from agents.assistant import Assistant, Turn
 from agents.nlu.classifier import IntentClassifier
+from agents.nlu.entities import parse
 from agents.nlu.skill import load_corpus
 from agents.planners.embedded import EmbeddedPlanner
 from domain.places import normalize
@@ -178,7 +179,8 @@ def test_a_word_that_is_no_status_is_left_to_the_tool_to_refuse(assistant: Assis
     [
         (
             "show me ikat sarees between 4000 and 9000 rupees",
-            {"query": "ikat sarees", "price_min": 4000, "price_max": 9000},
+            {"query": "ikat sarees", "craft_types": ["ikat"], "price_min": 4000,
+             "price_max": 9000},
         ),
         (
             "brass lamps from 2k to 5k",
@@ -186,7 +188,8 @@ def test_a_word_that_is_no_status_is_left_to_the_tool_to_refuse(assistant: Assis
         ),
         (
             "pashmina shawls 8000-20000 rupees",
-            {"query": "pashmina shawls", "price_min": 8000, "price_max": 20000},
+            {"query": "pashmina shawls", "craft_types": ["pashmina"], "price_min": 8000,
+             "price_max": 20000},
         ),
         ("wooden toys below five hundred rupees", {"query": "wooden toys", "price_max": 500}),
         ("marble coasters more than 1200", {"query": "marble coasters", "price_min": 1200}),
@@ -205,7 +208,8 @@ def test_a_filter_follow_up_keeps_the_previous_search(assistant: Assistant) -> N
     assert turn.tool_calls == [
         {
             "name": "search_products",
-            "args": {"query": "blue pottery", "location": "Jaipur", "radius_km": 30},
+            "args": {"query": "blue pottery", "craft_types": ["blue pottery"],
+                     "location": "Jaipur", "radius_km": 30},
         }
     ]
     turn = say(assistant, "and under 1500 rupees", session="narrow")
@@ -214,6 +218,7 @@ def test_a_filter_follow_up_keeps_the_previous_search(assistant: Assistant) -> N
             "name": "search_products",
             "args": {
                 "query": "blue pottery",
+                "craft_types": ["blue pottery"],
                 "location": "Jaipur",
                 "radius_km": 30,
                 "price_max": 1500,
@@ -225,14 +230,16 @@ def test_a_filter_follow_up_keeps_the_previous_search(assistant: Assistant) -> N
 def test_new_words_after_a_search_start_a_new_search(assistant: Assistant) -> None:
     say(assistant, "blue pottery near jaipur", session="fresh")
     turn = say(assistant, "show me pashmina shawls", session="fresh")
-    assert turn.tool_calls == [{"name": "search_products", "args": {"query": "pashmina shawls"}}]
+    assert turn.tool_calls == [{"name": "search_products", "args": {
+        "query": "pashmina shawls", "craft_types": ["pashmina"]}}]
 
 
 @pytest.mark.parametrize(
     ("text", "args"),
     [
         ("terracotta horses in bankura", {"query": "terracotta horses", "location": "bankura"}),
-        ("bidri boxes from bidar", {"query": "bidri boxes", "location": "bidar"}),
+        ("bidri boxes from bidar", {"query": "bidri boxes", "craft_types": ["bidri"],
+                                    "location": "bidar"}),
         ("kalamkari dupattas", {"query": "kalamkari dupattas"}),
         ("phulkari dupattas", {"query": "phulkari dupattas"}),
     ],
@@ -479,3 +486,93 @@ def test_a_town_or_craft_in_an_out_of_scope_request_is_no_search(assistant: Assi
                                                                   text: str) -> None:
     turn = say(assistant, text, f"oos-{text[:12]}", role="buyer", user="b-0001")
     assert turn.tool_calls == []
+
+
+def test_thanks_after_a_price_is_small_talk(assistant: Assistant) -> None:
+    """"ok thanks" after a price is no new material for the piece priced."""
+    say(assistant, "price for a brass diya 1 kg 8 hours", session="thanks-after")
+    for text in ("ok thanks", "thank you so much"):
+        assert say(assistant, text, session="thanks-after").tool_calls == []
+
+
+def test_a_price_said_with_its_word_is_a_what_if_of_the_quote(assistant: Assistant) -> None:
+    say(assistant, "ship a 2 kg brass lamp from Moradabad to Chennai, worth 3000",
+        session="quote-what-if", role="buyer", user="b-0002")
+    turn = say(assistant, "and if the lamp costs 4500?", session="quote-what-if", role="buyer",
+               user="b-0002")
+    assert [c["name"] for c in turn.tool_calls] == ["shipping_quote"]
+    args = turn.tool_calls[0]["args"]
+    assert args["declared_price"] == 4500 and args["weight_kg"] == 2
+
+
+def test_the_complainant_is_not_the_seller_reported(assistant: Assistant) -> None:
+    turn = say(assistant, "report from c-0031: c-0207 is showing my photo img-0123456789abcdef "
+               "as theirs, look into it", session="complainant", role="admin", user="a-0001")
+    assert turn.tool_calls == [{"name": "image_theft_check", "args": {
+        "image": "img-0123456789abcdef", "reported_seller_id": "c-0207"}}]
+
+
+@pytest.mark.parametrize(("text", "args"), [
+    ("कौन से ऑर्डर अभी बन रहे हैं", {"status": "in_production"}),
+    ("jo order bhej diye gaye wo dikhao", {"status": "shipped"}),
+    # A word before "orders" that says nothing of their state is no status.
+    ("urgent orders dikhao", {}),
+])
+def test_order_states_said_as_verbs_and_words_that_are_none(assistant: Assistant, text: str,
+                                                            args: dict) -> None:
+    turn = say(assistant, text, session=f"orders-verb-{text}")
+    assert turn.tool_calls == [{"name": "list_orders", "args": args}]
+
+
+def test_orders_sent_together_are_a_consolidation(assistant: Assistant) -> None:
+    turn = say(assistant, "baaki ke order club karke ek parcel me bhejne hai", session="club")
+    assert [c["name"] for c in turn.tool_calls] == ["consolidation_plan"]
+
+
+def test_a_buyers_search_with_an_authenticity_floor_is_no_photo_check(
+        assistant: Assistant) -> None:
+    turn = say(assistant, "pattachitra scrolls, max 2500, authenticity min 80", session="floor",
+               role="buyer", user="b-0002")
+    assert turn.tool_calls == [{"name": "search_products", "args": {
+        "query": "pattachitra scrolls", "craft_types": ["pattachitra"], "price_max": 2500,
+        "min_authenticity": 80}}]
+
+
+def test_a_follow_up_heritage_question_keeps_its_subject(assistant: Assistant) -> None:
+    say(assistant, "what is special about chanderi sarees", session="subject", role="buyer",
+        user="b-0002")
+    turn = say(assistant, "how do i know if it is real", session="subject", role="buyer",
+               user="b-0002")
+    assert [c["name"] for c in turn.tool_calls] == ["heritage_lookup"]
+    assert turn.tool_calls[0]["args"]["question"].startswith("chanderi saree")
+
+
+@pytest.mark.parametrize(("text", "tool"), [
+    ("where is kondapalli toy making done and made", "craft_clusters"),
+    ("where are dhokra figures made", "craft_clusters"),
+    ("put together a craft walk around Bagru for a school group", "heritage_trail"),
+])
+def test_where_a_craft_is_made_and_a_walk_are_named_by_their_words(
+        assistant: Assistant, text: str, tool: str) -> None:
+    turn = say(assistant, text, session=f"where-{text}", role="buyer", user="b-0002")
+    assert [c["name"] for c in turn.tool_calls] == [tool]
+
+
+def test_make_live_with_a_price_publishes(assistant: Assistant) -> None:
+    turn = say(assistant, "make p-00088 live at 1400", session="live-price")
+    assert turn.confirm_request is not None
+    assert turn.confirm_request["name"] == "publish_listing"
+
+
+def test_family_at_work_is_no_off_topic(assistant: Assistant) -> None:
+    """A husband who helped weave does not make a price question off topic."""
+    turn = say(assistant, "my wife and i wove a cotton dhurrie, 3 kg, 40 hours, what to charge",
+               session="family")
+    assert [c["name"] for c in turn.tool_calls] == ["golden_price"]
+    assert say(assistant, "what gift should i buy my wife", session="wife").tool_calls == []
+
+
+def test_a_wooden_top_is_a_toy() -> None:
+    from agents.skills import _intelligence as intel
+
+    assert intel.category(parse("100 wooden tops for the fair")) == "toys"

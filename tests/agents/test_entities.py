@@ -198,3 +198,12 @@ def test_price_bounds(text: str, bounds: tuple[float | None, float | None]) -> N
 def test_questions_and_requests_for_advice(text: str, question: bool, advice: bool) -> None:
     utt = parse(text)
     assert (is_question(utt), asks_advice(utt)) == (question, advice)
+
+
+@pytest.mark.parametrize(("text", "bounds"), [
+    ("brass lamps, not more than 1500", (None, 1500)),
+    ("sarees not less than 4000", (4000, None)),
+    ("rugs no more than 9000, score min 60", (None, 9000)),
+])
+def test_a_negated_bound_is_the_other_bound(text: str, bounds: tuple) -> None:
+    assert price_bounds(parse(text).digits) == bounds

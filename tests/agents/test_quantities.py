@@ -426,3 +426,56 @@ def test_a_distance_is_measured_from_a_town_not_a_region(text: str, location: st
     from agents.skills.craft_clusters import fill as clusters_fill
 
     assert clusters_fill(parse(to_english(text)), CTX)["location"] == location
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A weight said in kilos and grams is one weight.
+    ("brass bowl, 2 kilo 300 gram, 9 hours", {"weight_kg": 2.3, "production_hours": 9}),
+    ("terracotta vase 1 kg and 250 g, took 5 hours", {"weight_kg": 1.25, "production_hours": 5}),
+    # A week worked every day is seven days.
+    ("madhubani painting on paper, 300 gram, do hafte laga roz 4 ghante",
+     {"weight_kg": 0.3, "production_hours": 56}),
+])
+def test_weights_in_two_units_and_weeks_of_daily_hours(text: str, expected: dict) -> None:
+    args = golden_fill(parse(to_english(text)), CTX)
+    assert {k: args.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # "lac" is a scale only as a word of its own: lacquer toys are no lakh of toys.
+    ("planning 250 lacquer bangles, 30 rupees each", {"planned_quantity": 250, "unit_cost": 30}),
+    ("40 lacquered boxes at 200 each", {"planned_quantity": 40, "unit_cost": 200}),
+    # What the maker will sell at, said with "keep", "is" or "will be".
+    ("should i make 80 dhokra owls? each costs 400, selling price i will keep 950",
+     {"planned_quantity": 80, "unit_cost": 400, "unit_price": 950}),
+    ("30 pattachitra scrolls, cost 1200 each, sale price will be 2600",
+     {"planned_quantity": 30, "unit_cost": 1200, "unit_price": 2600}),
+])
+def test_lacquer_is_no_lakh_and_a_selling_price_said_as_kept(text: str, expected: dict) -> None:
+    args = plan_fill(parse(to_english(text)), CTX)
+    assert {k: args.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A count of pieces is neither a weight nor a price.
+    ("2 dupattas to Lucknow, price 3000", {"destination": "Lucknow", "declared_price": 3000}),
+    ("दो साड़ी चेन्नई भेजनी है, दाम 7000", {"declared_price": 7000}),
+    # A comma ends what a number counts: the box is not counted.
+    ("to Surat, 1.5 kg, worth 2500, box 30 x 20 x 10",
+     {"destination": "Surat", "weight_kg": 1.5, "declared_price": 2500}),
+])
+def test_a_count_of_pieces_is_not_a_parcel_fact(text: str, expected: dict) -> None:
+    from agents.skills.shipping_quote import fill as ship_fill
+
+    args = ship_fill(parse(to_english(text)), CTX)
+    assert {k: args.get(k) for k in expected} == expected
+    assert "weight_kg" in expected or "weight_kg" not in args
+
+
+def test_a_price_said_with_its_word_changes_the_quoted_price() -> None:
+    """"what if it is worth 7000" after a quote: the new price, though a price was said before."""
+    from agents.skills.shipping_quote import fill as ship_fill
+
+    before = SkillContext("c-0001", "creator", {"destination": "Agra", "weight_kg": 1.0,
+                                                "declared_price": 2000.0})
+    assert ship_fill(parse("and what if it is worth 7000"), before) == {"declared_price": 7000}

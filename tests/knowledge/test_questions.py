@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.questions import comparison_sides, is_how_to
+from knowledge.questions import comparison_sides, in_notes_words, is_how_to
 
 
 @pytest.mark.parametrize(("question", "sides"), [
@@ -65,3 +65,15 @@ def test_an_off_topic_how_to_is_still_not_answered(kb) -> None:
     for question in ("how do I change the oil in my scooter", "how to apply for a passport"):
         answer = kb.ask(question)
         assert not answer.confident and not answer.citations, question
+
+
+@pytest.mark.parametrize(("question", "added"), [
+    ("why is bell metal work in danger of dying out", "endangered"),
+    ("is sikki grass craft disappearing", "endangered"),
+    ("what is kantha", None),
+    ("which crafts are endangered in odisha", None),  # already in the notes' words
+])
+def test_a_question_gains_the_notes_word_for_what_it_says(question: str,
+                                                          added: str | None) -> None:
+    out = in_notes_words(question)
+    assert out == (f"{question} {added}" if added else question)
