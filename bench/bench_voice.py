@@ -5,8 +5,9 @@ gateway memory, and Hindi recognition.
 
 Utterances are synthesized (synthetic speech): request texts from the project's own eval sets
 (``evals/datasets/smoke.jsonl`` and ``core.jsonl``; never the independent sets) spoken by Piper
-(``en_US-joe-medium``) and by espeak-ng (``en-us``, a different voice at a faster rate), each
-clean and with white noise at 15 dB SNR.
+(``en_US-joe-medium``, steady: no sampling noise, so every run hears the same recordings) and
+by espeak-ng (``en-us``, a different voice at a faster rate), each clean and with white noise at
+15 dB SNR.
 
 - STT (in process, ``tiny.en`` int8): warm real-time factor, WER with no biasing, with hotwords
   (craft, town and marketplace words) and with an initial prompt; tool accuracy follows from
@@ -115,7 +116,8 @@ def trimmed(audio: Audio) -> np.ndarray:
 
 def utterances(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Every text by Piper and espeak-ng, clean and noisy."""
-    piper, espeak = shared_tts(), EspeakTTS("en-us", rate_wpm=185)
+    # a steady Piper voice (no sampling noise): the same recordings every run, as the evals use
+    piper, espeak = shared_tts(steady=True), EspeakTTS("en-us", rate_wpm=185)
     out = []
     for i, item in enumerate(items):
         for voice_name, tts in (("piper", piper), ("espeak", espeak)):
