@@ -307,8 +307,10 @@ class EmbeddedPlanner:
                 return self._call_or_ask(skill, args, run, turn)
             ctx = SkillContext(ctx.user_id, ctx.role, dict(state.get("last_args") or {}))
 
-        # "ok thank you" after a price is small talk, not a new value for the piece priced.
-        last_tool = state.get("last_tool") if not (confident and intent in SMALL_TALK) else None
+        # "ok thank you" after a price is small talk, not a new value for the piece priced; a
+        # fragment the classifier finds out of scope may still go on with the last call (below).
+        chat = confident and intent in SMALL_TALK and intent != "out_of_scope"
+        last_tool = state.get("last_tool") if not chat else None
         if what_if := self._what_if(intent, utt, ctx, last_tool, run):
             return self._call_or_ask(self.skills[str(last_tool)], what_if, run, turn)
         if refined := self._refinement(intent, confident, utt, ctx, last_tool):
@@ -428,6 +430,10 @@ class EmbeddedPlanner:
         if any(name != last_tool and other.cued is not None and other.cued(utt)
                for name, other in self.skills.items()):
             return None
+        if confident and intent == "out_of_scope" and _follow_up(utt):
+            # "और दिल्ली में?" after a search: a fragment with the last call's filters (no
+            # off-topic word: those are declined before this) asks the same again, elsewhere
+            return {**ctx.previous_args, **extra}
         if confident and intent != last_tool:
             # Another tool is meant unless the turn is filters for it too (radius, place).
             other = self.skills.get(intent)
@@ -595,6 +601,16 @@ class EmbeddedPlanner:
 
 
 _PRODUCT_ID = re.compile(r"\bp-\d{5}\b")
+# How a follow-up starts ("and in Delhi?", "what about Jaipur", "only under 2000").
+_FOLLOW_UP = re.compile(r"^(?:and|or|what about|how about|only|just|also|then)\b")
+
+
+def _follow_up(utt: Utterance) -> bool:
+    """Whether the turn reads as a fragment that goes on from the last one.
+
+    Three words at most, or opening as a follow-up does ("and in Delhi?").
+    """
+    return bool(_FOLLOW_UP.match(utt.norm)) or len(utt.norm.split()) <= 3
 
 
 def _names_a_craft(utt: Utterance) -> bool:

@@ -468,6 +468,21 @@ def test_a_turn_naming_another_tool_is_not_a_refinement(assistant: Assistant) ->
         ("list_orders", {"status": "shipped"})]
 
 
+@pytest.mark.parametrize("follow_up", ["और दिल्ली में?", "aur delhi me?", "and in delhi?"])
+def test_a_place_alone_after_a_search_searches_there(assistant: Assistant, follow_up: str) -> None:
+    """A fragment with only a new place goes on with the last search, however out of scope
+    the classifier finds a bare town; an off-topic word still declines ("and the weather?")."""
+    session = f"refine-place-{follow_up}"
+    first = say(assistant, "वाराणसी की रेशमी साड़ियाँ दिखाओ", session, role="buyer", user="b-0001")
+    assert [c["args"]["location"] for c in first.tool_calls] == ["Varanasi"]
+    second = say(assistant, follow_up, session, role="buyer", user="b-0001")
+    assert [(c["name"], c["args"]["location"]) for c in second.tool_calls] == [
+        ("search_products", "Delhi")]
+    assert second.tool_calls[0]["args"].get("query") == first.tool_calls[0]["args"].get("query")
+    third = say(assistant, "and the weather in delhi?", session, role="buyer", user="b-0001")
+    assert third.tool_calls == []
+
+
 def test_a_story_of_a_named_craft_is_heritage_not_out_of_scope(assistant: Assistant) -> None:
     """"kahani" alone is a story to tell (out of scope); a craft's story is its heritage."""
     craft = say(assistant, "lucknow ki chikankari ki kahani batao", "craft-story", role="buyer",
