@@ -31,10 +31,10 @@ _BEFORE_ORDERS = re.compile(r"\b([a-z_]+) orders?\b")
 
 
 def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
-    """The status, when the user names one; a word before "orders" that says what happened.
+    """The status, when the user names one; else a word before "orders" that says what happened.
 
-    To them ("returned orders") but is no status, not even misspelt, is passed on as said, so the
-    tool's validation answers with the statuses that exist.
+    Such a word ("returned orders") that is no status, not even misspelt, is passed on as said,
+    so the tool's validation answers with the statuses that exist.
     """
     if utt.statuses:
         return {"status": utt.statuses[0]}
