@@ -29,6 +29,7 @@ INDEPENDENT = (
     "independent_dev4.jsonl",
     "independent_dev5.jsonl",
     "independent_dev6.jsonl",
+    "independent_dev8.jsonl",
 )
 
 
