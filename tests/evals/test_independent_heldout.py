@@ -30,6 +30,7 @@ INDEPENDENT = (
     "independent_dev5.jsonl",
     "independent_dev6.jsonl",
     "independent_dev7.jsonl",
+    "independent_dev8.jsonl",
 )
 
 
