@@ -62,7 +62,10 @@ _OFF_TOPIC_FAMILIES: dict[str, str] = {
             r"paan(?! ?(?:daan|dan|box|dabba))|(?<!for )food(?![- ]?(?:safe|grade))",
     "health": r"doctor|medicines?|fever|hospital|clinic|headache|cough|diabetes|"
               r"blood pressure|covid|vaccines?|symptoms?|pharmacy|illness|disease|dentist|"
-              r"lose weight|weight loss",
+              r"lose weight|weight loss|painkillers?|pain killers?|ointment|"
+              r"tablets?(?! (?:covers?|cases?|sleeves?|stands?|holders?|bags?|pouch\w*))|"
+              r"(?:body|back|knee|joint|neck) pain|(?:hands?|back|knees?|eyes?|legs?) "
+              r"(?:are |is )?(?:paining|hurting|aching)",
     "money": r"loans?|emi|bank|credit card|debit card|atm|insurance|interest rate|"
              r"fixed deposit|mutual funds?|upi pin|pan card|aadhaar|income tax|"
              r"stock price|share price|stock market|sensex|nifty|bitcoin|crypto|"
@@ -71,8 +74,10 @@ _OFF_TOPIC_FAMILIES: dict[str, str] = {
              r"petrol|diesel|cng|lpg|gas cylinder|fuel price",
     "phone": r"recharge|data pack|sim card|mobile plan|jio|airtel|vodafone|bsnl|whatsapp|"
              r"youtube|instagram|facebook|password|hacked|hack|virus|laptop|wifi|television",
-    "study": r"exams?|homework|board results?|exam results?|admit card|syllabus|neet|jee|upsc|"
-             r"cbse",
+    "study": r"exams?|homework|board (?:\w+ ){0,3}results?|exam results?|admit card|syllabus|"
+             r"neet|jee|upsc|cbse|(?:engineering|medical|college|school|mba) admissions?|"
+             r"admissions? (?:in|to|for)|(?:which|best|good|top) colleges?|college fees|"
+             r"school fees|marksheet|class results?|results? (?:will )?(?:come|comes|be declared)",
     "jobs": r"jobs?(?! work)|vacanc(?:y|ies)|hiring|resume",
     "stars": r"horoscope|astrolog\w*|zodiac|lottery|tarot|numerology|palm reading",
     "media": r"movies?|films?|bollywood|netflix|web series|actor|actress|songs?|music|"

@@ -21,8 +21,13 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     # Only a craft of the catalog names a trail; another ("channapatna toys") leaves the place.
     if crafts := [c for c in utt.crafts if c in catalog]:
         args["craft"] = crafts[0]
-    if utt.regions:
-        args["region"] = utt.regions[0]
+    # A region that only names the craft ("kutch embroidery wale gaon, bhuj ke paas") gives way
+    # to a town the user names beside it.
+    in_craft = {w for c in utt.crafts for w in c.split()}
+    beside = [n for n in utt.place_names if not set(n.lower().split()) <= in_craft]
+    regions = [r for r in utt.regions if not (beside and set(r.lower().split()) <= in_craft)]
+    if regions:
+        args["region"] = regions[0]
     elif utt.places:
         args["region"] = utt.places[0].name
     return args

@@ -79,6 +79,12 @@ def test_demand_forecast_for_a_region_named_by_a_town(ctx) -> None:
     assert r.key_drivers and r.recommended_production >= 0
 
 
+@pytest.mark.parametrize("short", ["UP", "up", "Up "])
+def test_demand_forecast_for_a_state_written_short(ctx, short: str) -> None:
+    r = _call(ctx, "demand_forecast", {"category": "glass", "region": short, "horizon_days": 14})
+    assert r.region == "Uttar Pradesh" and len(r.forecast) == 14
+
+
 def test_admin_forecast_nationwide_and_missing_history(ctx) -> None:
     r = _call(ctx, "demand_forecast", {"category": "metalware", "region": "all",
                                        "horizon_days": 14}, role="admin", user="admin-1")
