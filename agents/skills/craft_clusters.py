@@ -76,9 +76,9 @@ _WHICH_PLACES = re.compile(r"\bwhich (?:other )?(?:towns?|cit(?:y|ies)|villages?
                            r"districts?|areas?|regions?)\b|\bwhere (?:all|where|else)\b")
 _CRAFTS_AT_LARGE = re.compile(r"\b(?:crafts?|arts?|handicrafts?|traditions?|skills?|artforms?)\b")
 # Why or how a craft is dying is its story, told by the heritage notes; so is what the
-# marketplace itself marks as endangered (its preservation badges).
+# marketplace itself marks as endangered (its preservation badges), and whose GI tag it is.
 _WHY = re.compile(r"\b(?:why|how|history|story|meaning|reason|causes?|platform|marketplace|"
-                  r"this site|this app|badges?)\b")
+                  r"this site|this app|badges?|gi|tags?|tagged|certif\w*)\b")
 
 
 def cued(utt: Utterance) -> bool:
