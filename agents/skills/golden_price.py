@@ -96,9 +96,16 @@ def cued(utt: Utterance) -> bool:
     return has_piece and has_measure and not _OTHER_TASK.search(utt.norm)
 
 
-# Asking what to charge: "what rate should I keep", "kitne me bechu" (glossed "how much in sell").
-_PRICE_ASK = re.compile(r"\b(price|pricing|priced|rate|charge|sell|selling|quote|fair|mrp|worth|"
-                        r"keep per|ask for)\b")
+# Asking what to charge: "what rate should I keep", "kitne me bechu" (glossed "how much in
+# sell"), "sahi bhav kya hoga" ("fair price what will be"), "price?".
+_PRICE_ASK = re.compile(
+    r"\b(?:what|how much|which|suggest|fair|right|best|correct|ideal|good|reasonable)\b"
+    r"(?:\s+\w+){0,6}?\s+(?:price|pricing|priced|rate|charge|sell|selling|quote|mrp|worth|"
+    r"keep|ask)\b|\b(?:price|rate|pricing)\s*\?|\bhow (?:to|should i|do i) price\b|"
+    r"\bprice (?:it|this|my|for)\b")
+# Putting a piece up for sale is a listing, however its making is described.
+_LISTING = re.compile(r"\b(?:for sale|put (?:it |this )?up|on (?:the|my) shop|online|catalog\w*|"
+                      r"drafts?|new product|add (?:it|this)|sell (?:it|this) on)\b")
 
 
 def sure(utt: Utterance) -> bool:
@@ -110,7 +117,7 @@ def sure(utt: Utterance) -> bool:
     amounts = intel.amounts(utt)
     return (cued(utt) and any(a.unit in ("kg", "g") for a in amounts)
             and any(a.unit in ("h", "d", "w") for a in amounts)
-            and bool(_PRICE_ASK.search(utt.norm)))
+            and bool(_PRICE_ASK.search(utt.text.lower())) and not _LISTING.search(utt.norm))
 
 
 def follow_up(args: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:

@@ -68,6 +68,15 @@ def test_a_piece_with_weight_hours_and_a_price_question_is_priced(
     assert {k: args.get(k) for k in expected} == expected
 
 
+@pytest.mark.parametrize("text", [
+    "list my new dokra horse, 1.2 kg, 30 hours of casting, I will sell it for 4000",
+    "naya dupatta online daalna hai, 250 gram, 18 ghante laga, 1500 me bechna hai",
+])
+def test_a_piece_put_up_for_sale_with_its_weight_and_hours_stays_a_listing(
+        assistant: Assistant, text: str) -> None:
+    assert [n for n, _ in calls(say(assistant, text))] == ["create_listing"]
+
+
 @pytest.mark.parametrize(("text", "gloss"), [
     ("2 kilo ke aas paas ka parcel", "2 kg approx"),        # about, not near a place
     ("jaipur ke aas paas pottery", "near jaipur"),
