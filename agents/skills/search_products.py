@@ -18,7 +18,8 @@ _FILLER = frozenset(
     "something anything available options best good nice cheap budget between upto up max "
     "maximum min minimum least most or plus onwards starting cheaper costlier greater lesser "
     "not no k thousand lakh lakhs lac price priced range costing only just also instead now "
-    "then ones those these about how authenticity authentic score rating".split()
+    "then ones those these about how authenticity authentic score rating nothing none pls plz "
+    "each".split()
 )
 # Words of a question, a price check or another task: a product noun alone does not make
 # such an utterance a search.
@@ -37,6 +38,9 @@ _MIN_AUTHENTICITY = re.compile(
     # "score 75+", "authenticity 80 plus", "75+ authentic"
     r"|\b(?:score|rating|authentic\w*)\s*(?:of|is)?\s*(\d+)\s*(?:\+|plus\b|and above|or more)"
     r"|\b(\d+)\s*(?:\+|plus\b)\s*(?:authentic\w*|score)"
+    # "minimum authenticity score 90", "min authenticity of 85", "at least authenticity 80"
+    r"|\b(?:min|minimum|at least|atleast)\s+(?:an?\s+)?authentic\w*(?:\s+(?:score|rating))?"
+    r"\s*(?:of|is|should be|=|:)?\s*(\d+)"
 )
 
 
