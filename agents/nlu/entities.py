@@ -425,6 +425,22 @@ def _add_vocabulary(utt: Utterance) -> None:
             utt.categories.append(category)
 
 
+def keep_said_abbreviations(utt: Utterance, said: str) -> None:
+    """Drop states read from a short word the user did not write in capitals.
+
+    "UP", "MP", "TN" are states when written so, or with a Hindi postposition ("up me"); "pick
+    up the demand" has no Uttar Pradesh in it. Messages in Devanagari have no capitals to go by and keep what was read.
+    """
+    if not said or not said.isascii():
+        return
+    lowered = said.lower()
+    utt.regions = [r for r in utt.regions
+                   if len(r) > 3 or not r.isalpha() or re.search(rf"\b{r.upper()}\b", said)
+                   # Hinglish "up me", "mp ke": a place by its postposition
+                   or re.search(rf"\b{r.lower()}\s+(?:me|mein|main|ke|ki|ka|se|wale|wali)\b",
+                                lowered)]
+
+
 def parse(text: str, vocabulary: frozenset[str] = frozenset()) -> Utterance:
     """Extract every entity the skills use from ``text``; ``vocabulary`` = known non-place words."""
     norm_spaced = re.sub(r"\s+", " ", text.lower().replace("₹", " ₹ ")).strip()

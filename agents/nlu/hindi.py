@@ -730,6 +730,9 @@ _PHRASES = (
     # "jo confirm nahi hue", "कन्फर्म नहीं हुए": not confirmed yet, i.e. pending
     (re.compile(r"\b(?:confirm|kanpharm|kanfarm|kanfirm)\s+(?:hi\s+|bhi\s+)?(?:nahi|na)\b"),
      "not confirmed"),
+    # "मिलते-जुलते", "milti julti": alike, similar ("iske jaise" is already "like")
+    (re.compile(r"\b(?:milega|milate|milati|milte|milti|milta)\s*-?\s*(?:julate|julati|julte|julti|"
+                r"julta|julata)\b"), "similar"),
     # "cancel wale", "jo cancel kiye", "कैंसल हुए": cancelled orders
     (re.compile(r"\b(?:cancel|kainsal|kensal|cancal)\s+(?:hue|hua|ho|gae|wala|kiya|kar\s+diya|"
                 r"kar\s+die)\b"), "cancelled"),
@@ -900,6 +903,15 @@ def _craft_name(word: str) -> str | None:
     return found[0].entry.canonical.lower() if len(found) == 1 else None
 
 
+def _craft_town(craft: str) -> str | None:
+    """The town a craft is named after ("channapatna toys" → "channapatna"), if any."""
+    from domain.places import Gazetteer, normalize
+
+    first = craft.split()[0]
+    place = Gazetteer.default().exact(first)
+    return first if place is not None and normalize(place.name) == first else None
+
+
 def _place_name(word: str) -> str | None:
     """English name of a transliterated place ("dilli" → "delhi", "tamilnadu" → "tamil nadu")."""
     from domain.places import Gazetteer
@@ -985,7 +997,12 @@ def to_english(text: str) -> str:
                 words.append(state)
                 i += 2
                 continue
-            word = _place_name(word) or _craft_name(word) or word
+            craft = None if (place := _place_name(word)) else _craft_name(word)
+            if craft and nxt in ("se", "tak", "ko") and (town := _craft_town(craft)):
+                # "चन्नपटना से अमृतसर": a town a craft is named after, where a parcel leaves
+                # from or goes to, is the town ("channapatna"), not its toys
+                craft = town
+            word = place or craft or word
         words.append(word)
         i += 1
     words = _corrected_places(_merge_scales(_shared_scale(words)))

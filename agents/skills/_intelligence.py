@@ -36,7 +36,11 @@ _KG_AND_G = re.compile(r"\s*(?:and\s+|&\s*)?")
 _PERIOD_DAYS = {"d": 1, "w": 7, "mo": 30, "y": 365}
 _NEXT_PERIOD = {"next week": 7, "next month": 30, "coming month": 30, "next quarter": 90,
                 "next year": 365, "this year": 365, "coming year": 365, "festive season": 60,
-                "festival season": 60, "wedding season": 120}
+                "festival season": 60, "wedding season": 120,
+                # the whole of a period said without a number: "for the full year"
+                "full year": 365, "whole year": 365, "entire year": 365, "all year": 365,
+                "year round": 365, "year long": 365, "half year": 180, "half a year": 180,
+                "coming quarter": 90, "this quarter": 90, "fortnight": 14}
 # Category cues the catalog's keywords miss or get wrong for creators' own words.
 _DIYA = re.compile(r"\bdiyas?\b|\bdeepam\b|\bdeeye\b|\bdiye\b")
 _METAL = re.compile(r"\b(brass|metal|bell metal|copper|bronze|dhokra)\b")
