@@ -169,6 +169,10 @@ _MATERIAL_DECIDES = frozenset({
     "box", "tray", "bowl", "plate", "vase", "lamp", "bag", "mat", "coaster", "bell", "jar",
     "candle stand", "mirror frame", "figurine", "idol", "elephant", "horse", "jewellery box",
     "screen", "tile", "side table", "table top", "bangle", "mask",
+    # things made in many materials: "bamboo lamp shades" are basketry, "brass lamp shades" metal
+    "lamp shade", "lampshade", "lantern", "planter", "pen stand", "pen holder", "photo frame",
+    "frame", "clock", "stool", "wind chime", "candle holder", "tea light holder", "wall hanging",
+    "key chain", "keychain", "bookmark", "hanger", "mug", "cup", "lamp stand",
 })
 
 
@@ -213,6 +217,19 @@ def category(utt: Utterance) -> str | None:
             if craft in (c.craft.lower(), *[a.lower() for a in c.aliases]):
                 return c.category
     return None
+
+
+def category_guessed(utt: Utterance) -> bool:
+    """Whether :func:`category` only guessed: a diya of no material said is taken to be clay.
+
+    A conversation that was about brass ("UP me brass ki demand", then "150 diye banau?") keeps
+    its own category over that guess.
+    """
+    norm = utt.norm
+    if not _DIYA.search(norm) or _METAL.search(norm):
+        return False
+    found = Vocabulary.default().find(norm, kinds=("material",), fuzzy=False)
+    return not any(m.entry.canonical in _MATERIAL_CATEGORY for m in found)
 
 
 def techniques(utt: Utterance) -> list[str]:
