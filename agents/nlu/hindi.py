@@ -717,6 +717,10 @@ _PHRASES = (
     # "ye kahan se aaya", "kaise milega": a craft's origin, how to get something
     (re.compile(r"\bkahan\s+se\s+(?:aaya|aayi|aaye|aata|aati|shuru)\b"), "where did it originate"),
     (re.compile(r"\bkaise\s+milega\b"), "how to get"),
+    # "kaise pehchane", "kaise dhoye", "kaise saaf kare": how to (tell, wash, clean) — a how-to
+    # question, as the knowledge base's guides are found
+    (re.compile(r"\bkaise\s+(?=(?:pehchan|dhona|dhoye|dhoyen|saaf|rakh\w*|pack|karu|kare|karna|"
+                r"bech\w*|sikh\w*|check|jaane|jaanch\w*|janch\w*)\b)"), "how to "),
     # "pehle se pade hai": already in stock
     (re.compile(r"\bpehla\s+se\b"), "already"),
     # "mere paas 10 shawl hai": pieces in hand, not money (that is "mere paas 35000")
