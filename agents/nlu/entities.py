@@ -429,7 +429,8 @@ def keep_said_abbreviations(utt: Utterance, said: str) -> None:
     """Drop states read from a short word the user did not write in capitals.
 
     "UP", "MP", "TN" are states when written so, or with a Hindi postposition ("up me"); "pick
-    up the demand" has no Uttar Pradesh in it. Messages in Devanagari have no capitals to go by and keep what was read.
+    up the demand" has no Uttar Pradesh in it. Messages in Devanagari have no capitals to go by
+    and keep what was read.
     """
     if not said or not said.isascii():
         return

@@ -478,7 +478,8 @@ _TWO_DIGIT_WORDS = (
     (46, "छियालीस", "chhiyalis chiyalis"), (47, "सैंतालीस", "saintalis"),
     (48, "अड़तालीस", "adtalis artalis"), (49, "उनचास", "unchas"), (50, "पचास", "pachas pachaas"),
     (51, "इक्यावन", "ikyavan ikyawan"), (52, "बावन", "bavan bawan"), (53, "तिरेपन तिरपन", "tirepan"),
-    (54, "चौवन चौव्वन", "chauvan chauwan"), (55, "पचपन", "pachpan"), (56, "छप्पन", "chhappan chappan"),
+    (54, "चौवन चौव्वन", "chauvan chauwan"), (55, "पचपन", "pachpan"),
+    (56, "छप्पन", "chhappan chappan"),
     (57, "सत्तावन", "sattavan sattawan"), (58, "अट्ठावन अठ्ठावन", "atthavan athawan"),
     (59, "उनसठ", "unsath"), (60, "साठ", ""), (61, "इकसठ", "iksath"), (62, "बासठ", "basath baasath"),
     (63, "तिरेसठ तिरसठ", "tiresath"), (64, "चौंसठ चौसठ", "chaunsath chausath"),
@@ -737,6 +738,9 @@ _PHRASES = (
     # "मिलते-जुलते", "milti julti": alike, similar ("iske jaise" is already "like")
     (re.compile(r"\b(?:milega|milate|milati|milte|milti|milta)\s*-?\s*(?:julate|julati|julte|julti|"
                 r"julta|julata)\b"), "similar"),
+    # "isi type ka aur kuch", "usi tarah ke": more of the same kind, similar
+    (re.compile(r"\b(?:isi|usi|isee|usee)\s+(?:type|tarah|tarha|prakar|design|style|jaisa)\b"),
+     "similar"),
     # "cancel wale", "jo cancel kiye", "कैंसल हुए": cancelled orders
     (re.compile(r"\b(?:cancel|kainsal|kensal|cancal)\s+(?:hue|hua|ho|gae|wala|kiya|kar\s+diya|"
                 r"kar\s+die)\b"), "cancelled"),

@@ -154,7 +154,7 @@ def resolve_reference(utt: Utterance, shown: list[dict[str, Any]],
 # Hotels and restaurants are off topic as places to stay or eat, not as a maker's customers
 # ("an order of 300 tiles for a hotel lobby").
 _VENUES = re.compile(r"\b(hotels?|restaurants?|dhabas?|homestays?|home stays?|guest ?houses?|"
-                     r"lodges?|hostels?|resorts?|dharamshalas?)\b")
+                     r"lodges?|resorts?|dharamshalas?)\b")
 _TRADE = re.compile(r"\b(orders?|bulk|supply|make|making|produce|production|plan|pieces|batch|"
                     r"wholesale|export\w*|ship|shipping|send|deliver\w*|courier|parcel|"
                     r"dispatch)\b")

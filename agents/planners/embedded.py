@@ -269,13 +269,30 @@ class EmbeddedPlanner:
                 return Prediction(intent, max(probability, self.threshold), ranking)
         return prediction
 
+    def _over_knowledge(self, prediction: Prediction, utt: Utterance) -> Prediction:
+        """A likely runner-up whose skill claims the turn over the knowledge base.
+
+        "which crafts in India are endangered? want to support them" reads like a question for
+        the notes, but wanting to support them asks where they are: the clusters.
+        """
+        if prediction.intent != KNOWLEDGE_TOOL:
+            return prediction
+        for intent, probability in prediction.ranking[1:ROLE_RANKS]:
+            skill = self.skills.get(intent)
+            if skill is not None and skill.over_knowledge is not None \
+                    and probability >= CUED_MIN_PROBABILITY and skill.over_knowledge(utt):
+                ranking = [(intent, probability),
+                           *[r for r in prediction.ranking if r[0] != intent]]
+                return Prediction(intent, max(probability, self.threshold), ranking)
+        return prediction
+
     def _role_tools(self, run: RunContext) -> list[str]:
         return [t.name for t in run.registry.for_role(run.role)]
 
     # -- a new user message ---------------------------------------------------------------
     def _plan_turn(self, text: str, state: AgentState, run: RunContext, lang: str) -> Plan:
         prediction, utt = self.understand(text)
-        prediction = self._for_role(prediction, utt, run)
+        prediction = self._for_role(self._over_knowledge(prediction, utt), utt, run)
         intent, confident = prediction.intent, prediction.confidence >= self.threshold
         if intent == "out_of_scope" and _names_a_craft(utt):
             # "lucknow ki chikankari ki kahani batao": a craft named and no out-of-scope topic

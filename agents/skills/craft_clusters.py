@@ -70,7 +70,22 @@ def cued(utt: Utterance) -> bool:
     return bool(_WHERE_MADE.search(utt.norm)) and bool(utt.crafts or utt.places or utt.regions)
 
 
+# Which crafts are endangered, asked by someone who wants to act on it (support, visit, buy
+# from them): the clusters where they are made, not a note about why they are endangered.
+_ENDANGERED = re.compile(r"\b(?:endangered|dying|dying out|lupt|at risk|in danger|khatre)\b")
+_WHICH = re.compile(r"\b(?:which|what|kaun\w*|list|show)\b")
+_TO_ACT = re.compile(r"\b(?:support|help|visit|buy from|buy|sponsor|fund|adopt|work with|"
+                     r"meet|reach)\b")
+
+
+def endangered_to_support(utt: Utterance) -> bool:
+    """"which crafts in India are endangered? want to support them"."""
+    norm = utt.norm
+    return bool(_ENDANGERED.search(norm) and _WHICH.search(norm) and _TO_ACT.search(norm)
+                and not re.search(r"\b(?:why|how come|kyon|kyun)\b", norm))
+
+
 SKILL = Skill(
     tool="craft_clusters", fill=fill, describe=describe, refines=("location", "radius_km"),
-    cued=cued,
+    cued=cued, over_knowledge=endangered_to_support,
 )
