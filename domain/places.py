@@ -223,7 +223,25 @@ def _default_gazetteer() -> Gazetteer:
         town = Place(cluster.town, cluster.lat, cluster.lon, cluster.state, 0, "cluster")
         entries.append((cluster.town, town))
         entries.extend((alias, town) for alias in cluster.aliases)
+    known = {normalize(name) for name, _ in entries}
+    for name, lat, lon, state in _CRAFT_TOWNS:
+        if normalize(name) not in known:  # a craft village too small for the city list
+            entries.append((name, Place(name, lat, lon, state, 0, "cluster")))
     return Gazetteer(entries)
+
+
+# Craft villages and towns that people name but that are too small for GeoNames' city list
+# or not catalogue clusters (approximate centres, public geography).
+_CRAFT_TOWNS = (
+    ("Sanganer", 26.821, 75.787, "Rajasthan"), ("Molela", 24.930, 73.770, "Rajasthan"),
+    ("Ajrakhpur", 23.217, 69.727, "Gujarat"), ("Bhujodi", 23.210, 69.720, "Gujarat"),
+    ("Sualkuchi", 26.170, 91.570, "Assam"), ("Majuli", 26.950, 94.170, "Assam"),
+    ("Kinhal", 15.440, 76.130, "Karnataka"), ("Etikoppaka", 17.495, 82.732, "Andhra Pradesh"),
+    ("Pembarthi", 17.720, 79.240, "Telangana"), ("Swamimalai", 10.957, 79.327, "Tamil Nadu"),
+    ("Aranmula", 9.327, 76.688, "Kerala"), ("Jitwarpur", 26.338, 86.053, "Bihar"),
+    ("Shantiniketan", 23.678, 87.685, "West Bengal"), ("Kangra", 32.099, 76.269,
+                                                       "Himachal Pradesh"),
+)
 
 
 def _admin1() -> dict:

@@ -98,6 +98,9 @@ class CraftClustersArgs(BaseModel):
         default=None, gt=0, le=5000, description="Only clusters this close"
     )
     craft: str | None = Field(default=None, max_length=80, description="e.g. 'blue pottery'")
+    endangered_only: bool = Field(
+        default=False, description="Only clusters whose craft is endangered"
+    )
 
 
 class ClusterLine(BaseModel):
@@ -128,8 +131,8 @@ def craft_clusters(ctx: ToolContext, args: CraftClustersArgs) -> CraftClustersRe
     """Map India's craft clusters: where each craft is made and who makes it.
 
     Also how many creators work there and which crafts are endangered (under 50 active practitioners
-    or declining). Filter by place (a town, or a state for every cluster in it), radius in km
-    and craft.
+    or declining). Filter by place (a town, or a state for every cluster in it), radius in km,
+    craft, and endangered crafts only.
     """
     state = state_named(args.location)
     with ctx.store.session() as s:
@@ -158,6 +161,8 @@ def craft_clusters(ctx: ToolContext, args: CraftClustersArgs) -> CraftClustersRe
         if args.craft and not any(args.craft.casefold() in c.casefold() for c in site.crafts):
             continue
         if args.radius_km is not None and km is not None and km > args.radius_km:
+            continue
+        if args.endangered_only and not (reason or site.endangered):
             continue
         lines.append(
             ClusterLine(

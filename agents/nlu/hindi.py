@@ -38,7 +38,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("ye", "this", "यह ये yeh yah is"),
     ("wo", "that", "वह वो woh vo voh"),
     ("uska", "its", "उसका उसकी उसके uski uske iska iski iske इसका इसकी इसके"),
-    ("unka", "their", "उनका उनकी उनके unki unke unaki unake"),
+    ("unka", "their", "उनका उनकी उनके unki unke unaki unake इनका इनकी इनके inka inki inke inaka"),
     ("jitna", "all", "जितना जितने जितनी jitne jitni jitane"),
     ("usko", "it", "उसको उसे use isko इसको इसे"),
     ("mera", "my", "मेरा मेरी मेरे meri mere mra"),
@@ -184,7 +184,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("parcel", "parcel", "पार्सल"),
     ("stock", "stock", "स्टॉक"),
     ("inventory", "inventory", "इन्वेंटरी इनवेंटरी"),
-    ("pending", "pending", "पेंडिंग"),
+    ("pending", "pending", "पेंडिंग लंबित lambit"),
     ("shipped", "shipped", "भेजे भेजा भेजी"),
     # future tense: a parcel that will arrive ("kitne din me pahunchegi"), not one delivered
     ("pahunchega", "arrive", "pahunchegi pahunchenge pahuchega pahuchegi pahuchenge पहुँचेगा "
@@ -205,10 +205,26 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("bunkar", "weaver", "बुनकर bunkaron बुनकरों"),
     ("shilp", "craft", "शिल्प"),
     ("kala", "art", "कला"),
+    ("kalayen", "crafts", "कलाएँ कलाएं कलाओं kalaen kalaon kalayein"),
+    ("shahar", "town", "शहर शहरों shehar sheher shaher"),
+    ("aaspaas", "near", "आसपास aas-paas"),
+    ("aas", "", "आस"),
     ("itihas", "history", "इतिहास"),
     ("kahani", "story", "कहानी"),
     ("parampara", "tradition", "परंपरा"),
     ("matlab", "meaning", "मतलब arth अर्थ"),
+    # care, motifs and stitches: words of the heritage notes' questions
+    ("lagao", "set", "लगाओ लगा_दो lagado lagaao"),
+    ("chhatri", "umbrellas", "छतरी छतरियाँ छतरियां chhatriyan chatri chhatriya chatriyan"),
+    ("gadbad", "fishy", "गड़बड़ गड़बड़ी garbar gadbadi gadbar garbari gadbadh"),
+    ("sach", "genuinely", "सच सच्चा सच्ची sacch sachme"),
+    ("dhona", "wash", "धोना धोएँ धोएं धोयें धोते धोती धुलाई dhoen dhoyen dhulai dhote dhoye"),
+    ("sambhalna", "store", "संभालना सँभालें संभालें sambhalen"),
+    ("ghar", "home", "घर"),
+    ("bindi", "dots", "बिंदी बिंदियाँ बिंदियां बिंदु बिन्दु bindiyan bindiyaan bindu"),
+    ("lakeer", "lines", "लकीर लकीरें लकीरों lakiren lakeeren lakir"),
+    ("tarah", "kinds", "तरह तरह-तरह"),
+    ("taanka", "stitches", "टाँका टांका टाँके टांके टाँकों tanke taanke tanka"),
     ("fark", "difference", "फ़र्क फर्क farak antar अंतर अन्तर"),
     ("pehchan", "tell", "पहचान पहचानें पहचाने पहचानूं पहचानूँ pahchan pehchane pahchane pehchanen "
      "pahchanen pehchanu pehchaane"),
@@ -237,7 +253,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("sona", "gold", "सोना सोने sone"),
     ("chandi", "silver", "चांदी चाँदी"),
     ("pital", "brass", "पीतल peetal"),
-    ("tamba", "copper", "तांबा ताँबा"),
+    ("tamba", "copper", "तांबा ताँबा tambe tambe ताँबे तांबे"),
     ("mitti", "clay", "मिट्टी"),
     ("lakdi", "wood", "लकड़ी lakri"),
     ("resham", "silk", "रेशम रेशमी reshmi"),
@@ -247,6 +263,9 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("patthar", "stone", "पत्थर"),
     ("chamda", "leather", "चमड़ा chamde चमड़े"),
     ("baans", "bamboo", "बांस बाँस bans"),
+    ("taad", "palm", "ताड़ ताड"),
+    ("patta", "leaf", "पत्ता पत्ते पत्तों"),
+    ("taadpatra", "palm leaf", "ताड़पत्र ताड़पत्रों tadpatra talapatra"),
     ("oon", "wool", "ऊन"),
     ("kapda", "fabric", "कपड़ा kapde कपड़े कपड़ों kapdon kapdo"),
     ("hathkargha", "handloom", "हथकरघा hathkargha"),
@@ -546,7 +565,8 @@ _HINGLISH_MARKERS = frozenset(
     "sahi samjhao samjhaiye saste sasti soch tho theek thik teesra tisra unka unke unki uski "
     "usko iske iski isko voh woh waala waale kiya kiye karz karja bimari naukari nokri jaanch "
     "janch keemat kimat vazan wajan vajan wazan maang pahunch pahuncha pahunchega pahunchegi "
-    "pahunche khulta khulega sunaiye mandir tyohar shadi shaadi barish baarish".split()
+    "pahunche khulta khulega sunaiye mandir tyohar shadi shaadi barish baarish lagao lagado "
+    "lagaao raste rastey".split()
 ) | frozenset(f for forms in _VARIANTS.values() for f in forms.split() if f.isascii())
 
 
@@ -566,7 +586,7 @@ def _glosses() -> dict[str, str]:
 
 
 # -- detection -----------------------------------------------------------------------------
-_WORD = re.compile(r"[a-z]+-[a-z0-9]+|[\u0900-\u097f]+|[a-z]+|\d+(?:\.\d+)?|\S")
+_WORD = re.compile(r"[a-z]+-[a-z0-9]+|[\u0900-\u0963\u0966-\u097f]+|[a-z]+|\d+(?:\.\d+)?|\S")
 
 
 def is_devanagari(text: str) -> bool:
@@ -577,7 +597,9 @@ def is_devanagari(text: str) -> bool:
 
 # Hindi pairs of words that are English alone: "k pass" (near), "kar do", "bhej do" (do it).
 _HINGLISH_PAIRS = re.compile(r"\b(?:k|ke)\s+(?:pass|pas|liye|sath|baad)\b"
-                             r"|\b(?:kar|bhej|de|bata|dikha|bana)\s+(?:do|de|dena)\b")
+                             r"|\b(?:kar|bhej|de|bata|dikha|bana)\s+(?:do|de|dena)\b"
+                             # "799 me", "500 tak", "2 kilo ka": an amount and a postposition
+                             r"|\b\d[\d,.]*\s+(?:me|mein|tak|wala|wali|vala|vali)\b")
 
 
 def hinglish_score(text: str) -> int:
@@ -686,6 +708,21 @@ _PHRASES = (
                 r"kharcha|lagat)\b"), r"\1 cost \2 each"),
     (re.compile(r"\b(\d[\d.]*)\s+(?:rupaye\s+)?(?:ka|ki|ke|me)\s+1\s+([a-z]+)\s+"
                 r"(?:padt[aie]|lagt[aie]|lagte|lagate|lage)\b"), r"\2 cost \1 each"),
+    # "raste me hai", "रास्ते में": on the way
+    (re.compile(r"\b(?:raste|rastey|rasta)\s+me\b"), "on the way"),
+    # "799 me lagao", "p-00123 ko 1500 par rakho": set the price to that much
+    (re.compile(r"\b(\d[\d.]*)\s+(?:rupaye\s+)?(?:me|par)\s+(?:lagao|lagado|laga do|rakhna|"
+                r"kar do|kardo|karo|set)\b"), r"set price to \1"),
+    # "जाने वाली बस", "bus ka kiraya": the bus, not "only"
+    (re.compile(r"\b(jane|jaane|aane|chalne|wala|sarkari|volvo|sleeper|ac)\s+sirf\b"), r"\1 bus"),
+    (re.compile(r"\bsirf\s+(?=(?:ka|ki|ke|se)\s+(?:kiraya|ticket|time|timing|samay|safar)\b|"
+                r"(?:stand|adda|stop|station|ticket)\b)"), "bus "),
+    # "1200 me bech do", "800 rupaye mein": for that much money, not 1200 inches
+    (re.compile(r"\b(\d[\d.]*)\s+(rupaye\s+)?me\b"), r"for \1 \2"),
+    # "dukaan me lagana hai", "online daal do", "app pe chadha do": put it up for sale
+    (re.compile(r"\b(dukaan|online|website|app|site|store)\s+(?:me|pe|par|on|in)?\s*"
+                r"(?:lagana|lage|lagao|lagado|lagani|daalna|dalna|daal|daalo|dal|chadha|chadhana|"
+                r"chadhao|upload)\b(?!\s+(?:paisa|paise|rupaye))"), r"list it for sale on the \1"),
     # "kitne din lagenge", "kitne din me pahunchegi": a number of days, not an amount of money
     (re.compile(r"\bkitna\s+(din|hafte|mahine|ghante|saal)\s+(?:me\s+)?(?:lagega|lage)\b"),
      r"how many \1 will it take"),
@@ -760,6 +797,9 @@ _PHRASES = (
     (re.compile(r"(\d[\d.]*)\s+(rupaye\s+)?(?:ke\s+)?andar\b"), r"under \1 \2"),
 )
 # "jaipur ke paas", "new delhi ke aas paas": near the place said before
+_AMOUNT_UNITS = frozenset({"kilo", "kilos", "kg", "gram", "grams", "gm", "ghante", "ghanta",
+                           "din", "hafte", "mahine", "rupaye", "rupay", "rs", "hazar", "hajar",
+                           "sau", "piece", "pieces", "meter", "metre"})
 _NEAR = re.compile(r"\b([a-z]+(?:\s[a-z]+)?)\s+(?:ke\s+)?(?:paas|aas\s+paas|aaspaas)\b")
 
 
@@ -768,8 +808,10 @@ def _near(match: re.Match[str]) -> str:
 
     "blue pottery jaipur ke pass" is blue pottery near Jaipur, "new delhi ke paas" near New Delhi.
     """
-    said = match.group(1)
+    said = match.group(1).removesuffix(" ke")
     before, _, last = said.rpartition(" ")
+    if last in _AMOUNT_UNITS:
+        return f"{said} approx"  # "1 kilo ke aas paas": about a kilo, not near a place
     if before and _town(said) is None and _is_place(last):
         return f"{before} near {last}"
     return f"near {said}"
@@ -873,10 +915,26 @@ def _town(word: str) -> Place | None:
         place = gaz.exact(spelling)
         if place is None:
             continue
-        if place.kind == "cluster" and normalize(place.name) != spelling and _is_craft(spelling):
+        if place.kind == "cluster" and normalize(place.name) != spelling \
+                and _names_the_craft(spelling):
             return None
         return place
     return None
+
+
+@lru_cache(maxsize=512)
+def _names_the_craft(word: str) -> bool:
+    """Whether the word names the craft ("dhokra", "kachchh"), not the town it is named after.
+
+    "बनारस" (banaras) files Banarasi silk too, but as the town its adjective comes from.
+    """
+    from domain.vocabulary import Vocabulary
+
+    found = Vocabulary.default().find(word, kinds=("craft",), fuzzy=False)
+    # "banaras" is the town whose adjective ("banarasi") names the craft
+    adjective = [m for m in found if (first := m.entry.canonical.lower().split()[0]) != word
+                 and first.startswith(word)]
+    return bool(found) and not adjective
 
 
 @lru_cache(maxsize=512)

@@ -52,9 +52,9 @@ class Skill:
     # Entities that name this tool plainly enough ("pending oders", "p-00235 ... 1650 rupees")
     # to pick it when the classifier hesitates.
     cued: Cue | None = None
-    # Entities that make this tool the answer even where the knowledge base is the likelier
-    # guess ("which crafts are endangered? want to support them": where they are, not a note).
-    over_knowledge: Cue | None = None
+    # Entities and words that name this tool beyond doubt: they win over the classifier's
+    # guess ("a bidri box, 350 g, 22 hours of work, what should I sell it for?").
+    sure: Cue | None = None
     # The result in Hindi; without it a Hindi reply says the result in English.
     describe_hi: Describer | None = None
     # Reads the call's args and result; returns state updates (``pending``, ``last_args``) so

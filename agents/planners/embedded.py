@@ -53,6 +53,7 @@ CUED_MIN_PROBABILITY = 0.1
 # specifics its likeliest tool needs is answered from the knowledge base's guides instead of
 # starting that tool's questions, when the knowledge base is among the best ADVICE_RANKS guesses.
 ADVICE_RANKS = 3
+ADVICE_RANKS_UNSURE = 5
 # A comparison of two crafts goes to the knowledge base when it is among these best guesses.
 COMPARISON_RANKS = 3
 COMPARISON_MIN_PROBABILITY = 0.1
@@ -269,30 +270,13 @@ class EmbeddedPlanner:
                 return Prediction(intent, max(probability, self.threshold), ranking)
         return prediction
 
-    def _over_knowledge(self, prediction: Prediction, utt: Utterance) -> Prediction:
-        """A likely runner-up whose skill claims the turn over the knowledge base.
-
-        "which crafts in India are endangered? want to support them" reads like a question for
-        the notes, but wanting to support them asks where they are: the clusters.
-        """
-        if prediction.intent != KNOWLEDGE_TOOL:
-            return prediction
-        for intent, probability in prediction.ranking[1:ROLE_RANKS]:
-            skill = self.skills.get(intent)
-            if skill is not None and skill.over_knowledge is not None \
-                    and probability >= CUED_MIN_PROBABILITY and skill.over_knowledge(utt):
-                ranking = [(intent, probability),
-                           *[r for r in prediction.ranking if r[0] != intent]]
-                return Prediction(intent, max(probability, self.threshold), ranking)
-        return prediction
-
     def _role_tools(self, run: RunContext) -> list[str]:
         return [t.name for t in run.registry.for_role(run.role)]
 
     # -- a new user message ---------------------------------------------------------------
     def _plan_turn(self, text: str, state: AgentState, run: RunContext, lang: str) -> Plan:
         prediction, utt = self.understand(text)
-        prediction = self._for_role(self._over_knowledge(prediction, utt), utt, run)
+        prediction = self._for_role(prediction, utt, run)
         intent, confident = prediction.intent, prediction.confidence >= self.threshold
         if intent == "out_of_scope" and _names_a_craft(utt):
             # "lucknow ki chikankari ki kahani batao": a craft named and no out-of-scope topic
@@ -334,6 +318,9 @@ class EmbeddedPlanner:
             return self._call_or_ask(self.skills[str(last_tool)], what_if, run, turn)
         if refined := self._refinement(intent, confident, utt, ctx, last_tool):
             return self._call_or_ask(self.skills[str(last_tool)], refined, run, turn)
+        if sure := self._sure_skill(utt, run):
+            return self._call_or_ask(sure, self._carried(sure, sure.fill(utt, ctx), utt, ctx),
+                                     run, turn)
         if self._compares_things(prediction, utt):
             return self._call_or_ask(self.skills[KNOWLEDGE_TOOL],
                                      {"question": question_of(text, utt.text)}, run, turn)
@@ -408,7 +395,8 @@ class EmbeddedPlanner:
         if not extra or not set(extra) <= allowed:
             return None
         other = self.skills.get(intent)
-        if other is not None and other.tool in run.registry:
+        # The same tool again ("aur UP ka kya haal?" after a forecast) keeps the rest of the call.
+        if other is not None and other.tool != last.tool and other.tool in run.registry:
             tool = run.registry.get(other.tool)
             required = other.required or tuple(tool.required_args())
             given = self._carried(other, other.fill(utt, ctx), utt, ctx)
@@ -462,6 +450,13 @@ class EmbeddedPlanner:
                 return None
         return {**ctx.previous_args, **extra}
 
+    def _sure_skill(self, utt: Utterance, run: RunContext) -> Skill | None:
+        """The one skill of the caller's role whose entities name it beyond doubt, if any."""
+        allowed = set(self._role_tools(run))
+        sure = [s for s in self.skills.values()
+                if s.sure is not None and s.tool in allowed and s.sure(utt)]
+        return sure[0] if len(sure) == 1 else None
+
     def _cued_skill(self, prediction: Prediction, utt: Utterance) -> Skill | None:
         """Of the classifier's two best guesses, the likelier one whose entities name it."""
         for intent, probability in prediction.ranking[:CUED_RANKS]:
@@ -478,8 +473,11 @@ class EmbeddedPlanner:
             return False
         if not asks_advice(utt) or utt.ids or _HOW_MANY.search(utt.norm):
             return False  # "how many sarees should i weave": a number to plan, not a guide
+        # Unsure of every tool, the guides may rank lower ("any tips for clicking jewellery
+        # photos for the listing" reads a little like every photo tool).
+        ranks = ADVICE_RANKS if prediction.confidence >= self.threshold else ADVICE_RANKS_UNSURE
         if not any(intent == KNOWLEDGE_TOOL and p >= ADVICE_MIN_PROBABILITY
-                   for intent, p in prediction.ranking[:ADVICE_RANKS]):
+                   for intent, p in prediction.ranking[:ranks]):
             return False
         tool = run.registry.get(skill.tool) if skill.tool in run.registry else None
         required = skill.required or (tuple(tool.required_args()) if tool else ())

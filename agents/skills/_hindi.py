@@ -151,14 +151,15 @@ def consolidation_plan(args: dict[str, Any], result: dict[str, Any]) -> str:
 def craft_clusters(args: dict[str, Any], result: dict[str, Any]) -> str:
     """पास के क्लस्टर।"""
     clusters = result.get("clusters", [])
+    kind = "लुप्त होते शिल्पों के क्लस्टर" if args.get("endangered_only") else "शिल्प क्लस्टर"
     if not clusters:
-        return "वहाँ कोई शिल्प क्लस्टर नहीं मिला।"
+        return f"वहाँ कोई {kind} नहीं मिला।"
     shown = "; ".join(
         f"{c['name']} ({c['creator_count']} कारीगर"
         + (f", {c['distance_km']:.0f} किमी" if c.get("distance_km") is not None else "")
         + (", लुप्त होने का ख़तरा" if c.get("endangered") else "") + ")"
         for c in clusters[:4])
-    return f"{len(clusters)} शिल्प क्लस्टर: {shown}।"
+    return f"{len(clusters)} {kind}: {shown}।"
 
 
 def heritage_trail(args: dict[str, Any], result: dict[str, Any]) -> str:

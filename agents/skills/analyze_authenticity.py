@@ -6,6 +6,7 @@ from typing import Any
 
 from agents.nlu.entities import Utterance
 from agents.nlu.skill import Skill, SkillContext
+from agents.skills import _intelligence as intel
 from agents.skills._images import image_refs
 
 _TECHNIQUES = (
@@ -33,8 +34,9 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     refs = image_refs(utt.text)
     if refs:
         args["images"] = refs
-    if utt.categories:
-        args["category"] = utt.categories[0]
+    # The product noun decides ("lamp shade" is home decor, not the brass of a lamp).
+    if cat := intel.category(utt):
+        args["category"] = cat
     claimed = [t for t in _TECHNIQUES if t in utt.norm]
     if claimed:
         args["claimed_techniques"] = claimed

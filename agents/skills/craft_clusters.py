@@ -12,8 +12,11 @@ from agents.nlu.skill import Skill, SkillContext
 # that make silk", "clusters for marble inlay". Each is a word of some cluster's craft name.
 _CRAFT_WORD = re.compile(
     r"\b(marble inlay|block printing|wood carving|papier mache|pottery|weaving|silk|brass|"
-    r"embroidery|painting|glass|bamboo|cane|toys|jewellery|applique|ikat|dhokra|bidriware|"
+    r"embroidery|painting|glass|bamboo|cane|toys?|jewellery|applique|ikat|dhokra|bidriware|"
     r"pashmina|chappals|lacquer|kundan|terracotta|textiles?)\b")
+# "which crafts are dying near Hyderabad", "kaun si kalayen lupt ho rahi hain".
+_ENDANGERED = re.compile(r"\b(?:endangered|dying|disappearing|vanishing|extinct|dying out|"
+                         r"at risk|near extinction|fading)\b")
 
 
 def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
@@ -32,18 +35,21 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
         args["location"] = utt.places[0].name
     if radius:
         args["radius_km"] = radius
+    if _ENDANGERED.search(utt.norm):
+        args["endangered_only"] = True
     if utt.crafts:
         args["craft"] = utt.crafts[0]
     elif m := _CRAFT_WORD.search(utt.norm):
-        args["craft"] = m.group(1)
+        args["craft"] = "toys" if m.group(1) == "toy" else m.group(1)
     return args
 
 
 def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
     """The nearest few clusters and the endangered ones."""
     clusters = result.get("clusters", [])
+    kind = "endangered craft cluster" if args.get("endangered_only") else "craft cluster"
     if not clusters:
-        return "I found no craft clusters there."
+        return f"I found no {kind}s there."
     shown = "; ".join(
         f"{c['name']} ({c['creator_count']} creators"
         + (f", {c['distance_km']:.0f} km away" if c.get("distance_km") is not None else "")
@@ -51,7 +57,7 @@ def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
         + ")"
         for c in clusters[:4]
     )
-    total = f"{len(clusters)} craft cluster{'s' if len(clusters) != 1 else ''}"
+    total = f"{len(clusters)} {kind}{'s' if len(clusters) != 1 else ''}"
     if len(clusters) > 4:  # say what is listed: "25 craft clusters:" above four read as a cut
         return f"{total}; showing the nearest 4: {shown}."
     return f"{total}: {shown}."
@@ -65,27 +71,34 @@ _WHERE_MADE = re.compile(
     r"carved|cast)\b|\bkahan (?:banta|banti|bante|bana|bani|bane)\b")
 
 
+# "which towns do block printing", "kaha kaha bante hai" (glossed "where where made").
+_WHICH_PLACES = re.compile(r"\bwhich (?:other )?(?:towns?|cit(?:y|ies)|villages?|places?|states?|"
+                           r"districts?|areas?|regions?)\b|\bwhere (?:all|where|else)\b")
+_CRAFTS_AT_LARGE = re.compile(r"\b(?:crafts?|arts?|handicrafts?|traditions?|skills?|artforms?)\b")
+# Why or how a craft is dying is its story, told by the heritage notes; so is what the
+# marketplace itself marks as endangered (its preservation badges).
+_WHY = re.compile(r"\b(?:why|how|history|story|meaning|reason|causes?|platform|marketplace|"
+                  r"this site|this app|badges?)\b")
+
+
 def cued(utt: Utterance) -> bool:
     """Where a named craft is made, or the clusters near a named place."""
-    return bool(_WHERE_MADE.search(utt.norm)) and bool(utt.crafts or utt.places or utt.regions)
+    return sure(utt) or (bool(_WHERE_MADE.search(utt.norm))
+                         and bool(utt.crafts or utt.places or utt.regions))
 
 
-# Which crafts are endangered, asked by someone who wants to act on it (support, visit, buy
-# from them): the clusters where they are made, not a note about why they are endangered.
-_ENDANGERED = re.compile(r"\b(?:endangered|dying|dying out|lupt|at risk|in danger|khatre)\b")
-_WHICH = re.compile(r"\b(?:which|what|kaun\w*|list|show)\b")
-_TO_ACT = re.compile(r"\b(?:support|help|visit|buy from|buy|sponsor|fund|adopt|work with|"
-                     r"meet|reach)\b")
-
-
-def endangered_to_support(utt: Utterance) -> bool:
-    """"which crafts in India are endangered? want to support them"."""
+def sure(utt: Utterance) -> bool:
+    """Which crafts are endangered (anywhere, or near a place), or which towns make a craft."""
     norm = utt.norm
-    return bool(_ENDANGERED.search(norm) and _WHICH.search(norm) and _TO_ACT.search(norm)
-                and not re.search(r"\b(?:why|how come|kyon|kyun)\b", norm))
+    if _WHY.search(norm):
+        return False
+    if _ENDANGERED.search(norm) and _CRAFTS_AT_LARGE.search(norm):
+        return True
+    return bool(_WHICH_PLACES.search(norm)) and bool(
+        utt.crafts or utt.categories or _CRAFT_WORD.search(norm))
 
 
 SKILL = Skill(
     tool="craft_clusters", fill=fill, describe=describe, refines=("location", "radius_km"),
-    cued=cued, over_knowledge=endangered_to_support,
+    cued=cued, sure=sure,
 )

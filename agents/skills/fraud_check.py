@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from agents.nlu.entities import Utterance
@@ -24,8 +25,15 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
 _FRAUD_WORDS = frozenset(
     "fraud fraudulent scam scammer fake suspend suspension ban block complaint complaints "
     "suspicious investigate investigation reseller reselling dodgy cheat cheating risk risky "
-    "trust trustworthy genuine legit legitimate dhokha".split()
+    "trust trustworthy genuine legit legitimate dhokha fishy shady garbar gadbad gadbadi "
+    "suspect bots bot manipulated genuinely".split()
 )
+# Words that say plainly something is wrong (not "check", not "trust": "can I trust this seal").
+_WRONG_WORDS = frozenset(
+    "fraud fraudulent scam scammer fake suspicious dodgy cheat cheating fishy shady garbar "
+    "gadbad gadbadi dhokha manipulated bots".split()
+)
+_SELLER = re.compile(r"\b(?:sellers?|vendors?|shops?|accounts?|vikreta|creators?|artisans?)\b")
 
 
 def cued(utt: Utterance) -> bool:
@@ -34,6 +42,17 @@ def cued(utt: Utterance) -> bool:
     ("should we suspend c-0297", "complaints against c-0142").
     """
     return any(i.startswith("c-") for i in utt.ids) and bool(_FRAUD_WORDS & set(utt.norm.split()))
+
+
+def sure(utt: Utterance) -> bool:
+    """A seller (by id or by the word) said with words that something is wrong with them.
+
+    "c-0244 ke saare reviews ... fishy lag raha", "a seller whose reviews all come from new
+    accounts, check them for fraud" (then the id is asked for).
+    """
+    words = set(utt.norm.split())
+    seller = any(i.startswith("c-") for i in utt.ids) or bool(_SELLER.search(utt.norm))
+    return seller and bool(_WRONG_WORDS & words) and not any(i.startswith("p-") for i in utt.ids)
 
 
 def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
@@ -61,4 +80,5 @@ SKILL = Skill(
     describe=describe,
     questions={"seller_id": "Which seller should I check? Please give their id, like c-0123."},
     cued=cued,
+    sure=sure,
 )

@@ -96,6 +96,23 @@ def cued(utt: Utterance) -> bool:
     return has_piece and has_measure and not _OTHER_TASK.search(utt.norm)
 
 
+# Asking what to charge: "what rate should I keep", "kitne me bechu" (glossed "how much in sell").
+_PRICE_ASK = re.compile(r"\b(price|pricing|priced|rate|charge|sell|selling|quote|fair|mrp|worth|"
+                        r"keep per|ask for)\b")
+
+
+def sure(utt: Utterance) -> bool:
+    """A piece with both its weight and its time of work, and a question of what to charge.
+
+    Nothing else is asked that way ("bidri box, 350 gram, 22 ghante ... kitne me bechu?"),
+    whatever else the message tells about making it.
+    """
+    amounts = intel.amounts(utt)
+    return (cued(utt) and any(a.unit in ("kg", "g") for a in amounts)
+            and any(a.unit in ("h", "d", "w") for a in amounts)
+            and bool(_PRICE_ASK.search(utt.norm)))
+
+
 def follow_up(args: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
     """The piece priced stays the piece talked about, now worth its golden price.
 
@@ -111,6 +128,7 @@ SKILL = Skill(
     tool="golden_price",
     follow_up=follow_up,
     cued=cued,
+    sure=sure,
     fill=fill,
     describe=describe,
     questions={

@@ -48,7 +48,7 @@ def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
 
 # A route to walk: "make a craft walk in Varanasi", "bhuj ke paas ka trail bana do".
 _ROUTE = re.compile(r"\b(?:trails?|craft walks?|heritage walks?|craft tours?|heritage tours?|"
-                    r"workshop tours?|itinerar\w*|yatra)\b")
+                    r"workshop tours?|itinerar\w*|yatra|routes?|tours?|ghumane|ghoomne|ghumne)\b")
 
 
 def cued(utt: Utterance) -> bool:

@@ -15,7 +15,8 @@ _SELL = re.compile(r"(sell|selling|sold|price|charge|mrp)")
 # "150 each", "costing 150": a unitless number that is the cost of one piece.
 # "150 each", "150/piece", "rs 150 per pc", "150 a set": what one piece costs (not per day).
 _UNIT_COST_AFTER = re.compile(
-    r"\s*(?:rs\.?|rupees?|₹|/-)?\s*(?:each|apiece|a (?:piece|unit|pc|set|pair|item)|"
+    r"\s*(?:rs\.?|rupees?|₹|/-)?\s*(?:(?:making\s+)?(?:cost|lagat|kharcha)\s+)?"
+    r"(?:each|apiece|a (?:piece|unit|pc|set|pair|item)|"
     r"(?:per|/)\s*(?!day|week|month|year|hour|km|kg)[a-z]+)\b")
 _UNIT_COST_BEFORE = re.compile(
     r"(?:\b(?:costing|costs|cost|cost of|at|lagat|per piece cost|per (?:piece|pc|unit|item))|@)"

@@ -232,18 +232,6 @@ def test_trade_words_stay_in_scope(text: str) -> None:
     assert not off_topic(parse(to_english(text)))
 
 
-def test_endangered_crafts_to_support_are_the_clusters(planner: EmbeddedPlanner) -> None:
-    """Wanting to support endangered crafts asks where they are; why they are endangered, or
-    which are so on the platform, stays a question for the notes."""
-    for text, tool in [
-        ("which crafts in India are endangered? want to support them", "craft_clusters"),
-        ("which crafts are endangered on the platform", "heritage_lookup"),
-        ("why is rogan art endangered, how can I help", "heritage_lookup"),
-    ]:
-        prediction, utt = planner.understand(text)
-        assert planner._over_knowledge(prediction, utt).intent == tool, text
-
-
 def test_a_hindi_how_to_reads_as_one() -> None:
     assert "how to tell" in to_english("असली बिदरी और नकली बिदरी में फर्क कैसे पहचानें?")
     assert "how to tell" in to_english("pashmina asli hai ya nakli kaise pehchane")

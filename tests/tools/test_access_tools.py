@@ -189,6 +189,9 @@ def test_clusters_are_documented_and_creators_assigned(seeded_store) -> None:
         seeded_store, "craft_clusters", {"location": "Jaipur", "radius_km": 60}, "b-0001", "buyer"
     )
     assert near.clusters and all(c.distance_km <= 60 for c in near.clusters)
+    dying = call(seeded_store, "craft_clusters", {"endangered_only": True}, "b-0001", "buyer")
+    assert dying.clusters and all(c.endangered for c in dying.clusters)
+    assert {c.id for c in dying.clusters} == {c.id for c in r.clusters if c.endangered}
 
 
 def test_clusters_in_a_state_are_the_clusters_of_that_state(seeded_store) -> None:

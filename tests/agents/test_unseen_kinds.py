@@ -1,0 +1,158 @@
+"""Kinds of request the blind development set independent_dev7 found misread (own wordings).
+
+Each test names the kind; the phrasings here are new, not the set's cases.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from agents.assistant import Assistant, Turn
+from agents.nlu.entities import parse
+from agents.nlu.hindi import to_english
+from agents.nlu.references import off_topic
+from agents.planners.embedded import EmbeddedPlanner
+from domain.places import Gazetteer
+from domain.store import Store
+from tools import load_all
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    from langgraph.checkpoint.memory import InMemorySaver
+
+    from domain.store.models import Creator
+
+    path: Path = tmp_path_factory.mktemp("unseen") / "store.db"
+    store = Store.from_url(f"sqlite:///{path}")
+    store.create_all()
+    with store.session() as s:
+        s.add(Creator(id="c-0001", name="Test Maker", phone="+910000000001", lat=26.9,
+                      lon=75.8, region="Rajasthan", primary_craft="blue pottery",
+                      category="pottery"))
+    return Assistant(EmbeddedPlanner(), load_all(), store, InMemorySaver())
+
+
+def say(assistant: Assistant, *texts: str, role: str = "creator", user: str = "c-0001") -> Turn:
+    session = hashlib.sha1("|".join(texts).encode()).hexdigest()[:16]
+    turn = Turn()
+    for text in texts:
+        turn = asyncio.run(assistant.turn(user_id=user, role=role, session_id=session, text=text))
+    return turn
+
+
+def calls(turn: Turn) -> list[tuple[str, dict]]:
+    return [(c["name"], c["args"]) for c in turn.tool_calls]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a piece, its weight and hours, and what to charge: the price, whatever else is told
+    ("We make brass temple bells at home, each one is about 400 grams and needs 5 hours of "
+     "filing and polishing. What should I charge per bell?",
+     {"weight_kg": 0.4, "production_hours": 5.0, "materials": ["brass"]}),
+    ("sheesham ka chhota dabba, 900 gram, 14 ghante laga, lakdi 300 ki aayi, kitne me bechu",
+     {"weight_kg": 0.9, "production_hours": 14.0}),
+    ("ताड़ के पत्ते पर चित्र बनाया, दो सौ ग्राम, बीस घंटे, सही दाम क्या रखूँ?",
+     {"materials": ["palm leaf"], "weight_kg": 0.2, "production_hours": 20.0}),
+    ("sooti kapde ka toran, 2 kilo ke aas paas, 4 din roz 5 ghante, kitna rate rakhu",
+     {"weight_kg": 2.0, "production_hours": 20.0}),
+])
+def test_a_piece_with_weight_hours_and_a_price_question_is_priced(
+        assistant: Assistant, text: str, expected: dict) -> None:
+    (name, args), = calls(say(assistant, text))
+    assert name == "golden_price"
+    assert {k: args.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "gloss"), [
+    ("2 kilo ke aas paas ka parcel", "2 kg approx"),        # about, not near a place
+    ("jaipur ke aas paas pottery", "near jaipur"),
+    ("ye dupatta 1500 me bech do", "for 1500"),              # for that much, not 1500 inches
+    ("बारह सौ में बेचूँगी।", "for 1200 sell"),                  # the danda ends the sentence
+    ("p-00012 ko 950 me lagao", "set price to 950"),
+    ("isko dukaan pe laga do", "list it for sale on the shop"),
+    ("पार्सल रास्ते में है क्या", "on the way"),
+])
+def test_hindi_amounts_prices_and_shop_phrases(text: str, gloss: str) -> None:
+    assert gloss in to_english(text)
+
+
+def test_putting_a_piece_up_in_the_shop_is_a_listing(assistant: Assistant) -> None:
+    turn = say(assistant, "हाथ से बुना ऊनी शॉल है, इसे दुकान में लगाना है, दाम तीन हज़ार")
+    assert [n for n, _ in calls(turn)] == ["create_listing"]
+
+
+@pytest.mark.parametrize(("text", "args"), [
+    ("गुजरात में कौन सी कलाएँ लुप्त हो रही हैं?", {"location": "Gujarat", "endangered_only": True}),
+    ("any vanishing crafts around Nagpur I could buy from?",
+     {"location": "Nagpur", "endangered_only": True}),
+    ("which villages make dhokra, only Bastar or others too?", {"craft": "dhokra"}),
+    ("बनारस के आसपास शिल्प के गाँव कौन से हैं", {"location": "Varanasi"}),
+    ("lakdi ke khilone kahan kahan bante hai", {"craft": "toys"}),
+])
+def test_where_a_craft_is_made_and_which_are_endangered_are_the_cluster_map(
+        assistant: Assistant, text: str, args: dict) -> None:
+    (name, got), = calls(say(assistant, text, role="buyer", user="b-0001"))
+    assert name == "craft_clusters"
+    assert {k: got.get(k) for k in args} == args
+
+
+@pytest.mark.parametrize("text", ["why is sujani embroidery dying out",
+                                  "which crafts are endangered on the platform"])
+def test_why_a_craft_is_dying_stays_a_heritage_question(assistant: Assistant, text: str) -> None:
+    assert [n for n, _ in calls(say(assistant, text, role="buyer", user="b-0001"))] == [
+        "heritage_lookup"]
+
+
+def test_a_suspicious_seller_is_checked_and_the_id_asked_for(assistant: Assistant) -> None:
+    turn = say(assistant, "c-0310 ke saare reviews ek hi ghante me aaye, kuch gadbad hai",
+               role="admin", user="admin-1")
+    assert calls(turn) == [("fraud_check", {"seller_id": "c-0310"})]
+    first = say(assistant, "one vendor keeps getting five stars from fresh accounts, looks fishy",
+                role="admin", user="admin-1")
+    assert not first.tool_calls and first.asks_for == ["seller_id"]
+
+
+def test_a_creator_cannot_be_routed_to_the_admin_fraud_check(assistant: Assistant) -> None:
+    turn = say(assistant, "some seller is selling fake copies of my work, looks like a scam")
+    assert "fraud_check" not in [n for n, _ in calls(turn)]
+
+
+@pytest.mark.parametrize("text", [
+    "मधुबनी से दरभंगा जाने वाली बस का किराया बताओ",
+    "jaipur bus stand se bagru kitni door hai",
+    "my back is aching from the loom, which ointment helps",
+])
+def test_travel_and_health_near_a_craft_town_are_out_of_scope(text: str) -> None:
+    assert off_topic(parse(to_english(text)))
+
+
+def test_craft_villages_resolve_to_themselves() -> None:
+    gaz = Gazetteer.default()
+    for town in ("Sanganer", "Sualkuchi", "Molela", "Ajrakhpur"):
+        place = gaz.exact(town)
+        assert place is not None and place.name == town
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    ("मेरे लंबित ऑर्डर दिखाओ", "pending"),
+    ("jo order raste me hai wo dikhao", "shipped"),
+])
+def test_hindi_order_statuses(assistant: Assistant, text: str, status: str) -> None:
+    assert calls(say(assistant, text)) == [("list_orders", {"status": status})]
+
+
+def test_a_cost_per_pair_is_the_unit_cost(assistant: Assistant) -> None:
+    (name, args), = calls(say(assistant, "want to make 60 pairs of juttis, 380 cost per pair"))
+    assert name == "production_plan"
+    assert args["planned_quantity"] == 60 and args["unit_cost"] == 380
+
+
+def test_a_follow_up_to_the_same_tool_keeps_the_rest_of_the_call(assistant: Assistant) -> None:
+    turn = say(assistant, "gujarat me textiles ki demand agle 2 mahine", "aur bihar ka?")
+    assert calls(turn) == [("demand_forecast", {"category": "textiles", "region": "Bihar",
+                                                "horizon_days": 60})]
