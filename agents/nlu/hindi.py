@@ -689,6 +689,9 @@ _PHRASES = (
     # "mila ke", "mila kar bhejo": together; "nahi bik raha": not selling
     (re.compile(r"\b(?:mila|milega)\s+(?:ke|karo|karke)\b"), "together"),
     (re.compile(r"\bbikna\s+(?:raha|rahi|rahe)\b"), "selling"),
+    # "jaipur ke aaspaas 50 km ke andar": within 50 km of Jaipur (not "about 50")
+    (re.compile(r"\b([a-z]+)\s+(?:ke\s+)?(?:aaspaas|aas\s+paas|paas)\s+(\d[\d.]*\s+km)\s+"
+                r"(?:ke\s+)?(?:andar|tak|me|bhitar)\b"), r"within \2 of \1"),
     (re.compile(r"\b([a-z]+)\s+(?:ke\s+)?(\d[\d.]*\s+km)\s+(?:ke\s+)?(?:andar|tak|paas)"),
      r"within \2 of \1"),
     # "har saree 3200 mein padti hai": each piece costs that much to make

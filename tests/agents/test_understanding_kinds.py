@@ -232,6 +232,16 @@ def test_trade_words_stay_in_scope(text: str) -> None:
     assert not off_topic(parse(to_english(text)))
 
 
+@pytest.mark.parametrize(("text", "place", "km"), [
+    ("जयपुर के आसपास पचास किलोमीटर के अंदर नीली पॉटरी के कटोरे दिखाओ", "Jaipur", 50),
+    ("bhuj ke aas paas 40 km me bandhani dikhao", "Bhuj", 40),
+])
+def test_a_radius_around_a_town_in_hindi(planner: EmbeddedPlanner, text: str, place: str,
+                                          km: int) -> None:
+    args = _fill(planner, "search_products", text)
+    assert (args["location"], args["radius_km"]) == (place, km) and "price_max" not in args
+
+
 def test_a_hindi_how_to_reads_as_one() -> None:
     assert "how to tell" in to_english("असली बिदरी और नकली बिदरी में फर्क कैसे पहचानें?")
     assert "how to tell" in to_english("pashmina asli hai ya nakli kaise pehchane")
