@@ -44,16 +44,38 @@ _UNITS = {
 }
 STATUS_SYNONYMS = {
     "pending": ("pending", "new order", "new orders", "waiting", "unconfirmed", "not confirmed",
-                "open orders", "awaiting", "yet to be confirmed", "not yet confirmed"),
+                "open orders", "awaiting", "yet to be confirmed", "not yet confirmed",
+                # a confirmation said as not done yet is no confirmed order
+                "haven t confirmed", "havent confirmed", "have not confirmed", "didn t confirm",
+                "did not confirm", "yet to confirm", "still to confirm", "not accepted",
+                "haven t accepted", "have not accepted", "confirm nahi", "confirm nahin"),
     "confirmed": ("confirmed", "accepted", "approved"),
     "in_production": ("in production", "being made", "making", "in progress", "production",
                       "being crafted", "being woven", "in the making", "in the works",
-                      "under production", "being prepared"),
+                      "under production", "being prepared", "getting made", "getting ready",
+                      "being readied", "under preparation", "work in progress",
+                      # Hinglish left unglossed: "jo abhi tayyar ho rahe", "ban rahe hain"
+                      "tayyar ho rahe", "taiyar ho rahe", "tayyar ho raha", "taiyar ho raha",
+                      "tayyar ho rahi", "taiyar ho rahi", "ban rahe", "ban rahi", "ban raha"),
     "shipped": ("shipped", "dispatched", "sent out", "on the way", "in transit", "shipping",
-                "on their way", "on its way", "out for delivery", "couriered", "posted"),
+                "on their way", "on its way", "out for delivery", "couriered", "posted",
+                # a sending said as done: "which did I already dispatch", "jo bhej diye"
+                "already dispatch", "already sent", "already send", "already ship", "i dispatched",
+                "did i dispatch", "have i dispatched", "i have sent", "i ve sent", "mailed",
+                "dispatch ho", "dispatch kiye", "dispatch kar diye", "dispatch kar diya",
+                "bhej diye", "bhej diya", "bhej chuke", "bhej chuka", "with the courier"),
     "delivered": ("delivered", "received", "recieved", "completed", "reached", "arrived"),
-    "cancelled": ("cancelled", "canceled", "cancelation", "cancellation", "called off"),
+    "cancelled": ("cancelled", "canceled", "cancelation", "cancellation", "called off",
+                  # "cancel wale", "jo cancel kiye", "cancel ho gaye": cancelled, said in Hinglish
+                  "cancel wale", "cancel wala", "cancel wali", "cancel kiye", "cancel kiya",
+                  "cancel kar diye", "cancel kar diya", "cancel ho", "cancel hue", "cancel hua",
+                  "got cancel", "radd"),
 }
+# Phrases that say a status is NOT reached ("haven't confirmed"): the status they name is not meant.
+_NEGATED = {"confirmed": ("haven t confirmed", "havent confirmed", "have not confirmed",
+                          "didn t confirm", "did not confirm", "not confirmed", "not yet confirmed",
+                          "yet to be confirmed", "not accepted", "haven t accepted",
+                          "have not accepted")}
 # Single words a mistyped or mis-heard status is compared with ("shiped", "pendng").
 _STATUS_WORDS = {"pending": "pending", "confirmed": "confirmed", "production": "in_production",
                  "shipped": "shipped", "dispatched": "shipped", "delivered": "delivered",
@@ -265,6 +287,14 @@ def _statuses(norm: str, vocabulary: frozenset[str]) -> list[str]:
     """
     padded = f" {norm} "
     found = [s for s, words in STATUS_SYNONYMS.items() if any(f" {w} " in padded for w in words)]
+    for status, phrases in _NEGATED.items():
+        if status in found and any(f" {p} " in padded for p in phrases):
+            # "orders I haven't confirmed yet" are pending, not confirmed; unless said again
+            rest = padded
+            for p in phrases:
+                rest = rest.replace(f" {p} ", " ")
+            if not any(f" {w} " in rest for w in STATUS_SYNONYMS[status]):
+                found.remove(status)
     for token in norm.split():
         if len(token) < 5 or token in vocabulary or token in _STATUS_WORDS:
             continue
@@ -297,12 +327,16 @@ _PRICE_MAX = (
     # "not less than 500" is a floor, "not more than 800" a ceiling: the negation decides
     re.compile(rf"(?<!not )(?<!no )\b(?:under|below|less than|lesser than|upto|up to|within|max|"
                rf"maximum|at most"
-               rf"|not more than|no more than|cheaper than|budget of|budget is|budget){_CURRENCY}"
+               rf"|not more than|no more than|cheaper than|budget of|budget is|budget"
+               # "nothing above 1200", "not over 800", "none costlier than 500": a ceiling
+               rf"|(?:nothing|none|not|no|never)\s+(?:above|over|more than|costlier than|"
+               rf"pricier than|beyond|exceeding)){_CURRENCY}"
                rf"{_AMOUNT}{_NOT_PRICE}"),
     re.compile(rf"{_AMOUNT}{_CURRENCY}\s*(?:or less|or below|or under|and below|and under|max)\b"),
 )
 _PRICE_MIN = (
-    re.compile(rf"(?<!not )(?<!no )\b(?:above|over|more than|greater than|at least|atleast|min|"
+    re.compile(rf"(?<!not )(?<!no )(?<!nothing )(?<!none )(?<!never )"
+               rf"\b(?:above|over|more than|greater than|at least|atleast|min|"
                rf"minimum|starting at"
                rf"|starting from|costlier than|not less than){_CURRENCY}{_AMOUNT}{_NOT_PRICE}"),
     re.compile(rf"{_AMOUNT}{_CURRENCY}\s*(?:or more|or above|and above|plus|onwards)\b"),
@@ -389,6 +423,23 @@ def _add_vocabulary(utt: Utterance) -> None:
         category = category_of(utt.norm)
         if category:
             utt.categories.append(category)
+
+
+def keep_said_abbreviations(utt: Utterance, said: str) -> None:
+    """Drop states read from a short word the user did not write in capitals.
+
+    "UP", "MP", "TN" are states when written so, or with a Hindi postposition ("up me"); "pick
+    up the demand" has no Uttar Pradesh in it. Messages in Devanagari have no capitals to go by
+    and keep what was read.
+    """
+    if not said or not said.isascii():
+        return
+    lowered = said.lower()
+    utt.regions = [r for r in utt.regions
+                   if len(r) > 3 or not r.isalpha() or re.search(rf"\b{r.upper()}\b", said)
+                   # Hinglish "up me", "mp ke": a place by its postposition
+                   or re.search(rf"\b{r.lower()}\s+(?:me|mein|main|ke|ki|ka|se|wale|wali)\b",
+                                lowered)]
 
 
 def parse(text: str, vocabulary: frozenset[str] = frozenset()) -> Utterance:

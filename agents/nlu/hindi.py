@@ -479,6 +479,47 @@ _NUMBERS = {
     "dedh": 1.5, "derh": 1.5, "डेढ़": 1.5, "डेढ": 1.5, "dhai": 2.5, "dhaai": 2.5, "ढाई": 2.5,
     "darjan": 12, "दर्जन": 12,
 }
+# Every number from 21 to 99 has its own word in Hindi ("बाईस" 22, "छब्बीस" 26, "पचपन" 55):
+# each in Devanagari (with its common spellings) and in Latin letters, so "बाईस सौ" is 2200.
+_TWO_DIGIT_WORDS = (
+    (21, "इक्कीस", "ikkis ikkees"), (22, "बाईस बाइस", "bais baais baees"),
+    (23, "तेईस तेइस", "teis teees"), (24, "चौबीस", "chaubis chaubees chobis"),
+    (25, "पच्चीस पचीस", "pachis pachees pachchis pacchis"), (26, "छब्बीस", "chhabbis chabbis"),
+    (27, "सत्ताईस सत्ताइस", "sattais sataees"), (28, "अट्ठाईस अठ्ठाईस अट्ठाइस", "atthais athais"),
+    (29, "उनतीस", "untis untees"), (30, "तीस", "tees"), (31, "इकतीस इकत्तीस", "iktis ikattis"),
+    (32, "बत्तीस", "battis battees"), (33, "तैंतीस तेंतीस", "taintis tentees"),
+    (34, "चौंतीस चौतीस", "chauntis chontis"), (35, "पैंतीस पैन्तीस", "paintis paintees"),
+    (36, "छत्तीस", "chhattis chattis"), (37, "सैंतीस", "saintis saintees"),
+    (38, "अड़तीस अड़तिस", "adtis adtees"), (39, "उनतालीस", "untalis untalees"),
+    (40, "चालीस", "chalis chaalis chalees"), (41, "इकतालीस", "iktalis"),
+    (42, "बयालीस बियालीस", "bayalis biyalis"), (43, "तैंतालीस तेंतालीस", "taintalis tentalis"),
+    (44, "चवालीस चौवालीस", "chavalis chauvalis"), (45, "पैंतालीस", "paintalis"),
+    (46, "छियालीस", "chhiyalis chiyalis"), (47, "सैंतालीस", "saintalis"),
+    (48, "अड़तालीस", "adtalis artalis"), (49, "उनचास", "unchas"), (50, "पचास", "pachas pachaas"),
+    (51, "इक्यावन", "ikyavan ikyawan"), (52, "बावन", "bavan bawan"), (53, "तिरेपन तिरपन", "tirepan"),
+    (54, "चौवन चौव्वन", "chauvan chauwan"), (55, "पचपन", "pachpan"),
+    (56, "छप्पन", "chhappan chappan"),
+    (57, "सत्तावन", "sattavan sattawan"), (58, "अट्ठावन अठ्ठावन", "atthavan athawan"),
+    (59, "उनसठ", "unsath"), (60, "साठ", ""), (61, "इकसठ", "iksath"), (62, "बासठ", "basath baasath"),
+    (63, "तिरेसठ तिरसठ", "tiresath"), (64, "चौंसठ चौसठ", "chaunsath chausath"),
+    (65, "पैंसठ", "painsath"), (66, "छियासठ", "chhiyasath chiyasath"), (67, "सड़सठ", "sadsath"),
+    (68, "अड़सठ", "adsath"), (69, "उनहत्तर", "unhattar"), (70, "सत्तर", "sattar"),
+    (71, "इकहत्तर", "ikhattar"), (72, "बहत्तर", "bahattar"), (73, "तिहत्तर", "tihattar"),
+    (74, "चौहत्तर", "chauhattar"), (75, "पचहत्तर", "pachhattar pachattar"),
+    (76, "छिहत्तर", "chhihattar"), (77, "सतहत्तर", "sathattar"), (78, "अठहत्तर", "athhattar"),
+    (79, "उनासी उन्यासी", "unasi"), (80, "अस्सी", "assi"), (81, "इक्यासी", "ikyasi"),
+    (82, "बयासी", "bayasi"), (83, "तिरासी", "tirasi"), (84, "चौरासी", "chaurasi"),
+    (85, "पचासी", "pachasi"), (86, "छियासी", "chhiyasi"), (87, "सत्तासी", "sattasi"),
+    (88, "अट्ठासी अठ्ठासी", "atthasi"), (89, "नवासी", "navasi"), (90, "नब्बे", "nabbe"),
+    (91, "इक्यानबे इक्यानवे", "ikyanbe"), (92, "बानबे बानवे", "banbe"),
+    (93, "तिरानबे तिरानवे", "tiranbe"), (94, "चौरानबे चौरानवे", "chauranbe"),
+    (95, "पचानबे पचानवे", "pachanbe"), (96, "छियानबे छियानवे", "chhiyanbe"),
+    (97, "सत्तानबे सत्तानवे", "sattanbe"), (98, "अट्ठानबे अट्ठानवे", "atthanbe"),
+    (99, "निन्यानबे निन्यानवे", "ninyanbe"),
+)
+for _value, _devanagari, _latin in _TWO_DIGIT_WORDS:
+    for _form in (*_devanagari.split(), *_latin.split()):
+        _NUMBERS.setdefault(_form, _value)
 _SCALE_WORDS = {"sau": "hundred", "सौ": "hundred", "hazaar": "thousand", "hazar": "thousand",
                 "hajar": "thousand", "hajaar": "thousand", "hazzar": "thousand",
                 "hzar": "thousand", "हज़ार": "thousand", "हजार": "thousand",
@@ -648,6 +689,9 @@ _PHRASES = (
     # "mila ke", "mila kar bhejo": together; "nahi bik raha": not selling
     (re.compile(r"\b(?:mila|milega)\s+(?:ke|karo|karke)\b"), "together"),
     (re.compile(r"\bbikna\s+(?:raha|rahi|rahe)\b"), "selling"),
+    # "jaipur ke aaspaas 50 km ke andar": within 50 km of Jaipur (not "about 50")
+    (re.compile(r"\b([a-z]+)\s+(?:ke\s+)?(?:aaspaas|aas\s+paas|paas)\s+(\d[\d.]*\s+km)\s+"
+                r"(?:ke\s+)?(?:andar|tak|me|bhitar)\b"), r"within \2 of \1"),
     (re.compile(r"\b([a-z]+)\s+(?:ke\s+)?(\d[\d.]*\s+km)\s+(?:ke\s+)?(?:andar|tak|paas)"),
      r"within \2 of \1"),
     # "har saree 3200 mein padti hai": each piece costs that much to make
@@ -695,7 +739,13 @@ _PHRASES = (
     # "kitna time lagega": how long, not how much money
     (re.compile(r"\bkitna\s+(?:time|samay|der)\s+(?:lagega|lage)\b"), "how long will it take"),
     # "ship ho gaye", "deliver ho gae abhi tak": a status, said as a verb
-    (re.compile(r"\b(?:ship|bhejna)\s+(?:ho\s+|die\s+|diye\s+|diya\s+|do\s+)?gae\b"), "shipped"),
+    (re.compile(r"\b(?:ship|bhejna|dispatch|courier)\s+(?:ho\s+|die\s+|diye\s+|diya\s+|do\s+)?gae\b"),
+     "shipped"),
+    # "jo bhej diye", "dispatch kar diye": sent already
+    (re.compile(r"\b(?:bhejna|dispatch)\s+(?:kar\s+)?(?:diya|die|diye|chuka|chuke)\b"), "shipped"),
+    # "jo abhi taiyar ho rahe hain", "तैयार हो रही है": being made
+    (re.compile(r"\b(?:taiyar|tayyar|taiyaar|tayar)\s+(?:ho\s+|kiya\s+ja\s+|kar\s+)?"
+                r"(?:raha|rahe|rahi)\b"), "being made"),
     # "jo abhi ban rahe hain", "बन रही है": being made, an order's status said as a verb
     (re.compile(r"\b(?:ban|bana)\s+(?:raha|rahe|rahi)\b"), "being made"),
     (re.compile(r"\b(?:deliver|pahuncha)\s+(?:ho\s+)?gae\b"), "delivered"),
@@ -708,6 +758,10 @@ _PHRASES = (
     # "ye kahan se aaya", "kaise milega": a craft's origin, how to get something
     (re.compile(r"\bkahan\s+se\s+(?:aaya|aayi|aaye|aata|aati|shuru)\b"), "where did it originate"),
     (re.compile(r"\bkaise\s+milega\b"), "how to get"),
+    # "kaise pehchane", "kaise dhoye", "kaise saaf kare": how to (tell, wash, clean) — a how-to
+    # question, as the knowledge base's guides are found
+    (re.compile(r"\bkaise\s+(?=(?:pehchan|dhona|dhoye|dhoyen|saaf|rakh\w*|pack|karu|kare|karna|"
+                r"bech\w*|sikh\w*|check|jaane|jaanch\w*|janch\w*)\b)"), "how to "),
     # "pehle se pade hai": already in stock
     (re.compile(r"\bpehla\s+se\b"), "already"),
     # "mere paas 10 shawl hai": pieces in hand, not money (that is "mere paas 35000")
@@ -718,7 +772,18 @@ _PHRASES = (
      r"capital \1"),
     # "shadi ke mausam" is the wedding season, not the weather
     (re.compile(r"\b(shadi|tyohar)\s+(?:ke\s+)?mausam\b"), r"\1 season"),
-    (re.compile(r"\bcancel\s+(?:hue|ho|gae)\b"), "cancelled"),
+    # "jo confirm nahi hue", "कन्फर्म नहीं हुए": not confirmed yet, i.e. pending
+    (re.compile(r"\b(?:confirm|kanpharm|kanfarm|kanfirm)\s+(?:hi\s+|bhi\s+)?(?:nahi|na)\b"),
+     "not confirmed"),
+    # "मिलते-जुलते", "milti julti": alike, similar ("iske jaise" is already "like")
+    (re.compile(r"\b(?:milega|milate|milati|milte|milti|milta)\s*-?\s*(?:julate|julati|julte|julti|"
+                r"julta|julata)\b"), "similar"),
+    # "isi type ka aur kuch", "usi tarah ke": more of the same kind, similar
+    (re.compile(r"\b(?:isi|usi|isee|usee)\s+(?:type|tarah|tarha|prakar|design|style|jaisa)\b"),
+     "similar"),
+    # "cancel wale", "jo cancel kiye", "कैंसल हुए": cancelled orders
+    (re.compile(r"\b(?:cancel|kainsal|kensal|cancal)\s+(?:hue|hua|ho|gae|wala|kiya|kar\s+diya|"
+                r"kar\s+die)\b"), "cancelled"),
     # "15000 se 30000 ke beech" → between 15000 and 30000
     (re.compile(r"(\d[\d.]*)\s+(?:rupaye\s+)?se\s+(\d[\d.]*)\s+(?:rupaye\s+)?(?:ke\s+|ka\s+)?beech"),
      r"between \1 and \2"),
@@ -907,6 +972,15 @@ def _craft_name(word: str) -> str | None:
     return found[0].entry.canonical.lower() if len(found) == 1 else None
 
 
+def _craft_town(craft: str) -> str | None:
+    """The town a craft is named after ("channapatna toys" → "channapatna"), if any."""
+    from domain.places import Gazetteer, normalize
+
+    first = craft.split()[0]
+    place = Gazetteer.default().exact(first)
+    return first if place is not None and normalize(place.name) == first else None
+
+
 def _place_name(word: str) -> str | None:
     """English name of a transliterated place ("dilli" → "delhi", "tamilnadu" → "tamil nadu")."""
     from domain.places import Gazetteer
@@ -992,7 +1066,12 @@ def to_english(text: str) -> str:
                 words.append(state)
                 i += 2
                 continue
-            word = _place_name(word) or _craft_name(word) or word
+            craft = None if (place := _place_name(word)) else _craft_name(word)
+            if craft and nxt in ("se", "tak", "ko") and (town := _craft_town(craft)):
+                # "चन्नपटना से अमृतसर": a town a craft is named after, where a parcel leaves
+                # from or goes to, is the town ("channapatna"), not its toys
+                craft = town
+            word = place or craft or word
         words.append(word)
         i += 1
     words = _corrected_places(_merge_scales(_shared_scale(words)))

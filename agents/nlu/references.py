@@ -48,7 +48,11 @@ _OFF_TOPIC_FAMILIES: dict[str, str] = {
               r"rajdhani|shatabdi|vande bharat|duronto|garib rath|"
               r"(?:tent|hotel|room|homestay|seat) booking|tickets?|darshan|"
               r"temple (?:\w+ ){0,2}open\w*|open\w* (?:\w+ ){0,2}temple|temple timings?|"
-              r"(?:way|how) to (?:get|reach|go) (?:from|to)|how (?:do i|can i) (?:get|reach|go) to",
+              r"(?:way|how) to (?:get|reach|go) (?:from|to)|how (?:do i|can i) (?:get|reach|go) to|"
+              # a fair's or a bazaar's dates and gate, not its crafts: "the entry fee"
+              r"entry fees?|entry tickets?|entrance fees?|gate timings?|opening hours|"
+              r"place to stay|where to stay|stay for (?:\w+ )?nights?|"
+              r"(?:two|three|four|2|3|4) nights(?! lamps?)|(?:one|1) night (?:stay|trip)",
     "sports": r"cricket|football|hockey|kabaddi|tennis|badminton|olympics|match score|"
               r"score of (?:the )?(?:\w+ )?match|ipl|t20|world cup|wickets?|test match|"
               r"(?:india|bharat|pakistan|australia|england|ostreliya)\b.{0,30}\bmatch|"
@@ -65,13 +69,19 @@ _OFF_TOPIC_FAMILIES: dict[str, str] = {
               r"lose weight|weight loss|painkillers?|pain killers?|ointment|"
               r"tablets?(?! (?:covers?|cases?|sleeves?|stands?|holders?|bags?|pouch\w*))|"
               r"(?:body|back|knee|joint|neck) pain|(?:hands?|back|knees?|eyes?|legs?) "
-              r"(?:are |is )?(?:paining|hurting|aching)",
+              r"(?:are |is )?(?:paining|hurting|aching|hurt|hurts|ache|aches|burning|sore)|"
+              r"eye ?drops?|drops for (?:my )?eyes|spectacles|eye (?:doctor|test|infection)",
     "money": r"loans?|emi|bank|credit card|debit card|atm|insurance|interest rate|"
              r"fixed deposit|mutual funds?|upi pin|pan card|aadhaar|income tax|"
              r"stock price|share price|stock market|sensex|nifty|bitcoin|crypto|"
              r"gold (?:rate|price) today|today'?s? gold (?:rate|price)|today gold (?:rate|price)|"
              r"gold rate|silver rate|(?:gold|silver) (?:rate|price)\b.{0,20}\btoday|"
-             r"petrol|diesel|cng|lpg|gas cylinder|fuel price",
+             r"petrol|diesel|cng|lpg|gas cylinder|fuel price|"
+             # bills and registrations of the state: "a GST number", "pay the electricity bill"
+             r"gst|gstin|electricity bill|bijli (?:ka )?bill|water bill|phone bill|bill payment|"
+             r"(?:pay|paying|bharna|bharu|bhare) (?:\w+ ){0,3}bills?|bills? online|"
+             r"tax return|itr|fssai|trade licen[cs]e|udyam registration|msme registration|"
+             r"ration card|voter id|driving licen[cs]e",
     "phone": r"recharge|data pack|sim card|mobile plan|jio|airtel|vodafone|bsnl|whatsapp|"
              r"youtube|instagram|facebook|password|hacked|hack|virus|laptop|wifi|television",
     "study": r"exams?|homework|board (?:\w+ ){0,3}results?|exam results?|admit card|syllabus|"
@@ -79,6 +89,9 @@ _OFF_TOPIC_FAMILIES: dict[str, str] = {
              r"admissions? (?:in|to|for)|(?:which|best|good|top) colleges?|college fees|"
              r"school fees|marksheet|class results?|results? (?:will )?(?:come|comes|be declared)",
     "jobs": r"jobs?(?! work)|vacanc(?:y|ies)|hiring|resume",
+    # someone to mend a machine or a house, not a craft: "a mistri for my loom"
+    "services": r"mistri|mistry|mechanic|plumber|electrician|repair ?man|repair wala|"
+                r"(?:phone|contact|mobile) number of|(?:ka|ki) (?:phone |mobile )?number",
     "stars": r"horoscope|astrolog\w*|zodiac|lottery|tarot|numerology|palm reading",
     "media": r"movies?|films?|bollywood|netflix|web series|actor|actress|songs?|music|"
              r"lyrics|singer|jokes?",
@@ -140,7 +153,8 @@ def resolve_reference(utt: Utterance, shown: list[dict[str, Any]],
 
 # Hotels and restaurants are off topic as places to stay or eat, not as a maker's customers
 # ("an order of 300 tiles for a hotel lobby").
-_VENUES = re.compile(r"\b(hotels?|restaurants?|dhabas?)\b")
+_VENUES = re.compile(r"\b(hotels?|restaurants?|dhabas?|homestays?|home stays?|guest ?houses?|"
+                     r"lodges?|resorts?|dharamshalas?)\b")
 _TRADE = re.compile(r"\b(orders?|bulk|supply|make|making|produce|production|plan|pieces|batch|"
                     r"wholesale|export\w*|ship|shipping|send|deliver\w*|courier|parcel|"
                     r"dispatch)\b")

@@ -24,6 +24,7 @@ from agents.nlu.entities import (
     Utterance,
     asks_advice,
     is_question,
+    keep_said_abbreviations,
     parse,
     place_free_vocabulary,
 )
@@ -185,6 +186,7 @@ class EmbeddedPlanner:
         gloss = to_english(text)
         utt = parse(gloss, self.vocabulary)
         utt.text, utt.said = (text if gloss == text else gloss), text
+        keep_said_abbreviations(utt, text)
         return self.classifier.predict(gloss), utt
 
     async def plan(self, state: AgentState, run: RunContext, emit: Emit) -> Plan:

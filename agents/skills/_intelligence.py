@@ -36,7 +36,11 @@ _KG_AND_G = re.compile(r"\s*(?:and\s+|&\s*)?")
 _PERIOD_DAYS = {"d": 1, "w": 7, "mo": 30, "y": 365}
 _NEXT_PERIOD = {"next week": 7, "next month": 30, "coming month": 30, "next quarter": 90,
                 "next year": 365, "this year": 365, "coming year": 365, "festive season": 60,
-                "festival season": 60, "wedding season": 120}
+                "festival season": 60, "wedding season": 120,
+                # the whole of a period said without a number: "for the full year"
+                "full year": 365, "whole year": 365, "entire year": 365, "all year": 365,
+                "year round": 365, "year long": 365, "half year": 180, "half a year": 180,
+                "coming quarter": 90, "this quarter": 90, "fortnight": 14}
 # Category cues the catalog's keywords miss or get wrong for creators' own words.
 _DIYA = re.compile(r"\bdiyas?\b|\bdeepam\b|\bdeeye\b|\bdiye\b")
 _METAL = re.compile(r"\b(brass|metal|bell metal|copper|bronze|dhokra)\b")
@@ -165,6 +169,10 @@ _MATERIAL_DECIDES = frozenset({
     "box", "tray", "bowl", "plate", "vase", "lamp", "bag", "mat", "coaster", "bell", "jar",
     "candle stand", "mirror frame", "figurine", "idol", "elephant", "horse", "jewellery box",
     "screen", "tile", "side table", "table top", "bangle", "mask",
+    # things made in many materials: "bamboo lamp shades" are basketry, "brass lamp shades" metal
+    "lamp shade", "lampshade", "lantern", "planter", "pen stand", "pen holder", "photo frame",
+    "frame", "clock", "stool", "wind chime", "candle holder", "tea light holder", "wall hanging",
+    "key chain", "keychain", "bookmark", "hanger", "mug", "cup", "lamp stand",
 })
 
 
@@ -209,6 +217,19 @@ def category(utt: Utterance) -> str | None:
             if craft in (c.craft.lower(), *[a.lower() for a in c.aliases]):
                 return c.category
     return None
+
+
+def category_guessed(utt: Utterance) -> bool:
+    """Whether :func:`category` only guessed: a diya of no material said is taken to be clay.
+
+    A conversation that was about brass ("UP me brass ki demand", then "150 diye banau?") keeps
+    its own category over that guess.
+    """
+    norm = utt.norm
+    if not _DIYA.search(norm) or _METAL.search(norm):
+        return False
+    found = Vocabulary.default().find(norm, kinds=("material",), fuzzy=False)
+    return not any(m.entry.canonical in _MATERIAL_CATEGORY for m in found)
 
 
 def techniques(utt: Utterance) -> list[str]:

@@ -40,7 +40,12 @@ def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
 _ORDERS = re.compile(r"\b(?:orders?|parcels?|shipments?|packages?|consignments?)\b")
 _TOGETHER = re.compile(r"\b(?:together|combine\w*|club\w*|bundl\w*|consolidat\w*|pool\w*|"
                        r"merg\w*|in one go|ek saath|1 saath|milake|milakar|milaake|ikattha|"
-                       r"ikatha|saath me)\b")
+                       r"ikatha|saath me|"
+                       # "group them", "unko group kar do", "batch my orders", "in bulk",
+                       # "as one consignment", "इकट्ठा"
+                       r"group(?:ed|ing)?\s+(?:kar\w*|them|these|those|together|all|my|the|do)|"
+                       r"batch(?:ed|ing)?|in bulk|bulk|one consignment|single consignment|"
+                       r"ekattha|ikattha|ikkatha|ikatthe|ek hi parcel)\b")
 
 
 def cued(utt: Utterance) -> bool:

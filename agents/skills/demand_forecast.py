@@ -15,6 +15,8 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     args: dict[str, Any] = {}
     if cat := intel.category(utt):
         args["category"] = cat
+        if intel.category_guessed(utt) and ctx.previous_args.get("category"):
+            args["category"] = ctx.previous_args["category"]  # brass diyas, talked about before
     if region := intel.region(utt):
         args["region"] = region
     if (days := intel.horizon_days(utt)) is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from agents.nlu.entities import Utterance
@@ -31,4 +32,18 @@ def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
     return " ".join(parts)
 
 
-SKILL = Skill(tool="inventory_health", fill=fill, describe=describe)
+# Stock that does not sell, said many ways: "which ones are stuck", "dead stock", "not moving",
+# "lying unsold", "godown me atka maal", "purana stock jo nikal nahi raha".
+_STUCK = re.compile(
+    r"\b(stuck|not moving|aren t moving|isn t moving|not selling|aren t selling|isn t selling|"
+    r"dead stock|slow moving|slow movers?|moving slowly|selling slowly|unsold|lying around|"
+    r"gathering dust|piled up|pile up|old stock|old pieces|clear old|clearance|atka|atke|atki|"
+    r"pada hua|pade hue|padi hui|nikal nahi|bik nahi|nahi bik)\b")
+
+
+def cued(utt: Utterance) -> bool:
+    """Stock that is stuck, when no product is named (a named one is about its price or listing)."""
+    return not utt.ids and bool(_STUCK.search(utt.norm))
+
+
+SKILL = Skill(tool="inventory_health", fill=fill, describe=describe, cued=cued)

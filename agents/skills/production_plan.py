@@ -9,7 +9,8 @@ from agents.nlu.entities import Utterance
 from agents.nlu.skill import Skill, SkillContext
 from agents.skills import _intelligence as intel
 
-_CAPITAL = re.compile(r"(capital|budget|savings|invest|money|fund|afford|total of|in hand|spend)")
+_CAPITAL = re.compile(r"(capital|budget|savings|invest|money|fund|afford|total of|in hand|spend|"
+                      r"put in|to put|pour in|set aside|lagana|laga sakt)")
 _SELL = re.compile(r"(sell|selling|sold|price|charge|mrp)")
 # "150 each", "costing 150": a unitless number that is the cost of one piece.
 # "150 each", "150/piece", "rs 150 per pc", "150 a set": what one piece costs (not per day).
@@ -46,6 +47,8 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     args: dict[str, Any] = {}
     if cat := intel.category(utt):
         args["category"] = cat
+        if intel.category_guessed(utt) and ctx.previous_args.get("category"):
+            args["category"] = ctx.previous_args["category"]  # brass diyas, talked about before
     total: float | None = None
     for a in intel.amounts(utt):
         near_before = a.before[-22:]
@@ -68,7 +71,11 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
             args["capital"] = a.value  # "i have only 30000 capital"
             continue
         if a.unit == "inr" or (a.value >= 1000 and _CAPITAL.search(near_before)):
-            if _CAPITAL.search(near_before) or _CAPITAL.search(a.after[:12]):
+            if _CAPITAL.search(near_before) or _CAPITAL.search(a.after[:12]) or (
+                    a.value >= 1000 and re.search(r"\b(?:have|got|hold)\s*(?:only|just|about)?\s*$",
+                                                  near_before)
+                    and "capital" not in args):
+                # "I have 60,000 rupees to put in": money in hand is the capital
                 args.setdefault("capital", a.value)
             elif _SELL.search(near_before):
                 args.setdefault("unit_price", a.value)

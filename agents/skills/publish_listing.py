@@ -10,7 +10,10 @@ from agents.nlu.skill import Skill, SkillContext
 
 _PUBLISH = re.compile(r"\b(publish|go live|make it live|put it up|list it|live karo|daal do|"
                       r"live kar|on the (?:store|shop|site|website)|make (?:it |p \w+ )?live|"
-                      r"activate)\b")
+                      r"activate|"
+                      # "make p-02090 visible to buyers", "make it public", "unhide it"
+                      r"make (?:it |this |that |p \w+ )?(?:visible|public)|unhide|"
+                      r"(?:visible|available) to (?:buyers|customers|everyone|all|the public))\b")
 
 
 def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:

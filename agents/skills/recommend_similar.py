@@ -39,9 +39,23 @@ def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
 _LIKE = re.compile(r"\b(like|similar|same as|resembl\w*|matching|alike|related)\b")
 
 
+# Likeness to a piece pointed at rather than named: "more like the one I was looking at",
+# "similar to this", "iske jaise" (glossed "its like"), "इससे मिलती-जुलती" ("isase similar").
+_LIKE_THIS = re.compile(
+    r"\b(?:like|similar to|same as|matching)\s+(?:the one|this|that|it|these|those|the last|"
+    r"the previous|the earlier|what i saw|what i was)\b"
+    r"|\b(?:its|this|that|isase|isse|iske|uske|usase|usse)\s+(?:like|similar)\b")
+
+
 def cued(utt: Utterance) -> bool:
-    """A product id with a word of likeness ("p-00365 jaise aur chappal", "things like p-12")."""
-    return any(i.startswith("p-") for i in utt.ids) and bool(_LIKE.search(utt.norm))
+    """A product with a word of likeness: by id ("p-00365 jaise aur chappal", "things like p-12").
+
+    Or pointed at ("more like the one I was looking at"): then the product is the one shown, or
+    the one the user is asked for.
+    """
+    if any(i.startswith("p-") for i in utt.ids):
+        return bool(_LIKE.search(utt.norm))
+    return bool(_LIKE_THIS.search(utt.norm))
 
 
 SKILL = Skill(

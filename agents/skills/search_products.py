@@ -18,7 +18,8 @@ _FILLER = frozenset(
     "something anything available options best good nice cheap budget between upto up max "
     "maximum min minimum least most or plus onwards starting cheaper costlier greater lesser "
     "not no k thousand lakh lakhs lac price priced range costing only just also instead now "
-    "then ones those these about how authenticity authentic score rating".split()
+    "then ones those these about how authenticity authentic score rating nothing none pls plz "
+    "each".split()
 )
 # Words of a question, a price check or another task: a product noun alone does not make
 # such an utterance a search.
@@ -37,6 +38,9 @@ _MIN_AUTHENTICITY = re.compile(
     # "score 75+", "authenticity 80 plus", "75+ authentic"
     r"|\b(?:score|rating|authentic\w*)\s*(?:of|is)?\s*(\d+)\s*(?:\+|plus\b|and above|or more)"
     r"|\b(\d+)\s*(?:\+|plus\b)\s*(?:authentic\w*|score)"
+    # "minimum authenticity score 90", "min authenticity of 85", "at least authenticity 80"
+    r"|\b(?:min|minimum|at least|atleast)\s+(?:an?\s+)?authentic\w*(?:\s+(?:score|rating))?"
+    r"\s*(?:of|is|should be|=|:)?\s*(\d+)"
 )
 
 
@@ -95,6 +99,11 @@ def cued(utt: Utterance) -> bool:
     if (utt.categories or utt.crafts) and not utt.ids and "?" not in utt.text \
             and _MIN_AUTHENTICITY.search(utt.digits):
         return True  # "marble inlay coasters, authentic ones only, above 90 score"
+    if _BUYING.search(utt.norm) and any(b is not None for b in price_bounds(utt.digits)) \
+            and not _OTHER_TASK.search(utt.norm):
+        # "buying return gifts, not more than 250 each. any bookmarks?": a budget and a wish to
+        # buy are shopping, even asked as a question about things the catalog has no word for
+        return True
     if _NOT_SHOPPING.search(utt.text.lower()):
         return False
     if utt.categories or utt.crafts:
@@ -103,6 +112,14 @@ def cued(utt: Utterance) -> bool:
     return bool(_WANTS.search(utt.norm)) and any(b is not None for b in price_bounds(utt.digits))
 
 
+# Buying said outright; with a budget that is a search, whatever the products are called.
+_BUYING = re.compile(r"\b(buy|buying|purchase|purchasing|gift|gifts|gifting|shopping|shop for|"
+                     r"looking for|need some|want some|kharidna|kharidne)\b")
+# ... unless the words name another task (shipping a gift, pricing, planning, the map).
+_OTHER_TASK = re.compile(
+    r"\b(ship|shipping|courier|parcel|send|deliver|delivery|demand|forecast|plan|produce|make|"
+    r"stock|inventory|listing|list|photo|picture|image|similar|trail|tour|cluster|clusters|"
+    r"history|story|origin|explain|meaning|price for|pricing|charge|sell|selling|orders?)\b")
 _WANTS = re.compile(r"\b(gift|gifts|buy|shop|shopping|looking for|need|want|show|find|"
                     r"handmade|something)\b")
 

@@ -144,11 +144,16 @@ def _counts_pieces(utt: Utterance, q: Any) -> bool:
     m = _PIECES_AFTER.match(utt.digits[q.span[1]:])
     if m is None:
         return False  # "value 4500, box size ...": a comma ends what the number counts
+    if m.group(1).split()[0] in _CONTAINERS:
+        return True  # "ek parcel" (1 parcel), "2 boxes": how many parcels, not a price
     kinds = ("product", "category")
     return any(found.start == 0 for found in Vocabulary.default().find(
         m.group(1), kinds=kinds, fuzzy=False))
 
 
+# What a parcel is packed in: a count before these counts parcels ("1 parcel bhejna hai").
+_CONTAINERS = frozenset("parcel parcels box boxes package packages packet packets carton cartons "
+                        "dabba dabbe consignment consignments bundle bundles courier".split())
 # The words right after a count: "1 painting", "3 pairs of chappals", "2 sarees".
 _PIECES_AFTER = re.compile(
     r"\s*(?:(?:pairs?|sets?|pieces?|pcs|nos)\s+(?:of\s+)?)?([a-z]+(?: [a-z]+)?)")

@@ -25,7 +25,9 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
 
 _PRICE_WORDS = re.compile(
     r"\b(price|prices|priced|cost|costs|rate|sell|make it|should be|now be|set|change|update|"
-    r"reduce|lower|raise|increase|mark)\b"
+    r"reduce|lower|raise|increase|mark|"
+    # "drop p-02808 to 2100", "cut it to 900", "bump p-00012 up to 1500", "kam karo"
+    r"drop|cut|slash|bring|knock|hike|bump|discount|kam|ghata\w*|badha\w*)\b"
 )
 
 
