@@ -2,53 +2,35 @@
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
 from pathlib import Path
 
 import numpy as np
 import pytest
 from sklearn.model_selection import StratifiedKFold
 
-from agents.assistant import Assistant, Turn
+from agents.assistant import Assistant
 from agents.nlu.classifier import IntentClassifier
 from agents.nlu.entities import parse
 from agents.nlu.skill import load_corpus
 from agents.planners.embedded import EmbeddedPlanner
 from domain.places import normalize
-from domain.store import Store
+from tests.agents.planner_support import embedded_assistant, say
 from tools import load_all
 
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    from langgraph.checkpoint.memory import InMemorySaver
+    from domain.store.models import Buyer
 
-    from domain.store.models import Buyer, Creator, Product
-
-    path: Path = tmp_path_factory.mktemp("planner") / "empty.db"
-    store = Store.from_url(f"sqlite:///{path}")
-    store.create_all()
     # The pieces whose price changes the tests confirm: c-0001's own, so the assistant asks
     # (it checks ownership before asking, and refuses another creator's or a missing product).
-    with store.session() as s:
-        s.add(Creator(id="c-0001", name="Test Maker", phone="+910000000001", lat=26.9,
-                      lon=75.8, region="Rajasthan", primary_craft="blue pottery",
-                      category="pottery"))
-        for pid in ("p-00012", "p-00088", "p-00140"):
-            s.add(Product(id=pid, creator_id="c-0001", title=f"Piece {pid}",
-                          category="pottery", price=1000.0))
+    path: Path = tmp_path_factory.mktemp("planner") / "empty.db"
+    assistant = embedded_assistant(path, ("p-00012", "p-00088", "p-00140"))
+    with assistant.store.session() as s:
         # A buyer with a registered address (b-0001 has none: a guest).
         s.add(Buyer(id="b-0002", name="Test Buyer", city="Lucknow", state="Uttar Pradesh",
                     lat=26.85, lon=80.95))
-    return Assistant(EmbeddedPlanner(), load_all(), store, InMemorySaver())
-
-
-def say(assistant: Assistant, text: str, session: str, role: str = "creator",
-        user: str = "c-0001") -> Turn:
-    # session ids are 1-64 letters, digits, '-' or '_': a readable name made into one
-    session_id = hashlib.sha1(session.encode()).hexdigest()[:16]
-    return asyncio.run(assistant.turn(user_id=user, role=role, session_id=session_id, text=text))
+    return assistant
 
 
 def test_intent_accuracy_under_cross_validation() -> None:

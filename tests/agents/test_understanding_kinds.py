@@ -10,20 +10,15 @@ category and a conversation's a diya's; and near misses that are no marketplace 
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
-from pathlib import Path
-
 import pytest
 
-from agents.assistant import Assistant, Turn
+from agents.assistant import Assistant
 from agents.nlu.entities import parse, price_bounds
 from agents.nlu.hindi import _TWO_DIGIT_WORDS, to_english
 from agents.nlu.references import off_topic
 from agents.nlu.skill import SkillContext
 from agents.planners.embedded import EmbeddedPlanner
-from domain.store import Store
-from tools import load_all
+from tests.agents.planner_support import embedded_assistant, say
 
 
 @pytest.fixture(scope="module")
@@ -250,41 +245,22 @@ def test_a_hindi_how_to_reads_as_one() -> None:
 # -- whole turns -----------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    from langgraph.checkpoint.memory import InMemorySaver
-
-    from domain.store.models import Creator, Product
-
-    path: Path = tmp_path_factory.mktemp("kinds") / "kinds.db"
-    store = Store.from_url(f"sqlite:///{path}")
-    store.create_all()
-    with store.session() as s:
-        s.add(Creator(id="c-0001", name="Test Maker", phone="+910000000001", lat=26.9,
-                      lon=75.8, region="Rajasthan", primary_craft="blue pottery",
-                      category="pottery"))
-        s.add(Product(id="p-00012", creator_id="c-0001", title="Piece p-00012",
-                      category="pottery", price=1000.0))
-    return Assistant(EmbeddedPlanner(), load_all(), store, InMemorySaver())
-
-
-def _say(assistant: Assistant, text: str, session: str, role: str = "creator",
-         user: str = "c-0001") -> Turn:
-    session_id = hashlib.sha1(session.encode()).hexdigest()[:16]
-    return asyncio.run(assistant.turn(user_id=user, role=role, session_id=session_id, text=text))
+    return embedded_assistant(tmp_path_factory.mktemp("kinds") / "kinds.db", ("p-00012",))
 
 
 @pytest.mark.parametrize("text", ["show me more stuff like the one I was looking at",
                                   "इससे मिलती-जुलती चीज़ें दिखाइए", "iske jaise aur dikhao"])
 def test_likeness_with_nothing_shown_asks_which_product(assistant: Assistant, text: str) -> None:
-    first = _say(assistant, text, f"similar {text}", role="buyer", user="b-0001")
+    first = say(assistant, text, f"similar {text}", role="buyer", user="b-0001")
     assert first.tool_calls == [] and first.asks_for == ["product_id"]
-    second = _say(assistant, "p-00012", f"similar {text}", role="buyer", user="b-0001")
+    second = say(assistant, "p-00012", f"similar {text}", role="buyer", user="b-0001")
     assert [(c["name"], c["args"]) for c in second.tool_calls] == [
         ("recommend_similar", {"product_id": "p-00012"})]
 
 
 def test_a_parcel_without_its_price_asks_for_it(assistant: Assistant) -> None:
-    first = _say(assistant, "surat ek parcel bhejna hai 2 kilo ka, rate batao", "parcel price")
+    first = say(assistant, "surat ek parcel bhejna hai 2 kilo ka, rate batao", "parcel price")
     assert first.tool_calls == [] and first.asks_for == ["declared_price"]
-    second = _say(assistant, "3200 ka saaman hai", "parcel price")
+    second = say(assistant, "3200 ka saaman hai", "parcel price")
     assert second.tool_calls[0]["args"] == {"destination": "Surat", "weight_kg": 2.0,
                                             "declared_price": 3200.0}

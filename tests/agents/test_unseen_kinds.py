@@ -5,43 +5,27 @@ Each test names the kind; the phrasings here are new, not the set's cases.
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
-from pathlib import Path
-
 import pytest
 
 from agents.assistant import Assistant, Turn
 from agents.nlu.entities import parse
 from agents.nlu.hindi import to_english
 from agents.nlu.references import off_topic
-from agents.planners.embedded import EmbeddedPlanner
 from domain.places import Gazetteer
-from domain.store import Store
-from tools import load_all
+from tests.agents.planner_support import embedded_assistant
+from tests.agents.planner_support import say as one_turn
 
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    from langgraph.checkpoint.memory import InMemorySaver
-
-    from domain.store.models import Creator
-
-    path: Path = tmp_path_factory.mktemp("unseen") / "store.db"
-    store = Store.from_url(f"sqlite:///{path}")
-    store.create_all()
-    with store.session() as s:
-        s.add(Creator(id="c-0001", name="Test Maker", phone="+910000000001", lat=26.9,
-                      lon=75.8, region="Rajasthan", primary_craft="blue pottery",
-                      category="pottery"))
-    return Assistant(EmbeddedPlanner(), load_all(), store, InMemorySaver())
+    return embedded_assistant(tmp_path_factory.mktemp("unseen") / "store.db")
 
 
 def say(assistant: Assistant, *texts: str, role: str = "creator", user: str = "c-0001") -> Turn:
-    session = hashlib.sha1("|".join(texts).encode()).hexdigest()[:16]
+    """The last of ``texts``, said in one session."""
     turn = Turn()
     for text in texts:
-        turn = asyncio.run(assistant.turn(user_id=user, role=role, session_id=session, text=text))
+        turn = one_turn(assistant, text, "|".join(texts), role=role, user=user)
     return turn
 
 
