@@ -76,6 +76,8 @@ _POINTS_BACK = re.compile(
     r"^(?:ok\w*|okay|so|and|then|now|toh|to|fine|acha|achha)\b"
     r"|\b(?:it|its|it's|that|this|same|toh|what about|how about|what if|instead|wala|wale|woh)\b"
     r"|^(?:and )?if\b")
+# A turn that asks the last call again with something changed: "what if it's fragile?".
+_WHAT_IF = re.compile(r"^(?:and |so |ok |okay )?(?:what if|if|what about|how about|suppose)\b")
 # Slots whose answer is a place: "Jaipur" answers them though it also names a craft's town.
 PLACE_SLOTS = frozenset({"origin", "destination", "location", "region"})
 
@@ -391,7 +393,9 @@ class EmbeddedPlanner:
                  if k not in FREE_TEXT_ARGS and not k.endswith("_id")}
         # "what if I make only 120?" after a plan may also add a value the plan left at its
         # default ("and if 25 are already in stock?"); another tool's turn may only change one.
-        allowed = self._arg_names(last, run) if intent == last_tool else set(ctx.previous_args)
+        # "what if it's fragile?" asks the last call again, with a value it left at its default.
+        asks_again = intent == last_tool or bool(_WHAT_IF.match(utt.norm))
+        allowed = self._arg_names(last, run) if asks_again else set(ctx.previous_args)
         if not extra or not set(extra) <= allowed:
             return None
         other = self.skills.get(intent)
