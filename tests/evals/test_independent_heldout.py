@@ -31,6 +31,7 @@ INDEPENDENT = (
     "independent_dev6.jsonl",
     "independent_dev7.jsonl",
     "independent_dev8.jsonl",
+    "independent_dev9.jsonl",
 )
 
 
