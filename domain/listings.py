@@ -24,7 +24,7 @@ from domain.listing_attributes import MAX_DESCRIPTION, Attributes, extract
 from domain.store import audit
 from domain.store.models import Creator, Notification, Product
 from domain.store.models_listings import ListingSource
-from domain.store.models_verification import MediaFile
+from domain.store.models_verification import ImageSignature, MediaFile
 from domain.translation import ListingText, TextTranslator, Translation, translate_listing
 from domain.vocabulary import Vocabulary
 
@@ -208,6 +208,13 @@ def _check_images(session: Session, refs: list[str], actor_id: str, role: str) -
             raise NotFound(f"no uploaded photo {ref}; upload it first", field=f"images.{i}")
         if role != "admin" and row.kind == "upload" and row.owner_id not in (None, actor_id):
             raise PermissionDenied(f"{ref} was uploaded by someone else", field=f"images.{i}")
+        if role != "admin" and row.kind == "seed" and row.owner_id != actor_id and \
+                session.scalars(select(ImageSignature.id).where(
+                    ImageSignature.media_id == ref,
+                    ImageSignature.seller_id == actor_id)).first() is None:
+            # A listing photo (img-…) is the creator's own only if it shows on their listings.
+            raise PermissionDenied(f"{ref} is a photo of another creator's listing",
+                                   field=f"images.{i}")
         if ref not in out:
             out.append(ref)
     return out

@@ -215,6 +215,10 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("matlab", "meaning", "मतलब arth अर्थ"),
     # care, motifs and stitches: words of the heritage notes' questions
     ("lagao", "set", "लगाओ लगा_दो lagado lagaao"),
+    ("rangi", "painted", "रंगी रंगा रंगे रंगीन rangeen rangin"),
+    ("lamba", "long", "लंबा लंबी लंबे लम्बा लम्बी lambi lambe"),
+    ("chauda", "wide", "चौड़ा चौड़ी चौड़े chaudi chaude"),
+    ("centimeter", "cm", "सेंटीमीटर सेमी सेंटीमीटर sentimitar"),
     ("chhatri", "umbrellas", "छतरी छतरियाँ छतरियां chhatriyan chatri chhatriya chatriyan"),
     ("gadbad", "fishy", "गड़बड़ गड़बड़ी garbar gadbadi gadbar garbari gadbadh"),
     ("sach", "genuinely", "सच सच्चा सच्ची sacch sachme"),

@@ -13,6 +13,7 @@ from typing import Any
 from agents.nlu.entities import Utterance
 from agents.nlu.skill import Skill, SkillContext
 from agents.skills import _intelligence as intel
+from agents.skills._images import image_refs
 from agents.state import PendingCall
 from domain.listing_attributes import extract
 
@@ -31,7 +32,7 @@ QUESTIONS = {
 def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     """The words themselves; on a follow-up about a draft, also the fields they give."""
     args: dict[str, Any] = {"description": (utt.said or utt.text).strip()[:4000]}
-    uploads = _UPLOAD.findall(utt.text)
+    uploads = image_refs(utt.text)  # uploads (up-…) and the creator's own photo keys (img-…)
     if uploads:
         args["images"] = list(dict.fromkeys(uploads))
     draft = ctx.previous_args.get("listing_id")
@@ -80,7 +81,9 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
 _LISTING_WORDS = re.compile(
     r"\b(list|listing|add|upload|put up|post|sell|daal|dalna|dalo)\b.*\b(my|new|naya|nayi|naye)\b"
     r"|\b(my|new|naya|nayi|naye)\b.*\b(list|listing|upload|put up|post|daal|dalna|dalo)\b"
-    r"|\bnew (?:product|listing|item|piece)\b")
+    r"|\bnew (?:product|listing|item|piece)\b"
+    # "iski listing bana do" (glossed "listing make"), "create a listing for my stole"
+    r"|\blisting\s+(?:make|made|create|banao|bana)\b|\b(?:make|create) (?:a |the )?listing\b")
 _SIZE = re.compile(r"\d\s*(?:x|by|\*)\s*\d")
 # A listing "of it", "for this piece": the piece of the previous call (a golden price's).
 _THE_SAME_PIECE = re.compile(r"\b(?:of|for|with)\s+(?:it|this|that|the same)\b|\blist it\b")
@@ -139,6 +142,10 @@ def follow_up(args: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
     facts = {k: args.get(k) or extracted.get(k)
              for k in ("category", "materials", "weight_kg", "production_hours")}
     facts = {k: v for k, v in facts.items() if v not in (None, [], "")}
+    # The draft's price: "ok, publish it" then publishes at the price it was given.
+    price = (result.get("product_data") or {}).get("price") or args.get("price")
+    if isinstance(price, int | float) and price > 0:
+        facts["price"] = float(price)
     updates: dict[str, Any] = {"last_tool": "create_listing", "last_args": {**facts, **listing}}
     missing = result.get("missing_fields") or []
     if missing:

@@ -29,6 +29,10 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     ]
     if amounts:
         args["price"] = amounts[-1]
+    elif ctx.previous_args.get("price") and args.get("listing_id") == ctx.previous_args.get(
+            "listing_id"):
+        # "ok looks fine, publish it" after the draft's price was set: at that price
+        args["price"] = ctx.previous_args["price"]
     return args
 
 

@@ -5,6 +5,10 @@ Each test names the kind; the phrasings here are new, not the set's cases.
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+from pathlib import Path
+
 import pytest
 
 from agents.assistant import Assistant, Turn
@@ -149,3 +153,30 @@ def test_a_follow_up_to_the_same_tool_keeps_the_rest_of_the_call(assistant: Assi
     turn = say(assistant, "gujarat me textiles ki demand agle 2 mahine", "aur bihar ka?")
     assert calls(turn) == [("demand_forecast", {"category": "textiles", "region": "Bihar",
                                                 "horizon_days": 60})]
+
+
+
+def test_a_listing_over_three_turns_takes_its_photo_and_publishes_at_its_price(
+        tmp_path: Path) -> None:
+    """The creator's own photo key goes on the draft; "publish it" then keeps the draft's price."""
+    from domain.store.models_verification import ImageSignature, MediaFile
+
+    helper = embedded_assistant(tmp_path / "listing.db")
+    key = "img-00112233aabbccdd"
+    with helper.store.session() as s:
+        s.add(MediaFile(id=key, sha256="0" * 64, kind="seed", mime="image/jpeg", width=8,
+                        height=8, size_bytes=1, path="/nonexistent", owner_id=None))
+        s.add(ImageSignature(media_id=key, product_id=None, seller_id="c-0001",
+                             phash="0" * 16, dhash="0" * 16))
+    texts = ("कोंडापल्ली की लकड़ी की गुड़िया की लिस्टिंग बनानी है, हाथ से रंगी हुई",
+             f"वज़न तीन सौ ग्राम, दस घंटे लगे, दाम आठ सौ, फोटो {key} है",
+             "ठीक है, इसे प्रकाशित कर दो")
+    turns = [one_turn(helper, text, "listing flow") for text in texts]
+    assert [n for n, _ in calls(turns[0])] == ["create_listing"]
+    (name, args), = calls(turns[1])
+    assert name == "create_listing" and args["images"] == [key] and args["price"] == 800
+    assert turns[2].confirm_request is not None
+    confirmed = asyncio.run(helper.turn(user_id="c-0001", role="creator", session_id=hashlib.sha1(
+        b"listing flow").hexdigest()[:16], confirm=True))
+    (name, args), = calls(confirmed)
+    assert name == "publish_listing" and args["price"] == 800

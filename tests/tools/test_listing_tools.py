@@ -126,3 +126,23 @@ def test_unknown_photo_is_not_found(ctx: ToolContext) -> None:
         REGISTRY.invoke("create_listing", {"description": "vase",
                                            "images": ["up-0000000000000000"]}, ctx)
     assert exc.value.code == "NOT_FOUND" and exc.value.details["field"] == "images.0"
+
+
+def test_a_listing_photo_key_is_the_creators_own_only(ctx: ToolContext) -> None:
+    """A seeded product photo (img-…) goes on a draft only by the creator whose listing shows it."""
+    from domain.store.models_verification import ImageSignature, MediaFile
+
+    own, theirs = "img-00000000000000a1", "img-00000000000000b2"
+    with ctx.store.session() as s:
+        for key, seller in ((own, ctx.user_id), (theirs, "c-0002")):
+            s.add(MediaFile(id=key, sha256="0" * 64, kind="seed", mime="image/jpeg", width=8,
+                            height=8, size_bytes=1, path="/nonexistent", owner_id=None))
+            s.add(ImageSignature(media_id=key, product_id=None, seller_id=seller,
+                                 phash="0" * 16, dhash="0" * 16))
+    r = REGISTRY.invoke("create_listing", {"description": "brass diya, 500 grams",
+                                           "images": [own]}, ctx)
+    assert r.product_data["images"] == [own]
+    with pytest.raises(ToolError) as exc:
+        REGISTRY.invoke("create_listing", {"description": "brass diya, 500 grams",
+                                           "images": [theirs]}, ctx)
+    assert exc.value.code == "FORBIDDEN" and exc.value.details["field"] == "images.0"
