@@ -141,7 +141,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("lagana", "invest", "लगाना लगाने लगानी lagane lagani"),
     ("paisa", "money", "पैसा पैसे paise"),
     ("rakhna", "set", "रखना रखूं रखूँ rakhu rakhun rakho रखो rakhe रखे"),
-    ("badalna", "change", "बदलना बदलो badlo badal बदल"),
+    ("badalna", "change", "बदलना बदलो badlo badal बदल बदलनी बदलने बदल_दो badlani badalni badalne"),
     ("jaanch", "check", "जांच जाँच janch"),
     ("check", "check", "चेक"),
     ("dekho", "check", "देखो देखिए dekhiye dekh देख"),
@@ -288,7 +288,10 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("samooh", "cluster", "समूह samuh"),
     ("deliver", "delivered", "डिलीवर"),
     ("hue", "", "हुए हुआ हुई hua hui"),
-    ("saree", "saree", "साड़ी साड़ियाँ साड़ियां sadi saadi sariyan"),
+    ("saree", "saree", "साड़ी साड़ियाँ साड़ियां साड़ियों sadi saadi sariyan sariyon sadiyan sadiyon"),
+    ("bada", "bigger", "बड़ा बड़ी बड़े badi bade bara"),
+    ("badhana", "increase", "बढ़ा बढ़ाओ बढ़ाना बढ़ा_दो badha badhao badhado badhana"),
+    ("stole", "stole", "स्टोल स्टोलें stol"),
     ("dupatta", "dupatta", "दुपट्टा दुपट्टे dupatte dupatton दुपट्टों"),
     ("shawl", "shawl", "शॉल शाल"),
     ("kurta", "kurta", "कुर्ता कुर्ते kurte kurton"),
@@ -321,7 +324,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("joota", "jutti", "जूता जूती jutti"),
     ("lamp", "lamp", "लैंप"),
     ("painting", "painting", "पेंटिंग"),
-    ("chitrakala", "painting", "चित्रकला chitra चित्र"),
+    ("chitrakala", "painting", "चित्रकला chitra चित्र चित्रों chitron"),
     ("pottery", "pottery", "पॉटरी पोटरी"),
     ("blue", "blue", "ब्लू"),
     ("nakkashi", "carving", "नक्काशी"),
@@ -696,7 +699,8 @@ _PHRASES = (
     # "jaipur ke aaspaas 50 km ke andar": within 50 km of Jaipur (not "about 50")
     (re.compile(r"\b([a-z]+)\s+(?:ke\s+)?(?:aaspaas|aas\s+paas|paas)\s+(\d[\d.]*\s+km)\s+"
                 r"(?:ke\s+)?(?:andar|tak|me|bhitar)\b"), r"within \2 of \1"),
-    (re.compile(r"\b([a-z]+)\s+(?:ke\s+)?(\d[\d.]*\s+km)\s+(?:ke\s+)?(?:andar|tak|paas)"),
+    (re.compile(r"\b(?!(?:aur|and|to|toh|bas|sirf|ab|ise|isko|ko|se|me|tak|ka|ki|ke)\b)"
+                r"([a-z]+)\s+(?:ke\s+)?(\d[\d.]*\s+km)\s+(?:ke\s+)?(?:andar|tak|paas)"),
      r"within \2 of \1"),
     # "har saree 3200 mein padti hai": each piece costs that much to make
     (re.compile(r"\bhar\s+(?:ek\s+)?([a-z]+)\s+(\d[\d.]*)\s+(?:rupaye\s+)?(?:me\s+|ka\s+|ke\s+)?"
@@ -715,6 +719,9 @@ _PHRASES = (
                 r"kharcha|lagat)\b"), r"\1 cost \2 each"),
     (re.compile(r"\b(\d[\d.]*)\s+(?:rupaye\s+)?(?:ka|ki|ke|me)\s+1\s+([a-z]+)\s+"
                 r"(?:padt[aie]|lagt[aie]|lagte|lagate|lage)\b"), r"\2 cost \1 each"),
+    # "180 lagat ek ki", "90 kharcha ek ka": what one piece costs
+    (re.compile(r"\b(\d[\d.]*)\s+(?:rupaye\s+)?(?:lagat|kharcha|cost)\s+1\s+(?:ki|ka|ke)\b"),
+     r"cost \1 each"),
     # "raste me hai", "रास्ते में": on the way
     (re.compile(r"\b(?:raste|rastey|rasta)\s+me\b"), "on the way"),
     # "799 me lagao", "p-00123 ko 1500 par rakho": set the price to that much
@@ -990,6 +997,8 @@ def _place_name(word: str) -> str | None:
     from domain.places import Gazetteer
 
     gaz = Gazetteer.default()
+    if (state := _state_name(word)) is not None and state.replace(" ", "") == word:
+        return state  # "bihar" is the state, not Bihar Sharif
     place = _town(word) if len(word) >= 4 else None
     if place is not None and (place.kind == "cluster" or place.population >= 100_000):
         return place.name.lower()  # "bidar" is the town, not a misspelt Bihar

@@ -68,7 +68,7 @@ def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
 _WHERE_MADE = re.compile(
     r"\bclusters?\b|\bartisan villages?\b|\bcraft villages?\b"
     r"|\bwhere (?:is|are|do|does)\b(?:\s+\w+){1,4}?\s+(?:made|produced|woven|crafted|painted|"
-    r"carved|cast)\b|\bkahan (?:banta|banti|bante|bana|bani|bane)\b")
+    r"carved|cast|done|practi[sc]ed|printed)\b|\bkahan (?:banta|banti|bante|bana|bani|bane)\b")
 
 
 # "which towns do block printing", "kaha kaha bante hai" (glossed "where where made").

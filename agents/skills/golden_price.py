@@ -14,7 +14,10 @@ HOURS_PER_WORKDAY = 8  # "three days of work" is three working days
 _DIMS = re.compile(r"(\d+(?:\.\d+)?)\s*(?:x|by|\*)\s*(\d+(?:\.\d+)?)\s*(?:x|by|\*)\s*"
                    r"(\d+(?:\.\d+)?)\s*(?:cm|centimet)")
 # Hours said per day of a period: "3 days, daily 8 hours", "4 din, roz 6 ghante".
-_PER_DAY = re.compile(r"\b(daily|roz|every day|each day|per day|a day)\b")
+_PER_DAY = re.compile(r"\b(daily|roz|every day|each day|per day|a day|each)\b")
+# Crafts whose name says the material: bidri is a zinc alloy, dhokra cast brass.
+_CRAFT_MATERIAL = {"bidri": "zinc", "bidriware": "zinc", "dhokra": "brass",
+                   "dhokra casting": "brass", "pashmina": "pashmina"}
 _IMPLIED_MATERIAL = {"leather": "leather", "glass": "glass", "pottery": "clay",
                      "stonework": "marble", "basketry": "bamboo"}
 
@@ -46,6 +49,9 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
             args["production_hours"] = a.value
         elif a.unit in ("d", "w") and "production_hours" not in args:
             args["production_hours"] = a.value * HOURS_PER_WORKDAY * (6 if a.unit == "w" else 1)
+    if "materials" not in args and (made := next(
+            (m for craft, m in _CRAFT_MATERIAL.items() if craft in utt.crafts), None)):
+        args["materials"] = [made]  # a bidri vase is zinc inlaid with silver
     if "materials" not in args and args.get("category") in _IMPLIED_MATERIAL:
         # A chappal is leather, a matka clay: the category says the material.
         args["materials"] = [_IMPLIED_MATERIAL[args["category"]]]

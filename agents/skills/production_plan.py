@@ -19,7 +19,8 @@ _UNIT_COST_AFTER = re.compile(
     r"(?:each|apiece|a (?:piece|unit|pc|set|pair|item)|"
     r"(?:per|/)\s*(?!day|week|month|year|hour|km|kg)[a-z]+)\b")
 _UNIT_COST_BEFORE = re.compile(
-    r"(?:\b(?:costing|costs|cost|cost of|at|lagat|per piece cost|per (?:piece|pc|unit|item))|@)"
+    r"(?:\b(?:costing|costs|cost|cost of|at|lagat|per piece cost|per (?:piece|pc|unit|item)|"
+    r"cost (?:becomes|goes to|goes up to|rises to|will be|is now))|@)"
     r"(?:\s+(?:me|us|is|of|about|around|only|roughly|rs\.?|₹|per [a-z]+))*\s*$")
 # "cost 125000 total", "total cost of 60000", "1.2 lakh in all": what the whole batch costs
 _TOTAL_AFTER = re.compile(r"^\s*(?:rs\.?|rupees?|₹)?\s*(?:total|in total|in all|altogether|"

@@ -180,3 +180,33 @@ def test_a_listing_over_three_turns_takes_its_photo_and_publishes_at_its_price(
         b"listing flow").hexdigest()[:16], confirm=True))
     (name, args), = calls(confirmed)
     assert name == "publish_listing" and args["price"] == 800
+
+
+@pytest.mark.parametrize(("texts", "tool", "expected"), [
+    # independent_dev9's kinds, in new words
+    (("tamil nadu me sadiyon ki maang agle 3 mahine",), "demand_forecast",
+     {"category": "textiles", "region": "Tamil Nadu", "horizon_days": 90}),
+    (("अगले तीस दिनों में चित्रों की बिक्री कितनी होगी, बिहार में?",), "demand_forecast",
+     {"category": "painting", "region": "Bihar"}),
+    (("80 toran banane hai, 150 lagat ek ki",), "production_plan",
+     {"planned_quantity": 80, "unit_cost": 150}),
+    (("she wove it in 4 days at 7 hours each, cotton stole 300 grams, what price to ask?",),
+     "golden_price", {"production_hours": 28.0, "weight_kg": 0.3}),
+    (("bidri ka paan daan 900 gram, 30 ghante, rate?",), "golden_price", {"materials": ["zinc"]}),
+    (("40 brass lamps, making cost 600 each, ok?", "what if the cost becomes 750"),
+     "production_plan", {"planned_quantity": 40, "unit_cost": 750}),
+    (("jaipur ke 20 km andar blue pottery dikhao", "aur 50 km tak badha do"), "search_products",
+     {"location": "Jaipur", "radius_km": 50}),
+    (("sheesham ki chowki 5 kilo, 30 ghante, price?", "uska bada size 8 kilo wala?"),
+     "golden_price", {"weight_kg": 8.0, "production_hours": 30.0}),
+])
+def test_follow_ups_and_hindi_forms_found_by_the_ninth_blind_set(
+        assistant: Assistant, texts: tuple[str, ...], tool: str, expected: dict) -> None:
+    (name, args), = calls(say(assistant, *texts))
+    assert name == tool
+    assert {k: args.get(k) for k in expected} == expected
+
+
+def test_where_a_craft_is_done_is_the_cluster_map(assistant: Assistant) -> None:
+    turn = say(assistant, "where is kalamkari done? we want to go see", role="buyer", user="b-0001")
+    assert [n for n, _ in calls(turn)] == ["craft_clusters"]
