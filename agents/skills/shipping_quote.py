@@ -153,7 +153,7 @@ def _counts_pieces(utt: Utterance, q: Any) -> bool:
 
 # What a parcel is packed in: a count before these counts parcels ("1 parcel bhejna hai").
 _CONTAINERS = frozenset("parcel parcels box boxes package packages packet packets carton cartons "
-                        "dabba dabbe consignment consignments bundle bundles courier".split())
+                        "dabba dabbe consignment consignments bundle bundles".split())
 # The words right after a count: "1 painting", "3 pairs of chappals", "2 sarees".
 _PIECES_AFTER = re.compile(
     r"\s*(?:(?:pairs?|sets?|pieces?|pcs|nos)\s+(?:of\s+)?)?([a-z]+(?: [a-z]+)?)")

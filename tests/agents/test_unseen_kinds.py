@@ -193,6 +193,9 @@ def test_a_listing_over_three_turns_takes_its_photo_and_publishes_at_its_price(
     (("she wove it in 4 days at 7 hours each, cotton stole 300 grams, what price to ask?",),
      "golden_price", {"production_hours": 28.0, "weight_kg": 0.3}),
     (("bidri ka paan daan 900 gram, 30 ghante, rate?",), "golden_price", {"materials": ["zinc"]}),
+    # a price said before "courier" is the parcel's worth, not a count of couriers
+    (("2 kilo ki chadar delhi bhejni hai 1500 ki hai courier kitna",), "shipping_quote",
+     {"declared_price": 1500, "weight_kg": 2.0}),
     (("40 brass lamps, making cost 600 each, ok?", "what if the cost becomes 750"),
      "production_plan", {"planned_quantity": 40, "unit_cost": 750}),
     (("jaipur ke 20 km andar blue pottery dikhao", "aur 50 km tak badha do"), "search_products",
