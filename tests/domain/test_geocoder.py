@@ -128,7 +128,7 @@ def test_tools_use_it_only_when_configured_and_only_for_unknown_names(
 
     _Nominatim.fail = True  # down: the offline error, suggestions and all, is unchanged
     with pytest.raises(ToolError) as err:
-        registry.invoke("shipping_quote", {**args, "destination": "Sualkuchi"}, online)
+        registry.invoke("shipping_quote", {**args, "destination": "Ludiya"}, online)
     assert err.value.code == "UNKNOWN_PLACE"
 
 
