@@ -249,14 +249,6 @@ def _admin1() -> dict:
     return {f"IN.{k}": {"name": v} for k, v in _IN_ADMIN1.items()}
 
 
-# The short forms people write for states ("demand in UP", "MP ke chanderi").
-STATE_ABBREVIATIONS = {
-    "up": "Uttar Pradesh", "mp": "Madhya Pradesh", "hp": "Himachal Pradesh",
-    "wb": "West Bengal", "tn": "Tamil Nadu", "ap": "Andhra Pradesh", "mh": "Maharashtra",
-    "j&k": "Jammu and Kashmir", "jk": "Jammu and Kashmir", "j and k": "Jammu and Kashmir",
-}
-
-
 # GeoNames admin1 codes for India (public GeoNames facts).
 _IN_ADMIN1 = {
     "01": "Andaman and Nicobar Islands", "02": "Andhra Pradesh", "03": "Assam", "05": "Chandigarh",

@@ -19,9 +19,10 @@ from domain import production
 from domain.errors import InvalidInput, quote
 from domain.forecasting.demand import confidence, demand_percentile
 from domain.forecasting.service import CACHE, creator_share, data_end, load_series
-from domain.places import STATE_ABBREVIATIONS, Gazetteer
+from domain.places import Gazetteer
 from domain.pricing.tables import default_tables
 from domain.store import Creator, DailySales, Order, Product
+from domain.vocabulary import Vocabulary
 from tools.common import Category
 from tools.registry import ToolContext, tool
 
@@ -50,8 +51,9 @@ def _resolve_region(s: Session, ctx: ToolContext, category: str, region: str | N
     word = " ".join(region.lower().split())
     if word in NATIONWIDE_WORDS:
         return None, []
-    region = STATE_ABBREVIATIONS.get(word, region)  # "UP" is Uttar Pradesh
-    word = " ".join(region.lower().split())
+    if (named := Vocabulary.default().canonical("region", region)) and named.cluster_id is None:
+        region = named.canonical  # a state by any of its names: "UP", "orissa"
+        word = region.lower()
     state = next((known_state for known_state in known if known_state.lower() == word), None)
     notes: list[str] = []
     if state is None:

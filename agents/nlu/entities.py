@@ -42,13 +42,15 @@ _UNITS = {
     "rs": "inr", "rupee": "inr", "rupees": "inr", "inr": "inr", "₹": "inr",
     "cm": "cm", "centimeter": "cm", "centimeters": "cm", "centimetre": "cm", "centimetres": "cm",
 }
+# "orders I haven't confirmed": pending, and not the confirmed status the words contain.
+_NOT_CONFIRMED = ("haven t confirmed", "havent confirmed", "have not confirmed", "didn t confirm",
+                  "did not confirm", "not accepted", "haven t accepted", "have not accepted")
 STATUS_SYNONYMS = {
     "pending": ("pending", "new order", "new orders", "waiting", "unconfirmed", "not confirmed",
                 "open orders", "awaiting", "yet to be confirmed", "not yet confirmed",
                 # a confirmation said as not done yet is no confirmed order
-                "haven t confirmed", "havent confirmed", "have not confirmed", "didn t confirm",
-                "did not confirm", "yet to confirm", "still to confirm", "not accepted",
-                "haven t accepted", "have not accepted", "confirm nahi", "confirm nahin"),
+                *_NOT_CONFIRMED, "yet to confirm", "still to confirm", "confirm nahi",
+                "confirm nahin"),
     "confirmed": ("confirmed", "accepted", "approved"),
     "in_production": ("in production", "being made", "making", "in progress", "production",
                       "being crafted", "being woven", "in the making", "in the works",
@@ -72,10 +74,8 @@ STATUS_SYNONYMS = {
                   "got cancel", "radd"),
 }
 # Phrases that say a status is NOT reached ("haven't confirmed"): the status they name is not meant.
-_NEGATED = {"confirmed": ("haven t confirmed", "havent confirmed", "have not confirmed",
-                          "didn t confirm", "did not confirm", "not confirmed", "not yet confirmed",
-                          "yet to be confirmed", "not accepted", "haven t accepted",
-                          "have not accepted")}
+_NEGATED = {"confirmed": (*_NOT_CONFIRMED, "not confirmed", "not yet confirmed",
+                          "yet to be confirmed")}
 # Single words a mistyped or mis-heard status is compared with ("shiped", "pendng").
 _STATUS_WORDS = {"pending": "pending", "confirmed": "confirmed", "production": "in_production",
                  "shipped": "shipped", "dispatched": "shipped", "delivered": "delivered",
