@@ -32,6 +32,7 @@ INDEPENDENT = (
     "independent_dev7.jsonl",
     "independent_dev8.jsonl",
     "independent_dev9.jsonl",
+    "independent_dev10.jsonl",
 )
 
 
