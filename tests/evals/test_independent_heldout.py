@@ -33,6 +33,7 @@ INDEPENDENT = (
     "independent_dev8.jsonl",
     "independent_dev9.jsonl",
     "independent_dev11.jsonl",
+    "independent_dev10.jsonl",
 )
 
 
