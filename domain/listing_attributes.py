@@ -285,7 +285,8 @@ def extract(description: str, vocabulary: Vocabulary | None = None) -> Attribute
         The attributes found, with the words each came from.
     """
     vocab = vocabulary or Vocabulary.default()
-    text = _marks(description[:MAX_DESCRIPTION])
+    # Ids are names, not measures: "draft p-00357 in …" is not 357 inches.
+    text = _marks(_IDS.sub(" ", description[:MAX_DESCRIPTION]))
     folded_tokens = tokenize(text)
     folded = fold(text)
     words = [t.text for t in folded_tokens]
@@ -301,6 +302,7 @@ def extract(description: str, vocabulary: Vocabulary | None = None) -> Attribute
     return attrs
 
 
+_IDS = re.compile(r"\b(?:[pcbok]-\d+|(?:img|up)-[0-9a-f]+)\b", re.I)
 _INCH_MARK = re.compile(r"(\d)\s*(?:\"|”|″|'')")
 _FOOT_MARK = re.compile(r"(\d)\s*(?:'|′)(?![a-z])", re.I)
 _AXIS_LETTER = re.compile(r"\b([LWHDlwhd])\s*[:=]?\s*(?=\d)")

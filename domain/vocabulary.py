@@ -144,6 +144,11 @@ class Vocabulary:
         """Whether ``form`` (folded words) names a term."""
         return form in self._forms
 
+    @property
+    def words(self) -> frozenset[str]:
+        """Every word of every form of every term ("kurti", "potteries", "neeli")."""
+        return self._known_words
+
     def entries(self, kind: str) -> list[Entry]:
         """Every distinct entry of ``kind``, sorted by canonical name."""
         seen = {e.canonical: e for es in self._forms.values() for e in es if e.kind == kind}
@@ -325,7 +330,11 @@ def _default() -> Vocabulary:
         for t in c.techniques:
             add((t, Entry("technique", t)))
         for p in c.products:
-            add((p, Entry("product", p, c.category)))
+            # A cluster of two crafts ("Pashmina and papier-mache") is filed under one category;
+            # a product named after a craft with its own ("papier mache box") takes that one.
+            own = next((row["category"] for name, row in raw["crafts"].items()
+                        if name in p.lower() and row.get("category")), c.category)
+            add((p, Entry("product", p, own)))
     for cluster_id, kinds in SEED_KINDS.items():
         cluster = next(c for c in CLUSTERS if c.id == cluster_id)
         for kind in kinds:

@@ -172,9 +172,31 @@ def _read_number(words: list[str], i: int) -> tuple[float, int] | None:
     return (total + current, j - i) if last else None
 
 
+_SCALED_RANGE = re.compile(
+    r"\b(\d+(?:\.\d+)?)(k|lakhs?)?\s*(-|to)\s*(\d+(?:\.\d+)?)\s*(k|lakhs?)\b")
+_SCALED = re.compile(r"\b(\d+(?:\.\d+)?)(k|lakhs?)\b")
+
+
+def _scaled_ranges(text: str) -> str:
+    """"20-40k" and "20k-40k" are 20000 to 40000; "1.5-2 lakh" 150000 to 200000."""
+
+    def number(raw: str, scale: str | None) -> str:
+        value = float(raw) * _SCALES[scale] if scale else float(raw)
+        return f"{value:g}" if value < 1e15 else raw
+
+    def both(m: re.Match[str]) -> str:
+        low, high = float(m.group(1)), float(m.group(4))
+        scale = m.group(5)
+        first = number(m.group(1), m.group(2) or (scale if low < high else None))
+        return f"{first} {m.group(3)} {number(m.group(4), scale)}"
+
+    text = _SCALED_RANGE.sub(both, text)
+    return _SCALED.sub(lambda m: number(m.group(1), m.group(2)), text)
+
+
 def _words_to_digits(text: str) -> str:
     """``"fifty km"`` → ``"50 km"``, ``"fourteen hundred"`` → ``"1400"``, ``"5k"`` → ``"5000"``."""
-    tokens = text.split()
+    tokens = _scaled_ranges(text).split()
     words = [_bare(t) for t in tokens]
     out: list[str] = []
     i = 0
@@ -274,6 +296,7 @@ def _as_spelled(place: Place | None, span: str) -> Place | None:
     """
     if place is None or place.kind != "city" or not span.isascii():
         return place
+    span = re.sub(r"\s(?:city|town|district|shahar)$", "", span)  # "Jaipur city" is Jaipur
     if normalize(place.name) == span:
         return place
     return replace(place, name=" ".join(w.capitalize() for w in span.split()))

@@ -588,6 +588,15 @@ def _canonical() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def latin_words() -> frozenset[str]:
+    """Every Hinglish word the lexicon knows, in Latin script (never a typing slip)."""
+    table = _canonical()
+    words = {w for w in table if w.isascii()} | {w for w in table.values() if w.isascii()}
+    return frozenset(words | {w for w in _HINGLISH_MARKERS if w.isascii()} | set(_NUMBERS)
+                     | set(_SCALE_WORDS) | set(_OFFSETS))
+
+
+@lru_cache(maxsize=1)
 def _glosses() -> dict[str, str]:
     return {word: gloss for word, gloss, _ in _LEXICON}
 
@@ -725,14 +734,18 @@ _PHRASES = (
     # "raste me hai", "रास्ते में": on the way
     (re.compile(r"\b(?:raste|rastey|rasta)\s+me\b"), "on the way"),
     # "799 me lagao", "p-00123 ko 1500 par rakho": set the price to that much
-    (re.compile(r"\b(\d[\d.]*)\s+(?:rupaye\s+)?(?:me|par)\s+(?:lagao|lagado|laga do|rakhna|"
+    (re.compile(r"(?<![\w-])(\d[\d.]*)\s+(?:rupaye\s+)?(?:me|par)\s+(?:lagao|lagado|laga do|rakhna|"
                 r"kar do|kardo|karo|set)\b"), r"set price to \1"),
     # "जाने वाली बस", "bus ka kiraya": the bus, not "only"
     (re.compile(r"\b(jane|jaane|aane|chalne|wala|sarkari|volvo|sleeper|ac)\s+sirf\b"), r"\1 bus"),
     (re.compile(r"\bsirf\s+(?=(?:ka|ki|ke|se)\s+(?:kiraya|ticket|time|timing|samay|safar)\b|"
                 r"(?:stand|adda|stop|station|ticket)\b)"), "bus "),
-    # "1200 me bech do", "800 rupaye mein": for that much money, not 1200 inches
-    (re.compile(r"\b(\d[\d.]*)\s+(rupaye\s+)?me\b"), r"for \1 \2"),
+    # "850 mein daal do": put the piece up for sale at that price
+    (re.compile(r"(?<![\w-])(\d[\d.]*)\s+(?:rupaye\s+)?(?:me|par|pe)\s+(?:daal|daalo|dal|dalo|"
+                r"chadha|chadhao)\b"), r"list it for sale for \1"),
+    # "1200 me bech do", "800 rupaye mein": for that much money, not 1200 inches ("p-00357 में"
+    # is the draft, not a price)
+    (re.compile(r"(?<![\w-])(\d[\d.]*)\s+(rupaye\s+)?me\b"), r"for \1 \2"),
     # "dukaan me lagana hai", "online daal do", "app pe chadha do": put it up for sale
     (re.compile(r"\b(dukaan|online|website|app|site|store)\s+(?:me|pe|par|on|in)?\s*"
                 r"(?:lagana|lage|lagao|lagado|lagani|daalna|dalna|daal|daalo|dal|chadha|chadhana|"

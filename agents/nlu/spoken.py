@@ -144,20 +144,25 @@ def _term(text: str) -> Term | None:
 
 def _targets() -> list[str]:
     """Vocabulary terms of the repairable kinds, craft towns, large cities, market words."""
-    from domain.catalog import CLUSTERS
-    from domain.places import Gazetteer
     from domain.vocabulary import Vocabulary
 
     vocabulary = Vocabulary.default()
     out = [e.canonical for kind in KINDS for e in vocabulary.entries(kind)]
     # the long words of a craft's name are said alone too ("kundan" of kundan jewellery)
     out += [w for term in list(out) if " " in term for w in term.split() if len(w) >= 5]
-    out += [c.town for c in CLUSTERS]
+    return [*out, *place_targets(), *MARKET_TERMS]
+
+
+@lru_cache(maxsize=1)
+def place_targets() -> tuple[str, ...]:
+    """Craft towns and large cities, each under its own name (not its alternate spellings)."""
+    from domain.catalog import CLUSTERS
+    from domain.places import Gazetteer
+
     gazetteer = Gazetteer.default()
-    # the gazetteer's own index, for each large place's own name (not its alternate spellings)
-    out += sorted({place.name for place in gazetteer._by_name.values()
-                   if place.population >= CITY_POPULATION})
-    return [*out, *MARKET_TERMS]
+    large = sorted({place.name for place in gazetteer._by_name.values()
+                    if place.population >= CITY_POPULATION})
+    return tuple([c.town for c in CLUSTERS] + large)
 
 
 def _place_words() -> set[str]:

@@ -19,6 +19,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from agents import replies
+from agents.nlu import spelling
 from agents.nlu.classifier import EmbeddingIntentClassifier, IntentClassifier, Prediction
 from agents.nlu.entities import (
     Utterance,
@@ -79,6 +80,8 @@ _POINTS_BACK = re.compile(
 # A turn that asks the last call again with something changed: "what if it's fragile?".
 _WHAT_IF = re.compile(r"^(?:and |so |ok |okay )?(?:what if|if|what about|how about|suppose)\b")
 # Slots whose answer is a place: "Jaipur" answers them though it also names a craft's town.
+# Where one sentence ends and the next begins ("…not so sure. first tell me…").
+_SENTENCE_END = re.compile(r"(?<=[.?!।])\s+|\n+")
 PLACE_SLOTS = frozenset({"origin", "destination", "location", "region"})
 
 
@@ -272,11 +275,30 @@ class EmbeddedPlanner:
                 return Prediction(intent, max(probability, self.threshold), ranking)
         return prediction
 
+    def _buried_request(self, text: str) -> str | None:
+        """The sentences of ``text`` that ask for a tool, when others talk of something else.
+
+        "My husband says we should take a loan … First tell me how textile demand in Rajasthan
+        looks for the next 4 months": the loan is the story, the forecast the request. Only when
+        what is left is clearly a request for a tool; otherwise ``None`` (out of scope).
+        """
+        sentences = [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+        if len(sentences) < 2:
+            return None
+        kept = [s for s in sentences if not off_topic(self.understand(s)[1])]
+        if not kept or len(kept) == len(sentences):
+            return None
+        request = " ".join(kept)
+        prediction, utt = self.understand(request)
+        confident = prediction.intent in self.skills and prediction.confidence >= self.threshold
+        return request if confident or self._cued_skill(prediction, utt) else None
+
     def _role_tools(self, run: RunContext) -> list[str]:
         return [t.name for t in run.registry.for_role(run.role)]
 
     # -- a new user message ---------------------------------------------------------------
     def _plan_turn(self, text: str, state: AgentState, run: RunContext, lang: str) -> Plan:
+        text = spelling.correct(text, self.classifier.vocabulary)
         prediction, utt = self.understand(text)
         prediction = self._for_role(prediction, utt, run)
         intent, confident = prediction.intent, prediction.confidence >= self.threshold
@@ -287,6 +309,8 @@ class EmbeddedPlanner:
         ctx = SkillContext(run.tool_ctx.user_id, run.role, dict(state.get("last_args") or {}))
         pending = state.get("pending")
         if off_topic(utt) and not pending:
+            if (request := self._buried_request(text)) is not None:
+                return self._plan_turn(request, state, run, lang)
             return self._say(reply("out_of_scope", self._role_tools(run), lang), pending=None)
         shown = list(state.get("shown") or [])
         referred = resolve_reference(utt, shown, strong_only=True)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from domain.production import UNSOLD_DAYS
+
 Describer = Callable[[dict[str, Any], dict[str, Any]], str]
 
 _STATUS = {"pending": "पेंडिंग", "confirmed": "पक्के", "in_production": "बन रहे",
@@ -129,7 +131,8 @@ def inventory_health(args: dict[str, Any], result: dict[str, Any]) -> str:
     text = f"मैंने स्टॉक के {checked} सामान जाँचे।"
     if old:
         worst = sorted(old, key=lambda f: -f["days_unsold"])[:3]
-        text += f" {len(old)} सामान 60 दिन से ज़्यादा से नहीं बिके, जैसे " + "; ".join(
+        days = args.get("unsold_days") or UNSOLD_DAYS
+        text += f" {len(old)} सामान {days} दिन से ज़्यादा से नहीं बिके, जैसे " + "; ".join(
             f"{f['title']} ({f['product_id']}, {f['days_unsold']} दिन)" for f in worst) + "।"
     if slow:
         text += f" {len(slow)} सामान धीरे बिक रहे हैं।"

@@ -36,7 +36,12 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     if uploads:
         args["images"] = list(dict.fromkeys(uploads))
     draft = ctx.previous_args.get("listing_id")
-    if not draft or _NEW.search(utt.norm):
+    named = next((i for i in utt.ids if i.startswith("p-")), None)
+    if named and _DRAFT.search(utt.norm):
+        draft = named  # "in my draft p-00017, add that it is 30 cm wide"
+    elif not draft and not uploads and not _says_what_it_is(utt):
+        return {}  # "I want to list something": ask what the piece is before making a draft
+    if not draft or (_NEW.search(utt.norm) and not named):
         args["listing_id"] = None  # a new piece: never amend the previous draft
         # What kind of piece and its price, said plainly, go in as fields too ("a wooden
         # elephant toy" is a toy; Hinglish is read through its English gloss).
@@ -85,6 +90,16 @@ _LISTING_WORDS = re.compile(
     # "iski listing bana do" (glossed "listing make"), "create a listing for my stole"
     r"|\blisting\s+(?:make|made|create|banao|bana)\b|\b(?:make|create) (?:a |the )?listing\b")
 _SIZE = re.compile(r"\d\s*(?:x|by|\*)\s*\d")
+_DRAFT = re.compile(r"\b(?:draft|drafts|listing)\b")
+_AMEND = re.compile(r"\b(?:add|write|mention|include|put in|likh\w*|jod\w*)\b")
+
+
+def _says_what_it_is(utt: Utterance) -> bool:
+    """Whether the words describe a piece at all (a kind, craft, material, size or price)."""
+    if utt.categories or utt.crafts or intel.category(utt) or utt.quantities:
+        return True
+    said = extract(utt.said or utt.text)
+    return bool(said.materials or said.techniques or said.colors or said.price)
 # A listing "of it", "for this piece": the piece of the previous call (a golden price's).
 _THE_SAME_PIECE = re.compile(r"\b(?:of|for|with)\s+(?:it|this|that|the same)\b|\blist it\b")
 _PRICED_FACTS = ("category", "materials", "weight_kg", "production_hours")
@@ -97,6 +112,8 @@ def cued(utt: Utterance) -> bool:
     """
     if _UPLOAD.search(utt.text):
         return True
+    if any(i.startswith("p-") for i in utt.ids) and _DRAFT.search(utt.norm):
+        return bool(_AMEND.search(utt.norm))  # "in my draft p-00017, add that it is 30 cm wide"
     return bool(_LISTING_WORDS.search(utt.norm)) and bool(intel.category(utt) or utt.crafts)
 
 

@@ -7,10 +7,19 @@ from typing import Any
 
 from agents.nlu.entities import Utterance
 from agents.nlu.skill import Skill, SkillContext
+from domain.production import UNSOLD_DAYS
+
+_DAYS = {"d": 1, "w": 7, "mo": 30, "y": 365}
 
 
 def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
-    """No arguments: the tool reads the caller's own listings."""
+    """How long unsold counts as stuck, when said ("more than 90 days", "30 din se zyada").
+
+    The tool reads the caller's own listings; nothing else is needed.
+    """
+    for q in utt.quantities:
+        if q.unit in _DAYS and 7 <= (days := round(q.value * _DAYS[q.unit])) <= 365:
+            return {"unsold_days": days}
     return {}
 
 
@@ -23,7 +32,8 @@ def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
     parts = [f"I checked {checked} listings in stock."]
     if old:
         worst = sorted(old, key=lambda f: -f["days_unsold"])[:3]
-        parts.append(f"{len(old)} unsold for over 60 days, e.g. " + "; ".join(
+        days = args.get("unsold_days") or UNSOLD_DAYS
+        parts.append(f"{len(old)} unsold for over {days} days, e.g. " + "; ".join(
             f"{f['title']} ({f['product_id']}, {f['days_unsold']} days)" for f in worst) + ".")
         parts.append(worst[0]["suggestion"])
     if slow:
