@@ -20,6 +20,7 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from agents import replies
 from agents.nlu.classifier import EmbeddingIntentClassifier, IntentClassifier, Prediction
+from agents.nlu.corrections import resolve as resolve_corrections
 from agents.nlu.entities import (
     Utterance,
     asks_advice,
@@ -277,6 +278,7 @@ class EmbeddedPlanner:
 
     # -- a new user message ---------------------------------------------------------------
     def _plan_turn(self, text: str, state: AgentState, run: RunContext, lang: str) -> Plan:
+        text = resolve_corrections(text)  # "2.5 kg no wait 3 kg": the value meant is read
         prediction, utt = self.understand(text)
         prediction = self._for_role(prediction, utt, run)
         intent, confident = prediction.intent, prediction.confidence >= self.threshold
