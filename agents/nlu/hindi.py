@@ -689,6 +689,12 @@ def _number(word: str) -> float:
     return float(_NUMBERS[word]) if word in _NUMBERS else float(word)
 
 
+def number_word(word: str) -> float | None:
+    """The value of one Hindi number word ("do" 2, "पाँच" 5, "dedh" 1.5), ``None`` for others."""
+    value = _NUMBERS.get(word.lower())
+    return None if value is None else float(value)
+
+
 def _number_context(tokens: list[str], i: int) -> bool:
     """"do" is two before a unit or a scale ("do kilo", "do sau"); otherwise it is "give"."""
     nxt = tokens[i + 1] if i + 1 < len(tokens) else ""

@@ -21,6 +21,7 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from agents import replies
 from agents.nlu import spelling
 from agents.nlu.classifier import EmbeddingIntentClassifier, IntentClassifier, Prediction
+from agents.nlu.corrections import resolve as resolve_corrections
 from agents.nlu.entities import (
     Utterance,
     asks_advice,
@@ -298,7 +299,8 @@ class EmbeddedPlanner:
 
     # -- a new user message ---------------------------------------------------------------
     def _plan_turn(self, text: str, state: AgentState, run: RunContext, lang: str) -> Plan:
-        text = spelling.correct(text, self.classifier.vocabulary)
+        text = spelling.correct(text, self.classifier.vocabulary)  # "histroy", "jaipr"
+        text = resolve_corrections(text)  # "2.5 kg no wait 3 kg": the value meant is read
         prediction, utt = self.understand(text)
         prediction = self._for_role(prediction, utt, run)
         intent, confident = prediction.intent, prediction.confidence >= self.threshold
