@@ -194,6 +194,13 @@ def _scaled_ranges(text: str) -> str:
     return _SCALED.sub(lambda m: number(m.group(1), m.group(2)), text)
 
 
+# Words before "one" that make it a pronoun ("the first one", "which one", "this one").
+_POINTING = frozenset({"the", "this", "that", "which", "each", "every", "any", "first", "second",
+                       "third", "fourth", "fifth", "last", "next", "other", "same", "cheapest",
+                       "cheaper", "costliest", "big", "bigger", "small", "smaller", "new", "old",
+                       "red", "blue", "green", "yellow", "black", "white", "pink", "middle"})
+
+
 def _words_to_digits(text: str) -> str:
     """``"fifty km"`` → ``"50 km"``, ``"fourteen hundred"`` → ``"1400"``, ``"5k"`` → ``"5000"``."""
     tokens = _scaled_ranges(text).split()
@@ -203,6 +210,8 @@ def _words_to_digits(text: str) -> str:
     while i < len(tokens):
         word = words[i]
         read = _read_number(words, i)
+        if read is not None and read[1] == 1 and word == "one" and i and words[i - 1] in _POINTING:
+            read = None  # "the third one", "that one": which piece, not how many
         if read is not None and (read[1] > 1 or not _NUMERAL.match(word)):
             value, size = read
             last = tokens[i + size - 1]

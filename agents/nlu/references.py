@@ -111,6 +111,9 @@ _CRAFT_QUESTIONS = frozenset({"facts"})
 _FAMILY = re.compile(r"\b(wife|husband)\b")
 
 
+_THAT_CLUSTER = re.compile(r"\b(?:that|this|the same|same|us|is)\s+cluster\b")
+
+
 def shown_products(payload: dict[str, Any]) -> list[dict[str, Any]] | None:
     """The products a tool result showed, in order (``None`` when it showed none)."""
     products = payload.get("products")
@@ -122,6 +125,11 @@ def shown_products(payload: dict[str, Any]) -> list[dict[str, Any]] | None:
         return out or None
     if isinstance(payload.get("product_id"), str):
         return [{"id": payload["product_id"], "price": payload.get("new_price")}]
+    clusters = payload.get("clusters")
+    if isinstance(clusters, list) and clusters:
+        # "make a trail for the first one" after a map of clusters: the cluster it showed first
+        return [{"id": c["id"], "title": c.get("name")} for c in clusters[:MAX_SHOWN]
+                if isinstance(c, dict) and isinstance(c.get("id"), str)] or None
     return None
 
 
@@ -144,7 +152,8 @@ def resolve_reference(utt: Utterance, shown: list[dict[str, Any]],
         return min(priced, key=lambda p: p["price"])
     if priced and _DEAREST.search(norm):
         return max(priced, key=lambda p: p["price"])
-    if _LIKE_THAT.search(norm):
+    if _LIKE_THAT.search(norm) or (_THAT_CLUSTER.search(norm)
+                                   and str(shown[0].get("id")).startswith("k-")):
         return shown[0]
     if strong_only:
         return None

@@ -61,7 +61,9 @@ class Dictionary:
         # with that stem: "shiping" is "shipping", "embroidering" stays.
         allowed = 1 if stem or len(folded) < LONG_WORD else 2
         domain_only = domain_only or len(folded) <= MIN_LETTERS
-        best: tuple[int, int, str] | None = None
+        # Fewest slips first; then a letter left out (the commonest slip: "deliverd" is
+        # "delivered", not "delivery"); then the more common word.
+        best: tuple[int, int, int, str] | None = None
         for size in range(len(folded) - allowed, len(folded) + allowed + 1):
             for target, count in self.targets.get((folded[0], size), ()):
                 if stem and not target.startswith(stem):
@@ -72,9 +74,10 @@ class Dictionary:
                 if size < len(folded) < LONG_WORD - 1 and target not in _undoubled(folded):
                     continue  # "aarti" is a word of its own, not "aari" with a letter too many
                 dist = OSA.distance(folded, target, score_cutoff=allowed)
-                if dist <= allowed and (best is None or (dist, -count) < best[:2]):
-                    best = (dist, -count, target)
-        return best[2] if best else None
+                rank = (dist, 0 if len(target) > len(folded) else 1, -count)
+                if dist <= allowed and (best is None or rank < best[:3]):
+                    best = (*rank, target)
+        return best[3] if best else None
 
     def _known_stem(self, word: str) -> str:
         """The known word ``word`` inflects ("weavers", "embroidered"), or ``""``."""

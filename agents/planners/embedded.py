@@ -81,6 +81,10 @@ _POINTS_BACK = re.compile(
 # A turn that asks the last call again with something changed: "what if it's fragile?".
 _WHAT_IF = re.compile(r"^(?:and |so |ok |okay )?(?:what if|if|what about|how about|suppose)\b")
 # Slots whose answer is a place: "Jaipur" answers them though it also names a craft's town.
+# A sentence that asks for information (not "can you make one…?"): an off-topic one is the
+# question the user wants answered, whatever follows it.
+_ASKS = re.compile(r"^(?:what|whats|what's|which|how|when|where|who|why|is|are|does|do|kitna|"
+                   r"kitne|kab|kahan|kaun|kya)\b")
 # Where one sentence ends and the next begins ("…not so sure. first tell me…").
 _SENTENCE_END = re.compile(r"(?<=[.?!।])\s+|\n+")
 PLACE_SLOTS = frozenset({"origin", "destination", "location", "region"})
@@ -215,6 +219,7 @@ class EmbeddedPlanner:
         # Classifying and fuzzy place matching are CPU work: off the event loop, so one
         # turn never stalls the sockets and health checks of everyone else.
         plan = await asyncio.to_thread(self._plan_turn, text, state, run, lang)
+        _for_each_named(plan, resolve_corrections(text))  # "c-0110, no sorry, c-0101" is one
         plan.updates.setdefault("language", lang)
         if named := _products_named(text, plan):
             # "ship p-00186 to Mumbai" then "more like that necklace": the product talked
@@ -289,6 +294,8 @@ class EmbeddedPlanner:
         kept = [s for s in sentences if not off_topic(self.understand(s)[1])]
         if not kept or len(kept) == len(sentences):
             return None
+        if any(_ASKS.match(s.lower()) for s in sentences if s not in kept):
+            return None  # "how much is a flight to Srinagar? want to buy pashmina there"
         request = " ".join(kept)
         prediction, utt = self.understand(request)
         confident = prediction.intent in self.skills and prediction.confidence >= self.threshold
@@ -471,6 +478,8 @@ class EmbeddedPlanner:
             # "और दिल्ली में?" after a search: a fragment with the last call's filters (no
             # off-topic word: those are declined before this) asks the same again, elsewhere
             return {**ctx.previous_args, **extra}
+        if _OF_THEM.search(utt.norm):
+            return {**ctx.previous_args, **extra}  # "which of them are endangered?"
         if confident and intent != last_tool:
             # Another tool is meant unless the turn is filters for it too (radius, place).
             other = self.skills.get(intent)
@@ -648,6 +657,8 @@ class EmbeddedPlanner:
 
 
 _PRODUCT_ID = re.compile(r"\bp-\d{5}\b")
+# Words that point back at the results just shown ("which of them", "among these").
+_OF_THEM = re.compile(r"\b(?:of|among|from)\s+(?:them|these|those)\b|\b(?:unme|inme)\b")
 # How a follow-up starts ("and in Delhi?", "what about Jaipur", "only under 2000").
 _FOLLOW_UP = re.compile(r"^(?:and|or|what about|how about|only|just|also|then)\b")
 
@@ -681,6 +692,25 @@ def _products_named(text: str, plan: Plan) -> list[dict[str, Any]]:
            if isinstance(c["args"].get("product_id"), str)]
     ids += _PRODUCT_ID.findall(text.lower())
     return [{"id": i} for i in dict.fromkeys(ids)]
+
+
+# Tools that look at one thing by its id, and that id's argument and prefix: "fraud check both
+# c-0142 and c-0297" is two checks, "similar to p-00012 and p-00034" two lists.
+_ONE_ID_TOOLS = {"fraud_check": ("seller_id", "c-"), "recommend_similar": ("product_id", "p-")}
+_BOTH = re.compile(r"\b(?:both|and|aur|dono|or)\b|[,&]")
+
+
+def _for_each_named(plan: Plan, text: str) -> None:
+    """One call per id named, when a one-id tool is asked about several at once."""
+    calls = plan.message.tool_calls
+    if len(calls) != 1 or calls[0]["name"] not in _ONE_ID_TOOLS or not _BOTH.search(text.lower()):
+        return
+    arg, prefix = _ONE_ID_TOOLS[calls[0]["name"]]
+    named = list(dict.fromkeys(i for i in parse(to_english(text)).ids if i.startswith(prefix)))
+    if len(named) < 2 or calls[0]["args"].get(arg) not in named:
+        return
+    plan.message = AIMessage("", tool_calls=[
+        {**calls[0], "args": {**calls[0]["args"], arg: i}, "id": _call_id()} for i in named])
 
 
 def utt_of(args: dict[str, Any]) -> Utterance | None:

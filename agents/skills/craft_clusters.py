@@ -99,6 +99,7 @@ def sure(utt: Utterance) -> bool:
 
 
 SKILL = Skill(
-    tool="craft_clusters", fill=fill, describe=describe, refines=("location", "radius_km"),
+    tool="craft_clusters", fill=fill, describe=describe,
+    refines=("location", "radius_km", "endangered_only"),
     cued=cued, sure=sure,
 )

@@ -32,6 +32,8 @@ QUESTIONS = {
 def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     """The words themselves; on a follow-up about a draft, also the fields they give."""
     args: dict[str, Any] = {"description": (utt.said or utt.text).strip()[:4000]}
+    if m := _TITLE.search(utt.said or utt.text):
+        args["title"] = m.group(1).strip()
     uploads = image_refs(utt.text)  # uploads (up-…) and the creator's own photo keys (img-…)
     if uploads:
         args["images"] = list(dict.fromkeys(uploads))
@@ -39,7 +41,7 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     named = next((i for i in utt.ids if i.startswith("p-")), None)
     if named and _DRAFT.search(utt.norm):
         draft = named  # "in my draft p-00017, add that it is 30 cm wide"
-    elif not draft and not uploads and not _says_what_it_is(utt):
+    elif not draft and not uploads and "title" not in args and not _says_what_it_is(utt):
         return {}  # "I want to list something": ask what the piece is before making a draft
     if not draft or (_NEW.search(utt.norm) and not named):
         args["listing_id"] = None  # a new piece: never amend the previous draft
@@ -91,7 +93,11 @@ _LISTING_WORDS = re.compile(
     r"|\blisting\s+(?:make|made|create|banao|bana)\b|\b(?:make|create) (?:a |the )?listing\b")
 _SIZE = re.compile(r"\d\s*(?:x|by|\*)\s*\d")
 _DRAFT = re.compile(r"\b(?:draft|drafts|listing)\b")
-_AMEND = re.compile(r"\b(?:add|write|mention|include|put in|likh\w*|jod\w*)\b")
+_AMEND = re.compile(r"\b(?:add|write|mention|include|put in|update|edit|change|fix|set|"
+                    r"likh\w*|jod\w*)\b")
+# "make the title 'Channapatna doll'", "change the title to “Emerald vase”", "call it 'X'"
+_TITLE = re.compile(r"\b(?:title|call it|name it)\b[^'\"“‘]{0,20}['\"“‘]([^'\"”’]{3,200})['\"”’]",
+                    re.I)
 
 
 def _says_what_it_is(utt: Utterance) -> bool:
@@ -103,6 +109,17 @@ def _says_what_it_is(utt: Utterance) -> bool:
 # A listing "of it", "for this piece": the piece of the previous call (a golden price's).
 _THE_SAME_PIECE = re.compile(r"\b(?:of|for|with)\s+(?:it|this|that|the same)\b|\blist it\b")
 _PRICED_FACTS = ("category", "materials", "weight_kg", "production_hours")
+
+
+def sure(utt: Utterance) -> bool:
+    """A title given in quotes, or a change to a draft named by its id.
+
+    ("change the title to 'Emerald green vase'", "add price 1500 to my draft p-00544").
+    """
+    if _TITLE.search(utt.said or utt.text):
+        return True
+    return (any(i.startswith("p-") for i in utt.ids) and bool(_DRAFT.search(utt.norm))
+            and bool(_AMEND.search(utt.norm)))
 
 
 def cued(utt: Utterance) -> bool:
@@ -177,5 +194,6 @@ SKILL = Skill(
     describe=describe,
     questions={"description": "Tell me about the piece: what it is, what it's made of, its size."},
     cued=cued,
+    sure=sure,
     follow_up=follow_up,
 )

@@ -14,7 +14,8 @@ HOURS_PER_WORKDAY = 8  # "three days of work" is three working days
 _DIMS = re.compile(r"(\d+(?:\.\d+)?)\s*(?:x|by|\*)\s*(\d+(?:\.\d+)?)\s*(?:x|by|\*)\s*"
                    r"(\d+(?:\.\d+)?)\s*(?:cm|centimet)")
 # Hours said per day of a period: "3 days, daily 8 hours", "4 din, roz 6 ghante".
-_PER_DAY = re.compile(r"\b(daily|roz|every day|each day|per day|a day|each)\b")
+_PER_DAY = re.compile(r"\b(daily|roz|every day|each day|per day|a day|1 day|each)\b")
+_HOURS_END = re.compile(r"\b(?:hours?|hrs?|h|ghante)\s*$")
 # Crafts whose name says the material: bidri is a zinc alloy, dhokra cast brass.
 _CRAFT_MATERIAL = {"bidri": "zinc", "bidriware": "zinc", "dhokra": "brass",
                    "dhokra casting": "brass", "pashmina": "pashmina"}
@@ -34,7 +35,8 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     amounts = intel.amounts(utt)
     hours = [a for a in amounts if a.unit == "h"]
     # A week worked every day is seven days: "ek hafta roz 6 ghante" is 42 hours.
-    days = [a.value * (7 if a.unit == "w" else 1) for a in amounts if a.unit in ("d", "w")]
+    days = [a.value * (7 if a.unit == "w" else 1) for a in amounts if a.unit in ("d", "w")
+            and not (a.unit == "d" and a.value == 1 and _HOURS_END.search(a.before))]  # "a day"
     if hours and days and _PER_DAY.search(f"{hours[0].before[-12:]} h {hours[0].after[:12]}"):
         args["production_hours"] = days[0] * hours[0].value  # "3 days, daily 8 hours": 24
     elif hours:
@@ -108,7 +110,9 @@ _PRICE_ASK = re.compile(
     r"\b(?:what|how much|which|suggest|fair|right|best|correct|ideal|good|reasonable)\b"
     r"(?:\s+\w+){0,6}?\s+(?:price|pricing|priced|rate|charge|sell|selling|quote|mrp|worth|"
     r"keep|ask)\b|\b(?:price|rate|pricing)\s*\?|\bhow (?:to|should i|do i) price\b|"
-    r"\bprice (?:it|this|my|for)\b")
+    r"\bprice (?:it|this|my|for)\b|\b(?:pricing|price) help\b|\bhelp (?:me )?(?:with )?pric\w+\b|"
+    # "how much for a kutch cushion cover?", "how much should it go for"
+    r"^how much (?:for|should|would|can|to)\b")
 # Putting a piece up for sale is a listing, however its making is described.
 _LISTING = re.compile(r"\b(?:for sale|put (?:it |this )?up|on (?:the|my) shop|online|catalog\w*|"
                       r"drafts?|new product|add (?:it|this)|sell (?:it|this) on)\b")

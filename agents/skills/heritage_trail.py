@@ -17,6 +17,8 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     if m := _CLUSTER.search(utt.text.lower()):
         args["cluster_id"] = f"k-{int(m.group(1)):03d}"
         return args
+    if pointed := next((i for i in utt.ids if i.startswith("k-")), None):
+        return {"cluster_id": pointed}  # "the first one" after a map of clusters
     catalog = set(_craft_terms().values())
     # Only a craft of the catalog names a trail; another ("channapatna toys") leaves the place.
     if crafts := [c for c in utt.crafts if c in catalog]:

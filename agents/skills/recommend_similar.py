@@ -36,7 +36,8 @@ def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
     return f"Similar to {result['product_id']}: {shown}."
 
 
-_LIKE = re.compile(r"\b(like|similar|same as|resembl\w*|matching|alike|related)\b")
+_LIKE = re.compile(r"\b(like|similar|same as|resembl\w*|matching|alike|related|same style|"
+                   r"same kind|what else|anything else|in that style|in the same)\b")
 
 
 # Likeness to a piece pointed at rather than named: "more like the one I was looking at",

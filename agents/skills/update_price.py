@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agents.nlu.entities import Utterance
+from agents.nlu.entities import Quantity, Utterance
 from agents.nlu.skill import Skill, SkillContext
 
 
@@ -15,12 +15,40 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     products = [i for i in utt.ids if i.startswith("p-")]
     if products:
         args["product_id"] = products[0]
-    amounts = [q.value for q in utt.quantities if q.unit == "inr"] or [
-        q.value for q in utt.quantities if q.unit is None
-    ]
-    if amounts:
-        args["new_price"] = amounts[-1]
+    if (price := _new_price(utt)) is not None:
+        args["new_price"] = price
     return args
+
+
+def _new_price(utt: Utterance) -> float | None:
+    """The amount the price becomes, or ``None``.
+
+    The one after "to"; never the old one ("it was 1100", "from 1800 to 1500", "11500 se 1150
+    kar do") nor a percentage ("10% discount"); else the last amount said.
+    """
+
+    def word_before(q: Quantity) -> str:
+        return (utt.digits[:q.span[0]].split() or [""])[-1]
+
+    def word_after(q: Quantity) -> str:
+        return (utt.digits[q.span[1]:].split() or [""])[0]
+
+    said = [q for q in utt.quantities if q.unit == "inr"] or [
+        q for q in utt.quantities if q.unit is None]
+    amounts = [q for q in said if word_after(q) not in _NOT_NEW_AFTER
+               and word_before(q) not in _NOT_NEW_BEFORE
+               and (word_before(q), word_after(q)) != ("from", "to")] or said
+    if not amounts:
+        return None
+    targets = [q for q in amounts if word_before(q) in ("to", "at", "=")]
+    real = [q for q in amounts if q.value >= MIN_PRICE] or amounts
+    return (targets or real)[-1 if not targets else 0].value
+
+
+MIN_PRICE = 10  # "galti se ek zero": one and zero are not prices
+# The amount before "from" in a Hindi gloss ("11500 from 1150") and after "was" is the old one.
+_NOT_NEW_AFTER = frozenset({"%", "percent", "from"})
+_NOT_NEW_BEFORE = frozenset({"was", "earlier", "pehle"})
 
 
 _PRICE_WORDS = re.compile(
