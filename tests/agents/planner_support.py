@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from agents.assistant import Assistant, Turn
 from agents.planners.embedded import EmbeddedPlanner
@@ -35,3 +36,17 @@ def say(assistant: Assistant, text: str, session: str, role: str = "creator",
     """One turn; ``session`` is any readable name (made into a valid session id)."""
     session_id = hashlib.sha1(session.encode()).hexdigest()[:16]
     return asyncio.run(assistant.turn(user_id=user, role=role, session_id=session_id, text=text))
+
+
+def say_all(assistant: Assistant, *texts: str, role: str = "creator",
+            user: str = "c-0001") -> Turn:
+    """The last turn of ``texts``, said one after another in one session."""
+    turn = Turn()
+    for text in texts:
+        turn = say(assistant, text, "|".join(texts), role=role, user=user)
+    return turn
+
+
+def calls(turn: Turn) -> list[tuple[str, dict[str, Any]]]:
+    """The turn's calls as ``(name, args)`` pairs."""
+    return [(c["name"], c["args"]) for c in turn.tool_calls]

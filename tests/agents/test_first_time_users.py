@@ -12,7 +12,7 @@ import asyncio
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 
-from agents.assistant import Assistant, Turn
+from agents.assistant import Assistant
 from agents.nlu.entities import parse, price_bounds
 from agents.nlu.hindi import to_english
 from agents.nlu.references import shown_products
@@ -21,8 +21,8 @@ from agents.planners.embedded import EmbeddedPlanner
 from agents.skills import golden_price, heritage_trail, inventory_health, update_price
 from domain.listing_attributes import extract
 from domain.vocabulary import category_of
-from tests.agents.planner_support import embedded_assistant
-from tests.agents.planner_support import say as one_turn
+from tests.agents.planner_support import calls, embedded_assistant
+from tests.agents.planner_support import say_all as say
 from tools import Registry, load_all
 
 
@@ -32,16 +32,6 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
                               products=("p-00017",))
 
 
-def say(assistant: Assistant, *texts: str, role: str = "creator", user: str = "c-0001") -> Turn:
-    """The last of ``texts``, said in one session."""
-    turn = Turn()
-    for text in texts:
-        turn = one_turn(assistant, text, "|".join(texts), role=role, user=user)
-    return turn
-
-
-def calls(turn: Turn) -> list[tuple[str, dict]]:
-    return [(c["name"], c["args"]) for c in turn.tool_calls]
 
 
 CTX = SkillContext("c-0001", "creator")

@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from agents.assistant import Assistant, Turn
+from agents.assistant import Assistant
 from agents.nlu.entities import parse
 from agents.nlu.hindi import to_english
 from agents.nlu.references import off_topic
 from domain.places import Gazetteer
-from tests.agents.planner_support import embedded_assistant
+from tests.agents.planner_support import calls, embedded_assistant
 from tests.agents.planner_support import say as one_turn
+from tests.agents.planner_support import say_all as say
 
 
 @pytest.fixture(scope="module")
@@ -25,16 +26,6 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     return embedded_assistant(tmp_path_factory.mktemp("unseen") / "store.db")
 
 
-def say(assistant: Assistant, *texts: str, role: str = "creator", user: str = "c-0001") -> Turn:
-    """The last of ``texts``, said in one session."""
-    turn = Turn()
-    for text in texts:
-        turn = one_turn(assistant, text, "|".join(texts), role=role, user=user)
-    return turn
-
-
-def calls(turn: Turn) -> list[tuple[str, dict]]:
-    return [(c["name"], c["args"]) for c in turn.tool_calls]
 
 
 @pytest.mark.parametrize(("text", "expected"), [
