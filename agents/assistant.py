@@ -242,6 +242,7 @@ class Assistant:
         message_id: str | None = None,
         action_id: str | None = None,
         reply_language: str | None = None,
+        spoken: bool = False,
     ) -> AsyncIterator[Event]:
         """Run one turn (a message, or the answer to a confirmation) and yield its events.
 
@@ -251,11 +252,12 @@ class Assistant:
         behind and runs now. Likewise a confirmation sent again for ``action_id`` after its
         turn ended replays that turn's reply; the action itself is exactly-once in the store.
         ``reply_language`` ("en", "hi") is the language the user picked for replies; it stays
-        the session's choice until another is sent.
+        the session's choice until another is sent. ``spoken``: ``text`` was heard, not typed.
         """
         started = time.perf_counter()
         run = RunContext(
-            ToolContext(user_id, role, self.store, session_id, self.tool_config), self.registry
+            ToolContext(user_id, role, self.store, session_id, self.tool_config), self.registry,
+            spoken=spoken,
         )
         config = {"configurable": {"thread_id": self.thread_id(user_id, session_id)}}
         snapshot = await self.graph.aget_state(config)

@@ -70,6 +70,7 @@ class RunContext:
     tool_ctx: ToolContext
     registry: Registry
     timings: dict[str, float] = field(default_factory=dict)
+    spoken: bool = False  # the text is a transcript of speech (its own repair ran), not typed
 
     @property
     def role(self) -> str:

@@ -133,6 +133,7 @@ class InprocConversation:
             kwargs["confirm"] = turn.confirm
         else:
             kwargs["text"] = text or ""
+            kwargs["spoken"] = turn.is_voice
         async for event in self.assistant.stream(**kwargs):
             collector.feed(event)
         obs = collector.obs

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from domain.catalog import CLUSTERS
 from domain.clusters import ClusterSite, CreatorPoint, assign, discover, endangered_crafts
 from domain.errors import InsufficientData, NotFound
 from domain.geodesy import haversine_km
@@ -63,6 +64,31 @@ def practitioner_counts(s: Session, days: int = 365) -> tuple[dict[str, int], di
         return {craft.casefold(): n for craft, n in rows}
 
     return count(mid, end), count(start, mid)
+
+
+def _making(craft: str, sites: list[ClusterSite]) -> set[str]:
+    """The sites that make ``craft``, however it is said.
+
+    By its name or a part of it ("bidri", "Dhokra casting"), by another name the shared
+    vocabulary knows ("dokra", "glass bangles" → Firozabad glass); failing those, by its kind
+    ("wooden toys", "pottery": every cluster of that category).
+    """
+    said = craft.casefold().strip()
+    found = Vocabulary.default().find(said, kinds=("craft", "category"), fuzzy=False)
+    names = {m.entry.canonical.casefold() for m in found if m.entry.kind == "craft"}
+    ids = {m.entry.cluster_id for m in found if m.entry.cluster_id}
+
+    def named(site: ClusterSite) -> bool:
+        crafts = [c.casefold() for c in site.crafts]
+        return (site.id in ids or any(said in c for c in crafts)
+                or any(n in c for c in crafts for n in names))
+
+    direct = {site.id for site in sites if named(site)}
+    if direct:
+        return direct
+    kinds = {m.entry.category for m in found if m.entry.kind == "category"}
+    catalog = {c.id: c.category for c in CLUSTERS}
+    return {site.id for site in sites if catalog.get(site.id) in kinds}
 
 
 def state_named(location: object) -> str | None:
@@ -154,11 +180,12 @@ def craft_clusters(ctx: ToolContext, args: CraftClustersArgs) -> CraftClustersRe
     if args.location is not None and state is None:
         center = resolve_place(args.location, ctx)
     flagged = endangered_crafts(now, before)
+    making = _making(args.craft, sites) if args.craft else set()
     lines = []
     for site in sites:
         reason = next((flagged[c.casefold()] for c in site.crafts if c.casefold() in flagged), None)
         km = float(haversine_km(site.lat, site.lon, center.lat, center.lon)) if center else None
-        if args.craft and not any(args.craft.casefold() in c.casefold() for c in site.crafts):
+        if args.craft and site.id not in making:
             continue
         if args.radius_km is not None and km is not None and km > args.radius_km:
             continue

@@ -116,6 +116,7 @@ class Utterance:
     categories: list[str] = field(default_factory=list)
     crafts: list[str] = field(default_factory=list)
     regions: list[str] = field(default_factory=list)  # states named ("Rajasthan", "Kashmir")
+    coordinates: dict[str, float] | None = None  # "near 17.38, 78.48", "lat 26.91 lon 75.79"
 
     def first(self, unit: str) -> float | None:
         """The first quantity with ``unit``."""
@@ -306,8 +307,8 @@ def _as_spelled(place: Place | None, span: str) -> Place | None:
     if place is None or place.kind != "city" or not span.isascii():
         return place
     span = re.sub(r"\s(?:city|town|district|shahar)$", "", span)  # "Jaipur city" is Jaipur
-    if normalize(place.name) == span:
-        return place
+    if normalize(place.name) == span and place.name.isascii():
+        return place  # (a name with marks the user did not type, "Bānkura", is said as typed)
     return replace(place, name=" ".join(w.capitalize() for w in span.split()))
 
 
@@ -474,6 +475,15 @@ def keep_said_abbreviations(utt: Utterance, said: str) -> None:
                                 lowered)]
 
 
+# A point given by its coordinates, with or without their names: "17.38, 78.48".
+_COORDINATES = re.compile(r"(?:\blat(?:itude)?\s*[:=]?\s*)?(\d{1,2}\.\d{2,})\s*[,/ ]\s*"
+                          r"(?:\b(?:lon|lng|long|longitude)\s*[:=]?\s*)?(\d{2}\.\d{2,})")
+
+
+def _in_india(lat: float, lon: float) -> bool:
+    return 6 <= lat <= 37.5 and 68 <= lon <= 98
+
+
 def parse(text: str, vocabulary: frozenset[str] = frozenset()) -> Utterance:
     """Extract every entity the skills use from ``text``; ``vocabulary`` = known non-place words."""
     norm_spaced = re.sub(r"\s+", " ", text.lower().replace("₹", " ₹ ")).strip()
@@ -495,6 +505,9 @@ def parse(text: str, vocabulary: frozenset[str] = frozenset()) -> Utterance:
         if m.group(1):
             unit = "inr"
         utt.quantities.append(Quantity(value, unit, m.span()))
+    point = _COORDINATES.search(norm_spaced)
+    if point and _in_india(float(point[1]), float(point[2])):
+        utt.coordinates = {"lat": float(point[1]), "lon": float(point[2])}
     padded = f" {utt.norm} "
     utt.statuses = _statuses(utt.norm, vocabulary)
     for category, words in CATEGORY_KEYWORDS.items():

@@ -306,7 +306,8 @@ class EmbeddedPlanner:
 
     # -- a new user message ---------------------------------------------------------------
     def _plan_turn(self, text: str, state: AgentState, run: RunContext, lang: str) -> Plan:
-        text = spelling.correct(text, self.classifier.vocabulary)  # "histroy", "jaipr"
+        if not run.spoken:  # a transcript has its own repair (agents.nlu.spoken)
+            text = spelling.correct(text, self.classifier.vocabulary)  # "histroy", "jaipr"
         text = resolve_corrections(text)  # "2.5 kg no wait 3 kg": the value meant is read
         prediction, utt = self.understand(text)
         prediction = self._for_role(prediction, utt, run)
@@ -349,9 +350,12 @@ class EmbeddedPlanner:
         # fragment the classifier finds out of scope may still go on with the last call (below).
         chat = confident and intent in SMALL_TALK and intent != "out_of_scope"
         last_tool = state.get("last_tool") if not chat else None
-        if what_if := self._what_if(intent, utt, ctx, last_tool, run):
+        # "ship the first one to Pune" after a search points at a piece for another tool.
+        elsewhere = referred is not None and confident and intent != last_tool
+        if not elsewhere and (what_if := self._what_if(intent, utt, ctx, last_tool, run)):
             return self._call_or_ask(self.skills[str(last_tool)], what_if, run, turn)
-        if refined := self._refinement(intent, confident, utt, ctx, last_tool):
+        if referred is None and (refined := self._refinement(intent, confident, utt, ctx,
+                                                             last_tool)):
             return self._call_or_ask(self.skills[str(last_tool)], refined, run, turn)
         if sure := self._sure_skill(utt, run):
             return self._call_or_ask(sure, self._carried(sure, sure.fill(utt, ctx), utt, ctx),

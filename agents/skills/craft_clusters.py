@@ -7,6 +7,7 @@ from typing import Any
 
 from agents.nlu.entities import Utterance
 from agents.nlu.skill import Skill, SkillContext
+from domain.vocabulary import Vocabulary
 
 # What a cluster's craft is called by its technique or material: "weaving clusters", "clusters
 # that make silk", "clusters for marble inlay". Each is a word of some cluster's craft name.
@@ -33,11 +34,18 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
         args["location"] = towns[0]
     elif utt.places:
         args["location"] = utt.places[0].name
+    elif utt.coordinates:
+        args["location"] = utt.coordinates  # "clusters near 17.38, 78.48"
     if radius:
         args["radius_km"] = radius
     if _ENDANGERED.search(utt.norm):
         args["endangered_only"] = True
-    if utt.crafts:
+    said = Vocabulary.default().find(utt.norm, kinds=("craft",), fuzzy=False)
+    if said:
+        # The craft in the user's words ("dokra", "glass bangles"): the tool knows its other
+        # names and its kind, and the reply speaks as the user did.
+        args["craft"] = said[0].surface
+    elif utt.crafts:
         args["craft"] = utt.crafts[0]
     elif m := _CRAFT_WORD.search(utt.norm):
         args["craft"] = "toys" if m.group(1) == "toy" else m.group(1)
@@ -66,7 +74,8 @@ def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
 # Asking where a craft is made or for its villages: "where is bidriware made", "craft clusters
 # near Bhuj", "kahan banta hai".
 _WHERE_MADE = re.compile(
-    r"\bclusters?\b|\bartisan villages?\b|\bcraft villages?\b"
+    r"\bclusters?\b|\b(?:artisan|craft|crafts|weaving|weavers?) (?:villages?|hubs?|pockets?|"
+    r"centres?|centers?)\b"
     r"|\bwhere (?:is|are|do|does)\b(?:\s+\w+){1,4}?\s+(?:made|produced|woven|crafted|painted|"
     r"carved|cast|done|practi[sc]ed|printed)\b|\bkahan (?:banta|banti|bante|bana|bani|bane)\b")
 

@@ -46,6 +46,8 @@ _MIN_AUTHENTICITY = re.compile(
 
 def _query(utt: Utterance) -> str | None:
     drop = set(_FILLER | NUMBER_WORDS)
+    if utt.coordinates:
+        drop.update(("lat", "lon", "lng", "long", "latitude", "longitude"))
     for name in utt.place_names:
         drop.update(name.split())
     words = [w for w in utt.norm.split() if w not in drop]
@@ -75,6 +77,8 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
         args["craft_types"] = crafts
     if utt.places:
         args["location"] = utt.places[0].name
+    elif utt.coordinates:
+        args["location"] = utt.coordinates  # "crafts near lat 26.91 lon 75.79"
     radius = utt.first("km")
     if radius:
         args["radius_km"] = radius

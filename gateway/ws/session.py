@@ -127,6 +127,7 @@ class Connection:
                 user_id=self.principal.user_id, role=self.principal.role,
                 session_id=self.session_id, text=text, confirm=confirm,
                 message_id=message_id, action_id=action_id, reply_language=reply_language,
+                spoken=spoken,
             ):
                 kind = event["type"]
                 if kind.startswith("_"):

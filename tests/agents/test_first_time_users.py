@@ -164,3 +164,67 @@ def test_a_map_then_a_trail_for_the_first_cluster(seeded_store) -> None:
     assert calls(turn)[0] == ("craft_clusters", {"location": "Agra", "radius_km": 300.0,
                                                  "endangered_only": True})
 
+
+
+# -- places, clusters -------------------------------------------------------------------------
+def test_a_point_given_by_coordinates_is_the_location() -> None:
+    assert parse("clusters near 17.38, 78.48").coordinates == {"lat": 17.38, "lon": 78.48}
+    assert parse("crafts near lat 26.91 lon 75.79").coordinates == {"lat": 26.91, "lon": 75.79}
+    assert parse("a 2.5 kg vase, 12.5 hours").coordinates is None  # not a point in India
+
+
+def test_a_town_is_said_as_typed_without_marks() -> None:
+    assert [p.name for p in parse("a terracotta horse made in Bankura").places] == ["Bankura"]
+
+
+@pytest.mark.parametrize(("text", "craft"), [
+    ("dokra clusters kahan hai?", "dokra"),
+    ("which towns make glass bangles", "glass bangles"),
+])
+def test_the_craft_asked_about_is_passed_in_the_users_words(assistant: Assistant, text: str,
+                                                           craft: str) -> None:
+    turn = say(assistant, text, role="buyer", user="b-0001")
+    assert calls(turn)[0] == ("craft_clusters", {"craft": craft})
+
+
+@pytest.mark.parametrize(("craft", "cluster"), [
+    ("dokra", "k-010"),  # another name of Dhokra casting
+    ("glass bangles", "k-019"),  # a product the vocabulary files under Firozabad glass
+    ("ikat", "k-007"),  # a word of the cluster's craft
+])
+def test_the_cluster_map_knows_a_craft_by_its_other_names(seeded_store, craft: str,
+                                                          cluster: str) -> None:
+    from tools.registry import ToolContext
+
+    result = Registry(load_all()).invoke(
+        "craft_clusters", {"craft": craft}, ToolContext("b-0001", "buyer", seeded_store))
+    assert [c.id for c in result.clusters] == [cluster]
+
+
+def test_endangered_in_hindi_and_artisan_hubs() -> None:
+    assert "endangered" in to_english("राजस्थान में लुप्तप्राय शिल्प")
+    from agents.skills.craft_clusters import cued
+    assert cued(parse("artisan hubs within 100 km of Hyderabad"))
+
+
+def test_a_spoken_turn_is_not_spell_corrected(seeded_store) -> None:
+    """A transcript has its own repair; the typed one would turn "kata" into "kota"."""
+    assistant = Assistant(EmbeddedPlanner(), Registry(load_all()), seeded_store, InMemorySaver())
+    who = {"user_id": "b-0001", "role": "buyer"}
+    typed = asyncio.run(assistant.turn(**who, session_id="s-t", text="blu potery from jaipr"))
+    heard = asyncio.run(assistant.turn(**who, session_id="s-h", text="blu potery from jaipr",
+                                       spoken=True))
+    assert calls(typed)[0][1]["location"] == "Jaipur"
+    assert calls(heard) != calls(typed)  # "blu potery from jaipr" left as heard
+
+
+def test_shipping_the_first_one_prices_it_at_the_listing(seeded_store) -> None:
+    """"the first one" is a piece, not a count of one; its price is the declared value."""
+    assistant = Assistant(EmbeddedPlanner(), Registry(load_all()), seeded_store, InMemorySaver())
+    who = {"user_id": "b-0001", "role": "buyer", "session_id": "s-ship-first"}
+    found = asyncio.run(assistant.turn(**who, text="silk sarees from Varanasi under 10000"))
+    first = found.tool_results[0]["result"]["products"][0]
+    turn = asyncio.run(assistant.turn(**who, text="how much to ship the first one to Pune? "
+                                                  "it weighs about 1 kg"))
+    (name, args), = calls(turn)
+    assert name == "shipping_quote" and args["declared_price"] == first["price"]
