@@ -211,8 +211,9 @@ def _words_to_digits(text: str) -> str:
     while i < len(tokens):
         word = words[i]
         read = _read_number(words, i)
-        if read is not None and read[1] == 1 and word == "one" and i and words[i - 1] in _POINTING:
-            read = None  # "the third one", "that one": which piece, not how many
+        if (read is not None and read[1] == 1 and word == "one" and i and words[i - 1] in _POINTING
+                and _UNITS.get(words[i + 1] if i + 1 < len(words) else "") is None):
+            read = None  # "the third one", "that one": which piece ("the next one month" counts)
         if read is not None and (read[1] > 1 or not _NUMERAL.match(word)):
             value, size = read
             last = tokens[i + size - 1]

@@ -91,6 +91,8 @@ def test_the_new_price_is_not_the_old_one_nor_a_percentage(text: str, price: flo
 
 def test_the_third_one_is_a_piece_not_a_count() -> None:
     assert not any(q.value == 1 for q in parse("ship the third one to Pune").quantities)
+    assert [(q.value, q.unit) for q in parse("demand for the next one month").quantities] == [
+        (1.0, "mo")]  # but one month is a month
 
 
 def test_weeks_of_days_of_hours_multiply() -> None:
