@@ -127,11 +127,11 @@ def dictionary(trained: frozenset[str] = frozenset()) -> Dictionary:
     heritage = _heritage_words()
     counts = Counter(heritage)
     # Domain terms weigh as much as a word used a hundred times: they are what people mean.
-    terms = {w for text in spoken._targets() for w in spoken.fold(text).split()
-             if len(w) >= MIN_LETTERS}
+    places = frozenset(w for text in spoken.large_place_names() for w in spoken.fold(text).split()
+                       if len(w) >= MIN_LETTERS)  # "banglore" is Bangalore, whatever its entry
+    terms = places | {w for text in spoken._targets() for w in spoken.fold(text).split()
+                      if len(w) >= MIN_LETTERS}
     counts.update(dict.fromkeys(terms, TERM_WEIGHT))
-    places = frozenset(w for text in spoken.place_targets() for w in spoken.fold(text).split()
-                       if len(w) >= MIN_LETTERS)
     # The heritage notes' own words ("pattachitra", "bagru"), not their everyday English.
     domain = frozenset(terms | {w for w in heritage if len(w) >= LONG_WORD - 1
                                 and w not in english}) | places

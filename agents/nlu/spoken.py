@@ -165,6 +165,16 @@ def place_targets() -> tuple[str, ...]:
     return tuple([c.town for c in CLUSTERS] + large)
 
 
+@lru_cache(maxsize=1)
+def large_place_names() -> tuple[str, ...]:
+    """Every name, alternates too ("bangalore", "bombay"), of the craft towns and large cities."""
+    from domain.places import Gazetteer
+
+    gazetteer = Gazetteer.default()
+    return tuple(sorted({name for name, place in gazetteer._by_name.items()
+                         if place.population >= CITY_POPULATION} | set(place_targets())))
+
+
 def _place_words() -> set[str]:
     """Every word of every gazetteer name (alternates too): a town's name is not a mishearing."""
     from domain.places import Gazetteer

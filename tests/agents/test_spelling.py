@@ -25,6 +25,7 @@ def trained() -> frozenset[str]:
     ("any endagered crafts in kutch", "any endangered crafts in kutch"),
     ("ikt saree", "ikat saree"),
     ("blue pottery from jaipr", "blue pottery from jaipur"),
+    ("brass lamp banglore bhejna hai", "brass lamp bangalore bhejna hai"),  # a city's other name
 ])
 def test_slips_become_the_words_meant(typed: str, meant: str, trained: frozenset[str]) -> None:
     assert correct(typed, trained) == meant
