@@ -218,8 +218,7 @@ class EmbeddedPlanner:
             text, state.get("language"), self._preferred_language(state, run))
         # Classifying and fuzzy place matching are CPU work: off the event loop, so one
         # turn never stalls the sockets and health checks of everyone else.
-        plan = await asyncio.to_thread(self._plan_turn, text, state, run, lang)
-        _for_each_named(plan, resolve_corrections(text))  # "c-0110, no sorry, c-0101" is one
+        plan = await asyncio.to_thread(self._plan_and_spread, text, state, run, lang)
         plan.updates.setdefault("language", lang)
         if named := _products_named(text, plan):
             # "ship p-00186 to Mumbai" then "more like that necklace": the product talked
@@ -280,6 +279,12 @@ class EmbeddedPlanner:
                            *[r for r in prediction.ranking if r[0] != intent]]
                 return Prediction(intent, max(probability, self.threshold), ranking)
         return prediction
+
+    def _plan_and_spread(self, text: str, state: AgentState, run: RunContext, lang: str) -> Plan:
+        """The turn's plan, one call per id when several are named (all off the event loop)."""
+        plan = self._plan_turn(text, state, run, lang)
+        _for_each_named(plan, resolve_corrections(text))  # "c-0110, no sorry, c-0101" is one
+        return plan
 
     def _buried_request(self, text: str) -> str | None:
         """The sentences of ``text`` that ask for a tool, when others talk of something else.
