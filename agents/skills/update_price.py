@@ -42,7 +42,7 @@ def _new_price(utt: Utterance) -> float | None:
         return None
     targets = [q for q in amounts if word_before(q) in ("to", "at", "=")]
     real = [q for q in amounts if q.value >= MIN_PRICE] or amounts
-    return (targets or real)[-1 if not targets else 0].value
+    return targets[0].value if targets else real[-1].value
 
 
 MIN_PRICE = 10  # "galti se ek zero": one and zero are not prices
