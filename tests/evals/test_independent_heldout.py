@@ -34,6 +34,7 @@ INDEPENDENT = (
     "independent_dev9.jsonl",
     "independent_dev11.jsonl",
     "independent_dev10.jsonl",
+    "independent_dev12.jsonl",
     "independent_dev13.jsonl",
 )
 
