@@ -278,6 +278,10 @@ def draft_listing(
                            field="description")
     if role != "admin" and session.get(Creator, actor_id) is None:
         raise PermissionDenied("only registered creators can list products", field="description")
+    if role == "admin" and not data.listing_id:
+        # A listing belongs to its maker: an admin amends a creator's draft, never owns one.
+        raise InvalidInput("an admin can amend a creator's draft (give its listing_id); "
+                           "a new listing is made by its creator", field="listing_id")
     product: Product | None = None
     source: ListingSource | None = None
     digest = _digest(actor_id, data)

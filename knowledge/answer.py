@@ -70,6 +70,28 @@ def content_words(text: str) -> set[str]:
             if w not in _STOP and w not in _HINGLISH_STOP and len(w) > 2}
 
 
+_SUFFIXES = ("ings", "ing", "ions", "ion", "ive", "ed", "es", "s")
+
+
+def stem(word: str) -> str:
+    """A word without its ending ("packing" → "pack", "photos" → "photo"), four letters kept."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def shares_a_form(word: str, stems: set[str]) -> bool:
+    """Whether ``word`` meets one of ``stems`` in some form.
+
+    "photograph" meets "photo", "reflect" "reflective", "pack" "packing": one is a prefix of
+    the other, four letters or more.
+    """
+    s = stem(word)
+    return s in stems or (len(s) >= 4 and any(
+        len(d) >= 4 and (d.startswith(s) or s.startswith(d)) for d in stems))
+
+
 _GLOSS = re.compile(r"\(([^()]+)\)\s*$")
 
 
@@ -140,8 +162,12 @@ class ExtractiveAnswerer:
             doc_words |= content_words(p.text)
         doc_words |= content_words(top.doc.title + " " + " ".join(top.doc.crafts))
         overlap = 0.0
+        doc_stems = {stem(w) for w in doc_words}
         for words in _wordings(retrieval.question):
-            overlap = max(overlap, len(words & doc_words) / len(words) if words else 0.0)
+            # another form of a word counts half: "pack" for "packing", not "cook" for "cooked"
+            shared = sum(1.0 if w in doc_words else 0.5 if shares_a_form(w, doc_stems) else 0.0
+                         for w in words)
+            overlap = max(overlap, shared / len(words) if words else 0.0)
         return round(best + 0.5 * overlap, 4)
 
     def answer(self, retrieval: Retrieval, min_confidence: float | None = None) -> Answer:

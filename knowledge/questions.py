@@ -29,10 +29,52 @@ _FILLER = re.compile(
 )
 _HOW_TO = re.compile(
     r"\b(?:how (?:do|should|can|to|much should) (?:i|we)?|how to|tips|should i|can i|do i|"
+    # Hinglish and Hindi "how": "photo kaise khichu", "listing kaise likhein", "कैसे लिखूं"
+    r"kaise\w*|kese|"
     r"my (?:\w+ )?(?:customers?|buyers?|orders?|listings?|photos?|products?|work|shop|sarees?|"
     r"pots?|pieces?|bangles?)|which months|when do (?:people|buyers)|kaise karu|kaise kare|"
-    r"कैसे करें|कैसे करूं)\b"
+    r"कैसे करें|कैसे करूं)\b|कैसे|किस तरह"
 )
+# A question that asks how two things differ, however the two are said: "jamdani aur chanderi
+# dono halke hain, fark kya hai", "which is better, kantha or phulkari".
+_COMPARE_CUE = re.compile(
+    r"\b(?:differ\w*|compar\w*|vs|versus|fark|farak|farq|antar|alag|better|same thing|similar)\b"
+    r"|अंतर|अन्तर|फ़र्क|फर्क|तुलना|अलग")
+
+
+# What the help guides are about, as a maker asks it: each needs a "how" or an ask for advice,
+# except the GI tag, which is the guide's whatever is asked of it.
+_GUIDE_TOPICS = {
+    "photos": r"photo\w*|pictures?|pics?|tasveer|फोटो\w*|तस्वीर\w*",
+    "packing": r"pack|packing|packed|wrap\w*|bubble ?wrap|पैक\w*",
+    "custom orders": r"custom(?:i[sz]ed)? (?:orders?|made|pieces?)|bulk orders?|advance payment|"
+                     r"(?:take|takes|taking|ask\w*|lena|lu|loon) (?:an |the )?advance|logo",
+    "seasons": r"festivals?|festive|wedding season|seasons?|tyohar\w*|त्योहार\w*",
+    "care": r"wash\w*|iron|ironing|dry ?clean\w*|storing|store (?:it|them|my|a|the)|fold\w*|"
+            r"moths?|dhulai|dhona|dhoye|dhoyen|press karu|धुलाई|धो\w*|इस्त्री",
+    "listings": r"(?:write|writing|likh\w*|लिख\w*)\b.{0,40}\b(?:listing|title|description)|"
+                r"(?:listing|title|description)\b.{0,40}\b(?:write|writing|likh\w*|लिख\w*)",
+}
+_GUIDE = {name: re.compile(rf"(?<!\w)(?:{words})(?!\w)") for name, words in _GUIDE_TOPICS.items()}
+_GI = re.compile(r"\b(?:gi|g\.i\.?)\s*(?:tags?|taig|tagged|marks?|logo)\b|geographical indication|"
+                 r"जीआई|जी\.आई\.")
+_ADVICE = re.compile(r"\b(?:tips?|advice|advise|suggest\w*|best|guide|should i|what to|which|"
+                     r"kya karu|kya kare|kya rakhu|sujhav)\b|सुझाव|क्या करूं|क्या करें")
+
+
+_ASKS_ABOUT = re.compile(r"\b(?:what|why|how|who|kya|kyon|kyun|kaise|benefits?|fayda|phayda|"
+                         r"apply|get|mean\w*|matlab|explain\w*|worth)\b|क्या|कैसे|फायदा|फ़ायदा|"
+                         r"मतलब|\?")
+
+
+def guide_topic(question: str) -> str | None:
+    """The help guide a maker's question is for ("how do I photograph brass", "GI tag kya hai")."""
+    text = " ".join(question.casefold().split())
+    if _GI.search(text) and _ASKS_ABOUT.search(text):
+        return "gi tags"  # "GI tag kya hai", not "show me GI tagged sarees"
+    if not (is_how_to(text) or _ADVICE.search(text)):
+        return None
+    return next((name for name, pattern in _GUIDE.items() if pattern.search(text)), None)
 
 
 # What people say for a word the notes use: "dying out" is what the notes call endangered.
@@ -66,6 +108,11 @@ def comparison_sides(question: str) -> tuple[str, str] | None:
             if all(len(s) >= 3 for s in sides) and sides[0] != sides[1]:
                 return sides[0], sides[1]
     return None
+
+
+def asks_to_compare(question: str) -> bool:
+    """Whether the question asks how things differ or which is better, in any wording."""
+    return bool(_COMPARE_CUE.search(question.casefold()))
 
 
 def is_how_to(question: str) -> bool:

@@ -19,7 +19,7 @@ from knowledge.access import require_reader
 from knowledge.answer import Answer, ExtractiveAnswerer, LLMAnswerer, build_llm
 from knowledge.config import KnowledgeConfig
 from knowledge.index import index_is_empty, ingest
-from knowledge.questions import comparison_sides, in_notes_words, is_how_to
+from knowledge.questions import asks_to_compare, comparison_sides, in_notes_words, is_how_to
 from knowledge.retrieval import DocHit, HybridRetriever, Retrieval
 
 log = logging.getLogger(__name__)
@@ -101,6 +101,9 @@ class KnowledgeBase:
             compared = self._compare(question, sides, filters)
             if compared is not None:
                 return compared
+        if asks_to_compare(question) and len(named := self._named(question, filters)) == 2:
+            # "jamdani aur chanderi dono halke hain, fark kya hai": both named, however asked
+            return self._compare_hits(question, named)
         retrieval = self.retriever.retrieve(in_notes_words(question), filters, k)
         if is_how_to(question):
             guided = self._with_guide_first(retrieval, filters, k)
@@ -134,12 +137,43 @@ class KnowledgeBase:
             if best is None or self.extractive.confidence(found) < self.extractive.min_confidence:
                 return None
             hits.append(best)
+        return self._compare_hits(question, hits)
+
+    def _named(self, question: str, filters: Mapping[str, Any] | None) -> list[DocHit]:
+        """The documents the question names by one of their crafts or their title, in order.
+
+        A name two documents share ("handloom") names neither; guides name nothing.
+        """
+        text = " ".join(question.casefold().split())
+        allowed = self.retriever.allowed_docs(filters)
+        owners: dict[str, set[str]] = {}
+        for meta in self.retriever.docs.values():
+            if meta.kind == "help" or (allowed is not None and meta.doc_id not in allowed):
+                continue
+            for name in {*meta.crafts, meta.title}:
+                owners.setdefault(name.casefold().strip(), set()).add(meta.doc_id)
+        found: dict[str, int] = {}
+        taken: list[tuple[int, int]] = []
+        for name in sorted(owners, key=len, reverse=True):  # "uppada jamdani" before "jamdani"
+            if len(owners[name]) != 1 or len(name) < 4:
+                continue
+            match = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text)
+            if match is None or any(a <= match.start() < b for a, b in taken):
+                continue
+            taken.append(match.span())
+            doc_id = next(iter(owners[name]))
+            found[doc_id] = min(found.get(doc_id, match.start()), match.start())
+        return [DocHit(self.retriever.docs[d], 1.0) for d in sorted(found, key=found.__getitem__)]
+
+    def _compare_hits(self, question: str, hits: list[DocHit]) -> Answer:
+        """Each of two documents answers for its side, and both are cited."""
         if isinstance(self.answerer, LLMAnswerer):
             both = self.retriever.retrieve(question, {"doc_id": [h.doc_id for h in hits]}, k=2)
             return self.answerer.answer(both)
         parts: list[Answer] = []
-        for side, hit in zip(sides, hits, strict=True):
-            focused = self.retriever.retrieve(f"{side} {question}", {"doc_id": hit.doc_id}, k=1)
+        for hit in hits:
+            focused = self.retriever.retrieve(f"{hit.doc.title} {question}", {"doc_id": hit.doc_id},
+                                              k=1)
             # the document was found by its name, so it answers for its side even when the
             # whole question's words match it only partly
             parts.append(self.extractive.answer(focused, min_confidence=0.0))

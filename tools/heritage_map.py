@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -12,13 +13,13 @@ from sqlalchemy.orm import Session
 
 from domain.catalog import CLUSTERS
 from domain.clusters import ClusterSite, CreatorPoint, assign, discover, endangered_crafts
-from domain.errors import InsufficientData, NotFound
+from domain.errors import InsufficientData, InvalidInput, NotFound
 from domain.geodesy import haversine_km
 from domain.places import Gazetteer
 from domain.store.models import Cluster, Creator, DailySales
 from domain.trails import Trail, build_trail, trail_groups
 from domain.vocabulary import Vocabulary
-from tools.common import PlaceArg, resolve_place
+from tools.common import PlaceArg, home_of, resolve_place
 from tools.registry import ToolContext, tool
 
 log = logging.getLogger(__name__)
@@ -78,10 +79,16 @@ def _making(craft: str, sites: list[ClusterSite]) -> set[str]:
     names = {m.entry.canonical.casefold() for m in found if m.entry.kind == "craft"}
     ids = {m.entry.cluster_id for m in found if m.entry.cluster_id}
 
+    # Words count as well as whole names: "channapatna toys" and "wooden toys" are both the
+    # cluster "Channapatna wooden lacquer toys", "pochampally" is "Pochampally ikat weaving".
+    wanted = [_words(said), *(_words(n) for n in names)]
+
     def named(site: ClusterSite) -> bool:
         crafts = [c.casefold() for c in site.crafts]
+        own = _words(" ".join([site.name, *site.crafts]))
         return (site.id in ids or any(said in c for c in crafts)
-                or any(n in c for c in crafts for n in names))
+                or any(n in c for c in crafts for n in names)
+                or any(w and w <= own for w in wanted))
 
     direct = {site.id for site in sites if named(site)}
     if direct:
@@ -89,6 +96,10 @@ def _making(craft: str, sites: list[ClusterSite]) -> set[str]:
     kinds = {m.entry.category for m in found if m.entry.kind == "category"}
     catalog = {c.id: c.category for c in CLUSTERS}
     return {site.id for site in sites if catalog.get(site.id) in kinds}
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z]+", text.casefold()))
 
 
 def state_named(location: object) -> str | None:
@@ -179,6 +190,11 @@ def craft_clusters(ctx: ToolContext, args: CraftClustersArgs) -> CraftClustersRe
     center = None
     if args.location is not None and state is None:
         center = resolve_place(args.location, ctx)
+    elif args.location is None and args.radius_km is not None:
+        # "clusters within 100 km of me": measured from the caller's registered place
+        center = home_of(ctx.store, ctx.user_id)
+        if center is None:
+            raise InvalidInput("a radius needs a location to measure from", field="location")
     flagged = endangered_crafts(now, before)
     making = _making(args.craft, sites) if args.craft else set()
     lines = []
@@ -353,7 +369,12 @@ def heritage_trail(ctx: ToolContext, args: HeritageTrailArgs) -> HeritageTrailRe
         return _result(trail, creators, site.id, narrate.sources)
     chosen = points
     if args.craft:
-        chosen = [p for p in chosen if args.craft.casefold() in p.craft.casefold()]
+        # However the craft is said ("channapatna", "wooden toys"): the crafts of the clusters
+        # that make it, or the creator's own words for it.
+        making = _making(args.craft, sites)
+        crafts = {c.casefold() for site in sites if site.id in making for c in site.crafts}
+        said = args.craft.casefold()
+        chosen = [p for p in chosen if said in p.craft.casefold() or p.craft.casefold() in crafts]
     if args.region is not None:
         chosen = _region_filter(ctx, chosen, creators, args.region)
     groups = trail_groups(chosen)

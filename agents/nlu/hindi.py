@@ -153,6 +153,9 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("punji", "capital", "पूँजी पूंजी poonji"),
     ("godam", "stock", "गोदाम godown"),
     ("bachat", "savings", "बचत"),
+    ("fayda", "benefit", "फायदा फ़ायदा faayda phayda"),
+    ("gi", "GI", "जीआई जी.आई."),  # "जीआई टैग": the GI tag
+    ("tag", "tag", "टैग"),
     ("ikattha", "together", "इकट्ठा ikatha ikaththa"),
     ("karke", "", "करके karake"),
     ("prakashit", "publish", "प्रकाशित"),
@@ -162,7 +165,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("shadi", "wedding", "शादी shaadi"),
     ("tyohar", "festival", "त्योहार त्यौहार tyohaar"),
     ("buni", "woven", "बुनी बुना buna"),
-    ("lagat", "cost", "लागत"),
+    ("lagat", "cost", "लागत laagat"),
     ("kharcha", "cost", "खर्चा खर्च kharch"),
     ("daam", "price", "दाम dam daam_"),
     ("keemat", "price", "कीमत क़ीमत kimat"),
@@ -734,6 +737,9 @@ _PHRASES = (
                 r"kharcha|lagat)\b"), r"\1 cost \2 each"),
     (re.compile(r"\b(\d[\d.]*)\s+(?:rupaye\s+)?(?:ka|ki|ke|me)\s+1\s+([a-z]+)\s+"
                 r"(?:padt[aie]|lagt[aie]|lagte|lagate|lage)\b"), r"\2 cost \1 each"),
+    # "100 bedsheet banau 400 ki lagat pe": made at that cost each
+    (re.compile(r"\b(\d[\d.]*)\s+(?:rupaye\s+)?(?:ki|ka|ke)\s+(?:lagat|laagat|kharcha|kharche)\s+"
+                r"(?:pe|par|me|mein)\b"), r"at cost \1 each"),
     # "180 lagat ek ki", "90 kharcha ek ka": what one piece costs
     (re.compile(r"\b(\d[\d.]*)\s+(?:rupaye\s+)?(?:lagat|kharcha|cost)\s+1\s+(?:ki|ka|ke)\b"),
      r"cost \1 each"),

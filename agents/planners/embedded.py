@@ -40,7 +40,7 @@ from agents.skills._hindi import DESCRIBE_HI
 from agents.skills.heritage_lookup import question_of
 from agents.skills.smalltalk import SMALL_TALK, reply
 from agents.state import AgentState, PendingCall, RunContext
-from knowledge.questions import comparison_sides
+from knowledge.questions import asks_to_compare, comparison_sides, guide_topic
 
 CONTROL_INTENTS = ("affirm", "deny")
 KNOWLEDGE_TOOL = "heritage_lookup"
@@ -142,7 +142,7 @@ def about_crafts(utt: Utterance) -> bool:
     """
     from domain.vocabulary import Vocabulary
 
-    if utt.crafts or utt.categories or _CRAFT_TOPIC.search(utt.norm):
+    if utt.crafts or utt.categories or _CRAFT_TOPIC.search(utt.norm) or guide_topic(utt.text):
         return True
     if any(w in rare_knowledge_words() for w in utt.norm.split()):
         return True  # "telia rumal", "raghurajpur": named only in the heritage notes
@@ -323,6 +323,11 @@ class EmbeddedPlanner:
             confident = False
         ctx = SkillContext(run.tool_ctx.user_id, run.role, dict(state.get("last_args") or {}))
         pending = state.get("pending")
+        if not pending and self._asks_a_guide(text, utt):
+            # "phone se photo kaise khichu", "how do I iron a chikan kurta, what temperature":
+            # a maker's practical question is the help guides', whatever else it names.
+            return self._call_or_ask(self.skills[KNOWLEDGE_TOOL],
+                                     self._question(text, utt, ctx), run, (lang, None))
         if off_topic(utt) and not pending:
             if (request := self._buried_request(text)) is not None:
                 return self._plan_turn(request, state, run, lang)
@@ -367,10 +372,10 @@ class EmbeddedPlanner:
                                      run, turn)
         if self._compares_things(prediction, utt):
             return self._call_or_ask(self.skills[KNOWLEDGE_TOOL],
-                                     {"question": question_of(text, utt.text)}, run, turn)
+                                     self._question(text, utt, ctx), run, turn)
         if self._wants_general_advice(prediction, utt, ctx, run):
             return self._call_or_ask(self.skills[KNOWLEDGE_TOOL],
-                                     {"question": question_of(text, utt.text)}, run, turn)
+                                     self._question(text, utt, ctx), run, turn)
         if confident and intent in self.skills:
             skill = self.skills[intent]
             if referred is None and shown and self._needs_a_product(skill, run):
@@ -396,11 +401,16 @@ class EmbeddedPlanner:
             # Unsure, but it reads like a question about crafts: the knowledge base answers,
             # or says honestly that it does not know.
             return self._call_or_ask(self.skills[KNOWLEDGE_TOOL],
-                                     {"question": question_of(text, utt.text)}, run, turn)
+                                     self._question(text, utt, ctx), run, turn)
         return self._say(
             act("not_understood", lang, can=capabilities(self._role_tools(run), lang)),
             pending=None,
         )
+
+    def _question(self, text: str, utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
+        """A knowledge call's arguments: the question, about the craft talked of if it says "it"."""
+        return self._carried(self.skills[KNOWLEDGE_TOOL], {"question": question_of(text, utt.text)},
+                             utt, ctx)
 
     def _carried(self, skill: Skill, args: dict[str, Any], utt: Utterance,
                  ctx: SkillContext) -> dict[str, Any]:
@@ -410,6 +420,8 @@ class EmbeddedPlanner:
         after a saree's price keeps its category; "and for a set of 6? 2.4 kg" keeps the material.
         Only facts about the piece carry over, never over what the turn says itself.
         """
+        args = _same_ids(skill.tool, args, utt, ctx.previous_args)
+        args = _about_the_same_craft(skill.tool, args, utt, ctx.previous_args)
         if not ctx.previous_args or not _POINTS_BACK.search(utt.norm):
             return args
         carried = {k: v for k, v in ctx.previous_args.items()
@@ -489,6 +501,10 @@ class EmbeddedPlanner:
             return {**ctx.previous_args, **extra}
         if _OF_THEM.search(utt.norm):
             return {**ctx.previous_args, **extra}  # "which of them are endangered?"
+        if skill.cued is not None and skill.cued(utt) and not _follow_up(utt):
+            # The turn asks for the tool whole ("craft clusters in Odisha" after an endangered-only
+            # map): a new request with its own filters, not the last one's narrowed.
+            return None
         if confident and intent != last_tool:
             # Another tool is meant unless the turn is filters for it too (radius, place).
             other = self.skills.get(intent)
@@ -533,6 +549,19 @@ class EmbeddedPlanner:
         # What kind of piece it is says little: "how to price a hand-painted tray" is advice.
         specific = [name for name in required if name != "category"] or list(required)
         return bool(specific) and not any(name in given for name in specific)
+
+    def _asks_a_guide(self, text: str, utt: Utterance) -> bool:
+        """A question one of the help guides answers, and no record or tool's numbers in it.
+
+        Packing and seasons give way to a quote or a plan: "how to pack 2 kg for Delhi, and the
+        cost?" names where it goes, "how many diyas for Diwali" a number to plan.
+        """
+        if KNOWLEDGE_TOOL not in self.skills or utt.ids:
+            return False
+        topic = guide_topic(text) or guide_topic(utt.text)
+        if topic in ("packing", "seasons") and (utt.places or _HOW_MANY.search(utt.norm)):
+            return False
+        return topic is not None
 
     def _compares_things(self, prediction: Prediction, utt: Utterance) -> bool:
         """A comparison of two crafts or techniques ("channapatna toys versus kondapalli toys").
@@ -596,6 +625,9 @@ class EmbeddedPlanner:
                 args.setdefault("declared_price", price)
             if "origin" in fields and "origin" not in args and run.role != "creator" and listing:
                 args["origin"] = listing["origin"]  # a buyer's parcel leaves the maker's workshop
+            seller = _SELLER_ARG.get(skill.tool)
+            if seller and seller not in args and listing and listing.get("maker"):
+                args[seller] = listing["maker"]  # "check the seller of the first result"
         # An origin left out is the tool's to default: the caller's address, else the median
         # workshop; the reply names it, so "from Jaipur" can correct it.
         required = skill.required or tuple(tool.required_args())
@@ -694,10 +726,10 @@ def _names_a_craft(utt: Utterance) -> bool:
 
 
 def _products_named(text: str, plan: Plan) -> list[dict[str, Any]]:
-    """The products a called turn names, in its calls' arguments or its words."""
-    if not plan.message.tool_calls:
-        return []
-    ids = [str(c["args"]["product_id"]) for c in plan.message.tool_calls
+    """The products a turn names, in its calls' arguments or its words."""
+    # A piece named in a turn that called nothing (a price change a buyer may not make) is
+    # still the one "similar to it" means next.
+    ids = [str(c["args"]["product_id"]) for c in plan.message.tool_calls or []
            if isinstance(c["args"].get("product_id"), str)]
     ids += _PRODUCT_ID.findall(text.lower())
     return [{"id": i} for i in dict.fromkeys(ids)]
@@ -730,8 +762,91 @@ def utt_of(args: dict[str, Any]) -> Utterance | None:
     return parse(to_english(question))
 
 
+# The seller and the photo a tool looks at, by the name of its argument.
+_SELLER_ARG = {"fraud_check": "seller_id", "image_theft_check": "reported_seller_id"}
+_IMAGE_ARG = {"image_theft_check": "image", "analyze_authenticity": "images"}
+# "the same seller", "that account", "is bande ka"; "the same photo", "this image".
+_SAME_SELLER = re.compile(r"\b(?:same|that|this|the|his|her|their|us|is)\s+(?:seller|creator|"
+                          r"artisan|maker|vendor|account|shop|person|guy|user|bande)\b"
+                          r"|\b(?:him|her)\b")
+_SAME_IMAGE = re.compile(r"\b(?:same|that|this|the|us|is|isi|usi)\s+(?:photo|image|picture|pic|"
+                         r"img|photograph)s?\b")
+
+
+def _same_ids(tool: str, args: dict[str, Any], utt: Utterance,
+              previous: dict[str, Any]) -> dict[str, Any]:
+    """``args`` with the seller or photo of the last call, when the turn points back at it.
+
+    "and check img-… against the same seller" after a fraud check of c-0142 reports c-0142;
+    "did c-0297 copy the same photo?" after an authenticity check looks at that photo.
+    """
+    out = dict(args)
+    seller, image = _SELLER_ARG.get(tool), _IMAGE_ARG.get(tool)
+    if seller and seller not in out and _SAME_SELLER.search(utt.norm):
+        before = previous.get("seller_id") or previous.get("reported_seller_id")
+        if isinstance(before, str):
+            out[seller] = before
+    if image and image not in out and _SAME_IMAGE.search(utt.norm):
+        before = previous.get("image") or next(iter(previous.get("images") or []), None)
+        if isinstance(before, str):
+            out[image] = [before] if image == "images" else before
+    return out
+
+
+# A craft pointed back at: "how is it different from meenakari", "इसका इतिहास", "are they
+# endangered? which cluster makes them", "aur warli se kaise alag hai".
+_IT = re.compile(r"\b(?:it|its|they|them|their|this craft|that craft|this art|that art|"
+                 r"iska|iski|iske|uska|uski|uske|inka|unka|isko|usko)\b")
+_CRAFT_KINDS = ("craft", "technique")
+
+
+def _crafts_in(text: str) -> list[str]:
+    from domain.vocabulary import Vocabulary
+
+    return [m.surface for m in Vocabulary.default().find(text.casefold(), kinds=_CRAFT_KINDS,
+                                                         fuzzy=False)]
+
+
+def _subject(previous: dict[str, Any]) -> str | None:
+    """The craft the last call was about, in the user's words, if it named one."""
+    if isinstance(previous.get("craft"), str) and previous["craft"].strip():
+        return str(previous["craft"])
+    question = previous.get("question")
+    if isinstance(question, str):
+        return next(iter(_crafts_in(question.split(" (")[0])), None)
+    return None
+
+
+def _about_the_same_craft(tool: str, args: dict[str, Any], utt: Utterance,
+                          previous: dict[str, Any]) -> dict[str, Any]:
+    """``args`` about the craft of the last call, when the turn points back at it.
+
+    A question gains the craft's name ("how is it different from meenakari" after tarakasi is
+    "how is tarakasi different from meenakari"); a cluster map or a trail its ``craft``.
+    """
+    subject = _subject(previous) if previous else None
+    question = args.get("question")
+    # "aur warli se kaise alag hai?" compares with the last craft without pointing at it
+    one_side = isinstance(question, str) and asks_to_compare(question) \
+        and len(set(_crafts_in(question.split(" (")[0]))) == 1
+    if subject is None or not (_IT.search(utt.norm) or one_side):
+        return args
+    if tool == KNOWLEDGE_TOOL and isinstance(question, str):
+        said = question.split(" (")[0]
+        if subject.casefold() in question.casefold() or len(set(_crafts_in(said))) > 1:
+            return args
+        english = re.compile(r"\b(?:it|they|them|this craft|that craft)\b", re.IGNORECASE)
+        if english.search(said):
+            return {**args, "question": english.sub(subject, question, count=1)}
+        return {**args, "question": f"{subject}: {question}"}
+    if tool in ("craft_clusters", "heritage_trail") and "craft" not in args \
+            and "cluster_id" not in args:
+        return {**args, "craft": subject}
+    return args
+
+
 def _listing(product_id: str, run: RunContext) -> dict[str, Any] | None:
-    """Where the maker of ``product_id`` works (coordinates) and its price; ``None`` if unknown."""
+    """The maker of ``product_id`` (id, workshop coordinates) and its price; ``None`` if unknown."""
     store = run.tool_ctx.store
     if store is None:
         return None
@@ -744,7 +859,8 @@ def _listing(product_id: str, run: RunContext) -> dict[str, Any] | None:
             if product is None or maker is None:
                 return None
             return {"origin": {"lat": float(maker.lat), "lon": float(maker.lon)},
-                    "price": float(product.price) if product.price else None}
+                    "price": float(product.price) if product.price else None,
+                    "maker": maker.id}
     except Exception:  # an unknown listing only means the tool asks for what it lacks
         return None
 

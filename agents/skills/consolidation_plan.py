@@ -48,9 +48,17 @@ _TOGETHER = re.compile(r"\b(?:together|combine\w*|club\w*|bundl\w*|consolidat\w*
                        r"ekattha|ikattha|ikkatha|ikatthe|ek hi parcel)\b")
 
 
+# The orders just listed: "can any of these be shipped together?", "can I bulk ship them?".
+_THOSE = re.compile(r"\b(?:them|these|those|all of (?:them|these))\b")
+_SENT = re.compile(r"\b(?:ship\w*|send\w*|sent|dispatch\w*|courier\w*|deliver\w*|bhej\w*)\b")
+
+
 def cued(utt: Utterance) -> bool:
     """Orders said with sending them as one ("jo order baaki h unko milake bhejne ka plan")."""
-    return bool(_ORDERS.search(utt.norm) and _TOGETHER.search(utt.norm))
+    norm = utt.norm
+    if not _TOGETHER.search(norm):
+        return False
+    return bool(_ORDERS.search(norm) or (_THOSE.search(norm) and _SENT.search(norm)))
 
 
 SKILL = Skill(tool="consolidation_plan", fill=fill, describe=describe, cued=cued)

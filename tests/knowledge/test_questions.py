@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.questions import comparison_sides, in_notes_words, is_how_to
+from knowledge.answer import shares_a_form, stem
+from knowledge.questions import (
+    asks_to_compare,
+    comparison_sides,
+    guide_topic,
+    in_notes_words,
+    is_how_to,
+)
 
 
 @pytest.mark.parametrize(("question", "sides"), [
@@ -77,3 +84,48 @@ def test_a_question_gains_the_notes_word_for_what_it_says(question: str,
                                                           added: str | None) -> None:
     out = in_notes_words(question)
     assert out == (f"{question} {added}" if added else question)
+
+
+# -- kinds the blind set independent_dev13 found (own wordings, not its cases) ----------------
+@pytest.mark.parametrize(("question", "topic"), [
+    ("mobile se saree ki photo kaise lu, kaunsa background?", "photos"),
+    ("मैं अपने दीयों की फोटो कैसे खींचूं", "photos"),
+    ("any tips for packing brass lamps for courier", "packing"),
+    ("a school wants 50 custom made bags, how do I take an advance", "custom orders"),
+    ("which season is best for selling lamps", "seasons"),
+    ("silk saree ko iron kaise kare", "care"),
+    ("how do I write a good title for my listing", "listings"),
+    ("what does a GI tag mean for me", "gi tags"),
+])
+def test_a_makers_practical_question_names_its_guide(question: str, topic: str) -> None:
+    assert guide_topic(question) == topic
+
+
+@pytest.mark.parametrize("question", [
+    "show me GI tagged sarees",  # a search, not a question about the tag
+    "check authenticity of this photo",
+    "how many diyas should I make",
+    "what is the history of kalamkari",
+])
+def test_other_questions_name_no_guide(question: str) -> None:
+    assert guide_topic(question) is None
+
+
+def test_a_comparison_asked_any_way_cites_both_named_crafts(kb) -> None:
+    question = "bandhani aur kalamkari dono rangeen hain, fark kya hai"
+    assert comparison_sides(question) is None and asks_to_compare(question)
+    cited = [c.doc_id for c in kb.ask(question).citations]
+    assert "technique-bandhani" in cited and "technique-kalamkari" in cited
+
+
+@pytest.mark.parametrize(("word", "meets"), [
+    ("packing", "pack"), ("photos", "photograph"), ("reflective", "reflect"), ("lamps", "lamp"),
+])
+def test_a_word_meets_its_other_forms(word: str, meets: str) -> None:
+    assert shares_a_form(word, {stem(meets)})
+    assert not shares_a_form("cook", {stem("weave")})
+
+
+def test_a_hinglish_how_to_reaches_its_guide(kb) -> None:
+    answer = kb.ask("listing ka title kaise likhu (listing title how likhu)")
+    assert answer.citations and answer.citations[0].doc_id == "help-writing-listings"

@@ -211,6 +211,37 @@ def test_clusters_in_a_state_are_the_clusters_of_that_state(seeded_store) -> Non
     assert delhi.clusters and all(c.distance_km is not None for c in delhi.clusters)
 
 
+@pytest.mark.parametrize(("craft", "wanted"), [
+    ("channapatna", {"k-001"}),  # the town a craft is named after
+    ("channapatna toys", {"k-001"}),  # not Kondapalli's toys as well
+    ("pochampally", {"k-007"}),
+    ("pochampally ikat", {"k-007"}),
+    ("wooden toys", {"k-001", "k-016"}),  # both clusters of wooden toys
+])
+def test_a_cluster_is_found_by_any_name_of_its_craft(seeded_store, craft: str,
+                                                     wanted: set[str]) -> None:
+    r = call(seeded_store, "craft_clusters", {"craft": craft}, "b-0001", "buyer")
+    assert {c.id for c in r.clusters if c.id.startswith("k-")} == wanted
+
+
+def test_a_radius_without_a_place_is_measured_from_the_callers_home(seeded_store) -> None:
+    near = call(seeded_store, "craft_clusters", {"radius_km": 100}, "c-0001", "creator")
+    with seeded_store.session() as s:
+        home = s.get(Creator, "c-0001")
+    assert near.clusters and all(c.distance_km is not None and c.distance_km <= 100
+                                 for c in near.clusters)
+    assert all(float(haversine_km(home.lat, home.lon, c.lat, c.lon)) <= 100.5
+               for c in near.clusters)
+    with pytest.raises(ToolError) as err:  # a buyer with no address has no home to measure from
+        call(seeded_store, "craft_clusters", {"radius_km": 100}, "b-9999", "buyer")
+    assert err.value.code == "VALIDATION_ERROR" and err.value.details["field"] == "location"
+
+
+def test_a_trail_by_the_crafts_other_name_visits_its_cluster(seeded_store) -> None:
+    r = call(seeded_store, "heritage_trail", {"craft": "channapatna toys"}, "b-0001", "buyer")
+    assert r.cluster_id == "k-001" and r.waypoints
+
+
 def test_cluster_trail_includes_its_creators(seeded_store) -> None:
     """Property 17 on the store: k-002's trail visits every blue-pottery creator within 100 km."""
     r = call(seeded_store, "heritage_trail", {"cluster_id": "k-002"}, "b-0001", "buyer")

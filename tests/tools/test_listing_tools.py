@@ -107,6 +107,22 @@ def test_other_creators_cannot_touch_a_draft(ctx: ToolContext) -> None:
     assert exc.value.code == "FORBIDDEN"
 
 
+def test_an_admin_amends_a_creators_draft_but_makes_no_listing_of_their_own(
+        ctx: ToolContext) -> None:
+    r = REGISTRY.invoke("create_listing", {"description": "cotton dhurrie, 2 kg"}, ctx)
+    admin = ToolContext("a-0001", "admin", ctx.store, config=ctx.config)
+    with pytest.raises(ToolError) as exc:  # a draft owned by no creator broke a foreign key
+        REGISTRY.invoke("create_listing", {"description": "a brass lamp, 1 kg"}, admin)
+    assert exc.value.code == "VALIDATION_ERROR"
+    assert exc.value.details["field"] == "listing_id"
+    amended = REGISTRY.invoke("create_listing", {"description": "price 1500",
+                                                 "listing_id": r.listing_id}, admin)
+    assert amended.listing_id == r.listing_id
+    assert amended.product_data["price"] == 1500
+    with ctx.store.session() as s:
+        assert s.get(Product, r.listing_id).creator_id == "c-0001"
+
+
 @pytest.mark.parametrize(
     ("args", "field"),
     [({"description": ""}, "description"), ({"description": "x" * 4001}, "description"),

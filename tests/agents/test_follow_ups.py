@@ -1,0 +1,108 @@
+"""Kinds of follow-up the blind sets independent_dev10 and dev13 found misread (own wordings).
+
+A turn points back at the seller, the photo or the craft of the last call, at the orders just
+listed, or at a piece named in a turn that called nothing; a maker's practical question goes to
+the help guides; a whole new request is not a narrowing of the last one. Each test names the
+kind; the phrasings are new, not the sets' cases.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.assistant import Assistant
+from agents.nlu.entities import parse
+from agents.nlu.hindi import to_english
+from agents.nlu.skill import SkillContext
+from agents.skills import production_plan
+from tests.agents.planner_support import calls, embedded_assistant
+from tests.agents.planner_support import say_all as say
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    return embedded_assistant(tmp_path_factory.mktemp("follow-ups") / "store.db",
+                              products=("p-00017",))
+
+
+# -- the seller and the photo of the last call ------------------------------------------------
+def test_the_same_seller_is_the_one_just_checked(assistant: Assistant) -> None:
+    turn = say(assistant, "run a fraud check on c-0310",
+               "now see if img-9f3a2b7c1d4e5f60 is being used by the same seller", role="admin",
+               user="a-0001")
+    assert calls(turn) == [("image_theft_check", {"image": "img-9f3a2b7c1d4e5f60",
+                                                  "reported_seller_id": "c-0310"})]
+
+
+def test_the_same_photo_is_the_one_just_checked(assistant: Assistant) -> None:
+    turn = say(assistant, "is img-9f3a2b7c1d4e5f60 genuine? it is a blue pottery vase",
+               "did c-0310 copy that photo?", role="admin", user="a-0001")
+    assert calls(turn) == [("image_theft_check", {"image": "img-9f3a2b7c1d4e5f60",
+                                                  "reported_seller_id": "c-0310"})]
+
+
+def test_the_seller_of_a_shown_piece_is_its_maker(assistant: Assistant) -> None:
+    turn = say(assistant, "anything similar to p-00017?",
+               "check the seller of the first one for fraud", role="admin", user="a-0001")
+    assert calls(turn) == [("fraud_check", {"seller_id": "c-0001"})]
+
+
+# -- the orders just listed, a piece named before -------------------------------------------------
+@pytest.mark.parametrize("text", ["could these go out together in one parcel?",
+                                  "can I ship them all together"])
+def test_sending_the_listed_orders_together_is_a_consolidation(assistant: Assistant,
+                                                                text: str) -> None:
+    turn = say(assistant, "show my pending orders", text)
+    assert [name for name, _ in calls(turn)] == ["consolidation_plan"]
+
+
+def test_a_piece_named_in_a_refused_turn_is_what_it_means_next(assistant: Assistant) -> None:
+    turn = say(assistant, "make p-00017 cheaper, 500", "fine, then show me things similar to it",
+               role="buyer", user="b-0001")
+    assert calls(turn) == [("recommend_similar", {"product_id": "p-00017"})]
+
+
+def test_a_hinglish_cost_of_making_each_is_the_unit_cost() -> None:
+    args = production_plan.fill(parse(to_english("50 dupatte banau 300 ki laagat pe?")),
+                                SkillContext("c-0001", "creator"))
+    assert args["planned_quantity"] == 50 and args["unit_cost"] == 300
+
+
+# -- the craft talked about ---------------------------------------------------------------------
+def test_it_in_a_comparison_is_the_craft_just_asked_about(assistant: Assistant) -> None:
+    turn = say(assistant, "what is kalamkari", "how is it different from bandhani",
+               role="buyer", user="b-0001")
+    assert calls(turn) == [("heritage_lookup",
+                            {"question": "how is kalamkari different from bandhani"})]
+
+
+def test_a_one_sided_comparison_compares_with_the_last_craft(assistant: Assistant) -> None:
+    turn = say(assistant, "kantha ka itihas batao", "aur phulkari se kaise alag hai?",
+               role="buyer", user="b-0001")
+    ((name, args),) = calls(turn)
+    assert name == "heritage_lookup" and args["question"].startswith("kantha: ")
+
+
+def test_they_after_a_question_about_a_craft_is_that_craft(assistant: Assistant) -> None:
+    turn = say(assistant, "tell me about bidriware", "where are they made, which clusters?",
+               role="buyer", user="b-0001")
+    assert calls(turn) == [("craft_clusters", {"craft": "bidriware"})]
+
+
+# -- help guides, and a new request ---------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "mobile se diye ki photo kaise khichu, light kaisi rakhu",
+    "saree ko iron kis temperature pe karna chahiye",
+    "which festival season is best for selling brass lamps",
+    "a hotel wants 300 custom made coasters, how should I handle the advance",
+])
+def test_a_makers_practical_question_goes_to_the_guides(assistant: Assistant, text: str) -> None:
+    assert [name for name, _ in calls(say(assistant, text))] == ["heritage_lookup"]
+
+
+def test_a_whole_new_cluster_request_does_not_keep_the_last_filter(assistant: Assistant) -> None:
+    turn = say(assistant, "which crafts are dying out near Bhuj", "craft clusters in Odisha",
+               role="buyer", user="b-0001")
+    assert calls(turn) == [("craft_clusters", {"location": "Odisha"})]
+
+
