@@ -58,9 +58,12 @@ _GUIDE_TOPICS = {
 _GUIDE = {name: re.compile(rf"(?<!\w)(?:{words})(?!\w)") for name, words in _GUIDE_TOPICS.items()}
 _GI = re.compile(r"\b(?:gi|g\.i\.?)\s*(?:tags?|taig|tagged|marks?|logo)\b|geographical indication|"
                  r"जीआई|जी\.आई\.")
-_ADVICE = re.compile(r"\b(?:tips?|advice|advise|suggest\w*|best|guide|should i|what to|which|"
-                     r"kya karu|kya kare|kya rakhu|sujhav)\b|सुझाव|क्या करूं|क्या करें")
-
+# How to do it, or advice: not "my photo was stolen" (a theft to check, not a guide).
+_GUIDE_ASK = re.compile(
+    r"\b(?:how (?:do|should|can|to|would|could|much should) (?:i|we|you)?|how to|how\b.{0,30}"
+    r"\b(?:best|properly|safely|nicely|good|better)|kaise\w*|kese|tips?|advice|advise|"
+    r"suggest\w*|best|guide|should i|what to|which|kya karu|kya kare|kya rakhu|sujhav)\b"
+    r"|कैसे|किस तरह|सुझाव|क्या करूं|क्या करें")
 
 _ASKS_ABOUT = re.compile(r"\b(?:what|why|how|who|kya|kyon|kyun|kaise|benefits?|fayda|phayda|"
                          r"apply|get|mean\w*|matlab|explain\w*|worth)\b|क्या|कैसे|फायदा|फ़ायदा|"
@@ -72,7 +75,7 @@ def guide_topic(question: str) -> str | None:
     text = " ".join(question.casefold().split())
     if _GI.search(text) and _ASKS_ABOUT.search(text):
         return "gi tags"  # "GI tag kya hai", not "show me GI tagged sarees"
-    if not (is_how_to(text) or _ADVICE.search(text)):
+    if not _GUIDE_ASK.search(text):
         return None
     return next((name for name, pattern in _GUIDE.items() if pattern.search(text)), None)
 

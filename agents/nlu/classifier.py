@@ -60,8 +60,13 @@ class IntentClassifier:
         """Train on the corpus; also remember its words (they are not place names)."""
         texts = [prepare(t) for t, _ in pairs]
         self.pipeline.fit(texts, [i for _, i in pairs])
-        self.vocabulary = frozenset(w for t in texts for w in re.findall(r"[a-z]+", t))
+        self.vocabulary = self.words_of(pairs)
         return self
+
+    @staticmethod
+    def words_of(pairs: list[tuple[str, str]]) -> frozenset[str]:
+        """The words of the utterances of ``pairs``, as the classifier reads them."""
+        return frozenset(w for t, _ in pairs for w in re.findall(r"[a-z]+", prepare(t)))
 
     @property
     def intents(self) -> list[str]:

@@ -154,6 +154,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("godam", "stock", "गोदाम godown"),
     ("bachat", "savings", "बचत"),
     ("fayda", "benefit", "फायदा फ़ायदा faayda phayda"),
+    ("zaroori", "necessary", "ज़रूरी जरूरी zaruri jaruri jaroori"),
     ("gi", "GI", "जीआई जी.आई."),  # "जीआई टैग": the GI tag
     ("tag", "tag", "टैग"),
     ("ikattha", "together", "इकट्ठा ikatha ikaththa"),

@@ -165,6 +165,7 @@ def resolve_reference(utt: Utterance, shown: list[dict[str, Any]],
 _VENUES = re.compile(r"\b(hotels?|restaurants?|dhabas?|homestays?|home stays?|guest ?houses?|"
                      r"lodges?|resorts?|dharamshalas?)\b")
 _TRADE = re.compile(r"\b(orders?|bulk|supply|make|making|produce|production|plan|pieces|batch|"
+                    r"custom\w*|logo|"
                     r"wholesale|export\w*|ship|shipping|send|deliver\w*|courier|parcel|"
                     r"dispatch)\b")
 

@@ -100,6 +100,20 @@ def test_a_makers_practical_question_goes_to_the_guides(assistant: Assistant, te
     assert [name for name, _ in calls(say(assistant, text))] == ["heritage_lookup"]
 
 
+@pytest.mark.parametrize(("text", "tool"), [
+    ("can you check whether my lamp photos look handmade?", None),  # it asks for the photos
+    ("meri diye wali photo chori ho gayi", None),  # a theft to report, not a guide
+    ("should I make 40 lamps this festive season? each costs me 350", "production_plan"),
+    ("how do I get back my deleted whatsapp photos of my sarees", None),  # out of scope
+])
+def test_a_photo_or_season_to_act_on_is_not_a_guide_question(assistant: Assistant, text: str,
+                                                             tool: str | None) -> None:
+    names = [name for name, _ in calls(say(assistant, text))]
+    assert "heritage_lookup" not in names
+    if tool is not None:
+        assert names == [tool]
+
+
 def test_a_whole_new_cluster_request_does_not_keep_the_last_filter(assistant: Assistant) -> None:
     turn = say(assistant, "which crafts are dying out near Bhuj", "craft clusters in Odisha",
                role="buyer", user="b-0001")

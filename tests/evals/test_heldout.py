@@ -1,4 +1,8 @@
-"""The bundled eval sets are a held-out split: no utterance is in the planner's training corpus."""
+"""No bundled eval utterance is copied into the planner's hand-written corpus.
+
+(The blind development sets the classifier learns from are read from their own files by
+``agents.nlu.collected``; ``test_independent_heldout`` keeps the held-out sets out of both.)
+"""
 
 from __future__ import annotations
 

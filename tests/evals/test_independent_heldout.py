@@ -1,11 +1,13 @@
-"""The independent eval sets (test and dev) stay out of the embedded planner's training data.
+"""The held-out independent eval sets stay out of the embedded planner's training data.
 
-That is everything ``agents.planners.embedded.training_pairs`` returns: the bundled corpus and
-the utterances generated from templates.
+That is everything ``agents.planners.embedded.training_pairs`` returns: the bundled corpus, the
+utterances generated from templates, and the requests of the blind development sets the
+classifier learns from (``agents.nlu.collected.TRAINING_SETS``).
 
-They were written by someone who never read ``agents/skills/corpus/``; the test set measures how
-well the planner understands new people only while none of its requests, nor their English
-gloss (Hindi and Hinglish are trained through it), appears in the corpus.
+The held-out sets were written by someone who never read ``agents/skills/corpus/``; they measure
+how well the planner understands new people only while none of their requests, nor their English
+gloss (Hindi and Hinglish are trained through it), appears in what it learns from. Every
+``independent*.jsonl`` set is one or the other: a new set must be listed here to be used.
 """
 
 from __future__ import annotations
@@ -15,28 +17,13 @@ from pathlib import Path
 
 import pytest
 
+from agents.nlu.collected import HELD_OUT_SETS, TRAINING_SETS
 from agents.nlu.hindi import to_english
 from agents.planners.embedded import training_pairs
 from evals.dataset import load_datasets, utterances
 
 DATASETS = Path(__file__).resolve().parents[2] / "evals" / "datasets"
-INDEPENDENT = (
-    "independent.jsonl",
-    "independent_dev.jsonl",
-    "independent_test2.jsonl",
-    "independent_dev2.jsonl",
-    "independent_dev3.jsonl",
-    "independent_dev4.jsonl",
-    "independent_dev5.jsonl",
-    "independent_dev6.jsonl",
-    "independent_dev7.jsonl",
-    "independent_dev8.jsonl",
-    "independent_dev9.jsonl",
-    "independent_dev11.jsonl",
-    "independent_dev10.jsonl",
-    "independent_dev12.jsonl",
-    "independent_dev13.jsonl",
-)
+INDEPENDENT = tuple(f"{name}.jsonl" for name in HELD_OUT_SETS)  # TEST sets, dev10 and after
 
 
 def _norm(text: str) -> str:
@@ -64,3 +51,15 @@ def test_no_independent_request_is_in_the_training_corpus(name: str, corpus: set
 def test_the_check_would_catch_a_leak(corpus: set[str]) -> None:
     sample = next(iter(corpus))
     assert _norm("  " + sample.upper() + " ?") in corpus
+
+
+def test_every_independent_set_is_held_out_or_learnt_from() -> None:
+    found = {p.name for p in DATASETS.glob("independent*.jsonl")}
+    learnt = {f"{name}.jsonl" for name in TRAINING_SETS}
+    assert not learnt & set(INDEPENDENT), "a set cannot be both learnt from and held out"
+    assert found == learnt | set(INDEPENDENT), "list a new independent set in one of the two"
+
+
+def test_the_training_sets_are_learnt_from(corpus: set[str]) -> None:
+    texts = utterances(load_datasets([DATASETS / f"{TRAINING_SETS[-1]}.jsonl"]))
+    assert sum(_norm(t) in corpus for t in texts) >= 50
