@@ -52,6 +52,9 @@ _GUIDE_TOPICS = {
     "seasons": r"festivals?|festive|wedding season|seasons?|tyohar\w*|त्योहार\w*",
     "care": r"wash\w*|iron|ironing|dry ?clean\w*|storing|store (?:it|them|my|a|the)|fold\w*|"
             r"moths?|dhulai|dhona|dhoye|dhoyen|press karu|धुलाई|धो\w*|इस्त्री",
+    "pricing": r"(?:how (?:do|should|can|would) (?:i|we|you)|how to|best way to|right way to) "
+               r"(?:price|charge for)|pricing (?:tips|advice|strategy|guide|mistakes)|"
+               r"tips (?:for|on) pricing|price (?:my )?hand-?made (?:work|items|products|pieces)",
     "listings": r"(?:write|writing|likh\w*|लिख\w*)\b.{0,40}\b(?:listing|title|description)|"
                 r"(?:listing|title|description)\b.{0,40}\b(?:write|writing|likh\w*|लिख\w*)",
 }

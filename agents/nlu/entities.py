@@ -357,9 +357,15 @@ _PRICE_RANGE = (
     re.compile(rf"\b(?:around|about|roughly|approx\w*|somewhere|anywhere from){_CURRENCY}"
                rf"{_AMOUNT}{_CURRENCY}\s*(?:to|-){_CURRENCY}{_AMOUNT}{_NOT_PRICE}"),
 )
+# "around 3000, plus minus 500", "2500 give or take 300": a price and how far from it
+_PLUS_MINUS = re.compile(rf"{_AMOUNT}{_CURRENCY}[\s,]*(?:plus minus|plus or minus|\+/-|±|"
+                         rf"give or take|upar neeche|aage peeche){_CURRENCY}{_AMOUNT}{_NOT_PRICE}")
+# A bare "2000-4000" after what is wanted: two amounts of money (both 100 or more)
+_BARE_RANGE = re.compile(rf"(?<![\w.-]){_AMOUNT}\s*(?:-|to)\s*{_AMOUNT}{_NOT_PRICE}(?![\w-])")
 _PRICE_MAX = (
     # "not less than 500" is a floor, "not more than 800" a ceiling: the negation decides
-    re.compile(rf"(?<!not )(?<!no )\b(?:under|below|less than|lesser than|upto|up to|within|max|"
+    re.compile(rf"(?<!not )(?<!no )\b(?:under|undr|below|blw|less than|lesser than|upto|up to|"
+               rf"within|max|"
                rf"maximum|at most"
                rf"|not more than|no more than|cheaper than|budget of|budget is|budget"
                # "nothing above 1200", "not over 800", "none costlier than 500": a ceiling
@@ -400,11 +406,22 @@ def price_bounds(digits: str) -> tuple[float | None, float | None]:
             if is_price(m):
                 low, high = sorted((amount(m.group(1)), amount(m.group(2))))
                 return low, high
+    for m in _PLUS_MINUS.finditer(digits):
+        if is_price(m) and amount(m.group(2)) < amount(m.group(1)):
+            return amount(m.group(1)) - amount(m.group(2)), amount(m.group(1)) + amount(m.group(2))
+
     def first(patterns: tuple[re.Pattern[str], ...]) -> float | None:
         hits = (m for p in patterns for m in p.finditer(digits) if is_price(m))
         return next((amount(m.group(1)) for m in hits), None)
 
-    return first(_PRICE_MIN), first(_PRICE_MAX)
+    bounds = first(_PRICE_MIN), first(_PRICE_MAX)
+    if bounds == (None, None):
+        for m in _BARE_RANGE.finditer(digits):
+            low, high = sorted((amount(m.group(1)), amount(m.group(2))))
+            years = 1900 <= low and high <= 2100 and high - low <= 10  # "2024-2025 sales"
+            if is_price(m) and 100 <= low < high and not years:
+                return low, high
+    return bounds
 
 
 _QUESTION_START = re.compile(
@@ -480,6 +497,10 @@ def keep_said_abbreviations(utt: Utterance, said: str) -> None:
 _COORDINATES = re.compile(r"(?:\blat(?:itude)?\s*[:=]?\s*)?(\d{1,2}\.\d{2,})\s*[,/ ]\s*"
                           r"(?:\b(?:lon|lng|long|longitude)\s*[:=]?\s*)?(\d{2}\.\d{2,})")
 
+# Named, one decimal is enough: "lat 26.9 lon 75.8".
+_NAMED_COORDINATES = re.compile(r"\blat(?:itude)?\s*[:=]?\s*(\d{1,2}(?:\.\d+)?)\s*[,/ ]?\s*"
+                                r"\b(?:lon|lng|long|longitude)\s*[:=]?\s*(\d{2}(?:\.\d+)?)\b")
+
 
 def _in_india(lat: float, lon: float) -> bool:
     return 6 <= lat <= 37.5 and 68 <= lon <= 98
@@ -506,7 +527,7 @@ def parse(text: str, vocabulary: frozenset[str] = frozenset()) -> Utterance:
         if m.group(1):
             unit = "inr"
         utt.quantities.append(Quantity(value, unit, m.span()))
-    point = _COORDINATES.search(norm_spaced)
+    point = _NAMED_COORDINATES.search(norm_spaced) or _COORDINATES.search(norm_spaced)
     if point and _in_india(float(point[1]), float(point[2])):
         utt.coordinates = {"lat": float(point[1]), "lon": float(point[2])}
     padded = f" {utt.norm} "

@@ -49,6 +49,7 @@ _OFF_TOPIC_FAMILIES: dict[str, str] = {
               r"(?:tent|hotel|room|homestay|seat) booking|tickets?|darshan|"
               r"temple (?:\w+ ){0,2}open\w*|open\w* (?:\w+ ){0,2}temple|temple timings?|"
               r"(?:way|how) to (?:get|reach|go) (?:from|to)|how (?:do i|can i) (?:get|reach|go) to|"
+              r"how far is|how long (?:does it take|to reach)|driving distance|"
               # a fair's or a bazaar's dates and gate, not its crafts: "the entry fee"
               r"entry fees?|entry tickets?|entrance fees?|gate timings?|opening hours|"
               r"place to stay|where to stay|stay for (?:\w+ )?nights?|"
@@ -98,6 +99,10 @@ _OFF_TOPIC_FAMILIES: dict[str, str] = {
     "facts": r"capital of|population of|speed of light|who invented|who discovered|"
              r"highest mountain|largest (?:country|state|river|ocean|planet)",
     "code": r"sql|python|javascript|programming|coding|write a program|write code",
+    # the services of daily life: "Srinagar mein internet kab aayega", "Moradabad ka pin code"
+    "utilities": r"internet|wi-?fi|broadband|mobile network|network (?:down|issue|problem)|"
+                 r"pin ?codes?|pincode|postal code|zip code|recharge|sim card|power cut|"
+                 r"electricity (?:bill|cut|supply)|bijli",
     "chores": r"pressure cooker|aarti|girlfriend|boyfriend|alarm|reminder|"
               r"timer|translate",
 }

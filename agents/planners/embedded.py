@@ -334,9 +334,11 @@ class EmbeddedPlanner:
         prediction, utt = self.understand(text)
         prediction = self._for_role(prediction, utt, run)
         intent, confident = prediction.intent, prediction.confidence >= self.threshold
-        if intent == "out_of_scope" and _names_a_craft(utt):
-            # "lucknow ki chikankari ki kahani batao": a craft named and no out-of-scope topic
-            # (off_topic below would have said) is a question about it, however it is worded.
+        if intent == "out_of_scope" and (_names_a_craft(utt) or any(
+                w in rare_knowledge_words() for w in utt.norm.split())):
+            # "lucknow ki chikankari ki kahani batao", "who is jangarh singh shyam": a craft, or a
+            # name only the heritage notes know, and no out-of-scope topic (off_topic below would
+            # have said) is a question about it, however it is worded.
             confident = False
         ctx = SkillContext(run.tool_ctx.user_id, run.role, dict(state.get("last_args") or {}))
         pending = state.get("pending")
@@ -581,7 +583,7 @@ class EmbeddedPlanner:
         if topic == "photos" and _PHOTO_TASK.search(utt.norm):
             return False  # "check if my toy photos look handmade": a photo to analyse
         # "should I weave 25 sarees this season? cost 4.5k each": numbers to plan or quote
-        return not (topic in ("packing", "seasons")
+        return not (topic in ("packing", "seasons", "pricing")
                     and (utt.places or utt.quantities or _HOW_MANY.search(utt.norm)))
 
     def _compares_things(self, prediction: Prediction, utt: Utterance) -> bool:
@@ -627,6 +629,8 @@ class EmbeddedPlanner:
             return self._say(act("out_of_scope", lang, can=capabilities(self._role_tools(run),
                                                                          lang)), pending=None)
         args = {k: v for k, v in args.items() if v is not None and v != [] and v != ""}
+        if "price_change" in args:
+            args = _changed_price(args, run)
         tool = run.registry.get(skill.tool) if skill.tool in run.registry else None
         if tool is None:
             what = replies.TOOL_PHRASES.get(skill.tool, {}).get(lang, skill.tool.replace("_", " "))
@@ -870,6 +874,23 @@ def _about_the_same_craft(tool: str, args: dict[str, Any], utt: Utterance,
             and "cluster_id" not in args:
         return {**args, "craft": subject}
     return args
+
+
+def _changed_price(args: dict[str, Any], run: RunContext) -> dict[str, Any]:
+    """``args`` with the new price a relative change makes of the listing's current one.
+
+    "lower p-00337 by 200" is its price less ₹200; "raise it 10%" a tenth more. Unknown listing:
+    no new price, so the user is asked for one.
+    """
+    out = {k: v for k, v in args.items() if k != "price_change"}
+    change, unit = args["price_change"]
+    listing = _listing(str(args.get("product_id")), run) if args.get("product_id") else None
+    if listing and listing.get("price"):
+        now = float(listing["price"])
+        new = now * (1 + change / 100) if unit == "%" else now + change
+        if new >= 1:
+            out["new_price"] = float(round(new))
+    return out
 
 
 def _listing(product_id: str, run: RunContext) -> dict[str, Any] | None:

@@ -27,7 +27,9 @@ _FRAUD_WORDS = frozenset(
     "suspicious investigate investigation reseller reselling dodgy cheat cheating risk risky "
     "trust trustworthy genuine legit legitimate dhokha fishy shady garbar gadbad gadbadi "
     "suspect bots bot manipulated genuinely".split()
-) | {"flags", "flag", "flagged"}  # "c-0082, any red flags?"
+) | {"flags", "flag", "flagged"} | {  # "c-0082, any red flags?"
+    # the signals the check reads: "check c-0201 for duplicate images and price anomalies"
+    "duplicate", "duplicates", "duplicated", "anomaly", "anomalies", "anomalous", "outliers"}
 # Words that say plainly something is wrong (not "check", not "trust": "can I trust this seal").
 _WRONG_WORDS = frozenset(
     "fraud fraudulent scam scammer fake suspicious dodgy cheat cheating fishy shady garbar "

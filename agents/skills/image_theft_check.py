@@ -22,7 +22,10 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
         # the photo; the seller reported is another id, when the turn names one.
         owners = {f"c-{int(n):04d}" for m in _COMPLAINANT.finditer(utt.text.lower())
                   for n in m.groups() if n}
-        reported = [i for i in sellers if i not in owners] or sellers
+        # "c-0075 says c-0158 stole the photo": the one who took it is the one reported
+        took = {f"c-{int(m.group(1)):04d}" for m in _TOOK.finditer(utt.text.lower())}
+        reported = ([i for i in sellers if i in took] or [i for i in sellers if i not in owners]
+                    or sellers)
         args["reported_seller_id"] = reported[0]
     return args
 
@@ -32,6 +35,10 @@ _COMPLAINANT = re.compile(
     r"\b(?:complaint|complain\w*|report|reported|message|mail|email|request|query)\s+"
     r"(?:is\s+|came\s+)?(?:from|by)\s+(?:creator\s+|seller\s+|artisan\s+)?c\s?-?\s?(\d{1,4})\b"
     r"|\bc\s?-?\s?(\d{1,4})\s*(?:'s|s)\s+(?:own\s+|original\s+)?(?:photo|image|picture|pic)\b")
+
+
+_TOOK = re.compile(r"\bc\s?-?\s?(\d{1,4})\s+(?:has\s+|have\s+|is\s+|was\s+)?(?:stole|stolen|"
+                   r"steals|copied|copies|copying|lifted|reused|reusing|using|uses|took|taken)\b")
 
 
 def describe(args: dict[str, Any], result: dict[str, Any]) -> str:

@@ -41,6 +41,9 @@ _MIN_AUTHENTICITY = re.compile(
     # "minimum authenticity score 90", "min authenticity of 85", "at least authenticity 80"
     r"|\b(?:min|minimum|at least|atleast)\s+(?:an?\s+)?authentic\w*(?:\s+(?:score|rating))?"
     r"\s*(?:of|is|should be|=|:)?\s*(\d+)"
+    # "authentic makers only, score at least 90": a score floor said after the score
+    r"|\b(?:authenticity\s+)?(?:score|rating)\s*(?:should be|must be|of|is)?\s*(?:at least|atleast|"
+    r"above|over|min|minimum|more than|>=?)\s*(\d+)"
 )
 
 

@@ -15,9 +15,36 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     products = [i for i in utt.ids if i.startswith("p-")]
     if products:
         args["product_id"] = products[0]
-    if (price := _new_price(utt)) is not None:
+    if (change := price_change(utt.digits)) is not None:
+        args["price_change"] = change  # the planner makes it a new price from the current one
+    elif (price := _new_price(utt)) is not None:
         args["new_price"] = price
     return args
+
+
+# "lower p-00337 by 200 rupees", "raise it by 10%", "200 rupees kam karo", "5% badha do"
+_DOWN = r"lower|reduce|decrease|cut|drop|discount|kam|less|cheaper|down|ghata\w*|slash|knock"
+_UP = r"raise|increase|hike|bump|up|more|zyada|badha\w*|extra"
+_BY = re.compile(rf"\b(?P<way>{_DOWN}|{_UP})\w*\b(?:[^\d%]{{0,40}}?)\bby\s*(?:rs\.?|₹)?\s*"
+                 rf"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>%|percent|rs\b|rupees?\b)?")
+_N_LESS = re.compile(rf"(?<![\w.-])(?:rs\.?|₹)?\s*(?P<n>\d+(?:\.\d+)?)\s*"
+                     rf"(?P<unit>%|percent|rs\b|rupees?\b)?\s+(?P<way>{_DOWN}|{_UP}|off)\b")
+
+
+def price_change(digits: str) -> tuple[float, str] | None:
+    """A change said relative to the price: ``(-200, "inr")``, ``(10, "%")``; else ``None``.
+
+    Only when no new amount is named after "to" ("reduce it to 900" is a price, not a change).
+    """
+    if re.search(r"\bto\s*(?:rs\.?|₹)?\s*\d", digits):
+        return None
+    m = _BY.search(digits) or _N_LESS.search(digits)
+    if m is None:
+        return None
+    down = bool(re.fullmatch(rf"(?:{_DOWN}|off)\w*", m.group("way")))
+    unit = "%" if m.group("unit") in ("%", "percent") else "inr"
+    value = float(m.group("n"))
+    return (-value if down else value), unit
 
 
 def _new_price(utt: Utterance) -> float | None:
@@ -61,7 +88,8 @@ _PRICE_WORDS = re.compile(
 
 def cued(utt: Utterance) -> bool:
     """A product id with a new amount: "p-00235 should now be 1650 rupees"."""
-    if not {"product_id", "new_price"} <= set(fill(utt, SkillContext("", ""))):
+    filled = set(fill(utt, SkillContext("", "")))
+    if "product_id" not in filled or not filled & {"new_price", "price_change"}:
         return False
     return any(q.unit == "inr" for q in utt.quantities) or bool(_PRICE_WORDS.search(utt.norm))
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 import pytest
 
 from agents.assistant import Assistant
-from agents.nlu.entities import parse
+from agents.nlu.entities import parse, price_bounds
 from agents.nlu.hindi import to_english
+from agents.nlu.references import off_topic
 from agents.nlu.skill import SkillContext
-from agents.skills import production_plan
+from agents.skills import image_theft_check, production_plan
+from agents.skills.update_price import price_change
 from tests.agents.planner_support import calls, embedded_assistant
 from tests.agents.planner_support import say_all as say
 
@@ -120,3 +122,64 @@ def test_a_whole_new_cluster_request_does_not_keep_the_last_filter(assistant: As
     assert calls(turn) == [("craft_clusters", {"location": "Odisha"})]
 
 
+
+
+# -- amounts, places and ids said loosely (kinds from independent_dev12) ------------------------
+@pytest.mark.parametrize(("text", "bounds"), [
+    ("ikat bedsheets 2000-4000", (2000.0, 4000.0)),  # a bare range after what is wanted
+    ("bidri box around 3k, plus minus 500", (2500.0, 3500.0)),
+    ("dhokra figurines undr 3000 rs", (None, 3000.0)),
+    ("sales of 2024-2025", (None, None)),  # years, not rupees
+    ("ready in 3-4 days", (None, None)),
+])
+def test_price_bounds_said_loosely(text: str, bounds: tuple) -> None:
+    assert price_bounds(parse(text).digits) == bounds
+
+
+@pytest.mark.parametrize(("text", "change"), [
+    ("lower p-00017 by 200 rupees", (-200.0, "inr")),
+    ("raise p-00017 by 10%", (10.0, "%")),
+    ("p-00017 ka daam 150 rupaye kam karo", (-150.0, "inr")),
+    ("reduce p-00017 to 900", None),  # a new price, not a change
+])
+def test_a_price_change_said_relative_to_the_price(text: str, change: tuple | None) -> None:
+    assert price_change(parse(to_english(text)).digits) == change
+
+
+def test_a_relative_change_is_made_from_the_current_price(assistant: Assistant) -> None:
+    turn = say(assistant, "please lower p-00017 by 250 rupees")
+    assert turn.confirm_request is not None
+    assert turn.confirm_request["args"] == {"product_id": "p-00017", "new_price": 750.0}
+
+
+def test_named_coordinates_with_one_decimal_are_a_place() -> None:
+    assert parse("clusters around lat 26.9 lon 75.8").coordinates == {"lat": 26.9, "lon": 75.8}
+
+
+def test_the_seller_who_took_the_photo_is_the_one_reported() -> None:
+    utt = parse("c-0075 says c-0158 stole the photo img-0db12215eef270f9, verify")
+    assert image_theft_check.fill(utt, SkillContext("a-0001", "admin"))[
+        "reported_seller_id"] == "c-0158"
+
+
+@pytest.mark.parametrize("text", ["how far is Kutch from Ahmedabad", "Bhuj ka pin code kya hai",
+                                  "jaipur mein internet kab aayega"])
+def test_daily_services_and_distances_are_out_of_scope(text: str) -> None:
+    assert off_topic(parse(to_english(text)))
+
+
+def test_a_shipping_question_by_road_is_not_out_of_scope() -> None:
+    assert not off_topic(parse("should the parcel go by road or by air?"))
+
+
+def test_the_signals_of_a_fraud_check_name_it(assistant: Assistant) -> None:
+    turn = say(assistant, "look at c-0310 for duplicate photos and pricing anomalies",
+               role="admin", user="a-0001")
+    assert calls(turn) == [("fraud_check", {"seller_id": "c-0310"})]
+
+
+def test_a_score_floor_said_after_the_score(assistant: Assistant) -> None:
+    turn = say(assistant, "madhubani paintings by genuine artists only, score at least 85",
+               role="buyer", user="b-0001")
+    ((name, args),) = calls(turn)
+    assert name == "search_products" and args["min_authenticity"] == 85
