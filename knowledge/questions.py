@@ -54,7 +54,10 @@ _GUIDE_TOPICS = {
             r"moths?|dhulai|dhona|dhoye|dhoyen|press karu|धुलाई|धो\w*|इस्त्री",
     "pricing": r"(?:how (?:do|should|can|would) (?:i|we|you)|how to|best way to|right way to) "
                r"(?:price|charge for)|pricing (?:tips|advice|strategy|guide|mistakes)|"
-               r"tips (?:for|on) pricing|price (?:my )?hand-?made (?:work|items|products|pieces)",
+               r"tips (?:for|on) pricing|price (?:my )?hand-?made (?:work|items|products|pieces)|"
+               # "daam kaise tay kare", "keemat kaise rakhe" (glossed "price how ...")
+               r"(?:daam|dam|keemat|kimat|price|rate) (?:kaise|how) "
+               r"(?:tay|rakh|nikal|set|decide|fix)\w*",
     "listings": r"(?:write|writing|likh\w*|लिख\w*)\b.{0,40}\b(?:listing|title|description)|"
                 r"(?:listing|title|description)\b.{0,40}\b(?:write|writing|likh\w*|लिख\w*)",
 }
@@ -71,6 +74,20 @@ _GUIDE_ASK = re.compile(
 _ASKS_ABOUT = re.compile(r"\b(?:what|why|how|who|kya|kyon|kyun|kaise|benefits?|fayda|phayda|"
                          r"apply|get|mean\w*|matlab|explain\w*|worth)\b|क्या|कैसे|फायदा|फ़ायदा|"
                          r"मतलब|\?")
+
+
+# The words of each guide's own title and sections, added to a question that names its topic in
+# other words ("phone se photo kaise khichu") so the guide is found.
+GUIDE_WORDS = {
+    "photos": "photographing your craft for listings light background shots",
+    "packing": "shipping fragile crafts safely packing steps",
+    "custom orders": "taking custom orders and bulk orders advance samples",
+    "seasons": "festivals and seasonal demand for crafts",
+    "care": "caring for handwoven textiles and sarees storing washing ironing",
+    "listings": "writing a good listing title description",
+    "gi tags": "geographical indication GI tags explained",
+    "pricing": "how to price handmade work costs market",
+}
 
 
 def guide_topic(question: str) -> str | None:

@@ -13,13 +13,21 @@ import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from knowledge.access import require_reader
 from knowledge.answer import Answer, ExtractiveAnswerer, LLMAnswerer, build_llm
 from knowledge.config import KnowledgeConfig
 from knowledge.index import index_is_empty, ingest
-from knowledge.questions import asks_to_compare, comparison_sides, in_notes_words, is_how_to
+from knowledge.questions import (
+    GUIDE_WORDS,
+    asks_to_compare,
+    comparison_sides,
+    guide_topic,
+    in_notes_words,
+    is_how_to,
+)
 from knowledge.retrieval import DocHit, HybridRetriever, Retrieval
 
 log = logging.getLogger(__name__)
@@ -33,6 +41,10 @@ MIN_CONFIDENCE = {"use-multilingual-v3": 0.5, "minilm-l6-int8": 0.6}
 #: where questions name things ("a clay pot", "diwali"); on 11 hand-written questions the
 #: answerable ones scored 0.46-0.70 and off-topic how-tos (cars, visas, cricket) at most 0.31.
 GUIDE_MIN_CONFIDENCE = 0.42
+#: The confidence the page of a craft the question names needs: it was found by its name, so
+#: only a question that shares almost nothing else with it ("madhubani" and no other word of
+#: the page) goes unanswered.
+NAMED_MIN_CONFIDENCE = 0.3
 
 
 #: Sections of a heritage document that tell a craft's story to a visitor, in telling order
@@ -105,22 +117,38 @@ class KnowledgeBase:
             # "jamdani aur chanderi dono halke hain, fark kya hai": both named, however asked
             return self._compare_hits(question, named)
         retrieval = self.retriever.retrieve(in_notes_words(question), filters, k)
-        if is_how_to(question):
-            guided = self._with_guide_first(retrieval, filters, k)
+        topic = guide_topic(question)
+        if topic is not None or is_how_to(question):
+            guided = self._with_guide_first(retrieval, filters, k, topic)
             if guided is not None:
-                return self.extractive.answer(guided, min_confidence=GUIDE_MIN_CONFIDENCE) \
+                # a guide found by its topic answers however the question is worded
+                floor = 0.0 if topic is not None else GUIDE_MIN_CONFIDENCE
+                return self.extractive.answer(guided, min_confidence=floor) \
                     if self.answerer is self.extractive else self.answerer.answer(guided)
+        named = self._named(question, filters)
+        if len(named) == 1 and retrieval.hits and retrieval.hits[0].doc_id != named[0].doc_id:
+            # "what does the tree of life mean in madhubani": the page of the craft it names
+            # first, though others share more of its words
+            own = self.retriever.retrieve(question, {"doc_id": named[0].doc_id}, 1).hits
+            rest = [h for h in retrieval.hits if h.doc_id != named[0].doc_id][: k - 1]
+            retrieval = Retrieval(retrieval.question, own + rest, retrieval.query_vector)
+            if self.answerer is self.extractive:
+                # found by its name, the page answers for it (as each side of a comparison does)
+                return self.extractive.answer(retrieval, min_confidence=NAMED_MIN_CONFIDENCE)
         return self.answerer.answer(retrieval)
 
     def _with_guide_first(self, general: Retrieval, filters: Mapping[str, Any] | None,
-                          k: int) -> Retrieval | None:
+                          k: int, topic: str | None = None) -> Retrieval | None:
         """For a how-to question, the best help guide first, then the other documents.
 
         A craft's page can share more words with "how do I wash a block-printed dupatta"
         than the care guide does, but the guide is what answers it; the craft page still
-        follows it. ``None`` when no guide is close enough to the question.
+        follows it. A question on a guide's topic in other words ("phone se photo kaise
+        khichu") is asked with the guide's own words too. ``None`` when no guide is close
+        enough to the question.
         """
-        guides = self.retriever.retrieve(general.question, {**(filters or {}), "kind": "help"}, 1)
+        asked = f"{general.question} {GUIDE_WORDS[topic]}" if topic else general.question
+        guides = self.retriever.retrieve(asked, {**(filters or {}), "kind": "help"}, 1)
         if not guides.hits or self.extractive.confidence(guides) < GUIDE_MIN_CONFIDENCE:
             return None
         guide = guides.hits[0]
@@ -152,6 +180,9 @@ class KnowledgeBase:
                 continue
             for name in {*meta.crafts, meta.title}:
                 owners.setdefault(name.casefold().strip(), set()).add(meta.doc_id)
+                for word in re.findall(r"[a-z]{5,}", name.casefold()):
+                    if word not in _english():  # "madhubani", "chanderi": not "blue", "brass"
+                        owners.setdefault(word, set()).add(meta.doc_id)
         found: dict[str, int] = {}
         taken: list[tuple[int, int]] = []
         for name in sorted(owners, key=len, reverse=True):  # "uppada jamdani" before "jamdani"
@@ -213,6 +244,14 @@ class KnowledgeBase:
 
 _BASES: dict[KnowledgeConfig, KnowledgeBase] = {}
 _LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _english() -> frozenset[str]:
+    """English words (pyspellchecker's list): a craft's own name is not one of them."""
+    from spellchecker import SpellChecker
+
+    return frozenset(SpellChecker(language="en", distance=1).word_frequency.dictionary)
 
 
 def get_knowledge_base(config: KnowledgeConfig) -> KnowledgeBase:

@@ -99,6 +99,9 @@ _OFF_TOPIC_FAMILIES: dict[str, str] = {
     "facts": r"capital of|population of|speed of light|who invented|who discovered|"
              r"highest mountain|largest (?:country|state|river|ocean|planet)",
     "code": r"sql|python|javascript|programming|coding|write a program|write code",
+    # facts about a place, not its crafts: "the population of kutch district"
+    "census": r"population|census|literacy rate|sex ratio|area of|how many people live|"
+              r"capital of|district collector|tehsil|assembly seat",
     # the services of daily life: "Srinagar mein internet kab aayega", "Moradabad ka pin code"
     "utilities": r"internet|wi-?fi|broadband|mobile network|network (?:down|issue|problem)|"
                  r"pin ?codes?|pincode|postal code|zip code|recharge|sim card|power cut|"

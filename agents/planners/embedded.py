@@ -534,11 +534,17 @@ class EmbeddedPlanner:
         return {**ctx.previous_args, **extra}
 
     def _sure_skill(self, utt: Utterance, run: RunContext) -> Skill | None:
-        """The one skill of the caller's role whose entities name it beyond doubt, if any."""
+        """The one skill whose entities name it beyond doubt, if any.
+
+        Of the caller's role first; else one of another role, which is then refused in words
+        ("show me the fraud review queue for kanchipuram sellers" from a creator).
+        """
         allowed = set(self._role_tools(run))
-        sure = [s for s in self.skills.values()
-                if s.sure is not None and s.tool in allowed and s.sure(utt)]
-        return sure[0] if len(sure) == 1 else None
+        sure = [s for s in self.skills.values() if s.sure is not None and s.sure(utt)]
+        own = [s for s in sure if s.tool in allowed]
+        if own:
+            return own[0] if len(own) == 1 else None
+        return sure[0] if len(sure) == 1 and sure[0].tool in run.registry else None
 
     def _cued_skill(self, prediction: Prediction, utt: Utterance) -> Skill | None:
         """Of the classifier's two best guesses, the likelier one whose entities name it."""
@@ -799,7 +805,9 @@ _IMAGE_ARG = {"image_theft_check": "image", "analyze_authenticity": "images"}
 # "the same seller", "that account", "is bande ka"; "the same photo", "this image".
 _SAME_SELLER = re.compile(r"\b(?:same|that|this|the|his|her|their|us|is)\s+(?:seller|creator|"
                           r"artisan|maker|vendor|account|shop|person|guy|user|bande)\b"
-                          r"|\b(?:him|her)\b")
+                          r"|\b(?:him|her)\b"
+                          # "is his photo img-… stolen": the one just checked
+                          r"|\b(?:his|her|their)\s+(?:photos?|images?|pictures?|pics?|listings?)\b")
 _SAME_IMAGE = re.compile(r"\b(?:same|that|this|the|us|is|isi|usi)\s+(?:photo|image|picture|pic|"
                          r"img|photograph)s?\b")
 

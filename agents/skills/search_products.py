@@ -32,7 +32,7 @@ _NOT_SHOPPING = re.compile(
 )
 _MIN_AUTHENTICITY = re.compile(
     r"\bauthentic\w*(?:\s+(?:ones?|pieces?|items?|only|products?|score|rating))*[\s,]*"
-    r"(?:of|above|over|at least|more than|min|minimum|>)\s*(\d+)"
+    r"(?:of|above|over|at least|atleast|more than|min|minimum|>)\s*(\d+)"
     r"|\b(?:above|over|at least|more than|min|minimum)\s*(\d+)\s*(?:%|percent)?\s*"
     r"(?:authentic\w*|score|authenticity)"
     # "score 75+", "authenticity 80 plus", "75+ authentic"
@@ -80,6 +80,9 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
         args["craft_types"] = crafts
     if utt.places:
         args["location"] = utt.places[0].name
+    elif state := next((r for r in utt.regions if re.search(
+            rf"\b(?:from|in|of)\s+{re.escape(r.lower())}\b", utt.norm)), None):
+        args["location"] = state  # "bamboo baskets from tripura": made in that state
     elif utt.coordinates:
         args["location"] = utt.coordinates  # "crafts near lat 26.91 lon 75.79"
     radius = utt.first("km")

@@ -183,3 +183,29 @@ def test_a_score_floor_said_after_the_score(assistant: Assistant) -> None:
                role="buyer", user="b-0001")
     ((name, args),) = calls(turn)
     assert name == "search_products" and args["min_authenticity"] == 85
+
+
+# -- kinds from independent_dev13's second pass (own wordings) ----------------------------------
+def test_a_state_said_as_where_it_is_from_is_the_place(assistant: Assistant) -> None:
+    turn = say(assistant, "cane trays from tripura, authenticity atleast 70", role="buyer",
+               user="b-0001")
+    ((name, args),) = calls(turn)
+    assert name == "search_products"
+    assert args["location"] == "Tripura" and args["min_authenticity"] == 70
+
+
+def test_his_photo_is_the_photo_of_the_seller_just_checked(assistant: Assistant) -> None:
+    turn = say(assistant, "fraud check on c-0310", "also see if his photo img-9f3a2b7c1d4e5f60 "
+               "was lifted from someone", role="admin", user="a-0001")
+    assert calls(turn) == [("image_theft_check", {"image": "img-9f3a2b7c1d4e5f60",
+                                                  "reported_seller_id": "c-0310"})]
+
+
+def test_facts_about_a_place_are_out_of_scope() -> None:
+    assert off_topic(parse("what is the population of bhuj district"))
+
+
+def test_another_roles_tool_named_beyond_doubt_is_refused(assistant: Assistant) -> None:
+    turn = say(assistant, "list the fraud cases open against kutch embroidery sellers")
+    assert turn.tool_calls == [] and turn.error is not None
+    assert turn.error["code"] == "FORBIDDEN"

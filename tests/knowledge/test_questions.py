@@ -129,3 +129,19 @@ def test_a_word_meets_its_other_forms(word: str, meets: str) -> None:
 def test_a_hinglish_how_to_reaches_its_guide(kb) -> None:
     answer = kb.ask("listing ka title kaise likhu (listing title how likhu)")
     assert answer.citations and answer.citations[0].doc_id == "help-writing-listings"
+
+
+def test_a_question_on_a_guides_topic_in_hindi_reaches_the_guide(kb) -> None:
+    answer = kb.ask("अपनी साड़ी की फोटो कैसे खींचूं (own saree photo how khinchun)")
+    assert answer.citations and answer.citations[0].doc_id == "help-photographing-crafts"
+
+
+def test_the_page_of_the_craft_a_question_names_comes_first(kb) -> None:
+    answer = kb.ask("which motifs show up in madhubani")
+    assert answer.citations and answer.citations[0].doc_id == "cluster-madhubani-painting"
+
+
+@pytest.mark.parametrize("question", ["daam kaise tay karu handmade saamaan ka",
+                                      "how should I price my handmade work"])
+def test_a_pricing_how_to_names_the_pricing_guide(question: str) -> None:
+    assert guide_topic(question) == "pricing"
