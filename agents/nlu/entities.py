@@ -157,7 +157,9 @@ def _read_number(words: list[str], i: int) -> tuple[float, int] | None:
             current, last = current + tens, "tens"
         elif word == "hundred" and last != "scale" and current < 100:
             current, last = (current or 1) * 100, "hundred"
-        elif word in _SCALES and word != "hundred" and (last or word != "k") and last != "scale":
+        # alone, "k" is a letter and "lac" the resin of lacquer work ("lac has become costly")
+        elif word in _SCALES and word != "hundred" and (last or word not in ("k", "lac", "lacs")) \
+                and last != "scale":
             total, current, last = total + (current or 1) * _SCALES[word], 0, "scale"
             scale = _SCALES[word]
         elif word == "and" and last and (nxt, after) == ("a", "half"):

@@ -99,6 +99,9 @@ _OFF_TOPIC_FAMILIES: dict[str, str] = {
     "facts": r"capital of|population of|speed of light|who invented|who discovered|"
              r"highest mountain|largest (?:country|state|river|ocean|planet)",
     "code": r"sql|python|javascript|programming|coding|write a program|write code",
+    # other shops and what a craft marketplace does not sell: "a sewing machine on amazon"
+    "elsewhere": r"amazon|flipkart|meesho|myntra|snapdeal|ebay|sewing machines?|smart ?phones?|"
+                 r"laptops?|televisions?|fridge|refrigerator|washing machine|air conditioner",
     # facts about a place, not its crafts: "the population of kutch district"
     "census": r"population|census|literacy rate|sex ratio|area of|how many people live|"
               r"capital of|district collector|tehsil|assembly seat",
@@ -142,17 +145,21 @@ def shown_products(payload: dict[str, Any]) -> list[dict[str, Any]] | None:
 
 
 def resolve_reference(utt: Utterance, shown: list[dict[str, Any]],
-                      strong_only: bool = True) -> dict[str, Any] | None:
+                      strong_only: bool = True, last: bool = False) -> dict[str, Any] | None:
     """The shown product the turn points to, or ``None``.
 
     Strong references name a position or a likeness ("the second one", "more like that",
     "the cheapest one"); weak ones are bare pronouns ("change its price to 900"), taken only
-    when the caller knows the intent needs a product.
+    when the caller knows the intent needs a product. With ``last``, of several positions
+    said the last counts.
     """
     if not shown:
         return None
     norm = utt.norm
-    if m := _ORDINAL.search(norm):
+    # ``last``: of several positions said, the last ("the first one needs photos, so publish
+    # the second one")
+    said = list(_ORDINAL.finditer(norm))
+    if said and (m := said[-1] if last else said[0]):
         index = _ORDINALS[m.group(1) or m.group(2) or m.group(3)]
         return shown[index] if -len(shown) <= index < len(shown) else None
     priced = [p for p in shown if isinstance(p.get("price"), int | float)]

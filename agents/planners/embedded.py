@@ -85,7 +85,7 @@ _WHAT_IF = re.compile(r"^(?:and |so |ok |okay )?(?:what if|if|what about|how abo
 # A sentence that asks for information (not "can you make one…?"): an off-topic one is the
 # question the user wants answered, whatever follows it.
 _ASKS = re.compile(r"^(?:what|whats|what's|which|how|when|where|who|why|is|are|does|do|kitna|"
-                   r"kitne|kab|kahan|kaun|kya)\b")
+                   r"kitne|kab|kahan|kaun|kya|can you|could you|will you|would you)\b")
 # Where one sentence ends and the next begins ("…not so sure. first tell me…").
 _SENTENCE_END = re.compile(r"(?<=[.?!।])\s+|\n+")
 PLACE_SLOTS = frozenset({"origin", "destination", "location", "region"})
@@ -352,8 +352,14 @@ class EmbeddedPlanner:
                 return self._plan_turn(request, state, run, lang)
             return self._say(reply("out_of_scope", self._role_tools(run), lang), pending=None)
         shown = list(state.get("shown") or [])
-        referred = resolve_reference(utt, shown, strong_only=True)
-        if referred is not None and not any(i.startswith("p-") for i in utt.ids):
+        listed = [i for i in utt.ids if i.startswith("p-")]
+        if len(listed) > 1 and (this := resolve_reference(utt, [{"id": i} for i in listed],
+                                                          last=True)):
+            # "p-00355 and p-00357 ... publish the second one": the one of those it points at
+            utt.ids.remove(this["id"])
+            utt.ids.insert(0, this["id"])
+        referred = None if len(listed) > 1 else resolve_reference(utt, shown, strong_only=True)
+        if referred is not None and not listed:
             utt.ids.insert(0, referred["id"])
         # A product named by its id is the piece talked about as much as one pointed back at.
         named = next(({"id": i} for i in utt.ids if i.startswith("p-")), None)
@@ -472,6 +478,9 @@ class EmbeddedPlanner:
         if not extra or not set(extra) <= allowed:
             return None
         other = self.skills.get(intent)
+        if other is not None and other.tool != last.tool and other.cued is not None \
+                and other.cued(utt):
+            return None  # "ok can these be shipped together?" after orders: what it names
         # The same tool again ("aur UP ka kya haal?" after a forecast) keeps the rest of the call.
         if other is not None and other.tool != last.tool and other.tool in run.registry:
             tool = run.registry.get(other.tool)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from agents.nlu.entities import Utterance
@@ -75,9 +76,23 @@ def cued(utt: Utterance) -> bool:
     return bool(image_refs(utt.text)) and not any(i.startswith("c-") for i in utt.ids)
 
 
+_TAKEN = re.compile(r"\b(?:stole\w*|steal\w*|cop(?:y|ied|ying)|lifted|chori|chura\w*|using my|"
+                    r"uses my|theft)\b")
+
+
+def sure(utt: Utterance) -> bool:
+    """Two photos or more of one's own and no one accused: a look at the work.
+
+    "meri saree ki photo img-… aur img-… check karo": a theft check compares one photo with
+    one seller.
+    """
+    return len(image_refs(utt.text)) > 1 and cued(utt) and not _TAKEN.search(utt.norm)
+
+
 SKILL = Skill(
     tool="analyze_authenticity",
     cued=cued,
+    sure=sure,
     fill=fill,
     describe=describe,
     questions={

@@ -28,7 +28,9 @@ _TOTAL_AFTER = re.compile(r"^\s*(?:rs\.?|rupees?|₹)?\s*(?:total|in total|in al
                           r"for all|for the (?:whole|lot|batch))\b")
 _TOTAL_BEFORE = re.compile(r"\b(?:total|whole|overall)\s+(?:making\s+)?(?:cost|lagat|expense)s?"
                            r"(?:\s+(?:of|is|will be|comes to|about|around|rs\.?|₹))*\s*$")
-_STOCK_AFTER = re.compile(r"^\s*\w*\s*(in stock|left|ready|already|unsold|lying)")
+# "25 in stock", "25 pairs are still lying in the godown", "10 pieces left over"
+_STOCK_AFTER = re.compile(r"^\s*(?:\w+\s+){0,3}?(in stock|left|ready|already|unsold|lying|"
+                          r"in (?:the )?(?:godown|godam|warehouse|shop|store))")
 # "i have 60k", "1.5 lakh with me": money, not pieces in stock (pieces are named after the count)
 _MONEY_AFTER = re.compile(r"^\s*(?:rs\.?|rupees?|rupaye|₹|with me|in hand|only|and|to|so|$|[,.?!])")
 _PEOPLE_AFTER = re.compile(r"^\s*(?:women|men|ladies|people|artisans|karigars?|workers|weavers|"

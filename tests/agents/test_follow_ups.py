@@ -209,3 +209,42 @@ def test_another_roles_tool_named_beyond_doubt_is_refused(assistant: Assistant) 
     turn = say(assistant, "list the fraud cases open against kutch embroidery sellers")
     assert turn.tool_calls == [] and turn.error is not None
     assert turn.error["code"] == "FORBIDDEN"
+
+
+# -- kinds from independent_dev11's second pass (own wordings) -----------------------------------
+def test_lac_alone_is_the_resin_not_a_lakh() -> None:
+    assert [q.value for q in parse("raise p-00017 by 5%, lac is dearer now").quantities] == [5.0]
+    assert [q.value for q in parse("budget 2 lac").quantities] == [200000.0]
+
+
+def test_of_ids_listed_in_the_message_the_last_position_said_is_meant(
+        assistant: Assistant) -> None:
+    turn = say(assistant, "two drafts, p-00017 and p-00018: the first one needs photos, so "
+                          "publish the second one")
+    assert turn.confirm_request is not None
+    assert turn.confirm_request["args"]["listing_id"] == "p-00018"
+
+
+def test_ok_then_the_orders_together_is_not_the_list_again(assistant: Assistant) -> None:
+    turn = say(assistant, "show my pending orders", "ok so can these be sent together?")
+    assert [name for name, _ in calls(turn)] == ["consolidation_plan"]
+
+
+@pytest.mark.parametrize("text", [
+    "can you book me a bus ticket to Bhuj? want to see the embroidery",
+    "suggest a good laptop on flipkart under 40000",
+])
+def test_a_request_elsewhere_stays_declined(assistant: Assistant, text: str) -> None:
+    assert say(assistant, text, role="buyer", user="b-0001").tool_calls == []
+
+
+def test_pieces_lying_in_the_godown_are_stock() -> None:
+    args = production_plan.fill(parse("plan 80 dhurries at 400 each, 30 are lying in the godown"),
+                                SkillContext("c-0001", "creator"))
+    assert args["current_inventory"] == 30
+
+
+def test_two_of_ones_own_photos_to_check_are_an_authenticity_check(assistant: Assistant) -> None:
+    turn = say(assistant, "meri durrie ki photo img-9f3a2b7c1d4e5f60 aur img-1a2b3c4d5e6f7a8b "
+                          "dekho, haath ki bani hai na?")
+    assert [name for name, _ in calls(turn)] == ["analyze_authenticity"]
