@@ -392,7 +392,7 @@ class EmbeddedPlanner:
         if referred is None and (refined := self._refinement(intent, confident, utt, ctx,
                                                              last_tool)):
             return self._call_or_ask(self.skills[str(last_tool)], refined, run, turn)
-        if sure := self._sure_skill(utt, run):
+        if sure := self._sure_skill(utt, run, prediction):
             return self._call_or_ask(sure, self._carried(sure, sure.fill(utt, ctx), utt, ctx),
                                      run, turn)
         if self._compares_things(prediction, utt):
@@ -542,18 +542,24 @@ class EmbeddedPlanner:
                 return None
         return {**ctx.previous_args, **extra}
 
-    def _sure_skill(self, utt: Utterance, run: RunContext) -> Skill | None:
+    def _sure_skill(self, utt: Utterance, run: RunContext,
+                    prediction: Prediction) -> Skill | None:
         """The one skill whose entities name it beyond doubt, if any.
 
-        Of the caller's role first; else one of another role, which is then refused in words
-        ("show me the fraud review queue for kanchipuram sellers" from a creator).
+        Of the caller's role first; else one of another role that the classifier also ranks
+        among its two best guesses, which is then refused in words ("show me the fraud review
+        queue for kanchipuram sellers" from a creator; not "genuine pashmina, too many fake
+        sellers online", a search).
         """
         allowed = set(self._role_tools(run))
         sure = [s for s in self.skills.values() if s.sure is not None and s.sure(utt)]
         own = [s for s in sure if s.tool in allowed]
         if own:
             return own[0] if len(own) == 1 else None
-        return sure[0] if len(sure) == 1 and sure[0].tool in run.registry else None
+        guessed = {intent for intent, _ in prediction.ranking[:2]}
+        if len(sure) == 1 and sure[0].tool in run.registry and sure[0].tool in guessed:
+            return sure[0]
+        return None
 
     def _cued_skill(self, prediction: Prediction, utt: Utterance) -> Skill | None:
         """Of the classifier's two best guesses, the likelier one whose entities name it."""

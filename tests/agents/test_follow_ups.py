@@ -248,3 +248,9 @@ def test_two_of_ones_own_photos_to_check_are_an_authenticity_check(assistant: As
     turn = say(assistant, "meri durrie ki photo img-9f3a2b7c1d4e5f60 aur img-1a2b3c4d5e6f7a8b "
                           "dekho, haath ki bani hai na?")
     assert [name for name, _ in calls(turn)] == ["analyze_authenticity"]
+
+
+def test_fake_sellers_said_in_passing_do_not_make_a_fraud_check(assistant: Assistant) -> None:
+    turn = say(assistant, "show me real pashmina shawls, too many fake sellers online",
+               role="buyer", user="b-0001")
+    assert turn.error is None or turn.error["code"] != "FORBIDDEN"
