@@ -389,7 +389,10 @@ class EmbeddedPlanner:
         elsewhere = referred is not None and confident and intent != last_tool
         if not elsewhere and (what_if := self._what_if(intent, utt, ctx, last_tool, run)):
             return self._call_or_ask(self.skills[str(last_tool)], what_if, run, turn)
-        if referred is None and (refined := self._refinement(intent, confident, utt, ctx,
+        # A tool the caller may not use does not outweigh narrowing what was just shown
+        # ("price range 5000 to 15000" after a buyer's search is not a price change).
+        usable = confident and intent in self._role_tools(run) + list(SMALL_TALK)
+        if referred is None and (refined := self._refinement(intent, usable, utt, ctx,
                                                              last_tool)):
             return self._call_or_ask(self.skills[str(last_tool)], refined, run, turn)
         if sure := self._sure_skill(utt, run, prediction):

@@ -90,6 +90,10 @@ _WHY = re.compile(r"\b(?:why|how|history|story|meaning|reason|causes?|platform|m
                   r"this site|this app|badges?|gi|tags?|tagged|certif\w*)\b")
 
 
+_HUBS = re.compile(r"\b(?:craft|crafts|artisan|artisans|weaving|weavers?)\s+(?:clusters?|hubs?|"
+                   r"villages?|pockets?|centres?|centers?)\b")
+
+
 def cued(utt: Utterance) -> bool:
     """Where a named craft is made, or the clusters near a named place."""
     return sure(utt) or (bool(_WHERE_MADE.search(utt.norm))
@@ -103,6 +107,8 @@ def sure(utt: Utterance) -> bool:
         return False
     if _ENDANGERED.search(norm) and _CRAFTS_AT_LARGE.search(norm):
         return True
+    if _HUBS.search(norm) and (utt.places or utt.regions or utt.coordinates):
+        return True  # "artisan hubs within 100 km of Hyderabad"
     return bool(_WHICH_PLACES.search(norm)) and bool(
         utt.crafts or utt.categories or _CRAFT_WORD.search(norm))
 

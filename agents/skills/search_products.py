@@ -155,10 +155,22 @@ def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
     return f"I found {total} matches for {what}{where}. Top picks: {shown}."
 
 
+# What others ask for the same pieces: "what are other sellers charging for blue pottery vases"
+_OTHERS_PRICES = re.compile(
+    r"\b(?:other|competitor\w*|similar|baaki|dusre)\s+(?:sellers?|shops?|makers?|artisans?|"
+    r"creators?|log)\b.{0,40}\b(?:charg\w*|pric\w*|sell\w*|listing\w*|rate|rates|daam)\b")
+
+
+def sure(utt: Utterance) -> bool:
+    """Others' listings asked for: a maker comparing prices searches the catalogue."""
+    return bool(_OTHERS_PRICES.search(utt.norm)) and not utt.ids
+
+
 SKILL = Skill(
     tool="search_products",
     fill=fill,
     describe=describe,
     refines=("location", "radius_km", "price_min", "price_max", "min_authenticity"),
     cued=cued,
+    sure=sure,
 )

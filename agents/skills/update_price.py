@@ -24,7 +24,7 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
 
 # "lower p-00337 by 200 rupees", "raise it by 10%", "200 rupees kam karo", "5% badha do"
 _DOWN = r"lower|reduce|decrease|cut|drop|discount|kam|less|cheaper|down|ghata\w*|slash|knock"
-_UP = r"raise|increase|hike|bump|up|more|zyada|badha\w*|extra"
+_UP = r"raise|increase|hike|bump|up|more|zyada|badha\w*"
 _BY = re.compile(rf"\b(?P<way>{_DOWN}|{_UP})\w*\b(?:[^\d%]{{0,40}}?)\bby\s*(?:rs\.?|₹)?\s*"
                  rf"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>%|percent|rs\b|rupees?\b)?")
 _N_LESS = re.compile(rf"(?<![\w.-])(?:rs\.?|₹)?\s*(?P<n>\d+(?:\.\d+)?)\s*"
@@ -44,6 +44,8 @@ def price_change(digits: str) -> tuple[float, str] | None:
     down = bool(re.fullmatch(rf"(?:{_DOWN}|off)\w*", m.group("way")))
     unit = "%" if m.group("unit") in ("%", "percent") else "inr"
     value = float(m.group("n"))
+    if value <= 0:
+        return None  # "ek zero extra lag gaya": a slip of a digit, not a change
     return (-value if down else value), unit
 
 
@@ -67,7 +69,9 @@ def _new_price(utt: Utterance) -> float | None:
                and (word_before(q), word_after(q)) != ("from", "to")] or said
     if not amounts:
         return None
-    targets = [q for q in amounts if word_before(q) in ("to", "at", "=")]
+    # "at 2550 is wrong, set it to 255": the amount it goes to, before the one it is at
+    targets = sorted((q for q in amounts if word_before(q) in ("to", "=", "at")),
+                     key=lambda q: word_before(q) == "at")
     real = [q for q in amounts if q.value >= MIN_PRICE] or amounts
     return targets[0].value if targets else real[-1].value
 

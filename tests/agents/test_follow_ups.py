@@ -15,7 +15,7 @@ from agents.nlu.entities import parse, price_bounds
 from agents.nlu.hindi import to_english
 from agents.nlu.references import off_topic
 from agents.nlu.skill import SkillContext
-from agents.skills import image_theft_check, production_plan
+from agents.skills import image_theft_check, production_plan, update_price
 from agents.skills.update_price import price_change
 from tests.agents.planner_support import calls, embedded_assistant
 from tests.agents.planner_support import say_all as say
@@ -254,3 +254,31 @@ def test_fake_sellers_said_in_passing_do_not_make_a_fraud_check(assistant: Assis
     turn = say(assistant, "show me real pashmina shawls, too many fake sellers online",
                role="buyer", user="b-0001")
     assert turn.error is None or turn.error["code"] != "FORBIDDEN"
+
+
+@pytest.mark.parametrize(("text", "price"), [
+    ("p-00017 ka rate 9000 se 900 kar do, galti se ek zero extra lag gaya", 900.0),
+    ("p-00017 at 4500 is wrong, set it to 450", 450.0),
+])
+def test_a_slip_of_a_zero_and_the_price_it_is_at_are_not_the_new_price(text: str,
+                                                                       price: float) -> None:
+    args = update_price.fill(parse(to_english(text)), SkillContext("c-0001", "creator"))
+    assert args == {"product_id": "p-00017", "new_price": price}
+
+
+def test_a_price_range_after_a_buyers_search_narrows_it(assistant: Assistant) -> None:
+    turn = say(assistant, "pottery vases, authenticity above 80", "price range 500 to 1500",
+               role="buyer", user="b-0001")
+    ((name, args),) = calls(turn)
+    assert name == "search_products" and (args["price_min"], args["price_max"]) == (500, 1500)
+    assert args["min_authenticity"] == 80
+
+
+def test_artisan_hubs_near_a_place_are_clusters(assistant: Assistant) -> None:
+    turn = say(assistant, "craft hubs within 80 km of Jaipur", role="buyer", user="b-0001")
+    assert calls(turn) == [("craft_clusters", {"location": "Jaipur", "radius_km": 80.0})]
+
+
+def test_what_other_sellers_charge_is_a_search(assistant: Assistant) -> None:
+    turn = say(assistant, "what are other makers charging for brass lamps in Moradabad?")
+    assert [name for name, _ in calls(turn)] == ["search_products"]
