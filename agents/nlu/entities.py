@@ -378,7 +378,7 @@ _PRICE_MAX = (
 )
 _PRICE_MIN = (
     re.compile(rf"(?<!not )(?<!no )(?<!nothing )(?<!none )(?<!never )"
-               rf"\b(?:above|over|more than|greater than|at least|atleast|min|"
+               rf"\b(?:above|abv|abov|over|more than|greater than|at least|atleast|min|"
                rf"minimum|starting at"
                rf"|starting from|costlier than|not less than){_CURRENCY}{_AMOUNT}{_NOT_PRICE}"),
     re.compile(rf"{_AMOUNT}{_CURRENCY}\s*(?:or more|or above|and above|plus|onwards)\b"),

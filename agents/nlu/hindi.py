@@ -726,6 +726,9 @@ _PHRASES = (
                 r"(?:padt[aie]|padeg[aie]|lagt[aie]|lagega|banta|banti)\b"), r"\1 cost \2 each"),
     # "ek ki lagat 500": the cost of one piece
     (re.compile(r"\b1\s+(?:ke\s+)?(?:lagat|kharcha|daam|cost|kimat|keemat)\b"), "per piece cost"),
+    # "per pair 650 lagta hai": each costs that much
+    (re.compile(r"\b(?:per|har|prati)\s+(?:[a-z]+\s+)?(\d[\d.]*)\s+(?:rupaye\s+)?(?:ka\s+|ki\s+)?"
+                r"(?:lagt[aie]|lagte|lage|padt[aie]|pade|padega|lagega)\b"), r"cost \1 each"),
     # "550 ka ek padta hai": one piece costs that much
     (re.compile(r"\b(\d[\d.]*)\s+(?:rupaye\s+)?(?:ka|ki|ke|me|mein)\s+1\s+(?:padt[aie]|pade|"
                 r"padega|lagt[aie]|lagega|banta|banti)\b"), r"cost \1 each"),

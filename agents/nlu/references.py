@@ -50,6 +50,8 @@ _OFF_TOPIC_FAMILIES: dict[str, str] = {
               r"temple (?:\w+ ){0,2}open\w*|open\w* (?:\w+ ){0,2}temple|temple timings?|"
               r"(?:way|how) to (?:get|reach|go) (?:from|to)|how (?:do i|can i) (?:get|reach|go) to|"
               r"how far is|how long (?:does it take|to reach)|driving distance|"
+              r"travell?ers?|solo (?:trip|travel\w*|women)|"
+              r"safe (?:for (?:women|tourists|travel\w*|visitors)|to (?:travel|visit))|"
               # a fair's or a bazaar's dates and gate, not its crafts: "the entry fee"
               r"entry fees?|entry tickets?|entrance fees?|gate timings?|opening hours|"
               r"place to stay|where to stay|stay for (?:\w+ )?nights?|"

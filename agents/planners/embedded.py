@@ -316,7 +316,8 @@ class EmbeddedPlanner:
         kept = [s for s in sentences if not off_topic(self.understand(s)[1])]
         if not kept or len(kept) == len(sentences):
             return None
-        if any(_ASKS.match(s.lower()) for s in sentences if s not in kept):
+        if any(_ASKS.match(s.lower()) or s.rstrip().endswith("?") for s in sentences
+               if s not in kept):
             return None  # "how much is a flight to Srinagar? want to buy pashmina there"
         request = " ".join(kept)
         prediction, utt = self.understand(request)

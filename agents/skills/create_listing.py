@@ -92,6 +92,9 @@ _LISTING_WORDS = re.compile(
     # "iski listing bana do" (glossed "listing make"), "create a listing for my stole"
     r"|\blisting\s+(?:make|made|create|banao|bana)\b|\b(?:make|create) (?:a |the )?listing\b")
 _SIZE = re.compile(r"\d\s*(?:x|by|\*)\s*\d")
+# Putting a piece up at a price: "sell … for 1200", "put up … priced 7200", "list it at 900"
+_SELL_AT = re.compile(r"^(?:please\s+|pls\s+)?(?:sell|put up|list|post)\b(?!\s+me\b).*"
+                      r"\b(?:for|at|priced|price|price is|rate)\s*(?:rs\.?|₹)?\s*\d")
 _DRAFT = re.compile(r"\b(?:draft|drafts|listing)\b")
 _AMEND = re.compile(r"\b(?:add|write|mention|include|put in|update|edit|change|fix|set|"
                     r"likh\w*|jod\w*)\b")
@@ -118,6 +121,8 @@ def sure(utt: Utterance) -> bool:
     """
     if _TITLE.search(utt.said or utt.text):
         return True
+    if not utt.ids and _SELL_AT.search(utt.digits) and (intel.category(utt) or utt.crafts):
+        return True  # "sell kolhapuri chappals size 8 tan for 1200", "put up a saree, priced 7200"
     return (any(i.startswith("p-") for i in utt.ids) and bool(_DRAFT.search(utt.norm))
             and bool(_AMEND.search(utt.norm)))
 

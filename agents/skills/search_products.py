@@ -158,12 +158,24 @@ def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
 # What others ask for the same pieces: "what are other sellers charging for blue pottery vases"
 _OTHERS_PRICES = re.compile(
     r"\b(?:other|competitor\w*|similar|baaki|dusre)\s+(?:sellers?|shops?|makers?|artisans?|"
-    r"creators?|log)\b.{0,40}\b(?:charg\w*|pric\w*|sell\w*|listing\w*|rate|rates|daam)\b")
+    r"creators?|log)\b.{0,60}\b(?:charg\w*|pric\w*|sell\w*|listing\w*|rate|rates|daam)\b"
+    r"|\bwhat (?:the )?(?:competition|competitors?) (?:is |are )?(?:charg|pric|sell)\w*")
 
 
 def sure(utt: Utterance) -> bool:
-    """Others' listings asked for: a maker comparing prices searches the catalogue."""
-    return bool(_OTHERS_PRICES.search(utt.norm)) and not utt.ids
+    """Others' listings asked for, or a kind of piece with a price range and nothing else.
+
+    "what are other sellers charging for ikat dupattas"; "dhokra items 1500 to 4000" (no
+    weight, place or id: not a parcel to quote).
+    """
+    if utt.ids:
+        return False
+    if _OTHERS_PRICES.search(utt.norm):
+        return True
+    low, high = price_bounds(utt.digits)
+    measured = any(q.unit in ("kg", "g", "h", "d") for q in utt.quantities)
+    return (low is not None and high is not None and bool(utt.crafts or utt.categories)
+            and not measured and not utt.places and not _OTHER_TASK.search(utt.norm))
 
 
 SKILL = Skill(

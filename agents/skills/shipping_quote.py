@@ -44,8 +44,9 @@ def _places(utt: Utterance, ctx: SkillContext) -> dict[str, str]:
         first = re.escape(name.split()[0])
         if "origin" in out:
             said_from = False
-        elif re.search(rf"\bfrom\s+{first}", utt.norm):
-            said_from = True
+        elif re.search(rf"\bfrom\s+(?:the\s+|a\s+|my\s+|our\s+)?(?:\w+\s+){{0,2}}?(?:in|at)\s+"
+                       rf"{first}|\bfrom\s+{first}", utt.norm):
+            said_from = True  # "from Jaipur", "from the artisan in Jaipur"
         else:
             said_from = awaiting_origin and not re.search(rf"\bto\s+{first}", utt.norm)
         if said_from:
@@ -82,6 +83,8 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
             if re.search(rf"\b{re.escape(m.entry.canonical.lower())}\b", utt.norm)]
         if states:
             args["destination"] = states[0]
+        elif utt.coordinates:
+            args["destination"] = utt.coordinates  # "send to lat 19.07 lon 72.87"
     for q, nxt in zip(utt.quantities, [*utt.quantities[1:], None], strict=False):
         if q.unit == "kg" and "weight_kg" not in args:
             args["weight_kg"] = q.value

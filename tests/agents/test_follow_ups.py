@@ -282,3 +282,49 @@ def test_artisan_hubs_near_a_place_are_clusters(assistant: Assistant) -> None:
 def test_what_other_sellers_charge_is_a_search(assistant: Assistant) -> None:
     turn = say(assistant, "what are other makers charging for brass lamps in Moradabad?")
     assert [name for name, _ in calls(turn)] == ["search_products"]
+
+
+# -- kinds from independent_dev14 (own wordings) -------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "bus fare from Delhi to Jaipur? want to buy quilts there",  # a question, though no "what"
+    "is Kutch safe for solo women travellers? going to see the embroidery",
+])
+def test_a_travel_question_beside_a_craft_stays_declined(assistant: Assistant, text: str) -> None:
+    assert say(assistant, text, role="buyer", user="b-0001").tool_calls == []
+
+
+def test_a_kind_of_piece_with_a_price_range_is_a_search(assistant: Assistant) -> None:
+    turn = say(assistant, "kalamkari things 800 to 2500", role="buyer", user="b-0001")
+    ((name, args),) = calls(turn)
+    assert name == "search_products" and (args["price_min"], args["price_max"]) == (800, 2500)
+
+
+def test_abv_is_above() -> None:
+    assert price_bounds(parse("banarasi sari abv 15k").digits) == (15000.0, None)
+
+
+def test_from_the_artisan_in_a_town_is_where_a_parcel_leaves() -> None:
+    from agents.skills import shipping_quote
+
+    args = shipping_quote.fill(parse("send a gift to Pune from the weaver in Bhuj, 1 kg, 2000 rs"),
+                               SkillContext("b-0001", "buyer"))
+    assert (args["origin"], args["destination"]) == ("Bhuj", "Pune")
+
+
+def test_coordinates_are_a_destination() -> None:
+    from agents.skills import shipping_quote
+
+    args = shipping_quote.fill(parse("ship to lat 19.07 lon 72.87, 1 kg, 900 rs"),
+                               SkillContext("c-0001", "creator"))
+    assert args["destination"] == {"lat": 19.07, "lon": 72.87}
+
+
+@pytest.mark.parametrize("text", ["sell blue pottery plates set of 4 for 1600",
+                                  "put up a brass diya, 300 gm, priced 450"])
+def test_selling_a_piece_at_a_price_is_a_listing(assistant: Assistant, text: str) -> None:
+    turn = say(assistant, text)
+    assert [name for name, _ in calls(turn)] == ["create_listing"]
+
+
+def test_each_costs_said_per_pair_in_hinglish() -> None:
+    assert "cost 650 each" in to_english("40 pair banane hai, per pair 650 lagta hai")
