@@ -30,6 +30,7 @@ from agents.nlu.entities import (
     keep_said_abbreviations,
     parse,
     place_free_vocabulary,
+    price_bounds,
 )
 from agents.nlu.generated import generated_corpus
 from agents.nlu.hindi import to_english
@@ -281,6 +282,8 @@ class EmbeddedPlanner:
         # check) is a weaker guess: the very next guess, when its own entities are there, may
         # win lower ("list my soap for sale" from a buyer stays a refused listing, not orders).
         top_skill = self.skills[top]
+        if top_skill.sure is not None and top_skill.sure(utt):
+            return prediction  # "check those sellers for fraud": named beyond doubt, refused
         top_cued = top_skill.cued is not None and top_skill.cued(utt)
         for rank, (intent, probability) in enumerate(prediction.ranking[1:ROLE_RANKS], start=1):
             floor = ROLE_CUED_MIN_PROBABILITY if rank == 1 and not top_cued \
@@ -390,9 +393,10 @@ class EmbeddedPlanner:
         elsewhere = referred is not None and confident and intent != last_tool
         if not elsewhere and (what_if := self._what_if(intent, utt, ctx, last_tool, run)):
             return self._call_or_ask(self.skills[str(last_tool)], what_if, run, turn)
-        # A tool the caller may not use does not outweigh narrowing what was just shown
-        # ("price range 5000 to 15000" after a buyer's search is not a price change).
-        usable = confident and intent in self._role_tools(run) + list(SMALL_TALK)
+        # A tool the caller may not use does not outweigh a price filter on what was just
+        # shown ("price range 5000 to 15000" after a buyer's search is not a price change).
+        usable = confident and (intent in self._role_tools(run) + list(SMALL_TALK)
+                                or all(b is None for b in price_bounds(utt.digits)))
         if referred is None and (refined := self._refinement(intent, usable, utt, ctx,
                                                              last_tool)):
             return self._call_or_ask(self.skills[str(last_tool)], refined, run, turn)

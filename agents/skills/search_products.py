@@ -168,7 +168,7 @@ def sure(utt: Utterance) -> bool:
     "what are other sellers charging for ikat dupattas"; "dhokra items 1500 to 4000" (no
     weight, place or id: not a parcel to quote).
     """
-    if utt.ids:
+    if utt.ids or _NOT_A_SEARCH.search(utt.norm):
         return False
     if _OTHERS_PRICES.search(utt.norm):
         return True
@@ -176,6 +176,11 @@ def sure(utt: Utterance) -> bool:
     measured = any(q.unit in ("kg", "g", "h", "d") for q in utt.quantities)
     return (low is not None and high is not None and bool(utt.crafts or utt.categories)
             and not measured and not utt.places and not _OTHER_TASK.search(utt.norm))
+
+
+# One's own piece, a change to make or a seller to judge: never only a search.
+_NOT_A_SEARCH = re.compile(r"\b(?:my|mine|meri|mera|mere|our|update|change|reduce|increase|"
+                           r"discount|fraud|fake|scam|suspicious|report|suspend|ban)\b")
 
 
 SKILL = Skill(

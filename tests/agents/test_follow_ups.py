@@ -328,3 +328,12 @@ def test_selling_a_piece_at_a_price_is_a_listing(assistant: Assistant, text: str
 
 def test_each_costs_said_per_pair_in_hinglish() -> None:
     assert "cost 650 each" in to_english("40 pair banane hai, per pair 650 lagta hai")
+
+
+@pytest.mark.parametrize("text", ["list my madhubani painting, price between 2000 and 3000",
+                                  "are other sellers pricing kantha quilts too low? check them "
+                                  "for fraud"])
+def test_ones_own_piece_or_a_seller_to_judge_is_not_a_search(assistant: Assistant,
+                                                             text: str) -> None:
+    turn = say(assistant, text, role="buyer", user="b-0001")
+    assert "search_products" not in [name for name, _ in calls(turn)]
