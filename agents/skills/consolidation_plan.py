@@ -45,7 +45,10 @@ _TOGETHER = re.compile(r"\b(?:together|combine\w*|club\w*|bundl\w*|consolidat\w*
                        # "as one consignment", "इकट्ठा"
                        r"group(?:ed|ing)?\s+(?:kar\w*|them|these|those|together|all|my|the|do)|"
                        r"batch(?:ed|ing)?|in bulk|bulk|one consignment|single consignment|"
-                       r"ekattha|ikattha|ikkatha|ikatthe|ek hi parcel)\b")
+                       r"ekattha|ikattha|ikkatha|ikatthe|ek hi parcel|"
+                       # "plan my dispatch for pending orders": how to send them, not the list
+                       r"plan (?:my |the |our )?(?:dispatch\w*|shipping|shipments?)|"
+                       r"(?:dispatch|shipping) plan)\b")
 
 
 # The orders just listed: "can any of these be shipped together?", "can I bulk ship them?".
@@ -61,4 +64,6 @@ def cued(utt: Utterance) -> bool:
     return bool(_ORDERS.search(norm) or (_THOSE.search(norm) and _SENT.search(norm)))
 
 
-SKILL = Skill(tool="consolidation_plan", fill=fill, describe=describe, cued=cued)
+# Orders and sending them as one are the plan beyond doubt, however sure the classifier is of
+# the list ("plan my dispatch for pending orders").
+SKILL = Skill(tool="consolidation_plan", fill=fill, describe=describe, cued=cued, sure=cued)

@@ -337,3 +337,8 @@ def test_ones_own_piece_or_a_seller_to_judge_is_not_a_search(assistant: Assistan
                                                              text: str) -> None:
     turn = say(assistant, text, role="buyer", user="b-0001")
     assert "search_products" not in [name for name, _ in calls(turn)]
+
+
+def test_a_dispatch_plan_for_pending_orders_is_a_consolidation(assistant: Assistant) -> None:
+    turn = say(assistant, "plan my dispatch for the pending orders")
+    assert [name for name, _ in calls(turn)] == ["consolidation_plan"]
