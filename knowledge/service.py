@@ -13,9 +13,9 @@ import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
+from domain.english import english_words
 from knowledge.access import require_reader
 from knowledge.answer import Answer, ExtractiveAnswerer, LLMAnswerer, build_llm
 from knowledge.config import KnowledgeConfig
@@ -86,6 +86,7 @@ class KnowledgeBase:
                  min_confidence: float | None = None) -> None:
         self.config = config
         self.retriever = HybridRetriever(config)
+        self._name_index: list[tuple[str, str]] | None = None  # see _names
         if min_confidence is None:
             min_confidence = config.min_confidence
         if min_confidence is None:
@@ -174,27 +175,39 @@ class KnowledgeBase:
         """
         text = " ".join(question.casefold().split())
         allowed = self.retriever.allowed_docs(filters)
-        owners: dict[str, set[str]] = {}
-        for meta in self.retriever.docs.values():
-            if meta.kind == "help" or (allowed is not None and meta.doc_id not in allowed):
-                continue
-            for name in {*meta.crafts, meta.title}:
-                owners.setdefault(name.casefold().strip(), set()).add(meta.doc_id)
-                for word in re.findall(r"[a-z]{5,}", name.casefold()):
-                    if word not in _english():  # "madhubani", "chanderi": not "blue", "brass"
-                        owners.setdefault(word, set()).add(meta.doc_id)
         found: dict[str, int] = {}
         taken: list[tuple[int, int]] = []
-        for name in sorted(owners, key=len, reverse=True):  # "uppada jamdani" before "jamdani"
-            if len(owners[name]) != 1 or len(name) < 4:
+        for name, doc_id in self._names():  # longest first: "uppada jamdani" before "jamdani"
+            if allowed is not None and doc_id not in allowed:
                 continue
             match = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text)
             if match is None or any(a <= match.start() < b for a, b in taken):
                 continue
             taken.append(match.span())
-            doc_id = next(iter(owners[name]))
             found[doc_id] = min(found.get(doc_id, match.start()), match.start())
         return [DocHit(self.retriever.docs[d], 1.0) for d in sorted(found, key=found.__getitem__)]
+
+    def _names(self) -> list[tuple[str, str]]:
+        """``(name, doc id)`` of every name that one page alone has, longest first (built once).
+
+        A page's crafts and title, and their words that are not English ("madhubani",
+        "chanderi"; not "blue", "brass").
+        """
+        if self._name_index is None:
+            owners: dict[str, set[str]] = {}
+            for meta in self.retriever.docs.values():
+                if meta.kind == "help":
+                    continue
+                for name in {*meta.crafts, meta.title}:
+                    owners.setdefault(name.casefold().strip(), set()).add(meta.doc_id)
+                    for word in re.findall(r"[a-z]{5,}", name.casefold()):
+                        if word not in english_words():
+                            owners.setdefault(word, set()).add(meta.doc_id)
+            self._name_index = sorted(
+                ((name, next(iter(docs))) for name, docs in owners.items()
+                 if len(docs) == 1 and len(name) >= 4),
+                key=lambda pair: -len(pair[0]))
+        return self._name_index
 
     def _compare_hits(self, question: str, hits: list[DocHit]) -> Answer:
         """Each of two documents answers for its side, and both are cited."""
@@ -244,14 +257,6 @@ class KnowledgeBase:
 
 _BASES: dict[KnowledgeConfig, KnowledgeBase] = {}
 _LOCK = threading.Lock()
-
-
-@lru_cache(maxsize=1)
-def _english() -> frozenset[str]:
-    """English words (pyspellchecker's list): a craft's own name is not one of them."""
-    from spellchecker import SpellChecker
-
-    return frozenset(SpellChecker(language="en", distance=1).word_frequency.dictionary)
 
 
 def get_knowledge_base(config: KnowledgeConfig) -> KnowledgeBase:

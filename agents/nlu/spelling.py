@@ -23,10 +23,10 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA
 
 from agents.nlu import spoken
+from domain.english import english_words
 
 MIN_LETTERS = 4  # shorter words are too easily some other word ("blu", "mai")
 LONG_WORD = 7  # from this length two slips are allowed, one below it
-MIN_ENGLISH_COUNT = 5  # rarer "words" of the English list are often slips themselves
 TERM_WEIGHT = 100  # a term of the shared vocabulary counts as a word used this many times
 _PLACE_CUES = frozenset({"near", "from", "around", "within"})
 _WORD = re.compile(r"(?<![\w-])[A-Za-z]+(?![\w-])")
@@ -95,14 +95,6 @@ def _undoubled(word: str) -> set[str]:
     return {word[:i] + word[i + 1:] for i in range(1, len(word)) if word[i] == word[i - 1]}
 
 
-def _english() -> frozenset[str]:
-    """English words in use ("hostel", "colourful"): pyspellchecker's frequency list."""
-    from spellchecker import SpellChecker
-
-    words = SpellChecker(language="en", distance=1).word_frequency.dictionary
-    return frozenset(w for w, n in words.items() if n >= MIN_ENGLISH_COUNT and w.isalpha())
-
-
 def _heritage_words() -> Counter[str]:
     from knowledge.corpus import load_corpus
 
@@ -123,7 +115,7 @@ def dictionary(trained: frozenset[str] = frozenset()) -> Dictionary:
     from domain.vocabulary import Vocabulary
 
     lex = spoken.lexicon()
-    english = _english()
+    english = english_words()
     heritage = _heritage_words()
     counts = Counter(heritage)
     # Domain terms weigh as much as a word used a hundred times: they are what people mean.

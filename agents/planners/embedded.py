@@ -39,6 +39,7 @@ from agents.nlu.skill import Skill, SkillContext, load_corpus, load_skills
 from agents.planners.base import Emit, Plan
 from agents.replies import act, capabilities
 from agents.skills._hindi import DESCRIBE_HI
+from agents.skills._images import image_refs
 from agents.skills.heritage_lookup import question_of
 from agents.skills.smalltalk import SMALL_TALK, reply
 from agents.state import AgentState, PendingCall, RunContext
@@ -604,7 +605,7 @@ class EmbeddedPlanner:
         Packing and seasons give way to a quote or a plan: "how to pack 2 kg for Delhi, and the
         cost?" names where it goes, "how many diyas for Diwali" a number to plan.
         """
-        if KNOWLEDGE_TOOL not in self.skills or utt.ids or _PHOTO_KEY.search(text.lower()):
+        if KNOWLEDGE_TOOL not in self.skills or utt.ids or image_refs(text):
             return False
         topic = guide_topic(text) or guide_topic(utt.text)
         if topic is None or (off_topic(utt) and topic != "care"):
@@ -789,8 +790,7 @@ def _products_named(text: str, plan: Plan) -> list[dict[str, Any]]:
     return [{"id": i} for i in dict.fromkeys(ids)]
 
 
-# A photo's key, and what is done to a photo rather than asked about taking one.
-_PHOTO_KEY = re.compile(r"\b(?:img|up)-[0-9a-f]{6,}")
+# What is done to a photo rather than asked about taking one.
 _PHOTO_TASK = re.compile(r"\b(?:check\w*|verif\w*|authentic\w*|cop(?:y|ied)|stole\w*|steal\w*|"
                          r"handmade|hand made|genuine|fake|theft|chori|upload\w*)\b")
 
@@ -888,14 +888,14 @@ def _about_the_same_craft(tool: str, args: dict[str, Any], utt: Utterance,
     """
     subject = _subject(previous) if previous else None
     question = args.get("question")
+    said = question.split(" (")[0] if isinstance(question, str) else ""  # without its gloss
+    named = set(_crafts_in(said))
     # "aur warli se kaise alag hai?" compares with the last craft without pointing at it
-    one_side = isinstance(question, str) and asks_to_compare(question) \
-        and len(set(_crafts_in(question.split(" (")[0]))) == 1
+    one_side = asks_to_compare(said) and len(named) == 1
     if subject is None or not (_IT.search(utt.norm) or one_side):
         return args
     if tool == KNOWLEDGE_TOOL and isinstance(question, str):
-        said = question.split(" (")[0]
-        if subject.casefold() in question.casefold() or len(set(_crafts_in(said))) > 1:
+        if subject.casefold() in question.casefold() or len(named) > 1:
             return args
         english = re.compile(r"\b(?:it|they|them|this craft|that craft)\b", re.IGNORECASE)
         if english.search(said):

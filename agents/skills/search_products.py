@@ -161,6 +161,10 @@ _OTHERS_PRICES = re.compile(
     r"creators?|log)\b.{0,60}\b(?:charg\w*|pric\w*|sell\w*|listing\w*|rate|rates|daam)\b"
     r"|\bwhat (?:the )?(?:competition|competitors?) (?:is |are )?(?:charg|pric|sell)\w*")
 
+# One's own piece, a change to make or a seller to judge: never only a search.
+_NOT_A_SEARCH = re.compile(r"\b(?:my|mine|meri|mera|mere|our|update|change|reduce|increase|"
+                           r"discount|fraud|fake|scam|suspicious|report|suspend|ban)\b")
+
 
 def sure(utt: Utterance) -> bool:
     """Others' listings asked for, or a kind of piece with a price range and nothing else.
@@ -177,10 +181,6 @@ def sure(utt: Utterance) -> bool:
     return (low is not None and high is not None and bool(utt.crafts or utt.categories)
             and not measured and not utt.places and not _OTHER_TASK.search(utt.norm))
 
-
-# One's own piece, a change to make or a seller to judge: never only a search.
-_NOT_A_SEARCH = re.compile(r"\b(?:my|mine|meri|mera|mere|our|update|change|reduce|increase|"
-                           r"discount|fraud|fake|scam|suspicious|report|suspend|ban)\b")
 
 
 SKILL = Skill(
