@@ -47,7 +47,7 @@ _ACTS: dict[str, dict[str, str]] = {
                        "hi": "माफ़ कीजिए, मैं समझ नहीं पाया। {can}"},
     "cannot_yet": {"en": "I can't {what} yet.", "hi": "मैं अभी {what} नहीं कर सकता।"},
     "forbidden": {
-        "en": "Sorry, only {allowed} can {what}; as a {role} you can't. {can}",
+        "en": "Sorry, only {allowed} can {what}; as {role} you can't. {can}",
         "hi": "माफ़ कीजिए, {what} केवल {allowed} कर सकते हैं, {role} के रूप में आप नहीं। {can}",
     },
     "out_of_scope": {"en": "Sorry, I don't know about that; it's outside what I can help with. "
@@ -90,8 +90,8 @@ ROLE_NAMES = {
            "heritage_reader": "धरोहर पाठक"},
 }
 ROLE_NAME = {
-    "en": {"creator": "creator", "buyer": "buyer", "admin": "admin",
-           "heritage_reader": "heritage reader"},
+    "en": {"creator": "a creator", "buyer": "a buyer", "admin": "an admin",
+           "heritage_reader": "a heritage reader"},
     "hi": {"creator": "कारीगर", "buyer": "ख़रीदार", "admin": "एडमिन",
            "heritage_reader": "धरोहर पाठक"},
 }

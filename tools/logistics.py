@@ -146,7 +146,7 @@ def pending_parcels(session: Any, creator_id: str) -> list[Parcel]:
     return parcels
 
 
-@tool("shipping_quote", roles=("creator", "buyer", "admin"))
+@tool("shipping_quote", roles=("creator", "buyer"))
 def shipping_quote(ctx: ToolContext, args: ShippingQuoteArgs) -> ShippingQuoteResult:
     """Quote shipping a parcel to a destination: the cheapest provider delivering within 7 days.
 

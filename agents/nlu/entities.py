@@ -51,7 +51,9 @@ STATUS_SYNONYMS = {
                 # a confirmation said as not done yet is no confirmed order
                 *_NOT_CONFIRMED, "yet to confirm", "still to confirm", "confirm nahi",
                 "confirm nahin"),
-    "confirmed": ("confirmed", "accepted", "approved"),
+    "confirmed": ("confirmed", "accepted", "approved",
+                  # Hinglish "kitne order confirm ho gaye" (glossed "order confirm")
+                  "order confirm", "orders confirm", "confirm ho", "confirm kiye", "confirm kar"),
     "in_production": ("in production", "being made", "making", "in progress", "production",
                       "being crafted", "being woven", "in the making", "in the works",
                       "under production", "being prepared", "getting made", "getting ready",
@@ -75,7 +77,7 @@ STATUS_SYNONYMS = {
 }
 # Phrases that say a status is NOT reached ("haven't confirmed"): the status they name is not meant.
 _NEGATED = {"confirmed": (*_NOT_CONFIRMED, "not confirmed", "not yet confirmed",
-                          "yet to be confirmed")}
+                          "yet to be confirmed", "confirm nahi", "confirm nahin")}
 # Single words a mistyped or mis-heard status is compared with ("shiped", "pendng").
 _STATUS_WORDS = {"pending": "pending", "confirmed": "confirmed", "production": "in_production",
                  "shipped": "shipped", "dispatched": "shipped", "delivered": "delivered",

@@ -54,6 +54,10 @@ _OFF_TOPIC_FAMILIES: dict[str, str] = {
               r"safe (?:for (?:women|tourists|travel\w*|visitors)|to (?:travel|visit))|"
               # a fair's or a bazaar's dates and gate, not its crafts: "the entry fee"
               r"entry fees?|entry tickets?|entrance fees?|gate timings?|opening hours|"
+              r"open (?:on )?(?:mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|"
+              r"sundays?|weekends?|holidays?)|closed on (?:\w+days?|weekends?|holidays?)|"
+              r"(?:fair|mela|festival) (?:start|starts|begin|begins|dates?)|"
+              r"when (?:does|is) the (?:\w+ ){0,3}(?:fair|mela)\b|mela when|"
               r"place to stay|where to stay|stay for (?:\w+ )?nights?|"
               r"(?:two|three|four|2|3|4) nights(?! lamps?)|(?:one|1) night (?:stay|trip)",
     "sports": r"cricket|football|hockey|kabaddi|tennis|badminton|olympics|match score|"
@@ -86,6 +90,8 @@ _OFF_TOPIC_FAMILIES: dict[str, str] = {
              r"tax return|itr|fssai|trade licen[cs]e|udyam registration|msme registration|"
              r"ration card|voter id|driving licen[cs]e",
     "phone": r"recharge|data pack|sim card|mobile plan|jio|airtel|vodafone|bsnl|whatsapp|"
+             r"(?:phone|mobile)\W+(?:\w+ ){0,2}(?:battery|batteries|charger|charging|screen)|"
+             r"battery (?:life|backup|drain\w*)|screen guard|phone (?:is )?(?:slow|hang\w*)|"
              r"youtube|instagram|facebook|password|hacked|hack|virus|laptop|wifi|television",
     "study": r"exams?|homework|board (?:\w+ ){0,3}results?|exam results?|admit card|syllabus|"
              r"neet|jee|upsc|cbse|(?:engineering|medical|college|school|mba) admissions?|"

@@ -82,6 +82,13 @@ _POINTS_BACK = re.compile(
     r"|\b(?:it|its|it's|that|this|same|toh|what about|how about|what if|instead|wala|wale|woh)\b"
     r"|^(?:and )?if\b")
 # A turn that asks the last call again with something changed: "what if it's fragile?".
+_SAME_PIECE = re.compile(r"\b(?:the )?same (?:piece|one|item|product|\w+) (?:if|but|in|from|made|"
+                         r"with|at|for)\b")
+# Words of courtesy that end or open a talk: which one matters little to the reply.
+_COURTESIES = frozenset({"greet", "thanks", "goodbye"})
+# An agreement or refusal opening a longer message ("okay, ...", "no no, ...").
+_OPENER = re.compile(r"^\s*(?:(?:ok(?:ay)?|yes|yeah|yup|fine|alright|right|sure|good|great|"
+                     r"no|nope|nahi|hmm+|ji|acha|achha|accha|so|well|then)\b[\s,.!-]*)+")
 _WHAT_IF = re.compile(r"^(?:and |so |ok |okay )?(?:what if|if|what about|how about|suppose)\b")
 # Slots whose answer is a place: "Jaipur" answers them though it also names a craft's town.
 # A sentence that asks for information (not "can you make one…?"): an off-topic one is the
@@ -216,7 +223,16 @@ class EmbeddedPlanner:
         utt = parse(gloss, self.vocabulary)
         utt.text, utt.said = (text if gloss == text else gloss), text
         keep_said_abbreviations(utt, text)
-        return self.classifier.predict(gloss), utt
+        prediction = self.classifier.predict(gloss)
+        unsure = prediction.intent in ("affirm", "deny") or prediction.confidence < self.threshold
+        if unsure and (rest := _OPENER.sub("", gloss, count=1)) \
+                and rest != gloss and len(rest.split()) >= 3:
+            # "theek hai, 1500 kar do uska price": an "ok" or "no" opening a request is not
+            # the answer; the request after it is what is asked, when the classifier is sure.
+            request = self.classifier.predict(rest)
+            if request.intent not in SMALL_TALK and request.confidence >= self.threshold:
+                return request, utt
+        return prediction, utt
 
     async def plan(self, state: AgentState, run: RunContext, emit: Emit) -> Plan:
         """Answer tool results in words, or turn the newest user message into a call.
@@ -339,6 +355,9 @@ class EmbeddedPlanner:
         prediction, utt = self.understand(text)
         prediction = self._for_role(prediction, utt, run)
         intent, confident = prediction.intent, prediction.confidence >= self.threshold
+        if intent in _COURTESIES and sum(p for i, p in prediction.ranking
+                                         if i in _COURTESIES) >= self.threshold:
+            confident = True  # "thanks! thats all for now": thanks or goodbye, either way
         if intent == "out_of_scope" and (_names_a_craft(utt) or any(
                 w in rare_knowledge_words() for w in utt.norm.split())):
             # "lucknow ki chikankari ki kahani batao", "who is jangarh singh shyam": a craft, or a
@@ -380,8 +399,14 @@ class EmbeddedPlanner:
                 utt.places, utt.place_names = answer.places, answer.place_names
             # The half-filled call is what this turn's values complete ("from Jaipur").
             ctx = SkillContext(ctx.user_id, ctx.role, {**ctx.previous_args, **pending["args"]})
-            if skill is not None and (not confident or intent in (pending["tool"], "affirm")
-                                      or set(skill.fill(utt, ctx)) & set(pending["missing"])):
+            other = self.skills.get(intent)
+            # "publish it at 7000" when asked the draft's price: the other tool, said outright
+            outright = confident and other is not None and other.tool != pending["tool"] \
+                and other.cued is not None and other.cued(utt) and other.tool in run.registry \
+                and run.role in run.registry.get(other.tool).roles
+            if skill is not None and not outright and (
+                    not confident or intent in (pending["tool"], "affirm")
+                    or set(skill.fill(utt, ctx)) & set(pending["missing"])):
                 args = {**pending["args"], **skill.fill(utt, ctx)}
                 return self._call_or_ask(skill, args, run, turn)
             ctx = SkillContext(ctx.user_id, ctx.role, dict(state.get("last_args") or {}))
@@ -422,7 +447,7 @@ class EmbeddedPlanner:
         if confident and intent in SMALL_TALK:
             return self._say(reply(intent, self._role_tools(run), lang), pending=None)
 
-        if cued := self._cued_skill(prediction, utt):
+        if cued := self._cued_skill(prediction, utt, run):
             return self._call_or_ask(cued, self._carried(cued, cued.fill(utt, ctx), utt, ctx),
                                      run, turn)
         if last_tool in self.skills:
@@ -479,6 +504,12 @@ class EmbeddedPlanner:
         # Free text ("query", "question") is in every turn: only values count as a change.
         extra = {k: v for k, v in last.fill(utt, ctx).items()
                  if k not in FREE_TEXT_ARGS and not k.endswith("_id")}
+        if _SAME_PIECE.search(utt.norm):
+            # "and the same vase if made in Jaipur?": the piece priced, a brass vase, stays
+            extra.pop("category", None)
+            said = extra.get("materials")
+            if isinstance(said, list) and not any(str(m).lower() in utt.norm for m in said):
+                extra.pop("materials")  # a kind's usual material, not one said
         # "what if I make only 120?" after a plan may also add a value the plan left at its
         # default ("and if 25 are already in stock?"); another tool's turn may only change one.
         # "what if it's fragile?" asks the last call again, with a value it left at its default.
@@ -507,7 +538,8 @@ class EmbeddedPlanner:
         Tools about one product do; so does a buyer's shipping quote, whose origin is the maker's.
         """
         names = self._arg_names(skill, run)
-        return "product_id" in names or ("origin" in names and run.role != "creator")
+        return bool(names & {"product_id", "listing_id"}) or (
+            "origin" in names and run.role != "creator")
 
     @staticmethod
     def _arg_names(skill: Skill, run: RunContext) -> set[str]:
@@ -570,9 +602,20 @@ class EmbeddedPlanner:
             return sure[0]
         return None
 
-    def _cued_skill(self, prediction: Prediction, utt: Utterance) -> Skill | None:
-        """Of the classifier's two best guesses, the likelier one whose entities name it."""
-        for intent, probability in prediction.ranking[:CUED_RANKS]:
+    def _cued_skill(self, prediction: Prediction, utt: Utterance,
+                    run: RunContext | None = None) -> Skill | None:
+        """Of the classifier's two best guesses, the likelier one whose entities name it.
+
+        With ``run``, only the guesses the caller's role may act on count, their likelihood
+        given that role: "bidri work box" from a buyer is not half a listing.
+        """
+        ranking = prediction.ranking
+        if run is not None:
+            ranking = [(i, p) for i, p in ranking if i not in self.skills
+                       or i not in run.registry or run.role in run.registry.get(i).roles]
+            total = sum(p for _, p in ranking)
+            ranking = [(i, p / total) for i, p in ranking] if total > 0 else ranking
+        for intent, probability in ranking[:CUED_RANKS]:
             skill = self.skills.get(intent)
             if probability >= CUED_MIN_PROBABILITY and skill and skill.cued and skill.cued(utt):
                 return skill
@@ -659,6 +702,7 @@ class EmbeddedPlanner:
             return self._say(act("out_of_scope", lang, can=capabilities(self._role_tools(run),
                                                                          lang)), pending=None)
         args = {k: v for k, v in args.items() if v is not None and v != [] and v != ""}
+        skill, args = self._by_the_record(skill, args, run)
         if "price_change" in args:
             args = _changed_price(args, run)
         tool = run.registry.get(skill.tool) if skill.tool in run.registry else None
@@ -667,6 +711,9 @@ class EmbeddedPlanner:
             return self._say(act("cannot_yet", lang, what=what), pending=None)
         if run.role not in tool.roles:
             return self._refuse(skill.tool, sorted(tool.roles), run, lang)
+        if skill.tool == "create_listing" and run.role == "admin" and not args.get("listing_id"):
+            # An admin amends a creator's draft (by its id) but makes no listing of their own.
+            return self._refuse(skill.tool, ["creator"], run, lang)
         fields = tool.args_model.model_fields
         # Facts carried from another tool's call ("declared_price" after a price) stay out of
         # a tool that has no such argument.
@@ -680,6 +727,9 @@ class EmbeddedPlanner:
                 args.setdefault("declared_price", price)
             if "origin" in fields and "origin" not in args and run.role != "creator" and listing:
                 args["origin"] = listing["origin"]  # a buyer's parcel leaves the maker's workshop
+            if "category" in fields and "category" not in args and listing \
+                    and skill.tool != "create_listing" and listing.get("category"):
+                args["category"] = listing["category"]  # "verify p-02209's photos": its kind
             seller = _SELLER_ARG.get(skill.tool)
             if seller and seller not in args and listing and listing.get("maker"):
                 args[seller] = listing["maker"]  # "check the seller of the first result"
@@ -696,6 +746,30 @@ class EmbeddedPlanner:
             AIMessage("", tool_calls=[call]),
             {"pending": None, "last_tool": skill.tool, "last_args": args},
         )
+
+    def _by_the_record(self, skill: Skill, args: dict[str, Any],
+                       run: RunContext) -> tuple[Skill, dict[str, Any]]:
+        """The tool the named listing's state calls for, when the words fit another one too.
+
+        A new price for a live listing is a price change, not a draft's amendment ("set p-03028
+        price to 8000"); a draft said to be ready for the site is published ("p-00923 ready hai,
+        site pe daal do"), when nothing else about it is said.
+        """
+        listing_id = args.get("listing_id")
+        if skill.tool != "create_listing" or not isinstance(listing_id, str):
+            return skill, args
+        listing = _listing(listing_id, run) or {}
+        price = {"price": args["price"]} if args.get("price") else {}
+        status = listing.get("status")
+        if status not in (None, "draft") and price and "update_price" in self.skills:
+            return self.skills["update_price"], {"product_id": listing_id,
+                                                 "new_price": price["price"]}
+        publish = self.skills.get("publish_listing")
+        said = parse(to_english(str(args.get("description", ""))))
+        if status == "draft" and publish is not None and publish.cued is not None \
+                and publish.cued(said) and set(args) <= {"description", "listing_id", "price"}:
+            return publish, {"listing_id": listing_id, **price}
+        return skill, args
 
     def _refuse(self, tool: str, allowed: list[str], run: RunContext, lang: str) -> Plan:
         """Say in words who may use ``tool`` and what this caller can do instead; no call goes out.
@@ -873,6 +947,9 @@ def _subject(previous: dict[str, Any]) -> str | None:
     """The craft the last call was about, in the user's words, if it named one."""
     if isinstance(previous.get("craft"), str) and previous["craft"].strip():
         return str(previous["craft"])
+    kinds = previous.get("craft_types")
+    if isinstance(kinds, list) and len(kinds) == 1 and isinstance(kinds[0], str):
+        return kinds[0]  # "show pattachitra paintings" then "the history of this art?"
     question = previous.get("question")
     if isinstance(question, str):
         return next(iter(_crafts_in(question.split(" (")[0])), None)
@@ -897,7 +974,7 @@ def _about_the_same_craft(tool: str, args: dict[str, Any], utt: Utterance,
     if tool == KNOWLEDGE_TOOL and isinstance(question, str):
         if subject.casefold() in question.casefold() or len(named) > 1:
             return args
-        english = re.compile(r"\b(?:it|they|them|this craft|that craft)\b", re.IGNORECASE)
+        english = re.compile(r"\b(?:it|they|them|(?:this|that) (?:craft|art))\b", re.IGNORECASE)
         if english.search(said):
             return {**args, "question": english.sub(subject, question, count=1)}
         return {**args, "question": f"{subject}: {question}"}
@@ -925,7 +1002,7 @@ def _changed_price(args: dict[str, Any], run: RunContext) -> dict[str, Any]:
 
 
 def _listing(product_id: str, run: RunContext) -> dict[str, Any] | None:
-    """The maker of ``product_id`` (id, workshop coordinates) and its price; ``None`` if unknown."""
+    """The maker of ``product_id`` (id, workshop), its price, category, status; else ``None``."""
     store = run.tool_ctx.store
     if store is None:
         return None
@@ -939,7 +1016,7 @@ def _listing(product_id: str, run: RunContext) -> dict[str, Any] | None:
                 return None
             return {"origin": {"lat": float(maker.lat), "lon": float(maker.lon)},
                     "price": float(product.price) if product.price else None,
-                    "maker": maker.id}
+                    "maker": maker.id, "category": product.category, "status": product.status}
     except Exception:  # an unknown listing only means the tool asks for what it lacks
         return None
 

@@ -39,9 +39,13 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
         args["images"] = list(dict.fromkeys(uploads))
     draft = ctx.previous_args.get("listing_id")
     named = next((i for i in utt.ids if i.startswith("p-")), None)
-    if named and _DRAFT.search(utt.norm):
-        draft = named  # "in my draft p-00017, add that it is 30 cm wide"
-    elif not draft and not uploads and "title" not in args and not _says_what_it_is(utt):
+    # "make a draft listing of it at 5200", "isi price pe listing bana do" after pricing a piece
+    same = bool(ctx.previous_args.get("category")) and bool(
+        _THE_SAME_PIECE.search(utt.norm) or _AT_THAT_PRICE.search(utt.norm))
+    if named and (_DRAFT.search(utt.norm) or not _NEW.search(utt.norm)):
+        draft = named  # "in my draft p-00017, add that it is 30 cm wide", "p-00923 ready hai"
+    elif not draft and not uploads and "title" not in args and not _says_what_it_is(utt) \
+            and not same:
         return {}  # "I want to list something": ask what the piece is before making a draft
     if not draft or (_NEW.search(utt.norm) and not named):
         args["listing_id"] = None  # a new piece: never amend the previous draft
@@ -51,9 +55,12 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
             args["category"] = category
         price = extract(utt.said or utt.text).price or next(
             (q.value for q in utt.quantities if q.unit == "inr"), None)
-        if price is None and not _SIZE.search(utt.text):
-            bare = [q.value for q in utt.quantities if q.unit is None and q.value >= 100]
-            price = bare[-1] if bare else None  # "..., cotton, 3200": a lone amount is the price
+        if price is None:
+            # "..., cotton, 3200": a lone amount is the price; never a side of "60 by 90 cm"
+            sizes = [m.span() for m in _SIZE_SAID.finditer(utt.digits)]
+            bare = [q.value for q in utt.quantities if q.unit is None and q.value >= 100
+                    and not any(a <= q.span[0] < b for a, b in sizes)]
+            price = bare[-1] if bare else None
         if price:
             args["price"] = price
         said = extract(utt.said or utt.text)
@@ -63,8 +70,7 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
             value = value if value is not None else getattr(gloss, name)  # "छह सौ ग्राम"
             if value is not None:
                 args[name] = value
-        if _THE_SAME_PIECE.search(utt.norm):
-            # "make a draft listing of it at 5200" after pricing a piece: that piece's facts.
+        if same:  # that piece's facts
             for name in _PRICED_FACTS:
                 if name in ctx.previous_args and name not in args:
                     args[name] = ctx.previous_args[name]
@@ -91,7 +97,10 @@ _LISTING_WORDS = re.compile(
     r"|\bnew (?:product|listing|item|piece)\b"
     # "iski listing bana do" (glossed "listing make"), "create a listing for my stole"
     r"|\blisting\s+(?:make|made|create|banao|bana)\b|\b(?:make|create) (?:a |the )?listing\b")
-_SIZE = re.compile(r"\d\s*(?:x|by|\*)\s*\d")
+# A size said whole: "60 by 90 cm", "120 x 180", "30x20x10 cm"
+_SIZE_SAID = re.compile(r"\d+(?:\.\d+)?\s*(?:cm|inch|in|ft)?\s*(?:x|by|\*)\s*\d+(?:\.\d+)?"
+                        r"(?:\s*(?:cm|inch|in|ft)?\s*(?:x|by|\*)\s*\d+(?:\.\d+)?)?"
+                        r"(?:\s*(?:cm|mm|inch\w*|in|ft|feet)\b)?")
 # Putting a piece up at a price: "sell … for 1200", "put up … priced 7200", "list it at 900"
 _SELL_AT = re.compile(r"^(?:please\s+|pls\s+)?(?:sell|put up|list|post)\b(?!\s+me\b).*"
                       r"\b(?:for|at|priced|price|price is|rate)\s*(?:rs\.?|₹)?\s*\d")
@@ -111,6 +120,9 @@ def _says_what_it_is(utt: Utterance) -> bool:
     return bool(said.materials or said.techniques or said.colors or said.price)
 # A listing "of it", "for this piece": the piece of the previous call (a golden price's).
 _THE_SAME_PIECE = re.compile(r"\b(?:of|for|with)\s+(?:it|this|that|the same)\b|\blist it\b")
+_AT_THAT_PRICE = re.compile(r"\b(?:at|on|for|with) (?:this|that|the same|the suggested|your) "
+                            r"(?:price|rate)\b"
+                            r"|\b(?:isi|usi|is|us) (?:price|daam|dam|rate|keemat)\b")
 _PRICED_FACTS = ("category", "materials", "weight_kg", "production_hours")
 
 

@@ -24,6 +24,8 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
         args["listing_id"] = named[0]
     elif ctx.previous_args.get("listing_id"):
         args["listing_id"] = ctx.previous_args["listing_id"]
+    elif str(ctx.previous_args.get("product_id", "")).startswith("p-"):
+        args["listing_id"] = ctx.previous_args["product_id"]  # its price set, "ab publish kar do"
     amounts = [q.value for q in utt.quantities if q.unit == "inr"] or [
         q.value for q in utt.quantities if q.unit is None and q.value >= 10
     ]

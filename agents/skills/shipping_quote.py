@@ -16,6 +16,8 @@ _DIMS = re.compile(
 _ORDER = ("destination", "weight_kg", "declared_price")
 _SHIPPING_WORDS = re.compile(r"\b(?:ship\w*|courier|deliver\w*|parcel|post(?:age)?|send|sent|"
                              r"dispatch)\b")
+_FROM_THERE = re.compile(r"\bfrom (?:there|that (?:place|town|city))\b|\b(?:wahan|wahaan|vahan|"
+                         r"waha|vaha) se\b")
 _SIDE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:cm|centimetres?|centimeters?)?\s+(long|wide|high|tall)\b")
 _NOT_FRAGILE = re.compile(r"\b(?:not|non|no|isn't|isnt|nahi|nahin)[\s-]+(?:\w+\s+)?fragile\b"
                           r"|\bfragile\s+(?:nahi|nahin|not|no)\b|\bunbreakable\b")
@@ -75,6 +77,9 @@ def _names_the_piece(utt: Utterance, name: str, place: Any) -> bool:
 def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     """Places, weight (kg or g), price (₹ or a plain number) and box size (L x W x H cm)."""
     args: dict[str, Any] = dict(_places(utt, ctx))
+    there = ctx.previous_args.get("location") or ctx.previous_args.get("region")
+    if "origin" not in args and isinstance(there, str) and _FROM_THERE.search(utt.norm):
+        args["origin"] = there  # "brass lamps from Moradabad" then "ship one from there"
     if not args:
         # "Goa bhejna hai": a state said by its own name (not through one of its towns) is
         # the destination, which the tool reads as its largest town
@@ -147,6 +152,10 @@ def _counts_pieces(utt: Utterance, q: Any) -> bool:
     m = _PIECES_AFTER.match(utt.digits[q.span[1]:])
     if m is None:
         return False  # "value 4500, box size ...": a comma ends what the number counts
+    number = utt.digits[q.span[0]:q.span[1]].strip()
+    if re.search(rf"(?<![\d.]){re.escape(number)}\s*(?:rs\.?|rupa?ye|rupees?)?\s*(?:ki|ka|ke|wali|"
+                 rf"wala|waali|waala)\b", (utt.said or "").lower()):
+        return False  # "10900 ki saree": a saree worth 10900, not 10900 sarees
     if m.group(1).split()[0] in _CONTAINERS:
         return True  # "ek parcel" (1 parcel), "2 boxes": how many parcels, not a price
     kinds = ("product", "category")
