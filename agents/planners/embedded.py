@@ -767,7 +767,8 @@ class EmbeddedPlanner:
         publish = self.skills.get("publish_listing")
         said = parse(to_english(str(args.get("description", ""))))
         if status == "draft" and publish is not None and publish.cued is not None \
-                and publish.cued(said) and set(args) <= {"description", "listing_id", "price"}:
+                and publish.cued(said) and set(args) <= {"description", "listing_id", "price",
+                                                         "category"}:
             return publish, {"listing_id": listing_id, **price}
         return skill, args
 
