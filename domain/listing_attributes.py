@@ -161,6 +161,11 @@ def _word_number(words: list[str], i: int) -> tuple[float, int] | None:
             current += 0.5
             j += 3 if words[j + 1] == "a" else 2
             break
+        elif w == "point" and seen and j + 1 < len(words) and _ONES.get(words[j + 1], 10) < 10 \
+                and words[j + 1] not in ("a", "an"):
+            current += _ONES[words[j + 1]] / 10  # "one point two kilos"
+            j += 2
+            break
         elif w == "half" and seen:
             current += 0.5
         elif w in _FRACTIONS and not seen:
@@ -478,10 +483,16 @@ def _add_color(attrs: Attributes, color: str, m: Match) -> None:
 
 def _measures(attrs: Attributes, qs: list[Quantity], words: list[str]) -> None:
     lengths: list[tuple[Quantity, str | None]] = []
-    for q in qs:
+    for n, q in enumerate(qs):
         if q.kind == "weight" and attrs.weight_kg is None:
-            attrs.weight_kg = round(q.value, 3)
-            attrs.evidence["weight_kg"] = [" ".join(words[q.start : q.end])]
+            attrs.weight_kg, end = round(q.value, 3), q.end
+            nxt = qs[n + 1] if n + 1 < len(qs) else None
+            if nxt is not None and nxt.kind == "weight" and nxt.value < q.value \
+                    and all(w in ("and", "aur", "&") for w in words[q.end:nxt.start]) \
+                    and q.value == int(q.value):
+                # "1 kilo 100 gram": one weight said in two units
+                attrs.weight_kg, end = round(q.value + nxt.value, 3), nxt.end
+            attrs.evidence["weight_kg"] = [" ".join(words[q.start : end])]
         elif q.kind == "time" and attrs.production_hours is None and _is_work(q, words):
             attrs.production_hours = round(q.value, 2)
             attrs.evidence["production_hours"] = [" ".join(words[q.start : q.end])]

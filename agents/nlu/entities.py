@@ -157,6 +157,8 @@ def _read_number(words: list[str], i: int) -> tuple[float, int] | None:
             current, last = current + small, "small"
         elif tens is not None and last in (None, "hundred", "scale"):
             current, last = current + tens, "tens"
+        elif tens is not None and last == "small" and current < 20 and not total and not scale:
+            current, last = current * 100 + tens, "tens"  # "two fifty" 250, "twelve fifty" 1250
         elif word == "hundred" and last != "scale" and current < 100:
             current, last = (current or 1) * 100, "hundred"
         # alone, "k" is a letter and "lac" the resin of lacquer work ("lac has become costly")
@@ -164,10 +166,15 @@ def _read_number(words: list[str], i: int) -> tuple[float, int] | None:
                 and last != "scale":
             total, current, last = total + (current or 1) * _SCALES[word], 0, "scale"
             scale = _SCALES[word]
-        elif word == "and" and last and (nxt, after) == ("a", "half"):
-            return total + current + 0.5, j + 3 - i
-        elif word == "and" and last and nxt in ("half", "quarter"):
-            return total + current + _VAGUE_NUMBERS[nxt], j + 2 - i
+        elif word == "and" and last and ((nxt, after) == ("a", "half") or nxt in ("half",
+                                                                                 "quarter")):
+            size = 3 if nxt == "a" else 2
+            value = current + _VAGUE_NUMBERS["half" if nxt == "a" else nxt]
+            later = words[j + size] if j + size < len(words) else ""
+            if later in _SCALES and later not in ("k", "lac", "lacs") and last != "scale":
+                # "one and a half thousand" is 1500, "two and a half lakh" 250000
+                return total + value * _SCALES[later], j + size + 1 - i
+            return total + value, j + size - i
         elif word == "and" and last in ("hundred", "scale") and (nxt in _SMALL_NUMBERS
                                                                   or nxt in _TENS):
             pass  # "one hundred and fifty"
@@ -206,8 +213,31 @@ _POINTING = frozenset({"the", "this", "that", "which", "each", "every", "any", "
                        "red", "blue", "green", "yellow", "black", "white", "pink", "middle"})
 
 
+_DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+# "one point two kilos" is 1.2; "three quarters of a kilo" 0.75
+_POINT = re.compile(rf"\b({'|'.join(_DIGIT_WORDS)}|\d+) point ({'|'.join(_DIGIT_WORDS)}|\d)\b")
+_THREE_QUARTERS = re.compile(r"\bthree[- ](?:quarters?|fourths?)(?: of(?: an?)?)?\b")
+# "a day and a half", "2 kilos and a half": half as much again of that unit
+_AND_A_HALF = re.compile(r"\b(\d+(?:\.\d+)?) (days?|weeks?|months?|hours?|hrs?|kilos?|kgs?)"
+                         r" and a (?:half\b|0\.5(?![\d.]))")
+
+
+def _spoken_fractions(text: str) -> str:
+    def point(m: re.Match[str]) -> str:
+        whole, tenth = (str(_DIGIT_WORDS.index(g)) if g in _DIGIT_WORDS else g
+                        for g in m.groups())
+        return f"{whole}.{tenth}"
+
+    return _THREE_QUARTERS.sub("0.75", _POINT.sub(point, text))
+
+
 def _words_to_digits(text: str) -> str:
     """``"fifty km"`` → ``"50 km"``, ``"fourteen hundred"`` → ``"1400"``, ``"5k"`` → ``"5000"``."""
+    out = _words_to_digits_only(_spoken_fractions(text))
+    return _AND_A_HALF.sub(lambda m: f"{float(m.group(1)) + 0.5:g} {m.group(2)}", out)
+
+
+def _words_to_digits_only(text: str) -> str:
     tokens = _scaled_ranges(text).split()
     words = [_bare(t) for t in tokens]
     out: list[str] = []
@@ -256,6 +286,13 @@ def _craft_terms() -> dict[str, str]:
     return terms
 
 
+# The people or language of a region ("the Punjabi embroidered ones") are no misspelt town.
+_PEOPLES = frozenset(
+    "punjabi bengali gujarati rajasthani kashmiri odia oriya assamese bihari marathi tamil "
+    "kannada kannadiga malayali malayalam telugu sindhi marwari pahari naga manipuri kutchi "
+    "bundeli awadhi bhojpuri maithili konkani tribal adivasi".split())
+
+
 def _find_places(norm: str, vocabulary: frozenset[str]) -> list[tuple[str, Place]]:
     """Place mentions: exact names anywhere, fuzzy ones only after a cue word or off-vocabulary.
 
@@ -283,7 +320,8 @@ def _find_places(norm: str, vocabulary: frozenset[str]) -> list[tuple[str, Place
                     place = _as_spelled(gaz.exact(span), span)
                     if place is not None and not cued and _craft_alias(place, span):
                         place = None  # "dhokra elephant to Raipur": the craft, not Kondagaon
-                elif fuzzy and not in_vocab and len(span) >= 5 and (cued or size == 1):
+                elif fuzzy and not in_vocab and len(span) >= 5 and (cued or size == 1) \
+                        and span not in _PEOPLES:
                     # Sound-alike matching only where a cue word says a place follows.
                     hit = gaz.fuzzy(span, cutoff=86 if cued else 92, by_sound=cued)
                     place = hit[0] if hit else None
@@ -348,8 +386,8 @@ def _statuses(norm: str, vocabulary: frozenset[str]) -> list[str]:
 _AMOUNT = r"(?:₹|rs\.?|inr)?\s*(\d+(?:,\d{2,3})*(?:\.\d+)?)(?![\d.,]*\d)"
 _CURRENCY = r"\s*(?:₹|rs\b\.?|rupees?\b|inr\b|/-)?"
 # An amount followed by another unit is a distance, weight or count, not a price.
-_NOT_PRICE = (r"(?!\s*(?:km|kms|kilomet|kg|kgs|kilo|grams?\b|g\b|gms?\b|hours?|hrs?\b|days?|weeks?"
-              r"|months?|years?|cm|%|percent|pieces|pcs|items|units|stars?)\b)")
+_NOT_PRICE = (r"(?!\s*(?:km|kms|kilomet\w*|miles?|kg|kgs|kilo|grams?\b|g\b|gms?\b|hours?|hrs?\b"
+              r"|days?|weeks?|months?|years?|cm|%|percent|pieces|pcs|items|units|stars?)\b)")
 _PRICE_RANGE = (
     re.compile(rf"\b(?:between|from){_CURRENCY}{_AMOUNT}{_CURRENCY}\s*(?:and|to|-){_CURRENCY}{_AMOUNT}"
                rf"{_NOT_PRICE}"),
@@ -383,8 +421,12 @@ _PRICE_MIN = (
                rf"\b(?:above|abv|abov|over|more than|greater than|at least|atleast|min|"
                rf"minimum|starting at"
                rf"|starting from|costlier than|not less than){_CURRENCY}{_AMOUNT}{_NOT_PRICE}"),
-    re.compile(rf"{_AMOUNT}{_CURRENCY}\s*(?:or more|or above|and above|plus|onwards)\b"),
+    re.compile(rf"{_AMOUNT}{_CURRENCY}\s*(?:or more|or above|and above|plus|onwards|minimum|min|"
+               rf"at least)\b"),
 )
+# "I don't want to spend more than 2500": a floor's words under a negation are a ceiling
+_NOT_SPEND = re.compile(r"\b(?:don['’ ]?t|do not|not|won['’ ]?t|never|no)\b[^,.;]{0,20}"
+                        r"\b(?:spend|pay|go|want)\b[^,.;]{0,14}$")
 # Bounds right after these words are scores, not prices ("authenticity above 80").
 _SCORE_WORDS = re.compile(r"(?:authentic\w*|score|rating|rated)(?:\s+(?:ones?|pieces?|items?|only"
                           r"|products?))*[\s,]*(?:of|is|should be)?\s*$")
@@ -418,6 +460,9 @@ def price_bounds(digits: str) -> tuple[float | None, float | None]:
         hits = (m for p in patterns for m in p.finditer(digits) if is_price(m))
         return next((amount(m.group(1)) for m in hits), None)
 
+    floors = [m for p in _PRICE_MIN for m in p.finditer(digits) if is_price(m)]
+    if floors and _NOT_SPEND.search(digits[:floors[0].start()]) and first(_PRICE_MAX) is None:
+        return None, amount(floors[0].group(1))
     bounds = first(_PRICE_MIN), first(_PRICE_MAX)
     if bounds == (None, None):
         for m in _BARE_RANGE.finditer(digits):
@@ -487,8 +532,8 @@ def keep_said_abbreviations(utt: Utterance, said: str) -> None:
     up the demand" has no Uttar Pradesh in it. Messages in Devanagari have no capitals to go by
     and keep what was read.
     """
-    if not said or not said.isascii():
-        return
+    if not said or re.search(r"[\u0900-\u097f]", said):
+        return  # (a dash or a ₹ sign is no reason to keep "up or down" as a state)
     lowered = said.lower()
     utt.regions = [r for r in utt.regions
                    if len(r) > 3 or not r.isalpha() or re.search(rf"\b{r.upper()}\b", said)

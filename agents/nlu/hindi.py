@@ -274,7 +274,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("taad", "palm", "ताड़ ताड"),
     ("patta", "leaf", "पत्ता पत्ते पत्तों"),
     ("taadpatra", "palm leaf", "ताड़पत्र ताड़पत्रों tadpatra talapatra"),
-    ("oon", "wool", "ऊन"),
+    ("oon", "wool", "ऊन ऊनी ooni"),
     ("kapda", "fabric", "कपड़ा kapde कपड़े कपड़ों kapdon kapdo"),
     ("hathkargha", "handloom", "हथकरघा hathkargha"),
     ("shunya", "zero", "शून्य shuny"),
@@ -338,6 +338,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("murti", "idol", "मूर्ति"),
     ("murtiyan", "idols", "मूर्तियाँ मूर्तियां मूर्तियों murtiyan murtiyon murtiya"),
     ("dhatu", "metal", "धातु dhaatu"),
+    ("wahi", "the same", "वही vahi wohi vohi"),
     ("phone", "phone", "फोन फ़ोन"),
     ("battery", "battery", "बैटरी"),
     # units and time
@@ -763,6 +764,9 @@ _PHRASES = (
     (re.compile(r"\b(jane|jaane|aane|chalne|wala|sarkari|volvo|sleeper|ac)\s+sirf\b"), r"\1 bus"),
     (re.compile(r"\bsirf\s+(?=(?:ka|ki|ke|se)\s+(?:kiraya|ticket|time|timing|samay|safar)\b|"
                 r"(?:stand|adda|stop|station|ticket)\b)"), "bus "),
+    # "ek banarasi saree dalni hai", "शॉल डालना है": a piece to put up for sale
+    (re.compile(r"\b(?:daalna|dalna|dalni|daalni|daalne|dalne|dalana|dalani)\s*"
+                r"(?:(?:hai|he|h|hain)\b|(?=[,.!]|$))"), "want to list it for sale"),
     # "850 mein daal do": put the piece up for sale at that price
     (re.compile(r"(?<![\w-])(\d[\d.]*)\s+(?:rupaye\s+)?(?:me|par|pe)\s+(?:daal|daalo|dal|dalo|"
                 r"chadha|chadhao)\b"), r"list it for sale for \1"),
@@ -797,6 +801,9 @@ _PHRASES = (
     (re.compile(r"\b(?:ban|bana)\s+(?:raha|rahe|rahi)\b"), "being made"),
     (re.compile(r"\b(?:deliver|pahuncha)\s+(?:ho\s+)?gae\b"), "delivered"),
     (re.compile(r"\babhi\s+tak\b"), "so far"),
+    # "kam se kam 85", "कम से कम": at least; "90 se kam nahi": not less than 90
+    (re.compile(r"\bkam\s+se\s+kam\b"), "at least"),
+    (re.compile(r"(?<![\w-])(\d[\d.]*)\s+se\s+kam\s+(?:nahi|nahin|na)\b"), r"at least \1"),
     # "60 din se zyada": longer than, not a price above
     (re.compile(r"(\d[\d.]*)\s+(din|hafte|mahine|saal)\s+(?:se\s+)?(?:zyada|upar)(?:\s+se)?\b"),
      r"more than \1 \2"),

@@ -63,7 +63,9 @@ _OFF_TOPIC_FAMILIES: dict[str, str] = {
     "sports": r"cricket|football|hockey|kabaddi|tennis|badminton|olympics|match score|"
               r"score of (?:the )?(?:\w+ )?match|ipl|t20|world cup|wickets?|test match|"
               r"(?:india|bharat|pakistan|australia|england|ostreliya)\b.{0,30}\bmatch|"
-              r"match (?:which|who) (?:won|win\w*)|who (?:won|is winning) the|won the match",
+              r"match (?:which|who) (?:won|win\w*)|who (?:won|is winning) the|won the match|"
+              r"(?:ind|india|aus|pak|eng|nz|sa|sl|ban|wi)\s+(?:vs?|versus)\.?\s+"
+              r"(?:ind|india|aus|pak|eng|nz|sa|sl|ban|wi)\b",
     "news": r"news|headlines|elections?|votes?|voting|chief minister|prime minister|minister|"
             r"president|governor|politics|political part(?:y|ies)|parliament|lok sabha|mla",
     "food": r"recipes?|how (?:do i|to) cook|biryani|kebabs?|samosas?|pizza|burger|"
@@ -144,6 +146,13 @@ def shown_products(payload: dict[str, Any]) -> list[dict[str, Any]] | None:
         return out or None
     if isinstance(payload.get("product_id"), str):
         return [{"id": payload["product_id"], "price": payload.get("new_price")}]
+    stock = [f for key in ("unsold_over_60_days", "slow_moving")
+             for f in payload.get(key) or [] if isinstance(f, dict)]
+    if stock:
+        # "cut the price of the first one on that list" after a stock check
+        ids = dict.fromkeys(str(f["product_id"]) for f in stock
+                            if isinstance(f.get("product_id"), str))
+        return [{"id": i} for i in list(ids)[:MAX_SHOWN]] or None
     clusters = payload.get("clusters")
     if isinstance(clusters, list) and clusters:
         # "make a trail for the first one" after a map of clusters: the cluster it showed first
@@ -188,7 +197,7 @@ def resolve_reference(utt: Utterance, shown: list[dict[str, Any]],
 _VENUES = re.compile(r"\b(hotels?|restaurants?|dhabas?|homestays?|home stays?|guest ?houses?|"
                      r"lodges?|resorts?|dharamshalas?)\b")
 _TRADE = re.compile(r"\b(orders?|bulk|supply|make|making|produce|production|plan|pieces|batch|"
-                    r"custom\w*|logo|"
+                    r"custom\w*|logo|sourc\w*|interior\w*|lobby|decor\w*|furnish\w*|"
                     r"wholesale|export\w*|ship|shipping|send|deliver\w*|courier|parcel|"
                     r"dispatch)\b")
 

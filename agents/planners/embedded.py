@@ -41,6 +41,7 @@ from agents.replies import act, capabilities
 from agents.skills._hindi import DESCRIBE_HI
 from agents.skills._images import image_refs
 from agents.skills.heritage_lookup import question_of
+from agents.skills.search_products import min_authenticity, names_wares
 from agents.skills.smalltalk import SMALL_TALK, reply
 from agents.state import AgentState, PendingCall, RunContext
 from knowledge.questions import asks_to_compare, comparison_sides, guide_topic
@@ -84,6 +85,10 @@ _POINTS_BACK = re.compile(
 # A turn that asks the last call again with something changed: "what if it's fragile?".
 _SAME_PIECE = re.compile(r"\b(?:the )?same (?:piece|one|item|product|\w+) (?:if|but|in|from|made|"
                          r"with|at|for)\b")
+# A question about something, not a change to the last call ("who is the lady in these
+# paintings?"); "how about Jaipur" and "what about 2 kg" are changes.
+_ASKS_ABOUT = re.compile(r"^(?:how (?!about|much|many)|why|who|whose|when|what (?:is|are|does|do|"
+                         r"was|were) (?:the|this|that|these|those|it|they)\b)")
 # Words of courtesy that end or open a talk: which one matters little to the reply.
 _COURTESIES = frozenset({"greet", "thanks", "goodbye"})
 # An agreement or refusal opening a longer message ("okay, ...", "no no, ...").
@@ -400,9 +405,11 @@ class EmbeddedPlanner:
             # The half-filled call is what this turn's values complete ("from Jaipur").
             ctx = SkillContext(ctx.user_id, ctx.role, {**ctx.previous_args, **pending["args"]})
             other = self.skills.get(intent)
-            # "publish it at 7000" when asked the draft's price: the other tool, said outright
+            # "publish it at 7000" when asked the draft's price: another action, said outright
+            # (not "a basket, 500 g, 6 hours, 650" that reads like a price question)
             outright = confident and other is not None and other.tool != pending["tool"] \
                 and other.cued is not None and other.cued(utt) and other.tool in run.registry \
+                and run.registry.get(other.tool).critical \
                 and run.role in run.registry.get(other.tool).roles
             if skill is not None and not outright and (
                     not confident or intent in (pending["tool"], "affirm")
@@ -419,10 +426,13 @@ class EmbeddedPlanner:
         elsewhere = referred is not None and confident and intent != last_tool
         if not elsewhere and (what_if := self._what_if(intent, utt, ctx, last_tool, run)):
             return self._call_or_ask(self.skills[str(last_tool)], what_if, run, turn)
-        # A tool the caller may not use does not outweigh a price filter on what was just
-        # shown ("price range 5000 to 15000" after a buyer's search is not a price change).
+        # A tool the caller may not use does not outweigh a price or score filter on what was
+        # just shown ("price range 5000 to 15000", "narrow it to authenticity 85+" after a
+        # buyer's search is not a price change or a photo check).
+        filters = any(b is not None for b in price_bounds(utt.digits)) \
+            or min_authenticity(utt) is not None
         usable = confident and (intent in self._role_tools(run) + list(SMALL_TALK)
-                                or all(b is None for b in price_bounds(utt.digits)))
+                                or not filters)
         if referred is None and (refined := self._refinement(intent, usable, utt, ctx,
                                                              last_tool)):
             return self._call_or_ask(self.skills[str(last_tool)], refined, run, turn)
@@ -453,9 +463,12 @@ class EmbeddedPlanner:
         if last_tool in self.skills:
             # A follow-up that only carries slot values reuses the previous tool.
             extra = self.skills[last_tool].fill(utt, ctx)
-            if extra:
-                args = {**ctx.previous_args, **extra}
+            # Words alone are no slot value ("who is the lady in these paintings?")
+            if extra and not _ASKS_ABOUT.match(utt.norm) and set(extra) - FREE_TEXT_ARGS:
+                args = _the_same_piece({**ctx.previous_args, **extra}, utt, ctx.previous_args)
                 return self._call_or_ask(self.skills[last_tool], args, run, turn)
+        if (wares := self._names_wares(utt, run)) is not None:
+            return self._call_or_ask(wares, wares.fill(utt, ctx), run, turn)
         if self._looks_like_a_knowledge_question(prediction, utt):
             # Unsure, but it reads like a question about crafts: the knowledge base answers,
             # or says honestly that it does not know.
@@ -481,6 +494,7 @@ class EmbeddedPlanner:
         """
         args = _same_ids(skill.tool, args, utt, ctx.previous_args)
         args = _about_the_same_craft(skill.tool, args, utt, ctx.previous_args)
+        args = _the_same_piece(args, utt, ctx.previous_args)
         if not ctx.previous_args or not _POINTS_BACK.search(utt.norm):
             return args
         carried = {k: v for k, v in ctx.previous_args.items()
@@ -499,17 +513,14 @@ class EmbeddedPlanner:
         last = self.skills.get(str(last_tool))
         if last is None or not ctx.previous_args:
             return None
-        if not _POINTS_BACK.search(utt.norm):
-            return None
+        if not _POINTS_BACK.search(utt.norm) or _ASKS_ABOUT.match(utt.norm):
+            return None  # "how is this bidri work made?" asks about it, changes nothing
         # Free text ("query", "question") is in every turn: only values count as a change.
         extra = {k: v for k, v in last.fill(utt, ctx).items()
                  if k not in FREE_TEXT_ARGS and not k.endswith("_id")}
-        if _SAME_PIECE.search(utt.norm):
-            # "and the same vase if made in Jaipur?": the piece priced, a brass vase, stays
-            extra.pop("category", None)
-            said = extra.get("materials")
-            if isinstance(said, list) and not any(str(m).lower() in utt.norm for m in said):
-                extra.pop("materials")  # a kind's usual material, not one said
+        # "and the same vase if made in Jaipur?": the piece priced, a brass vase, stays
+        extra = {k: v for k, v in _the_same_piece(extra, utt, ctx.previous_args).items()
+                 if k in extra and v != ctx.previous_args.get(k)}
         # "what if I make only 120?" after a plan may also add a value the plan left at its
         # default ("and if 25 are already in stock?"); another tool's turn may only change one.
         # "what if it's fragile?" asks the last call again, with a value it left at its default.
@@ -556,7 +567,8 @@ class EmbeddedPlanner:
         p-00140 to Mumbai" after a list of orders is a shipping quote, not the shipped orders).
         """
         skill = self.skills.get(str(last_tool))
-        if skill is None or not skill.refines or not ctx.previous_args:
+        if skill is None or not skill.refines or not ctx.previous_args \
+                or _ASKS_ABOUT.match(utt.norm):
             return None
         extra = skill.fill(utt, ctx)
         if not extra or not set(extra) <= set(skill.refines):
@@ -674,6 +686,19 @@ class EmbeddedPlanner:
         return about_crafts(utt) and any(
             intent == KNOWLEDGE_TOOL and p >= COMPARISON_MIN_PROBABILITY
             for intent, p in prediction.ranking[:COMPARISON_RANKS])
+
+    def _names_wares(self, utt: Utterance, run: RunContext) -> Skill | None:
+        """A search, when an unsure turn is only a few words naming a craft or a kind of piece.
+
+        "channapatna train sets", "bidri work box": what a shopper types in a search box, not a
+        question about the craft.
+        """
+        search = self.skills.get("search_products")
+        if search is None or search.tool not in self._role_tools(run) or utt.ids:
+            return None
+        if len(utt.norm.split()) > 6:
+            return None  # ("bidri ka vase?" asks whether there is one: still a search)
+        return search if names_wares(utt) else None
 
     def _looks_like_a_knowledge_question(self, prediction: Prediction, utt: Utterance) -> bool:
         words = utt.norm.split()
@@ -903,7 +928,7 @@ _IMAGE_ARG = {"image_theft_check": "image", "analyze_authenticity": "images"}
 # "the same seller", "that account", "is bande ka"; "the same photo", "this image".
 _SAME_SELLER = re.compile(r"\b(?:same|that|this|the|his|her|their|us|is)\s+(?:seller|creator|"
                           r"artisan|maker|vendor|account|shop|person|guy|user|bande)\b"
-                          r"|\b(?:him|her)\b"
+                          r"|\b(?:him|her|he|she)\b|\bthey (?:stole|copied|took|used)\b"
                           # "is his photo img-… stolen": the one just checked
                           r"|\b(?:his|her|their)\s+(?:photos?|images?|pictures?|pics?|listings?)\b")
 _SAME_IMAGE = re.compile(r"\b(?:same|that|this|the|us|is|isi|usi)\s+(?:photo|image|picture|pic|"
@@ -983,6 +1008,24 @@ def _about_the_same_craft(tool: str, args: dict[str, Any], utt: Utterance,
             and "cluster_id" not in args:
         return {**args, "craft": subject}
     return args
+
+
+def _the_same_piece(args: dict[str, Any], utt: Utterance,
+                    previous: dict[str, Any]) -> dict[str, Any]:
+    """``args`` about the piece of the last call when the turn says "the same vase", "same one".
+
+    "and the same vase if made in Jaipur?" after a brass vase's price is that brass vase, not
+    the clay a vase is usually made of; a material the turn names still counts.
+    """
+    if not previous or not _SAME_PIECE.search(utt.norm):
+        return args
+    out = dict(args)
+    for name in ("category", "materials"):
+        said = out.get(name)
+        named = isinstance(said, list) and any(str(m).lower() in utt.norm for m in said)
+        if name in previous and not named:
+            out[name] = previous[name]
+    return out
 
 
 def _changed_price(args: dict[str, Any], run: RunContext) -> dict[str, Any]:

@@ -253,7 +253,8 @@ def horizon_days(utt: Utterance) -> int | None:
 def region(utt: Utterance) -> str | None:
     """The place the user named (its canonical name), or "all" for the whole country."""
     if re.search(r"\b(all india|whole country|nationwide|across india|all over india|"
-                 r"entire country|in india)\b", utt.norm):
+                 r"entire country|in india|(?:pure|poore|pura|poora|sare|saare) (?:desh|bharat)|"
+                 r"all over the country|countrywide|country wide)\b", utt.norm):
         return "all"
     if utt.regions:  # a state by any of its names ("UP", "orissa"): the tools want its own
         entry = Vocabulary.default().canonical("region", utt.regions[0])
@@ -262,4 +263,22 @@ def region(utt: Utterance) -> str | None:
     for state in sorted(default_tables().wages, key=len, reverse=True):
         if f" {state.lower()} " in padded:  # a state before a sound-alike town ("kerala")
             return state
-    return utt.places[0].name if utt.places else None
+    # "madhubani painting ki bikri": the town in a craft's name is not where it sells
+    return next((p.name for name, p in zip(utt.place_names, utt.places, strict=False)
+                 if not names_the_piece(utt, name, p)), None)
+
+
+def names_the_piece(utt: Utterance, name: str, place: object) -> bool:
+    """Whether a craft town names the piece ("a Channapatna toy set"), not a place it goes to.
+
+    Said with "to" or "tak" before it, it is a destination all the same.
+    """
+    if getattr(place, "kind", "") != "cluster":
+        return False
+    first = re.escape(name.split()[0])
+    if re.search(rf"\b(?:to|tak|till|upto)\s+{first}", utt.norm):
+        return False
+    after = re.search(rf"\b{re.escape(name)}\s+(\w+(?:\s\w+)?)", utt.norm)
+    kinds = ("product", "craft", "category", "material")
+    return bool(after and any(m.start == 0 for m in Vocabulary.default().find(
+        after.group(1), kinds=kinds, fuzzy=False)))  # the very next word, not "ship saree"

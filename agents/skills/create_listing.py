@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agents.nlu.entities import Utterance
+from agents.nlu.entities import Utterance, price_bounds
 from agents.nlu.skill import Skill, SkillContext
 from agents.skills import _intelligence as intel
 from agents.skills._images import image_refs
@@ -106,7 +106,13 @@ _SELL_AT = re.compile(r"^(?:please\s+|pls\s+)?(?:sell|put up|list|post)\b(?!\s+m
                       r"\b(?:for|at|priced|price|price is|rate)\s*(?:rs\.?|₹)?\s*\d")
 _DRAFT = re.compile(r"\b(?:draft|drafts|listing)\b")
 _AMEND = re.compile(r"\b(?:add|write|mention|include|put in|update|edit|change|fix|set|"
-                    r"likh\w*|jod\w*)\b")
+                    r"put(?! (?:it |this |that )?(?:up|live|online)\b)|likh\w*|jod\w*)\b")
+# A listing asked for by name: "make a listing: ...", "new listing", "listing bana do"
+_MAKE_A_LISTING = re.compile(r"\b(?:make|create|start|open|draft)\s+(?:a\s+|my\s+|new\s+)*"
+                             r"listing\b|\bnew listing\b|\blisting\s+(?:bana\w*|kar\w*)\b")
+# "list kolhapuri tan chappal 1350": a piece to list and its price, last
+_LIST_PRICED = re.compile(r"^(?:please\s+|pls\s+)?(?:list|post|put up)\b(?!\s+(?:me|all|the|my "
+                          r"orders?|orders?)\b).*\D(\d{3,6})\s*(?:rs\.?|rupees?|/-|₹)?$")
 # "make the title 'Channapatna doll'", "change the title to “Emerald vase”", "call it 'X'"
 _TITLE = re.compile(r"\b(?:title|call it|name it)\b[^'\"“‘]{0,20}['\"“‘]([^'\"”’]{3,200})['\"”’]",
                     re.I)
@@ -135,6 +141,11 @@ def sure(utt: Utterance) -> bool:
         return True
     if not utt.ids and _SELL_AT.search(utt.digits) and (intel.category(utt) or utt.crafts):
         return True  # "sell kolhapuri chappals size 8 tan for 1200", "put up a saree, priced 7200"
+    if not utt.ids and _MAKE_A_LISTING.search(utt.norm):
+        return True  # "make a listing: pattachitra wall hanging ... photo img-…"
+    if not utt.ids and _LIST_PRICED.search(utt.digits.strip()) and (
+            intel.category(utt) or utt.crafts) and price_bounds(utt.digits) == (None, None):
+        return True  # "list kolhapuri tan chappal 1350" (not "list chappals under 1350")
     return (any(i.startswith("p-") for i in utt.ids) and bool(_DRAFT.search(utt.norm))
             and bool(_AMEND.search(utt.norm)))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from agents.nlu.entities import Utterance
@@ -49,9 +50,34 @@ def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
     return " ".join(parts)
 
 
+# How much a kind of piece will sell, asked in other words: "how many will sell between now and
+# holi", "which months do brass items sell the most", "is there going to be a spike"
+_WILL_SELL = re.compile(
+    r"\b(?:demand|how (?:many|much) (?:will|would|might|can i expect to) sell|"
+    r"will (?:they|these|those|it|this|that) sell|sell(?:s)? (?:the )?(?:most|best)|"
+    r"(?:which|what) months?\b.{0,30}\bsell|selling season|peak (?:season|months?)|spike|"
+    r"bikri|bikegi|bikenge|bikega|maang)\b")
+
+
+def cued(utt: Utterance) -> bool:
+    """A kind of piece named with words about how it will sell."""
+    return not utt.ids and bool(_WILL_SELL.search(utt.norm)) and intel.category(utt) is not None
+
+
+_HOW_MANY_SELL = re.compile(r"\bhow (?:many|much) (?:will|would|might|can i expect to) sell\b"
+                            r"|\bwill (?:they|these|those) sell\b")
+
+
+def sure(utt: Utterance) -> bool:
+    """How many of a kind of piece will sell, asked outright (stock held is only the reason)."""
+    return cued(utt) and bool(_HOW_MANY_SELL.search(utt.norm))
+
+
 SKILL = Skill(
     tool="demand_forecast",
     fill=fill,
     describe=describe,
+    cued=cued,
+    sure=sure,
     questions={"category": "Which craft should I forecast: pottery, textiles, brass, jewellery…?"},
 )

@@ -7,6 +7,7 @@ from typing import Any
 
 from agents.nlu.entities import Utterance
 from agents.nlu.skill import Skill, SkillContext
+from agents.skills._images import image_refs
 
 _ACTION = {
     "no_action": "no action is needed",
@@ -35,6 +36,10 @@ _WRONG_WORDS = frozenset(
     "fraud fraudulent scam scammer fake suspicious dodgy cheat cheating fishy shady garbar "
     "gadbad gadbadi dhokha manipulated bots".split()
 )
+# Photos like someone else's, said of a seller's listings (plural: "copy that photo" is the
+# photo just talked about, for an image theft check)
+_COPIED = re.compile(r"\bsame (?:photos|pictures|pics|images) as\b|\bcop(?:y|ied|ying|ies)\b"
+                     r"(?: \w+){0,3} (?:photos|pictures|pics|images)\b")
 _SELLER = re.compile(r"\b(?:sellers?|vendors?|shops?|accounts?|vikreta|creators?|artisans?)\b")
 
 
@@ -43,7 +48,11 @@ def cued(utt: Utterance) -> bool:
 
     ("should we suspend c-0297", "complaints against c-0142").
     """
-    return any(i.startswith("c-") for i in utt.ids) and bool(_FRAUD_WORDS & set(utt.norm.split()))
+    if not any(i.startswith("c-") for i in utt.ids):
+        return False
+    # "their listing has the same photos as a Kanchipuram weaver's": duplicate images, no photo
+    return bool(_FRAUD_WORDS & set(utt.norm.split())) or (
+        bool(_COPIED.search(utt.norm)) and not image_refs(utt.text))
 
 
 def sure(utt: Utterance) -> bool:
@@ -54,7 +63,11 @@ def sure(utt: Utterance) -> bool:
     """
     words = set(utt.norm.split())
     seller = any(i.startswith("c-") for i in utt.ids) or bool(_SELLER.search(utt.norm))
-    return seller and bool(_WRONG_WORDS & words) and not any(i.startswith("p-") for i in utt.ids)
+    if any(i.startswith("p-") for i in utt.ids):
+        return False
+    copied = any(i.startswith("c-") for i in utt.ids) and bool(_COPIED.search(utt.norm)) \
+        and not image_refs(utt.text)  # a seller's photos the same as another's, none given
+    return (seller and bool(_WRONG_WORDS & words)) or copied
 
 
 def describe(args: dict[str, Any], result: dict[str, Any]) -> str:

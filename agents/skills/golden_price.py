@@ -17,10 +17,22 @@ _DIMS = re.compile(r"(\d+(?:\.\d+)?)\s*(?:x|by|\*)\s*(\d+(?:\.\d+)?)\s*(?:x|by|\
 _PER_DAY = re.compile(r"\b(daily|roz|every day|each day|per day|a day|1 day|each)\b")
 _HOURS_END = re.compile(r"\b(?:hours?|hrs?|h|ghante)\s*$")
 # Crafts whose name says the material: bidri is a zinc alloy, dhokra cast brass.
+# A craft's usual material, when the maker names the craft and not what it is made of.
 _CRAFT_MATERIAL = {"bidri": "zinc", "bidriware": "zinc", "dhokra": "brass",
-                   "dhokra casting": "brass", "pashmina": "pashmina"}
+                   "dhokra casting": "brass", "pashmina": "pashmina", "banarasi": "silk",
+                   "kanjeevaram": "silk", "kanjivaram": "silk", "kanchipuram": "silk",
+                   "kundan": "glass stone", "tarakasi": "silver", "filigree": "silver",
+                   "channapatna": "wood", "etikoppaka": "wood", "kondapalli": "tella poniki wood",
+                   "kathputli": "wood", "blue pottery": "quartz", "terracotta": "clay",
+                   "madhubani": "handmade paper", "pattachitra": "cloth", "phad": "cloth",
+                   "kalamkari": "cotton", "chikankari": "cotton", "chikan": "cotton",
+                   "kantha": "cotton", "jamdani": "cotton", "bagru": "cotton", "dabu": "cotton",
+                   "ajrakh": "cotton", "taal patra": "palm leaf", "tala patra": "palm leaf",
+                   "palm leaf": "palm leaf", "papier mache": "papier mache",
+                   "marble inlay": "marble", "pietra dura": "marble", "bell metal": "bell metal"}
 _IMPLIED_MATERIAL = {"leather": "leather", "glass": "glass", "pottery": "clay",
-                     "stonework": "marble", "basketry": "bamboo"}
+                     "stonework": "marble", "basketry": "bamboo", "toys": "wood",
+                     "woodwork": "wood"}
 
 
 def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
@@ -51,8 +63,10 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
             args["production_hours"] = a.value
         elif a.unit in ("d", "w") and "production_hours" not in args:
             args["production_hours"] = a.value * HOURS_PER_WORKDAY * (6 if a.unit == "w" else 1)
+    padded = f" {utt.norm} "
     if "materials" not in args and (made := next(
-            (m for craft, m in _CRAFT_MATERIAL.items() if craft in utt.crafts), None)):
+            (m for craft, m in _CRAFT_MATERIAL.items()
+             if craft in utt.crafts or f" {craft} " in padded), None)):
         args["materials"] = [made]  # a bidri vase is zinc inlaid with silver
     if "materials" not in args and args.get("category") in _IMPLIED_MATERIAL:
         # A chappal is leather, a matka clay: the category says the material.

@@ -31,7 +31,7 @@ def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
         return f"I checked {checked} listings in stock: everything is moving well."
     parts = [f"I checked {checked} listings in stock."]
     if old:
-        worst = sorted(old, key=lambda f: -f["days_unsold"])[:3]
+        worst = old[:3]  # in the tool's order, so "the first one" is the first shown
         days = args.get("unsold_days") or UNSOLD_DAYS
         parts.append(f"{len(old)} unsold for over {days} days, e.g. " + "; ".join(
             f"{f['title']} ({f['product_id']}, {f['days_unsold']} days)" for f in worst) + ".")

@@ -18,7 +18,7 @@ _ORDER_NOUNS = frozenset(
 )
 # With a status, these say whose orders are meant ("anything i bought still being made").
 _OWNER_PHRASES = ("i bought", "i ordered", "i purchased", "i sold", "customer", "customers",
-                  "buyer", "buyers", "my shop")
+                  "buyer", "buyers", "my shop", "i ve", "i have", "i had", "everything i")
 
 
 # Words that can stand before "orders" without naming a status.
@@ -57,6 +57,15 @@ def _is_order_noun(word: str) -> bool:
     )
 
 
+_WHERE_MINE = re.compile(r"\bwhere(?:s| s| is| are| re)?\s+my\s+(?:stuff|things|items|goods|"
+                         r"delivery|deliveries|saman|samaan|purchase|purchases)\b")
+
+
+def sure(utt: Utterance) -> bool:
+    """"where's my stuff": what one bought, asked after outright."""
+    return bool(_WHERE_MINE.search(utt.norm))
+
+
 def cued(utt: Utterance) -> bool:
     """Whether the words ask for orders by another name, or by a status.
 
@@ -64,6 +73,8 @@ def cued(utt: Utterance) -> bool:
     someone bought or sold; not a request for advice about an order.
     """
     padded = f" {utt.norm} "
+    if _WHERE_MINE.search(utt.norm):
+        return True  # "where's my stuff": what one bought, by another name
     named = any(_is_order_noun(w) for w in utt.norm.split()) or (
         bool(utt.statuses) and any(f" {p} " in padded for p in _OWNER_PHRASES)
     )
@@ -89,4 +100,5 @@ def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
     return f"You have {total} {label}{noun}: {shown}{more}."
 
 
-SKILL = Skill(tool="list_orders", fill=fill, describe=describe, refines=("status",), cued=cued)
+SKILL = Skill(tool="list_orders", fill=fill, describe=describe, refines=("status",), cued=cued,
+              sure=sure)

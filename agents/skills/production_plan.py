@@ -30,7 +30,9 @@ _TOTAL_BEFORE = re.compile(r"\b(?:total|whole|overall)\s+(?:making\s+)?(?:cost|l
                            r"(?:\s+(?:of|is|will be|comes to|about|around|rs\.?|₹))*\s*$")
 # "25 in stock", "25 pairs are still lying in the godown", "10 pieces left over"
 _STOCK_AFTER = re.compile(r"^\s*(?:\w+\s+){0,3}?(in stock|left|ready|already|unsold|lying|"
-                          r"in (?:the )?(?:godown|godam|warehouse|shop|store))")
+                          r"in (?:the )?(?:godown|godam|warehouse|shop|store)|"
+                          # "5 in hand" (pieces; "60k in hand" is money, read first)
+                          r"(?:in|on) hand)")
 # "i have 60k", "1.5 lakh with me": money, not pieces in stock (pieces are named after the count)
 _MONEY_AFTER = re.compile(r"^\s*(?:rs\.?|rupees?|rupaye|₹|with me|in hand|only|and|to|so|$|[,.?!])")
 _PEOPLE_AFTER = re.compile(r"^\s*(?:women|men|ladies|people|artisans|karigars?|workers|weavers|"

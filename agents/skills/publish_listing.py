@@ -26,8 +26,11 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
         args["listing_id"] = ctx.previous_args["listing_id"]
     elif str(ctx.previous_args.get("product_id", "")).startswith("p-"):
         args["listing_id"] = ctx.previous_args["product_id"]  # its price set, "ab publish kar do"
-    amounts = [q.value for q in utt.quantities if q.unit == "inr"] or [
-        q.value for q in utt.quantities if q.unit is None and q.value >= 10
+    said = [q for q in utt.quantities
+            if not re.search(r"\b(?:not|nahi|instead of|rather than)\s*(?:rs\.?|₹)?\s*$",
+                             utt.digits[:q.span[0]])]  # "at 6,200 not 6,750"
+    amounts = [q.value for q in said if q.unit == "inr"] or [
+        q.value for q in said if q.unit is None and q.value >= 10
     ]
     if amounts:
         args["price"] = amounts[-1]

@@ -37,7 +37,8 @@ def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
 
 
 _LIKE = re.compile(r"\b(like|similar|same as|resembl\w*|matching|alike|related|same style|"
-                   r"same kind|what else|anything else|in that style|in the same)\b")
+                   r"same kind|what else|anything else|in that style|in the same|"
+                   r"close to (?:it|this|that))\b")
 
 
 # Likeness to a piece pointed at rather than named: "more like the one I was looking at",
@@ -59,8 +60,24 @@ def cued(utt: Utterance) -> bool:
     return bool(_LIKE_THIS.search(utt.norm))
 
 
+# Likeness beyond doubt, said of a product named by id: "p-02940 is sold, what else is close
+# to it?" (not "I'd like to ship p-00140", nor a price, a parcel or a listing to change)
+_SURE_LIKE = re.compile(r"\b(?:similar|what else|anything else|close to (?:it|this|that)|"
+                        r"same style|same kind|more like|alike|resembl\w*)\b")
+_OTHER_TASK = re.compile(r"\b(?:ship\w*|courier|send|price|cost|publish|update|change|fraud|"
+                         r"photo|image|stole|copied|listing|draft)\b")
+
+
+def sure(utt: Utterance) -> bool:
+    """One product named by id, with words asking for others like it and for nothing else."""
+    named = [i for i in utt.ids if i.startswith("p-")]
+    return len(named) == 1 and len(utt.ids) == 1 and bool(_SURE_LIKE.search(utt.norm)) \
+        and not _OTHER_TASK.search(utt.norm)
+
+
 SKILL = Skill(
     cued=cued,
+    sure=sure,
     tool="recommend_similar",
     fill=fill,
     describe=describe,

@@ -19,7 +19,11 @@ _FILLER = frozenset(
     "maximum min minimum least most or plus onwards starting cheaper costlier greater lesser "
     "not no k thousand lakh lakhs lac price priced range costing only just also instead now "
     "then ones those these about how authenticity authentic score rating nothing none pls plz "
-    "each".split()
+    "each "
+    # words of a refinement or a reaction, never of a piece: "hmm can you filter to ones with
+    # authenticity above 90", "too expensive, something between 3000 and 6000?"
+    "hmm hm umm filter filtered narrow down too expensive costly pricey really very few ok okay "
+    "yes yeah so well see could would should need it its this that".split()
 )
 # Words of a question, a price check or another task: a product noun alone does not make
 # such an utterance a search.
@@ -36,7 +40,8 @@ _MIN_AUTHENTICITY = re.compile(
     r"|\b(?:above|over|at least|more than|min|minimum)\s*(\d+)\s*(?:%|percent)?\s*"
     r"(?:authentic\w*|score|authenticity)"
     # "score 75+", "authenticity 80 plus", "75+ authentic"
-    r"|\b(?:score|rating|authentic\w*)\s*(?:of|is)?\s*(\d+)\s*(?:\+|plus\b|and above|or more)"
+    r"|\b(?:score|rating|authentic\w*)(?:\s+(?:ones?|pieces?|items?|only))*[\s,]*(?:of|is)?\s*"
+    r"(\d+)\s*(?:\+|plus\b|and above|or more|se kam nahi|se kam nahin|or higher)"
     r"|\b(\d+)\s*(?:\+|plus\b)\s*(?:authentic\w*|score)"
     # "minimum authenticity score 90", "min authenticity of 85", "at least authenticity 80"
     r"|\b(?:min|minimum|at least|atleast)\s+(?:an?\s+)?authentic\w*(?:\s+(?:score|rating))?"
@@ -79,7 +84,10 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     if crafts := craft_types(utt):
         args["craft_types"] = crafts
     if utt.places:
-        args["location"] = utt.places[0].name
+        # "a boutique in Pune ... any from Pochampally?": where the pieces come from
+        come_from = [p for name, p in zip(utt.place_names, utt.places, strict=False)
+                     if re.search(rf"\bfrom\s+{re.escape(name)}\b", utt.norm)]
+        args["location"] = (come_from or utt.places)[0].name
     elif state := next((r for r in utt.regions if re.search(
             rf"\b(?:from|in|of)\s+{re.escape(r.lower())}\b", utt.norm)), None):
         args["location"] = state  # "bamboo baskets from tripura": made in that state
@@ -93,9 +101,15 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
         args["price_min"] = low
     if high is not None:
         args["price_max"] = high
-    if m := _MIN_AUTHENTICITY.search(utt.digits):
-        args["min_authenticity"] = float(next(g for g in m.groups() if g))
+    if (floor := min_authenticity(utt)) is not None:
+        args["min_authenticity"] = floor
     return args
+
+
+def min_authenticity(utt: Utterance) -> float | None:
+    """The authenticity score floor said ("authentic ones, 85 plus"), if any."""
+    m = _MIN_AUTHENTICITY.search(utt.digits)
+    return float(next(g for g in m.groups() if g)) if m else None
 
 
 def cued(utt: Utterance) -> bool:
@@ -114,12 +128,33 @@ def cued(utt: Utterance) -> bool:
         # "buying return gifts, not more than 250 each. any bookmarks?": a budget and a wish to
         # buy are shopping, even asked as a question about things the catalog has no word for
         return True
+    if (utt.categories or utt.crafts) and _SHOP_ASK.search(utt.norm) \
+            and not _NOT_A_SEARCH.search(utt.norm):
+        return True  # "do you sell phulkari dupattas?", "where can I buy a banarasi stole"
     if _NOT_SHOPPING.search(utt.text.lower()):
         return False
     if utt.categories or utt.crafts:
         return True
     # "a cheap gift below 500, something handmade": a budget and a wish to buy.
     return bool(_WANTS.search(utt.norm)) and any(b is not None for b in price_bounds(utt.digits))
+
+
+# Asking where to buy or whether it is sold: a search for what it names.
+_SHOP_ASK = re.compile(r"\b(?:where (?:can|do|should|could) (?:i|we) (?:buy|get|find|shop)|"
+                       r"where to (?:buy|get|find)|do you (?:sell|have|stock|carry)|"
+                       r"(?:is|are) there any|(?:can|could) i (?:buy|get|order)|"
+                       r"any (?:\w+ ){0,3}(?:from|in stock|available)|to stock\b)")
+
+
+# ... unless it asks about the craft or a parcel: "where can I learn kantha", "ship it"
+_ABOUT_THE_CRAFT = re.compile(r"\b(?:learn|history|story|origin|meaning|explain|ship|shipping|"
+                              r"courier|deliver\w*|parcel|price for|pricing|charge)\b")
+
+
+def names_wares(utt: Utterance) -> bool:
+    """A craft or kind of piece named with no question, task or id ("bidri ka vase?")."""
+    return bool(utt.categories or utt.crafts) and not utt.ids \
+        and not _NOT_SHOPPING.search(utt.text.lower().replace("?", " "))
 
 
 # Buying said outright; with a budget that is a search, whatever the products are called.
@@ -176,10 +211,16 @@ def sure(utt: Utterance) -> bool:
         return False
     if _OTHERS_PRICES.search(utt.norm):
         return True
+    if (utt.crafts or utt.categories) and _SHOP_ASK.search(utt.norm) \
+            and not _ABOUT_THE_CRAFT.search(utt.norm):
+        return True  # "where can I get a real pashmina stole in Srinagar"
     low, high = price_bounds(utt.digits)
     measured = any(q.unit in ("kg", "g", "h", "d") for q in utt.quantities)
+    # "glass chandelier from Firozabad, 10k to 20k": a place it is from, not one to send it to
+    sent_to = any(re.search(rf"\b(?:to|tak)\s+{re.escape(name)}\b", utt.norm)
+                  for name in utt.place_names)
     return (low is not None and high is not None and bool(utt.crafts or utt.categories)
-            and not measured and not utt.places and not _OTHER_TASK.search(utt.norm))
+            and not measured and not sent_to and not _OTHER_TASK.search(utt.norm))
 
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from agents.nlu.entities import Utterance
 from agents.nlu.skill import Skill, SkillContext
+from agents.skills._intelligence import names_the_piece
 from domain.vocabulary import Vocabulary
 
 _DIMS = re.compile(
@@ -16,6 +17,7 @@ _DIMS = re.compile(
 _ORDER = ("destination", "weight_kg", "declared_price")
 _SHIPPING_WORDS = re.compile(r"\b(?:ship\w*|courier|deliver\w*|parcel|post(?:age)?|send|sent|"
                              r"dispatch)\b")
+_FROM_HERE = re.compile(r"\bfrom (?:here|this (?:place|town|city))\b|\b(?:yahan|yahaan|idhar) se\b")
 _FROM_THERE = re.compile(r"\bfrom (?:there|that (?:place|town|city))\b|\b(?:wahan|wahaan|vahan|"
                          r"waha|vaha) se\b")
 _SIDE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:cm|centimetres?|centimeters?)?\s+(long|wide|high|tall)\b")
@@ -50,28 +52,17 @@ def _places(utt: Utterance, ctx: SkillContext) -> dict[str, str]:
                        rf"{first}|\bfrom\s+{first}", utt.norm):
             said_from = True  # "from Jaipur", "from the artisan in Jaipur"
         else:
-            said_from = awaiting_origin and not re.search(rf"\bto\s+{first}", utt.norm)
+            sent_to = re.search(rf"\b(?:to|tak)\s+{first}", utt.norm)
+            # "I'm at the Pune exhibition ... shipping from here to Jaipur": here is Pune
+            said_from = not sent_to and (awaiting_origin or bool(_FROM_HERE.search(utt.norm)))
         if said_from:
             out["origin"] = _plain(place.name)
-        elif "destination" not in out and not _names_the_piece(utt, name, place):
+        elif names_the_piece(utt, name, place):
+            if ctx.role != "creator" and "origin" not in out:
+                out["origin"] = _plain(place.name)  # a buyer's "Agra marble box": made in Agra
+        elif "destination" not in out:
             out["destination"] = _plain(place.name)
     return out
-
-
-def _names_the_piece(utt: Utterance, name: str, place: Any) -> bool:
-    """Whether a craft town names the piece ("a Channapatna toy set"), not where it goes.
-
-    Said with "to" or "tak" before it, it is the destination all the same.
-    """
-    if getattr(place, "kind", "") != "cluster":
-        return False
-    first = re.escape(name.split()[0])
-    if re.search(rf"\b(?:to|tak|till|upto)\s+{first}", utt.norm):
-        return False
-    after = re.search(rf"\b{re.escape(name)}\s+(\w+(?:\s\w+)?)", utt.norm)
-    kinds = ("product", "craft", "category", "material")
-    return bool(after and any(m.start == 0 for m in Vocabulary.default().find(
-        after.group(1), kinds=kinds, fuzzy=False)))  # the very next word, not "ship saree"
 
 
 def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
@@ -140,8 +131,9 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
 
 
 # Words that make the amount after them the parcel's price.
-_PRICE_BEFORE = re.compile(r"\b(?:costs?|worth|price[ds]?|valued?|mrp)\s+"
-                           r"(?:(?:is|at|of|about|around|rs\.?|₹)\s*)*$")
+_PRICE_BEFORE = re.compile(r"\b(?:(?:costs?|worth|price[ds]?|valued?|mrp)\s+|"
+                           r"(?:sell|sold|selling)(?:\s+(?:it|this|that|them|one))?\s+"
+                           r"(?:at|for)\s+)(?:(?:is|at|of|about|around|rs\.?|₹)\s*)*$")
 
 
 def _counts_pieces(utt: Utterance, q: Any) -> bool:
@@ -181,7 +173,11 @@ def cued(utt: Utterance) -> bool:
         return False
     if "weight_kg" in args or any(i.startswith("p-") for i in utt.ids):
         return True
-    return "declared_price" in args and bool(_SHIPPING_WORDS.search(utt.norm))
+    if not _SHIPPING_WORDS.search(utt.norm):
+        return False
+    # "what's the shipping to Bengaluru for a Dhokra horse": a parcel and where it goes
+    return "declared_price" in args or bool(re.search(
+        rf"\b(?:to|tak)\s+{re.escape(str(args['destination']).split()[0].lower())}", utt.norm))
 
 
 def describe(args: dict[str, Any], result: dict[str, Any]) -> str:

@@ -70,8 +70,10 @@ def _new_price(utt: Utterance) -> float | None:
     if not amounts:
         return None
     # "at 2550 is wrong, set it to 255": the amount it goes to, before the one it is at
-    targets = sorted((q for q in amounts if word_before(q) in ("to", "=", "at")),
-                     key=lambda q: word_before(q) == "at")
+    # "make it 950, no one buys at 1000": what it is made before what it sells at
+    rank = {"to": 0, "=": 0, "it": 1, "be": 1, "at": 2}
+    targets = sorted((q for q in amounts if word_before(q) in rank),
+                     key=lambda q: rank[word_before(q)])
     real = [q for q in amounts if q.value >= MIN_PRICE] or amounts
     return targets[0].value if targets else real[-1].value
 
@@ -79,14 +81,16 @@ def _new_price(utt: Utterance) -> float | None:
 MIN_PRICE = 10  # "galti se ek zero": one and zero are not prices
 # The amount before "from" in a Hindi gloss ("11500 from 1150") and after "was" is the old one.
 _NOT_NEW_AFTER = frozenset({"%", "percent", "from"})
-_NOT_NEW_BEFORE = frozenset({"was", "earlier", "pehle"})
+_NOT_NEW_BEFORE = frozenset({"was", "earlier", "pehle", "not", "nahi"})  # "at 6,200 not 6,750"
 
 
 _PRICE_WORDS = re.compile(
     r"\b(price|prices|priced|cost|costs|rate|sell|make it|should be|now be|set|change|update|"
     r"reduce|lower|raise|increase|mark|"
     # "drop p-02808 to 2100", "cut it to 900", "bump p-00012 up to 1500", "kam karo"
-    r"drop|cut|slash|bring|knock|hike|bump|discount|kam|ghata\w*|badha\w*)\b"
+    r"drop|cut|slash|bring|knock|hike|bump|discount|kam|ghata\w*|badha\w*|"
+    # "p-00797 bahut sasta laga hai, 250 kar do": too cheap, make it 250
+    r"cheap|cheaper|sasta|expensive|costly|mehnga|do give|kar do|kardo)\b"
 )
 
 
@@ -96,6 +100,21 @@ def cued(utt: Utterance) -> bool:
     if "product_id" not in filled or not filled & {"new_price", "price_change"}:
         return False
     return any(q.unit == "inr" for q in utt.quantities) or bool(_PRICE_WORDS.search(utt.norm))
+
+
+_OTHER_TASK = re.compile(r"\b(?:publish|live|ship\w*|courier|send|similar|photo|image|draft|"
+                         r"listing|fraud|forecast|demand)\b")
+
+
+def sure(utt: Utterance) -> bool:
+    """One listing named by id with the amount it should now cost, and nothing else to do.
+
+    "the hexagon basket p-00841, make it 1500, nobody is buying at 3050" (not a batch of 1500).
+    """
+    if len([i for i in utt.ids if i.startswith("p-")]) != 1 or not cued(utt):
+        return False
+    measured = any(q.unit in ("kg", "g", "h", "d", "w", "km") for q in utt.quantities)
+    return not measured and not _OTHER_TASK.search(utt.norm)
 
 
 def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
@@ -120,4 +139,5 @@ SKILL = Skill(
         "new_price": "What should the new price be, in rupees?",
     },
     cued=cued,
+    sure=sure,
 )
