@@ -66,7 +66,8 @@ STATUS_SYNONYMS = {
                 # a sending said as done: "which did I already dispatch", "jo bhej diye"
                 "already dispatch", "already sent", "already send", "already ship", "i dispatched",
                 "did i dispatch", "have i dispatched", "i have sent", "i ve sent", "mailed",
-                "dispatch ho", "dispatch kiye", "dispatch kar diye", "dispatch kar diya",
+                "dispatch ho", "dispatch kiye", "ship ho", "ship chuke", "ship kar diye",
+                "dispatch kar diye", "dispatch kar diya",
                 "bhej diye", "bhej diya", "bhej chuke", "bhej chuka", "with the courier"),
     "delivered": ("delivered", "received", "recieved", "completed", "reached", "arrived"),
     "cancelled": ("cancelled", "canceled", "cancelation", "cancellation", "called off",
@@ -87,6 +88,10 @@ _ID_RE = re.compile(r"\b([cbpok])\s?[- ]?\s?(\d(?: \d(?!\d)){1,5}|\d{1,6})\b", r
 _ID_WIDTH = {"c": 4, "b": 4, "p": 5, "o": 6, "k": 3}
 _UNIT_ALT = "|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True))
 # A unit may be joined by a hyphen ("a 500-km radius", "a 2-kg box"); a range's hyphen is not.
+# A seller by number: "seller 297", "artisan no. 42" (not "seller 2 kg", "3 sellers")
+_SELLER_NUMBER = re.compile(r"\b(seller|creator|artisan|maker|vendor|weaver)\s+"
+                            r"(?:no\.?\s*|number\s+|id\s+|#\s*)?(\d{1,4})\b(?![.,]?\d)(?!\s*(?:%|(?:kg|g|gm|km|rs|hours?|"
+                            r"pieces?|items?|listings?|orders?|products?)\b))")
 _NUM_RE = re.compile(
     rf"(₹\s?)?(\d+(?:[.,]\d+)*)(?:\s*-(?=\s*(?:{_UNIT_ALT})\b))?\s*({_UNIT_ALT})?\b", re.I
 )
@@ -222,6 +227,9 @@ _AND_A_HALF = re.compile(r"\b(\d+(?:\.\d+)?) (days?|weeks?|months?|hours?|hrs?|k
                          r" and a (?:half\b|0\.5(?![\d.]))")
 
 
+_MINUTES = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:minutes?|mins?)\b")
+
+
 def _spoken_fractions(text: str) -> str:
     def point(m: re.Match[str]) -> str:
         whole, tenth = (str(_DIGIT_WORDS.index(g)) if g in _DIGIT_WORDS else g
@@ -234,7 +242,9 @@ def _spoken_fractions(text: str) -> str:
 def _words_to_digits(text: str) -> str:
     """``"fifty km"`` → ``"50 km"``, ``"fourteen hundred"`` → ``"1400"``, ``"5k"`` → ``"5000"``."""
     out = _words_to_digits_only(_spoken_fractions(text))
-    return _AND_A_HALF.sub(lambda m: f"{float(m.group(1)) + 0.5:g} {m.group(2)}", out)
+    out = _AND_A_HALF.sub(lambda m: f"{float(m.group(1)) + 0.5:g} {m.group(2)}", out)
+    # "150 minutes of work" is 2.5 hours
+    return _MINUTES.sub(lambda m: f"{float(m.group(1)) / 60:.3g} hours", out)
 
 
 def _words_to_digits_only(text: str) -> str:
@@ -525,6 +535,17 @@ def _add_vocabulary(utt: Utterance) -> None:
             utt.categories.append(category)
 
 
+def region_name(said: str) -> str:
+    """A state by its own name ("UP" → "Uttar Pradesh", "orissa" → "Odisha").
+
+    A name that is part of the state's ("Kashmir") stays as said: it is the narrower place.
+    """
+    entry = Vocabulary.default().canonical("region", said)
+    if entry is None or set(said.lower().split()) <= set(entry.canonical.lower().split()):
+        return said
+    return entry.canonical
+
+
 def keep_said_abbreviations(utt: Utterance, said: str) -> None:
     """Drop states read from a short word the user did not write in capitals.
 
@@ -558,7 +579,8 @@ def _in_india(lat: float, lon: float) -> bool:
 def parse(text: str, vocabulary: frozenset[str] = frozenset()) -> Utterance:
     """Extract every entity the skills use from ``text``; ``vocabulary`` = known non-place words."""
     norm_spaced = re.sub(r"\s+", " ", text.lower().replace("₹", " ₹ ")).strip()
-    digits = _words_to_digits(norm_spaced)
+    digits = _SELLER_NUMBER.sub(lambda m: f"{m.group(1)} c-{int(m.group(2)):04d}",
+                                _words_to_digits(norm_spaced))  # "is seller 297 legit?"
     utt = Utterance(text=text, norm=normalize(text))
     for m in _ID_RE.finditer(digits):
         prefix, num = m.group(1).lower(), m.group(2).replace(" ", "")

@@ -22,7 +22,7 @@ _MONEY_WORDS = r"(?:(?<![a-z])(?:rs\.?|rupees?|inr)|₹)"
 _NUM = re.compile(
     r"(₹\s*)?(\d+(?:,\d{2,3})*(?:\.\d+)?)\s*(k\b|thousand\b|lakhs?\b|lacs?\b)?\s*"
     r"(rs\.?|rupees?|inr|kgs?|kilos?|kilograms?|grams?|gms?|g\b|hours?|hrs?|h\b|days?|weeks?|"
-    r"months?|years?)?", re.I)
+    r"months?|years?|minutes?|mins?\b)?", re.I)
 _SCALE = {"k": 1_000, "thousand": 1_000, "lakh": 100_000, "lakhs": 100_000, "lac": 100_000,
           "lacs": 100_000}
 _UNIT = {"rs": "inr", "rs.": "inr", "rupee": "inr", "rupees": "inr", "inr": "inr",
@@ -84,6 +84,8 @@ def amounts(utt: Utterance) -> list[Amount]:
         unit = _UNIT.get((m.group(4) or "").lower().rstrip(".") or "", None)
         if (m.group(4) or "").lower() == "rs.":
             unit = "inr"
+        if (m.group(4) or "").lower().startswith("min"):
+            value, unit = round(value / 60, 2), "h"  # "150 minutes of work" is 2.5 hours
         before = text[max(0, m.start() - 40):m.start()]
         # "240 rupaye 2 mahine": a money word before a number with its own unit is not its unit
         if m.group(1) or (unit is None and re.search(_MONEY_WORDS + r"\s*$", before)):
@@ -254,7 +256,8 @@ def region(utt: Utterance) -> str | None:
     """The place the user named (its canonical name), or "all" for the whole country."""
     if re.search(r"\b(all india|whole country|nationwide|across india|all over india|"
                  r"entire country|in india|(?:pure|poore|pura|poora|sare|saare) (?:desh|bharat)|"
-                 r"all over the country|countrywide|country wide)\b", utt.norm):
+                 r"all over the country|countrywide|country wide|national|nationally|"
+                 r"pan india|pan-india)\b", utt.norm):
         return "all"
     if utt.regions:  # a state by any of its names ("UP", "orissa"): the tools want its own
         entry = Vocabulary.default().canonical("region", utt.regions[0])

@@ -37,8 +37,11 @@ def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
 
 
 # Orders or parcels, and sending them as one: "club my orders", "milake bhejne ka plan".
-_ORDERS = re.compile(r"\b(?:orders?|parcels?|shipments?|packages?|consignments?)\b")
+_ORDERS = re.compile(r"\b(?:orders?|parcels?|shipments?|packages?|consignments?|queue)\b")
 _TOGETHER = re.compile(r"\b(?:together|combine\w*|club\w*|bundl\w*|consolidat\w*|pool\w*|"
+                       # "anything in my queue headed to the same area?"
+                       r"(?:going|headed|heading|bound) (?:to|for) the same|same (?:area|city|town|"
+                       r"region|place|side|route)|"
                        r"merg\w*|in one go|ek saath|1 saath|milake|milakar|milaake|ikattha|"
                        r"ikatha|saath me|"
                        # "group them", "unko group kar do", "batch my orders", "in bulk",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agents.nlu.entities import Utterance
+from agents.nlu.entities import Utterance, region_name
 from agents.nlu.skill import Skill, SkillContext
 from domain.vocabulary import Vocabulary
 
@@ -28,7 +28,8 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     towns = [p.name for p, said in zip(utt.places, utt.place_names, strict=False)
              if said.lower() not in regions]
     if utt.regions and not (radius and towns):
-        args["location"] = utt.regions[0]  # "clusters in Kashmir" is the state, not Srinagar
+        # "clusters in Kashmir" is the state, not Srinagar
+        args["location"] = region_name(utt.regions[0])
     elif towns and utt.regions:
         # "within 50 km of Bhuj in Kutch": a distance is measured from a town, not a region
         args["location"] = towns[0]
@@ -91,7 +92,7 @@ _WHY = re.compile(r"\b(?:why|how|history|story|meaning|reason|causes?|platform|m
 
 
 _HUBS = re.compile(r"\b(?:craft|crafts|artisan|artisans|weaving|weavers?)\s+(?:clusters?|hubs?|"
-                   r"villages?|pockets?|centres?|centers?)\b")
+                   r"villages?|pockets?|centres?|centers?|towns?)\b")
 
 
 def cued(utt: Utterance) -> bool:

@@ -13,6 +13,7 @@ from typing import Any
 from agents.nlu.entities import Utterance, price_bounds
 from agents.nlu.skill import Skill, SkillContext
 from agents.skills import _intelligence as intel
+from agents.skills import update_price
 from agents.skills._images import image_refs
 from agents.state import PendingCall
 from domain.listing_attributes import extract
@@ -70,6 +71,9 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
             value = value if value is not None else getattr(gloss, name)  # "छह सौ ग्राम"
             if value is not None:
                 args[name] = value
+        if same and "price" not in args and update_price.THAT_PRICE.search(utt.norm) \
+                and isinstance(suggested := ctx.previous_args.get("declared_price"), int | float):
+            args["price"] = float(suggested)  # "isi price pe listing bana do": the price given
         if same:  # that piece's facts
             for name in _PRICED_FACTS:
                 if name in ctx.previous_args and name not in args:

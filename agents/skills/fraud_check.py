@@ -27,19 +27,26 @@ _FRAUD_WORDS = frozenset(
     "fraud fraudulent scam scammer fake suspend suspension ban block complaint complaints "
     "suspicious investigate investigation reseller reselling dodgy cheat cheating risk risky "
     "trust trustworthy genuine legit legitimate dhokha fishy shady garbar gadbad gadbadi "
-    "suspect bots bot manipulated genuinely".split()
+    "suspect bots bot manipulated genuinely jaanch janch jaach jaanch".split()
 ) | {"flags", "flag", "flagged"} | {  # "c-0082, any red flags?"
     # the signals the check reads: "check c-0201 for duplicate images and price anomalies"
     "duplicate", "duplicates", "duplicated", "anomaly", "anomalies", "anomalous", "outliers"}
 # Words that say plainly something is wrong (not "check", not "trust": "can I trust this seal").
 _WRONG_WORDS = frozenset(
     "fraud fraudulent scam scammer fake suspicious dodgy cheat cheating fishy shady garbar "
-    "gadbad gadbadi dhokha manipulated bots".split()
+    "gadbad gadbadi dhokha manipulated bots complaints complaint flipping reselling reseller "
+    "resells".split()
 )
 # Photos like someone else's, said of a seller's listings (plural: "copy that photo" is the
 # photo just talked about, for an image theft check)
 _COPIED = re.compile(r"\bsame (?:photos|pictures|pics|images) as\b|\bcop(?:y|ied|ying|ies)\b"
                      r"(?: \w+){0,3} (?:photos|pictures|pics|images)\b")
+# A look at how a seller's account behaves: "c-0297 put up 64 listings in a day, check it"
+_CHECK_THE_ACCOUNT = re.compile(
+    r"\b(?:check|verify|look into|review|audit|examine)\b.*\b(?:listings?|reviews?|ratings?|"
+    r"sales|account|profile|shop)\b|\b(?:listings?|reviews?|ratings?|sales|account|profile)\b"
+    r".*\b(?:check|verify|look into|review|audit|examine)\b")
+_GOOD_FAITH = frozenset("legit legitimate genuine trustworthy trusted reliable honest".split())
 _SELLER = re.compile(r"\b(?:sellers?|vendors?|shops?|accounts?|vikreta|creators?|artisans?)\b")
 
 
@@ -52,7 +59,8 @@ def cued(utt: Utterance) -> bool:
         return False
     # "their listing has the same photos as a Kanchipuram weaver's": duplicate images, no photo
     return bool(_FRAUD_WORDS & set(utt.norm.split())) or (
-        bool(_COPIED.search(utt.norm)) and not image_refs(utt.text))
+        bool(_COPIED.search(utt.norm) or _CHECK_THE_ACCOUNT.search(utt.norm))
+        and not image_refs(utt.text) and not any(i.startswith("p-") for i in utt.ids))
 
 
 def sure(utt: Utterance) -> bool:
@@ -67,7 +75,9 @@ def sure(utt: Utterance) -> bool:
         return False
     copied = any(i.startswith("c-") for i in utt.ids) and bool(_COPIED.search(utt.norm)) \
         and not image_refs(utt.text)  # a seller's photos the same as another's, none given
-    return (seller and bool(_WRONG_WORDS & words)) or copied
+    # "is seller 1420 genuine?", "is c-0297 legit": a seller's good faith, asked outright
+    vouched = any(i.startswith("c-") for i in utt.ids) and bool(_GOOD_FAITH & words)
+    return (seller and bool(_WRONG_WORDS & words)) or copied or vouched
 
 
 def describe(args: dict[str, Any], result: dict[str, Any]) -> str:

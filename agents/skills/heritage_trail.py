@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agents.nlu.entities import Utterance, _craft_terms
+from agents.nlu.entities import Utterance, _craft_terms, region_name
 from agents.nlu.skill import Skill, SkillContext
 
 _CLUSTER = re.compile(r"\bk\s*-?\s*(\d{1,3})\b")
@@ -29,7 +29,7 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     beside = [n for n in utt.place_names if not set(n.lower().split()) <= in_craft]
     regions = [r for r in utt.regions if not (beside and set(r.lower().split()) <= in_craft)]
     if regions:
-        args["region"] = regions[0]
+        args["region"] = region_name(regions[0])
     elif utt.places:
         args["region"] = utt.places[0].name
     return args
@@ -50,7 +50,12 @@ def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
 
 # A route to walk: "make a craft walk in Varanasi", "bhuj ke paas ka trail bana do".
 _ROUTE = re.compile(r"\b(?:trails?|craft walks?|heritage walks?|craft tours?|heritage tours?|"
-                    r"workshop tours?|itinerar\w*|yatra|routes?|tours?|ghumane|ghoomne|ghumne)\b")
+                    r"workshop tours?|itinerar\w*|yatra|routes?|tours?|ghumane|ghoomne|ghumne|"
+                    # "a walk where they can meet pattachitra painters", "visit a few of them in
+                    # one morning": going round the makers
+                    r"walk|(?:meet|visit|see)\s+(?:the\s+|a few\s+|some\s+)?(?:of\s+)?(?:them|"
+                    r"\w+\s+)?(?:makers|artisans|weavers|painters|potters|karigars|workshops|"
+                    r"craftsmen|craftspeople)|visit (?:a few|some|several) of them)\b")
 
 
 def cued(utt: Utterance) -> bool:

@@ -9,6 +9,7 @@ from agents.nlu.entities import Utterance
 from agents.nlu.skill import Skill, SkillContext
 
 _PUBLISH = re.compile(r"\b(publish|go live|make it live|put it up|list it|live karo|daal do|"
+                      r"live do|live kardo|put (?:it )?live|"
                       r"live kar|on the (?:store|shop|site|website)|make (?:it |p \w+ )?live|"
                       r"activate|"
                       # "make p-02090 visible to buyers", "make it public", "unhide it"

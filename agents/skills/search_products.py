@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agents.nlu.entities import NUMBER_WORDS, Utterance, price_bounds
+from agents.nlu.entities import NUMBER_WORDS, Utterance, price_bounds, region_name
 from agents.nlu.skill import Skill, SkillContext
 from domain.catalog import CLUSTERS
 from domain.vocabulary import Vocabulary
@@ -23,7 +23,9 @@ _FILLER = frozenset(
     # words of a refinement or a reaction, never of a piece: "hmm can you filter to ones with
     # authenticity above 90", "too expensive, something between 3000 and 6000?"
     "hmm hm umm filter filtered narrow down too expensive costly pricey really very few ok okay "
-    "yes yeah so well see could would should need it its this that".split()
+    "yes yeah so well see could would should need it its this that "
+    # "what is trending right now": no words to match, the engine ranks by what sells
+    "trending popular bestselling bestsellers right currently latest these days".split()
 )
 # Words of a question, a price check or another task: a product noun alone does not make
 # such an utterance a search.
@@ -90,7 +92,7 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
         args["location"] = (come_from or utt.places)[0].name
     elif state := next((r for r in utt.regions if re.search(
             rf"\b(?:from|in|of)\s+{re.escape(r.lower())}\b", utt.norm)), None):
-        args["location"] = state  # "bamboo baskets from tripura": made in that state
+        args["location"] = region_name(state)  # "bamboo baskets from tripura": made there
     elif utt.coordinates:
         args["location"] = utt.coordinates  # "crafts near lat 26.91 lon 75.79"
     radius = utt.first("km")
@@ -196,6 +198,9 @@ _OTHERS_PRICES = re.compile(
     r"creators?|log)\b.{0,60}\b(?:charg\w*|pric\w*|sell\w*|listing\w*|rate|rates|daam)\b"
     r"|\bwhat (?:the )?(?:competition|competitors?) (?:is |are )?(?:charg|pric|sell)\w*")
 
+_TRENDING = re.compile(r"\b(?:trending|most popular|popular (?:crafts?|items?|pieces?|products?)|"
+                       r"best ?sell\w*|top selling|hot selling)\b")
+
 # One's own piece, a change to make or a seller to judge: never only a search.
 _NOT_A_SEARCH = re.compile(r"\b(?:my|mine|meri|mera|mere|our|update|change|reduce|increase|"
                            r"discount|fraud|fake|scam|suspicious|report|suspend|ban)\b")
@@ -209,8 +214,8 @@ def sure(utt: Utterance) -> bool:
     """
     if utt.ids or _NOT_A_SEARCH.search(utt.norm):
         return False
-    if _OTHERS_PRICES.search(utt.norm):
-        return True
+    if _OTHERS_PRICES.search(utt.norm) or _TRENDING.search(utt.norm):
+        return True  # "what are other sellers charging", "what crafts are trending right now"
     if (utt.crafts or utt.categories) and _SHOP_ASK.search(utt.norm) \
             and not _ABOUT_THE_CRAFT.search(utt.norm):
         return True  # "where can I get a real pashmina stole in Srinagar"

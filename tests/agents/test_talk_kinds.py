@@ -289,3 +289,67 @@ def test_the_first_one_after_a_stock_check_is_the_first_listed() -> None:
     payload = {"unsold_over_60_days": [{"product_id": "p-00031"}, {"product_id": "p-00032"}],
                "slow_moving": [{"product_id": "p-00031"}, {"product_id": "p-00040"}]}
     assert [p["id"] for p in shown_products(payload) or []] == ["p-00031", "p-00032", "p-00040"]
+
+
+# -- more kinds (dev16, dev17) ----------------------------------------------------------------
+@pytest.mark.parametrize(("text", "tool"), [
+    ("my aunt loves bidri, is there a walk where she can meet the bidri makers in Bidar?",
+     "heritage_trail"),
+    ("going to Rajasthan in March, which craft towns are worth knowing?", "craft_clusters"),
+    ("what is selling most these days, anything trending?", "search_products"),
+])
+def test_visits_towns_and_trends_are_not_heritage_questions(assistant: Assistant, text: str,
+                                                            tool: str) -> None:
+    assert [c[0] for c in calls(say(assistant, text, role="buyer", user="b-0001"))] == [tool]
+
+
+def test_a_state_by_its_short_name_is_named_in_full(assistant: Assistant) -> None:
+    turn = say(assistant, "visiting MP soon, craft clusters there?", role="buyer", user="b-0001")
+    assert calls(turn) == [("craft_clusters", {"location": "Madhya Pradesh"})]
+
+
+def test_that_price_is_the_one_just_suggested(assistant: Assistant) -> None:
+    turn = say(assistant, "what should a brass bell sell for, 1 kg, 6 hours",
+               "ok put p-00018 at that price")
+    name, args = _confirming(turn)
+    assert name == "update_price" and args["new_price"] > 0 and args["product_id"] == "p-00018"
+
+
+@pytest.mark.parametrize(("text", "seller"), [
+    ("is seller 1420 genuine?", "c-1420"),
+    ("lots of complaints about c-0222, maybe reselling factory stuff", "c-0222"),
+    ("c-0222 ने एक दिन में 50 लिस्टिंग डालीं, जाँच करो", "c-0222"),
+])
+def test_an_admins_words_for_a_seller_check(assistant: Assistant, text: str, seller: str) -> None:
+    assert calls(say(assistant, text, role="admin", user="a-0001")) == [
+        ("fraud_check", {"seller_id": seller})]
+
+
+def test_a_tailor_is_out_of_scope() -> None:
+    assert off_topic(parse("need a darzi in Jaipur to stitch my bandhani blouse"))
+
+
+@pytest.mark.parametrize(("text", "args"), [
+    ("wooden top, 200 gm, 90 minutes of work, what price?", {"production_hours": 1.5}),
+    ("pan india demand for pottery next 3 months", {"region": "all"}),
+    ("kitne order ship ho gaye?", {"status": "shipped"}),
+])
+def test_units_regions_and_statuses_said_otherwise(assistant: Assistant, text: str,
+                                                   args: dict) -> None:
+    said = calls(say(assistant, text))[0][1]
+    assert {k: said.get(k) for k in args} == args
+
+
+def test_orders_going_the_same_way_are_a_consolidation(assistant: Assistant) -> None:
+    turn = say(assistant, "anything pending headed to the same city? maybe club them")
+    assert [c[0] for c in calls(turn)] == ["consolidation_plan"]
+
+
+def test_the_old_price_said_with_nahi_is_not_the_new_one(assistant: Assistant) -> None:
+    turn = say(assistant, "p-00018 ka daam barah sau kar do, 1000 ka nahi bikega")
+    assert _confirming(turn)[1]["new_price"] == 1200.0
+
+
+def test_hindi_material_words() -> None:
+    assert sorted(intel.materials(parse(to_english("क्वार्ट्ज़ की प्लेट, चाँदी के झुमके")))) == [
+        "quartz", "silver"]
