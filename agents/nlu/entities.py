@@ -535,14 +535,17 @@ def _add_vocabulary(utt: Utterance) -> None:
             utt.categories.append(category)
 
 
+_OLD_STATE_NAMES = frozenset({"orissa", "uttaranchal", "pondicherry"})
+
+
 def region_name(said: str) -> str:
     """A state by its own name ("UP" → "Uttar Pradesh", "orissa" → "Odisha").
 
-    A name that is part of the state's ("Kashmir") stays as said: it is the narrower place.
+    Any other name a state is known by ("Kashmir", "Kutch") stays as said: the narrower place.
     """
     entry = Vocabulary.default().canonical("region", said)
-    if entry is None or set(said.lower().split()) <= set(entry.canonical.lower().split()):
-        return said
+    if entry is None or not (len(said) <= 3 or said.lower() in _OLD_STATE_NAMES):
+        return said  # a district ("Kutch", "Bastar") or a part ("Kashmir") is the narrower place
     return entry.canonical
 
 

@@ -261,7 +261,6 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("sona", "gold", "सोना सोने sone"),
     ("chandi", "silver", "चांदी चाँदी chaandi chandee"),
     ("quartz", "quartz", "क्वार्ट्ज़ क्वार्ट्ज kvartz"),
-    ("plate", "plate", "प्लेट plet"),
     ("pital", "brass", "पीतल peetal"),
     ("tamba", "copper", "तांबा ताँबा tambe tambe ताँबे तांबे"),
     ("mitti", "clay", "मिट्टी"),

@@ -734,11 +734,11 @@ class EmbeddedPlanner:
         if tool is None:
             what = replies.TOOL_PHRASES.get(skill.tool, {}).get(lang, skill.tool.replace("_", " "))
             return self._say(act("cannot_yet", lang, what=what), pending=None)
-        if run.role not in tool.roles:
-            return self._refuse(skill.tool, sorted(tool.roles), run, lang)
-        if skill.tool == "create_listing" and run.role == "admin" and not args.get("listing_id"):
-            # An admin amends a creator's draft (by its id) but makes no listing of their own.
-            return self._refuse(skill.tool, ["creator"], run, lang)
+        # A new listing is a creator's own (an admin only amends a creator's draft, by its id).
+        new_listing = skill.tool == "create_listing" and not args.get("listing_id")
+        if run.role not in tool.roles or (new_listing and run.role != "creator"):
+            return self._refuse(skill.tool, ["creator"] if new_listing else sorted(tool.roles),
+                                run, lang)
         fields = tool.args_model.model_fields
         # Facts carried from another tool's call ("declared_price" after a price) stay out of
         # a tool that has no such argument.

@@ -71,10 +71,9 @@ def sure(utt: Utterance) -> bool:
     """
     words = set(utt.norm.split())
     seller = any(i.startswith("c-") for i in utt.ids) or bool(_SELLER.search(utt.norm))
-    if any(i.startswith("p-") for i in utt.ids):
-        return False
-    copied = any(i.startswith("c-") for i in utt.ids) and bool(_COPIED.search(utt.norm)) \
-        and not image_refs(utt.text)  # a seller's photos the same as another's, none given
+    if any(i.startswith("p-") for i in utt.ids) or image_refs(utt.text):
+        return False  # a listing or a photo named: the complaint is about that (theft, a price)
+    copied = any(i.startswith("c-") for i in utt.ids) and bool(_COPIED.search(utt.norm))
     # "is seller 1420 genuine?", "is c-0297 legit": a seller's good faith, asked outright
     vouched = any(i.startswith("c-") for i in utt.ids) and bool(_GOOD_FAITH & words)
     return (seller and bool(_WRONG_WORDS & words)) or copied or vouched
