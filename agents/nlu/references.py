@@ -87,6 +87,8 @@ _OFF_TOPIC_FAMILIES: dict[str, str] = {
              r"gold rate|silver rate|(?:gold|silver) (?:rate|price)\b.{0,20}\btoday|"
              r"petrol|diesel|cng|lpg|gas cylinder|fuel price|"
              # bills and registrations of the state: "a GST number", "pay the electricity bill"
+             r"refund(?:s|ed|ing)?|payment (?:has )?(?:failed|failure|issue|problem|stuck)|"
+             r"money (?:got |was |has been )?deducted|chargeback|"
              r"gst|gstin|electricity bill|bijli (?:ka )?bill|water bill|phone bill|bill payment|"
              r"(?:pay|paying|bharna|bharu|bhare) (?:\w+ ){0,3}bills?|bills? online|"
              r"tax return|itr|fssai|trade licen[cs]e|udyam registration|msme registration|"
@@ -121,6 +123,7 @@ _OFF_TOPIC_FAMILIES: dict[str, str] = {
                  r"pin ?codes?|pincode|postal code|zip code|recharge|sim card|power cut|"
                  r"electricity (?:bill|cut|supply)|bijli",
     "chores": r"pressure cooker|aarti|girlfriend|boyfriend|alarm|reminder|"
+              r"(?:call|phone|ring|message|sms) (?:the|my|this|that) (?:buyer|customer|seller)|"
               r"timer|translate",
 }
 _OFF_TOPIC = {name: re.compile(rf"\b(?:{words})\b") for name, words in _OFF_TOPIC_FAMILIES.items()}

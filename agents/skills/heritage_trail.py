@@ -53,7 +53,9 @@ _ROUTE = re.compile(r"\b(?:trails?|craft walks?|heritage walks?|craft tours?|her
                     r"workshop tours?|itinerar\w*|yatra|routes?|tours?|ghumane|ghoomne|ghumne|"
                     # "a walk where they can meet pattachitra painters", "visit a few of them in
                     # one morning": going round the makers
-                    r"walk|(?:meet|visit|see)\s+(?:the\s+|a few\s+|some\s+)?(?:of\s+)?(?:them|"
+                    r"walk(?= (?:\w+ ){0,4}(?:meet|makers|artisans|weavers|painters|potters|"
+                    r"workshops|karigars))"
+                    r"|(?:meet|visit|see)\s+(?:the\s+|a few\s+|some\s+)?(?:of\s+)?(?:them|"
                     r"\w+\s+)?(?:makers|artisans|weavers|painters|potters|karigars|workshops|"
                     r"craftsmen|craftspeople)|visit (?:a few|some|several) of them)\b")
 

@@ -353,3 +353,10 @@ def test_the_old_price_said_with_nahi_is_not_the_new_one(assistant: Assistant) -
 def test_hindi_material_words() -> None:
     assert sorted(intel.materials(parse(to_english("क्वार्ट्ज़ की प्लेट, चाँदी के झुमके")))) == [
         "quartz", "silver"]
+
+
+@pytest.mark.parametrize("text", ["my payment failed and the money was deducted, refund me",
+                                  "phone the customer and say the parcel is late",
+                                  "best place to walk in Jaipur in the evening"])
+def test_what_no_tool_does(assistant: Assistant, text: str) -> None:
+    assert calls(say(assistant, text, role="buyer", user="b-0001")) == []
