@@ -104,7 +104,7 @@ _OFF_TOPIC_FAMILIES: dict[str, str] = {
     "jobs": r"jobs?(?! work)|vacanc(?:y|ies)|hiring|resume",
     # someone to mend a machine or a house, not a craft: "a mistri for my loom"
     "services": r"mistri|mistry|mechanic|plumber|electrician|repair ?man|repair wala|tailor|"
-                r"darzi|darji|dry ?clean\w*|laundry service|"
+                r"darzi|darji|"
                 r"(?:phone|contact|mobile) number of|(?:ka|ki) (?:phone |mobile )?number",
     "stars": r"horoscope|astrolog\w*|zodiac|lottery|tarot|numerology|palm reading",
     "media": r"movies?|films?|bollywood|netflix|web series|actor|actress|songs?|music|"

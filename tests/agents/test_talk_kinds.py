@@ -280,7 +280,8 @@ def test_out_of_scope_even_naming_a_place(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["a battery operated lamp with a gond shade",
-                                  "sourcing dhurries for a hotel lobby in Goa"])
+                                  "sourcing dhurries for a hotel lobby in Goa",
+                                  "can a tussar saree be dry cleaned"])
 def test_not_out_of_scope(text: str) -> None:
     assert not off_topic(parse(text))
 
