@@ -447,7 +447,9 @@ class EmbeddedPlanner:
                                      self._question(text, utt, ctx), run, turn)
         if confident and intent in self.skills:
             skill = self.skills[intent]
-            if referred is None and shown and self._needs_a_product(skill, run):
+            # "publish it" while a draft is being made is that draft, not the first piece shown
+            known = {"listing_id", "product_id"} & set(skill.fill(utt, ctx))
+            if referred is None and shown and self._needs_a_product(skill, run) and not known:
                 weak = resolve_reference(utt, shown, strong_only=False)
                 if weak is not None and not any(i.startswith("p-") for i in utt.ids):
                     utt.ids.insert(0, weak["id"])

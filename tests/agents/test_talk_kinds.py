@@ -361,3 +361,10 @@ def test_hindi_material_words() -> None:
                                   "best place to walk in Jaipur in the evening"])
 def test_what_no_tool_does(assistant: Assistant, text: str) -> None:
     assert calls(say(assistant, text, role="buyer", user="b-0001")) == []
+
+
+def test_publish_it_while_drafting_is_the_draft_not_a_piece_shown(assistant: Assistant) -> None:
+    turn = say(assistant, "blue pottery pieces", "list my new blue pottery plate, 500 g, 3 hours",
+               "publish it at 900")
+    name, args = _confirming(turn)
+    assert name == "publish_listing" and args["listing_id"] not in ("p-00017", "p-00018")
