@@ -285,3 +285,10 @@ def names_the_piece(utt: Utterance, name: str, place: object) -> bool:
     kinds = ("product", "craft", "category", "material")
     return bool(after and any(m.start == 0 for m in Vocabulary.default().find(
         after.group(1), kinds=kinds, fuzzy=False)))  # the very next word, not "ship saree"
+
+
+# The price just suggested, pointed back at: "set it to that price", "usi daam pe"
+THAT_PRICE = re.compile(r"\b(?:that|this|the same|the suggested|your|the golden|suggested|"
+                        r"recommended) (?:price|rate|amount)\b|\b(?:isi|usi|wahi|wohi|is|us) "
+                        r"(?:price|daam|dam|rate|keemat)\b"
+                        r"|\bthe price you (?:suggested|said|gave)\b")

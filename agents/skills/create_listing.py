@@ -13,7 +13,6 @@ from typing import Any
 from agents.nlu.entities import Utterance, price_bounds
 from agents.nlu.skill import Skill, SkillContext
 from agents.skills import _intelligence as intel
-from agents.skills import update_price
 from agents.skills._images import image_refs
 from agents.state import PendingCall
 from domain.listing_attributes import extract
@@ -42,7 +41,7 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     named = next((i for i in utt.ids if i.startswith("p-")), None)
     # "make a draft listing of it at 5200", "isi price pe listing bana do" after pricing a piece
     same = bool(ctx.previous_args.get("category")) and bool(
-        _THE_SAME_PIECE.search(utt.norm) or _AT_THAT_PRICE.search(utt.norm))
+        _THE_SAME_PIECE.search(utt.norm) or intel.THAT_PRICE.search(utt.norm))
     if named and (_DRAFT.search(utt.norm) or not _NEW.search(utt.norm)):
         draft = named  # "in my draft p-00017, add that it is 30 cm wide", "p-00923 ready hai"
     elif not draft and not uploads and "title" not in args and not _says_what_it_is(utt) \
@@ -71,7 +70,7 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
             value = value if value is not None else getattr(gloss, name)  # "छह सौ ग्राम"
             if value is not None:
                 args[name] = value
-        if same and "price" not in args and update_price.THAT_PRICE.search(utt.norm) \
+        if same and "price" not in args and intel.THAT_PRICE.search(utt.norm) \
                 and isinstance(suggested := ctx.previous_args.get("declared_price"), int | float):
             args["price"] = float(suggested)  # "isi price pe listing bana do": the price given
         if same:  # that piece's facts
@@ -128,11 +127,10 @@ def _says_what_it_is(utt: Utterance) -> bool:
         return True
     said = extract(utt.said or utt.text)
     return bool(said.materials or said.techniques or said.colors or said.price)
+
+
 # A listing "of it", "for this piece": the piece of the previous call (a golden price's).
 _THE_SAME_PIECE = re.compile(r"\b(?:of|for|with)\s+(?:it|this|that|the same)\b|\blist it\b")
-_AT_THAT_PRICE = re.compile(r"\b(?:at|on|for|with) (?:this|that|the same|the suggested|your) "
-                            r"(?:price|rate)\b"
-                            r"|\b(?:isi|usi|is|us) (?:price|daam|dam|rate|keemat)\b")
 _PRICED_FACTS = ("category", "materials", "weight_kg", "production_hours")
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from agents.nlu.entities import Quantity, Utterance
 from agents.nlu.skill import Skill, SkillContext
+from agents.skills import _intelligence as intel
 
 
 def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
@@ -19,17 +20,11 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
         args["price_change"] = change  # the planner makes it a new price from the current one
     elif (price := _new_price(utt)) is not None:
         args["new_price"] = price
-    elif THAT_PRICE.search(utt.norm) and isinstance(
+    elif intel.THAT_PRICE.search(utt.norm) and isinstance(
             suggested := ctx.previous_args.get("declared_price"), int | float):
         args["new_price"] = float(suggested)  # "ok set p-01410 to that price" after pricing it
     return args
 
-
-# The price just suggested, pointed back at: "set it to that price", "usi daam pe"
-THAT_PRICE = re.compile(r"\b(?:that|this|the same|the suggested|your|the golden|suggested|"
-                        r"recommended) (?:price|rate|amount)\b|\b(?:isi|usi|wahi|wohi|is|us) "
-                        r"(?:price|daam|dam|rate|keemat)\b"
-                        r"|\bthe price you (?:suggested|said|gave)\b")
 
 
 # "lower p-00337 by 200 rupees", "raise it by 10%", "200 rupees kam karo", "5% badha do"

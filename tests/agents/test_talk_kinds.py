@@ -18,6 +18,7 @@ from agents.skills import _intelligence as intel
 from domain.listing_attributes import extract
 from domain.store.models import Product
 from tests.agents.planner_support import calls, embedded_assistant
+from tests.agents.planner_support import say as one_turn
 from tests.agents.planner_support import say_all as say
 
 
@@ -310,10 +311,11 @@ def test_a_state_by_its_short_name_is_named_in_full(assistant: Assistant) -> Non
 
 
 def test_that_price_is_the_one_just_suggested(assistant: Assistant) -> None:
-    turn = say(assistant, "what should a brass bell sell for, 1 kg, 6 hours",
-               "ok put p-00018 at that price")
-    name, args = _confirming(turn)
-    assert name == "update_price" and args["new_price"] > 0 and args["product_id"] == "p-00018"
+    priced = one_turn(assistant, "what should a brass bell sell for, 1 kg, 6 hours", "that-price")
+    golden = next(r["result"]["golden_price"] for r in priced.tool_results
+                  if r["name"] == "golden_price")
+    turn = one_turn(assistant, "ok put p-00018 at that price", "that-price")
+    assert _confirming(turn) == ("update_price", {"product_id": "p-00018", "new_price": golden})
 
 
 @pytest.mark.parametrize(("text", "seller"), [
