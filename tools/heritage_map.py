@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import statistics
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -329,15 +330,40 @@ def _heritage_stories(ctx: ToolContext, craft: str, cluster_id: str | None) -> l
         return []
 
 
+TOWN_KM = 10.0  # groups of makers this much nearer a town rank before bigger ones further off
+
+
 def _region_filter(
     ctx: ToolContext, points: list[CreatorPoint], creators: dict[str, Creator], region: Any
-) -> list[CreatorPoint]:
+) -> tuple[list[CreatorPoint], Any]:
+    """The creators of a state, or within 100 km of a place (and that place, to rank by)."""
     if isinstance(region, str) and any(
         c.region.casefold() == region.casefold() for c in creators.values()
     ):
-        return [p for p in points if creators[p.id].region.casefold() == region.casefold()]
+        return [p for p in points if creators[p.id].region.casefold() == region.casefold()], None
     place = resolve_place(region, ctx)
-    return [p for p in points if float(haversine_km(p.lat, p.lon, place.lat, place.lon)) <= 100.0]
+    near = [p for p in points if float(haversine_km(p.lat, p.lon, place.lat, place.lon)) <= 100.0]
+    return near, place
+
+
+def _best_group(groups: list[list[CreatorPoint]], place: Any) -> list[CreatorPoint]:
+    """The largest group of makers; near a town, the group in that town first.
+
+    "A trail in Bagru" is Bagru's block printers even though Jaipur's blue potters, 30 km
+    away, are more: groups rank by their median distance from the town (in steps of
+    ``TOWN_KM``), then by size.
+    """
+    def size(g: list[CreatorPoint]) -> tuple[int, int]:
+        return len(g), -ord(g[0].id[-1])
+
+    if place is None:
+        return max(groups, key=size)
+
+    def near(g: list[CreatorPoint]) -> int:
+        km = statistics.median(float(haversine_km(p.lat, p.lon, place.lat, place.lon)) for p in g)
+        return int(km // TOWN_KM)
+
+    return min(groups, key=lambda g: (near(g), *(-v for v in size(g))))
 
 
 @tool("heritage_trail", roles="any")
@@ -375,15 +401,16 @@ def heritage_trail(ctx: ToolContext, args: HeritageTrailArgs) -> HeritageTrailRe
         crafts = {c.casefold() for site in sites if site.id in making for c in site.crafts}
         said = args.craft.casefold()
         chosen = [p for p in chosen if said in p.craft.casefold() or p.craft.casefold() in crafts]
+    place = None
     if args.region is not None:
-        chosen = _region_filter(ctx, chosen, creators, args.region)
+        chosen, place = _region_filter(ctx, chosen, creators, args.region)
     groups = trail_groups(chosen)
     if not groups:
         raise InsufficientData(
             "no three creators of one craft lie within 50 km of each other here",
             field="craft" if args.craft else "region",
         )
-    best = max(groups, key=lambda g: (len(g), -ord(g[0].id[-1])))
+    best = _best_group(groups, place)
     craft = best[0].craft
     town = creators[best[0].id].region
     narrate.cluster_id = creators[best[0].id].cluster_id

@@ -30,7 +30,8 @@ DATASETS = Path(__file__).resolve().parents[2] / "evals" / "datasets"
 TRAINING_SETS = ("independent_dev", *(f"independent_dev{n}" for n in range(2, 10)))
 HELD_OUT_SETS = ("independent", "independent_test2", "independent_dev10", "independent_dev11",
                  "independent_dev12", "independent_dev13", "independent_dev14",
-                 "independent_dev15", "independent_dev16", "independent_dev17")
+                 "independent_dev15", "independent_dev16", "independent_dev17",
+                 "independent_dev18", "independent_dev19")
 OUT_OF_SCOPE = "out_of_scope"
 
 

@@ -303,6 +303,12 @@ _PEOPLES = frozenset(
     "bundeli awadhi bhojpuri maithili konkani tribal adivasi".split())
 
 
+# Words a town's name does not start or end with: "to my amma in Kochi" is not a sound-alike
+# of "Mamun".
+_SPAN_EDGES = frozenset("my in the a an to of for at from is and or his her our your their me "
+                        "near with by on".split())
+
+
 def _find_places(norm: str, vocabulary: frozenset[str]) -> list[tuple[str, Place]]:
     """Place mentions: exact names anywhere, fuzzy ones only after a cue word or off-vocabulary.
 
@@ -331,7 +337,8 @@ def _find_places(norm: str, vocabulary: frozenset[str]) -> list[tuple[str, Place
                     if place is not None and not cued and _craft_alias(place, span):
                         place = None  # "dhokra elephant to Raipur": the craft, not Kondagaon
                 elif fuzzy and not in_vocab and len(span) >= 5 and (cued or size == 1) \
-                        and span not in _PEOPLES:
+                        and span not in _PEOPLES and not (
+                            size > 1 and {tokens[i], tokens[i + size - 1]} & _SPAN_EDGES):
                     # Sound-alike matching only where a cue word says a place follows.
                     hit = gaz.fuzzy(span, cutoff=86 if cued else 92, by_sound=cued)
                     place = hit[0] if hit else None

@@ -254,7 +254,7 @@ _LEXICON: tuple[tuple[str, str, str], ...] = (
     ("kagaz", "paper", "कागज़ कागज kaagaz kagaj पेपर"),
     ("prakritik", "natural", "प्राकृतिक"),
     ("rang", "colours", "रंग रंगों rangon"),
-    ("khatam", "endangered", "खत्म ख़त्म lupt लुप्त luptapray luptpray लुप्तप्राय"),
+    ("khatam", "endangered", "खत्म ख़त्म lupt लुप्त luptapray luptpray लुप्तप्राय खतरे ख़तरे"),
     ("tohfa", "gift", "तोहफ़ा तोहफा तोहफ़े तोहफे tohfe"),
     ("haath", "hand", "हाथ hath"),
     ("handmade", "handmade", "हैंडमेड"),

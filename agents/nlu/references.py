@@ -34,6 +34,9 @@ _PRONOUN = re.compile(r"\b(it|its|it's|that|this|them|those|these)\b")
 # through their English gloss ("mausam" weather, "dawai" medicine, "naukri" job, "kundli"
 # horoscope). Words that are also the trade's ("rain-proof packing", "a toy train", "coffee
 # table", "food-safe glaze", "job work") are left out by their context.
+# Festivals by name, for when they fall ("diwali kab hai"), not for what is made for them.
+_FESTIVALS = (r"d[ie]wali|deepawali|holi|eid|navratri|dussehra|pongal|onam|christmas|chhath|"
+              r"rath yatra")
 _OFF_TOPIC_FAMILIES: dict[str, str] = {
     "weather": r"weather(?![- ]?proof)|rain(?![- ]?proof)|raining|rainfall|temperature|humidity|"
                r"forecast for tomorrow|cyclone|heat ?wave|thunderstorm|aqi|air quality|"
@@ -110,7 +113,30 @@ _OFF_TOPIC_FAMILIES: dict[str, str] = {
     "media": r"movies?|films?|bollywood|netflix|web series|actor|actress|songs?|music|"
              r"lyrics|singer|jokes?",
     "facts": r"capital of|population of|speed of light|who invented|who discovered|"
-             r"highest mountain|largest (?:country|state|river|ocean|planet)",
+             r"highest mountain|largest (?:country|state|river|ocean|planet)|"
+             r"photosynthesis|gravity|newton|laws? of motion|"
+             # school science and the first this or that of a country
+             r"(?:first|pehl[ae]) (?:president|prime minister|rashtrapati|pradhan ?mantri)",
+    # a monument's or a ruler's history, not a craft's: "who built golconda fort", "why is the
+    # sun temple called the black pagoda" (a craft named beside it is a heritage question)
+    "monuments": r"taj mahal|golden temple|sun temple|qutub minar|charminar|hawa mahal|"
+                 r"red fort|gateway of india|india gate|"
+                 r"(?:forts?|palaces?|minars?|pagodas?|stupas?|tombs?|temples?|mosques?|"
+                 r"monuments?)\b(?:\s+\w+){0,4}?\s+(?:built|constructed|called|architect|"
+                 r"burn\w*|destroyed|kab|kisne|history|itihas)|"
+                 r"(?:history|story|itihas) of (?:the )?(?:\w+ ){0,2}(?:forts?|palaces?|minars?|"
+                 r"temples?|mosques?|tombs?|monuments?)|"
+                 r"(?:who|when)\b(?:\s+\w+){0,6}?\s+(?:built|constructed|banwaya)\b|"
+                 r"architect of|freedom (?:fighters?|struggle)",
+    # when a festival falls and how it is kept, not what is made for it: "when is diwali
+    # this year", "the puja muhurat", "rath yatra ki date"
+    "observances": r"muhurat|shubh (?:muhurat|samay)|puja (?:time|timings?|vidhi|samagri)|"
+                   r"(?:significance|importance) of (?:\w+ ){0,2}(?:puja|vrat|fast|festival)|"
+                   r"(?:chhath|karva chauth|teej|ekadashi|navratri|janmashtami) (?:puja|vrat)|"
+                   rf"(?:when|kab) (?:is|hai|falls?) (?:\w+ ){{0,2}}(?:{_FESTIVALS}|rakhi|"
+                   r"raksha bandhan)|"
+                   rf"(?:{_FESTIVALS}|rath trail)(?:\s+\w+){{0,3}}\s+(?:date|dates|kab|when)\b|"
+                   rf"(?:{_FESTIVALS}) (?:in|of)? ?20\d\d",
     "code": r"sql|python|javascript|programming|coding|write a program|write code",
     # other shops and what a craft marketplace does not sell: "a sewing machine on amazon"
     "elsewhere": r"amazon|flipkart|meesho|myntra|snapdeal|ebay|sewing machines?|smart ?phones?|"
@@ -130,7 +156,7 @@ _OFF_TOPIC = {name: re.compile(rf"\b(?:{words})\b") for name, words in _OFF_TOPI
 # Families that a craft named beside them makes a heritage question ("who invented tanjore
 # painting"); the rest stay out of scope whatever they name ("Banarasi paan", "the weather
 # in Kutch").
-_CRAFT_QUESTIONS = frozenset({"facts"})
+_CRAFT_QUESTIONS = frozenset({"facts", "monuments"})
 # Family is off topic only in a turn about no piece of work: "me and my husband took 22 days
 # on this saree" is a price question, "what gift for my wife" is not one for a marketplace tool.
 _FAMILY = re.compile(r"\b(wife|husband)\b")

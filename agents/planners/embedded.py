@@ -125,14 +125,18 @@ def knowledge_vocabulary() -> frozenset[str]:
 # tag mean", "how should I pack a fragile piece").
 _CRAFT_TOPIC = re.compile(
     r"\b(crafts?|craftsm\w+|art|arts|artisans?|artists?|weavers?|weaving|weave|handloom|"
-    r"handmade|hand made|handicrafts?|heritage|traditions?|traditional|history|historical|"
-    r"origins?|techniques?|motifs?|patterns?|designs?|dyes?|dyeing|gi|geographical indication|"
-    r"festivals?|diwali|pack|packing|fragile|photos?|photograph\w*|listings?|pricing|"
+    r"handmade|hand made|handicrafts?|techniques?|motifs?|patterns?|designs?|dyes?|dyeing|gi|"
+    r"geographical indication|pack|packing|fragile|photos?|photograph\w*|listings?|pricing|"
     r"custom|care|wash\w*|authentic\w*|fake|endangered|revival|revived|karigar\w*|guilds?|"
-    r"clusters?|makers?|potters?|carvers?|embroider\w*|paint\w*|weav\w*|famous for|known for|"
-    r"made in|made of|how is .* made|stitch\w*|loom|zari|silk|cotton|wool|clay|brass|"
+    r"clusters?|makers?|potters?|carvers?|embroider\w*|paint\w*|weav\w*|"
+    r"made of|how is .* made|stitch\w*|loom|zari|silk|cotton|wool|clay|brass|"
     r"titles?|pictures?|images?|couriers?|shipping|volumetric|wholesale|discounts?|customers?|"
     r"buyers?|products?|sellers?|shops?|stock|orders?|returns?|refunds?|damaged|broken)\b")
+# Words of heritage that say what is asked of a subject, not the subject: "the history of
+# Indian railways", "the meaning of Diwali" are not about crafts; "the history of Bagru
+# printing" is, by its craft.
+_HERITAGE_ASPECT = re.compile(r"\b(history|historical|origins?|traditions?|traditional|heritage|"
+                              r"festivals?|diwali|famous for|known for|made in)\b")
 
 
 @lru_cache(maxsize=1)
@@ -143,22 +147,28 @@ def rare_knowledge_words() -> frozenset[str]:
     """
     from collections import Counter
 
+    from agents.nlu.spoken import COMMON_WORDS
     from knowledge.corpus import load_corpus as load_heritage
 
+    everyday = set(COMMON_WORDS.read_text(encoding="utf-8").split())  # "story", "minimum"
     docs = [set(re.findall(r"[a-z]{5,}", f"{d.title} {d.body}".lower())) for d in load_heritage()]
     counts = Counter(w for words in docs for w in words)
-    return frozenset(w for w, n in counts.items() if n <= RARE_DOCS)
+    return frozenset(w for w, n in counts.items() if n <= RARE_DOCS and w not in everyday)
 
 
 def about_crafts(utt: Utterance) -> bool:
-    """Whether a question is about crafts at all: a craft, product.
+    """Whether a question is about crafts at all.
 
-    Material or technique of the shared vocabulary, or a word of craft, trade or heritage.
+    A craft, product, material or technique of the shared vocabulary, a word of craft or trade,
+    a name only the heritage notes use, or history asked of a craft town. History alone is not
+    enough: "the history of Indian railways" is not a craft's.
     """
     from domain.vocabulary import Vocabulary
 
     if utt.crafts or utt.categories or _CRAFT_TOPIC.search(utt.norm) or guide_topic(utt.text):
         return True
+    if _HERITAGE_ASPECT.search(utt.norm) and any(p.kind == "cluster" for p in utt.places):
+        return True  # "what is Channapatna famous for": a craft town's history is its craft's
     if any(w in rare_knowledge_words() for w in utt.norm.split()):
         return True  # "telia rumal", "raghurajpur": named only in the heritage notes
     kinds = ("craft", "product", "material", "technique", "category")
@@ -651,7 +661,8 @@ class EmbeddedPlanner:
             return False
         tool = run.registry.get(skill.tool) if skill.tool in run.registry else None
         required = skill.required or (tuple(tool.required_args()) if tool else ())
-        given = skill.fill(utt, ctx)
+        # "what price should I put on it?" after a draft: the piece pointed back at has them
+        given = self._carried(skill, skill.fill(utt, ctx), utt, ctx)
         # What kind of piece it is says little: "how to price a hand-painted tray" is advice.
         specific = [name for name in required if name != "category"] or list(required)
         return bool(specific) and not any(name in given for name in specific)
@@ -704,8 +715,8 @@ class EmbeddedPlanner:
 
     def _looks_like_a_knowledge_question(self, prediction: Prediction, utt: Utterance) -> bool:
         words = utt.norm.split()
-        if KNOWLEDGE_TOOL not in self.skills or len(words) < 3:
-            return False
+        if KNOWLEDGE_TOOL not in self.skills or len(words) < 3 or utt.ids:
+            return False  # a turn naming a record ("pieces like p-00412") is about that record
         known = self.classifier.vocabulary | knowledge_vocabulary()
         if not (utt.crafts or utt.categories or any(len(w) > 3 and w in known for w in words)):
             return False  # nothing in it we have ever seen: ask rather than look it up

@@ -292,3 +292,14 @@ THAT_PRICE = re.compile(r"\b(?:that|this|the same|the suggested|your|the golden|
                         r"recommended) (?:price|rate|amount)\b|\b(?:isi|usi|wahi|wohi|is|us) "
                         r"(?:price|daam|dam|rate|keemat)\b"
                         r"|\bthe price you (?:suggested|said|gave)\b")
+
+
+def dimensions(utt: Utterance) -> dict[str, float] | None:
+    """A piece's or parcel's size in cm, converted from the unit said (inches, feet, mm).
+
+    Only all three sides: "14 x 10 x 6 inches", "12 inches long 8 inches wide 4 inches high".
+    """
+    from domain.listing_attributes import extract
+
+    dims = extract(utt.text).dimensions_cm
+    return dict(dims) if {"length", "width", "height"} <= set(dims) else None

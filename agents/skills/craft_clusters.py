@@ -95,6 +95,12 @@ _HUBS = re.compile(r"\b(?:craft|crafts|artisan|artisans|weaving|weavers?)\s+(?:c
                    r"villages?|pockets?|centres?|centers?|towns?)\b")
 
 
+# "what crafts are practised near Kolhapur", "which arts are found around Bhuj"
+_CRAFTS_THERE = re.compile(r"\b(?:what|which)\s+(?:all\s+|other\s+)?(?:crafts?|arts?|handicrafts?|"
+                           r"artforms?)\s+(?:are\s+|is\s+)?(?:practi[sc]ed|made|done|found|"
+                           r"there|alive)\b")
+
+
 def cued(utt: Utterance) -> bool:
     """Where a named craft is made, or the clusters near a named place."""
     return sure(utt) or (bool(_WHERE_MADE.search(utt.norm))
@@ -108,8 +114,9 @@ def sure(utt: Utterance) -> bool:
         return False
     if _ENDANGERED.search(norm) and _CRAFTS_AT_LARGE.search(norm):
         return True
-    if _HUBS.search(norm) and (utt.places or utt.regions or utt.coordinates):
-        return True  # "artisan hubs within 100 km of Hyderabad"
+    if (_HUBS.search(norm) or _CRAFTS_THERE.search(norm)) and (
+            utt.places or utt.regions or utt.coordinates):
+        return True  # "artisan hubs within 100 km of Hyderabad", "what crafts are done in Bhuj"
     return bool(_WHICH_PLACES.search(norm)) and bool(
         utt.crafts or utt.categories or _CRAFT_WORD.search(norm))
 

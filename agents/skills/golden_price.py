@@ -71,7 +71,9 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
     if "materials" not in args and args.get("category") in _IMPLIED_MATERIAL:
         # A chappal is leather, a matka clay: the category says the material.
         args["materials"] = [_IMPLIED_MATERIAL[args["category"]]]
-    if m := _DIMS.search(utt.digits):
+    if size := intel.dimensions(utt):
+        args["dimensions_cm"] = size  # "12 inches long 8 inches wide 4 inches high"
+    elif m := _DIMS.search(utt.digits):
         length, width, height = (float(v) for v in m.groups())
         args["dimensions_cm"] = {"length": length, "width": width, "height": height}
     if techs := intel.techniques(utt):

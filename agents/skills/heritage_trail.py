@@ -32,7 +32,21 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
         args["region"] = region_name(regions[0])
     elif utt.places:
         args["region"] = utt.places[0].name
+    elif not args and (town := _craft_town(utt.crafts)):
+        args["region"] = town  # "the thanjavur art plate makers": that town's makers
     return args
+
+
+def _craft_town(crafts: list[str]) -> str | None:
+    """The town a craft outside the catalog is named after ("thanjavur painting")."""
+    from domain.places import Gazetteer
+
+    gazetteer = Gazetteer.default()
+    for craft in crafts:
+        for word in craft.split():
+            if len(word) > 3 and (place := gazetteer.exact(word)) is not None:
+                return place.name
+    return None
 
 
 def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
@@ -65,4 +79,25 @@ def cued(utt: Utterance) -> bool:
     return bool(_ROUTE.search(utt.norm)) and bool(fill(utt, SkillContext("", "buyer")))
 
 
-SKILL = Skill(tool="heritage_trail", fill=fill, describe=describe, cued=cued)
+# Going round the makers, said beyond doubt: a trail, a tour or a walk of the workshops, not a
+# "route" or a "yatra" (a festival's procession) that may be something else.
+_SURE_ROUTE = re.compile(r"\b(?:(?<!rath )trails?|craft walks?|heritage walks?|craft tours?|"
+                         r"heritage tours?|workshop tours?|itinerar\w*|ghumane|ghoomne|ghumne)\b")
+_ABOUT = re.compile(r"\b(?:history|story|meaning|why)\b")
+
+
+def sure(utt: Utterance) -> bool:
+    """A trail or a walk among the makers, of a place or a craft, and not asked about.
+
+    "could they do a walk meeting the art plate makers in thanjavur", "pochampally mein weavers
+    ke ghar ghoomne ka plan": the classifier reads the craft as a heritage question.
+    """
+    norm = utt.norm
+    said = bool(_SURE_ROUTE.search(norm)) or bool(_ROUTE.search(norm) and re.search(
+        r"\b(?:makers|artisans|weavers|painters|potters|karigars|workshops|craftsmen)\b", norm))
+    if _ABOUT.search(norm) or re.search(r"\bclusters?\b", norm):
+        return False  # "where are the dokra clusters? want to visit the artisans": the map first
+    return said and bool(fill(utt, SkillContext("", "buyer")))
+
+
+SKILL = Skill(tool="heritage_trail", fill=fill, describe=describe, cued=cued, sure=sure)

@@ -18,7 +18,8 @@ _ORDER_NOUNS = frozenset(
 )
 # With a status, these say whose orders are meant ("anything i bought still being made").
 _OWNER_PHRASES = ("i bought", "i ordered", "i purchased", "i sold", "customer", "customers",
-                  "buyer", "buyers", "my shop", "i ve", "i have", "i had", "everything i")
+                  "buyer", "buyers", "my shop", "i ve", "i have", "i had", "everything i",
+                  "my side", "my end")
 
 
 # Words that can stand before "orders" without naming a status.

@@ -37,7 +37,7 @@ def describe(args: dict[str, Any], result: dict[str, Any]) -> str:
 
 
 _LIKE = re.compile(r"\b(like|similar|same as|resembl\w*|matching|alike|related|same style|"
-                   r"same kind|what else|anything else|in that style|in the same|"
+                   r"comparable|same kind|what else|anything else|in that style|in the same|"
                    r"close to (?:it|this|that))\b")
 
 
@@ -62,8 +62,9 @@ def cued(utt: Utterance) -> bool:
 
 # Likeness beyond doubt, said of a product named by id: "p-02940 is sold, what else is close
 # to it?" (not "I'd like to ship p-00140", nor a price, a parcel or a listing to change)
-_SURE_LIKE = re.compile(r"\b(?:similar|what else|anything else|close to (?:it|this|that)|"
-                        r"same style|same kind|more like|alike|resembl\w*)\b")
+_SURE_LIKE = re.compile(r"\b(?:similar|comparable|what else|anything else|"
+                        r"close to (?:it|this|that)|same style|same kind|more like|alike|"
+                        r"resembl\w*)\b")
 _OTHER_TASK = re.compile(r"\b(?:ship\w*|courier|send|price|cost|publish|update|change|fraud|"
                          r"photo|image|stole|copied|listing|draft)\b")
 

@@ -145,7 +145,8 @@ def cued(utt: Utterance) -> bool:
 _SHOP_ASK = re.compile(r"\b(?:where (?:can|do|should|could) (?:i|we) (?:buy|get|find|shop)|"
                        r"where to (?:buy|get|find)|do you (?:sell|have|stock|carry)|"
                        r"(?:is|are) there any|(?:can|could) i (?:buy|get|order)|"
-                       r"any (?:\w+ ){0,3}(?:from|in stock|available)|to stock\b)")
+                       r"any (?:\w+ ){0,3}(?:from|in stock|available)|to stock\b|"
+                       r"(?:show|see) (?:me )?what (?:you have|is available|s available))")
 
 
 # ... unless it asks about the craft or a parcel: "where can I learn kantha", "ship it"

@@ -8,6 +8,7 @@ from typing import Any
 
 from agents.nlu.entities import Utterance
 from agents.nlu.skill import Skill, SkillContext
+from agents.skills import _intelligence as intel
 from agents.skills._intelligence import names_the_piece
 from domain.vocabulary import Vocabulary
 
@@ -92,7 +93,10 @@ def fill(utt: Utterance, ctx: SkillContext) -> dict[str, Any]:
             args["declared_price"] = q.value
     if _NOT_FRAGILE.search(utt.norm):
         args["fragile"] = False  # "not fragile", "fragile nahi hai"
-    if m := _DIMS.search(utt.text.lower()):
+    m = _DIMS.search(utt.text.lower())
+    if size := intel.dimensions(utt):
+        args["dimensions_cm"] = size  # in the unit said: "14 x 10 x 6 inches" is 35.56 cm long
+    elif m:
         length, width, height = (float(v) for v in m.groups())
         args["dimensions_cm"] = {"length": length, "width": width, "height": height}
     elif sides := {side: float(v) for v, side in _SIDE.findall(utt.text.lower())}:

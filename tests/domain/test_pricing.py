@@ -39,6 +39,18 @@ def test_tables_carry_their_sources_and_every_seeded_material() -> None:
             assert t.material(m).inr_per_kg > 0, m
 
 
+def test_every_material_a_listing_can_name_has_a_price() -> None:
+    """What create_listing reads from a description ("sandalwood box", "linen stole") can be
+    priced as said, not refused or priced as a cheaper stand-in (sandalwood is not ₹60/kg wood)."""
+    from domain.vocabulary import Vocabulary
+
+    t = default_tables()
+    for entry in Vocabulary.default().entries("material"):
+        assert t.material(entry.canonical).inr_per_kg > 0, entry.canonical
+    assert t.material("sandalwood").inr_per_kg > 50 * t.material("wood").inr_per_kg
+    assert t.material("sikki grass").name == "grass" and t.material("chandan").name == "sandalwood"
+
+
 def test_aliases_and_plurals_resolve_to_the_table_name() -> None:
     t = default_tables()
     assert t.material("Terracotta").name == "clay"

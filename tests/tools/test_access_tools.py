@@ -242,6 +242,15 @@ def test_a_trail_by_the_crafts_other_name_visits_its_cluster(seeded_store) -> No
     assert r.cluster_id == "k-001" and r.waypoints
 
 
+@pytest.mark.parametrize("town,craft", [("Bagru", "Bagru block printing"),
+                                        ("Firozabad", "Firozabad glass"),
+                                        ("Pipli", "Pipli applique")])
+def test_a_trail_in_a_town_visits_that_towns_makers(seeded_store, town: str, craft: str) -> None:
+    """Bagru is 30 km from Jaipur's larger group of blue potters: its trail is its printers'."""
+    r = call(seeded_store, "heritage_trail", {"region": town}, "b-0001", "buyer")
+    assert r.craft == craft and len(r.waypoints) >= 3
+
+
 def test_cluster_trail_includes_its_creators(seeded_store) -> None:
     """Property 17 on the store: k-002's trail visits every blue-pottery creator within 100 km."""
     r = call(seeded_store, "heritage_trail", {"cluster_id": "k-002"}, "b-0001", "buyer")
