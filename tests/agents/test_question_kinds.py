@@ -96,10 +96,12 @@ def test_pending_on_my_end_is_my_orders(assistant: Assistant) -> None:
 
 
 # -- sizes, places, ids ----------------------------------------------------------------------
-def test_a_parcel_in_inches_is_sent_in_cm(assistant: Assistant) -> None:
-    turn = say(assistant, "courier to Pune: brass lamp, box 10 x 8 x 20 inches, 3 kg, worth 4000",
-               role="creator", user="c-0001")
-    (name, args), = calls(turn)
+@pytest.mark.parametrize("text", [
+    "courier to Pune: brass lamp, box 10 x 8 x 20 inches, 3 kg, worth 4000",
+    "shipping to Pune for a box 10 x 8 x 20 inches, 3 kg, worth 4000",  # "box 10" is no length
+])
+def test_a_parcel_in_inches_is_sent_in_cm(assistant: Assistant, text: str) -> None:
+    (name, args), = calls(say(assistant, text, role="creator", user="c-0001"))
     assert name == "shipping_quote"
     assert args["dimensions_cm"] == {"length": 25.4, "width": 20.32, "height": 50.8}
 
