@@ -499,7 +499,8 @@ def _measures(attrs: Attributes, qs: list[Quantity], words: list[str]) -> None:
         elif q.kind == "money" and attrs.price is None:
             attrs.price = round(q.value, 2)
             attrs.evidence["price"] = [" ".join(words[q.start : q.end])]
-        elif q.kind is None and attrs.price is None and _price_cue(q, words) and q.value >= 10:
+        elif q.kind is None and attrs.price is None and _price_cue(q, words) and q.value >= 10 \
+                and not _next_is_by(q, words):  # "for a box 14 x 10 x 6 inches": a size
             attrs.price = round(_thousands(words, q.end - 1, q.value), 2)
             attrs.evidence["price"] = [" ".join(words[q.start : q.end])]
         elif q.kind == "length" or (q.kind is None and _next_is_by(q, words)):

@@ -16,7 +16,7 @@ from domain.catalog import CLUSTERS
 from domain.clusters import ClusterSite, CreatorPoint, assign, discover, endangered_crafts
 from domain.errors import InsufficientData, InvalidInput, NotFound
 from domain.geodesy import haversine_km
-from domain.places import Gazetteer
+from domain.places import Gazetteer, Place
 from domain.store.models import Cluster, Creator, DailySales
 from domain.trails import Trail, build_trail, trail_groups
 from domain.vocabulary import Vocabulary
@@ -335,7 +335,7 @@ TOWN_KM = 10.0  # groups of makers this much nearer a town rank before bigger on
 
 def _region_filter(
     ctx: ToolContext, points: list[CreatorPoint], creators: dict[str, Creator], region: Any
-) -> tuple[list[CreatorPoint], Any]:
+) -> tuple[list[CreatorPoint], Place | None]:
     """The creators of a state, or within 100 km of a place (and that place, to rank by)."""
     if isinstance(region, str) and any(
         c.region.casefold() == region.casefold() for c in creators.values()
@@ -346,24 +346,22 @@ def _region_filter(
     return near, place
 
 
-def _best_group(groups: list[list[CreatorPoint]], place: Any) -> list[CreatorPoint]:
+def _best_group(groups: list[list[CreatorPoint]], place: Place | None) -> list[CreatorPoint]:
     """The largest group of makers; near a town, the group in that town first.
 
     "A trail in Bagru" is Bagru's block printers even though Jaipur's blue potters, 30 km
     away, are more: groups rank by their median distance from the town (in steps of
     ``TOWN_KM``), then by size.
     """
-    def size(g: list[CreatorPoint]) -> tuple[int, int]:
-        return len(g), -ord(g[0].id[-1])
+    def rank(g: list[CreatorPoint]) -> tuple[int, int, int]:
+        steps = 0
+        if place is not None:
+            km = statistics.median(float(haversine_km(p.lat, p.lon, place.lat, place.lon))
+                                   for p in g)
+            steps = int(km // TOWN_KM)
+        return steps, -len(g), ord(g[0].id[-1])
 
-    if place is None:
-        return max(groups, key=size)
-
-    def near(g: list[CreatorPoint]) -> int:
-        km = statistics.median(float(haversine_km(p.lat, p.lon, place.lat, place.lon)) for p in g)
-        return int(km // TOWN_KM)
-
-    return min(groups, key=lambda g: (near(g), *(-v for v in size(g))))
+    return min(groups, key=rank)
 
 
 @tool("heritage_trail", roles="any")
@@ -401,7 +399,7 @@ def heritage_trail(ctx: ToolContext, args: HeritageTrailArgs) -> HeritageTrailRe
         crafts = {c.casefold() for site in sites if site.id in making for c in site.crafts}
         said = args.craft.casefold()
         chosen = [p for p in chosen if said in p.craft.casefold() or p.craft.casefold() in crafts]
-    place = None
+    place: Place | None = None
     if args.region is not None:
         chosen, place = _region_filter(ctx, chosen, creators, args.region)
     groups = trail_groups(chosen)

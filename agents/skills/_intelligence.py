@@ -301,14 +301,5 @@ def dimensions(utt: Utterance) -> dict[str, float] | None:
     """
     from domain.listing_attributes import extract
 
-    for text in (m.group(0) for m in _SIZE.finditer(utt.text.lower())):
-        dims = extract(text).dimensions_cm  # the size alone: "for a box 14 x …" is no length
-        if {"length", "width", "height"} <= set(dims):
-            return dict(dims)
     dims = extract(utt.text).dimensions_cm
     return dict(dims) if {"length", "width", "height"} <= set(dims) else None
-
-
-_SIDE_UNIT = r"(?:\s*(?:cm|mm|inch\w*|in|ft|feet|foot|\"|'))?"
-_SIDE = rf"\d+(?:\.\d+)?{_SIDE_UNIT}"
-_SIZE = re.compile(rf"{_SIDE}\s*(?:x|by|\*)\s*{_SIDE}\s*(?:x|by|\*)\s*{_SIDE}")

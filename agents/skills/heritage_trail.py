@@ -84,6 +84,9 @@ def cued(utt: Utterance) -> bool:
 _SURE_ROUTE = re.compile(r"\b(?:(?<!rath )trails?|craft walks?|heritage walks?|craft tours?|"
                          r"heritage tours?|workshop tours?|itinerar\w*|ghumane|ghoomne|ghumne)\b")
 _ABOUT = re.compile(r"\b(?:history|story|meaning|why)\b")
+_MAKERS = re.compile(r"\b(?:makers|artisans|weavers|painters|potters|karigars|workshops|"
+                     r"craftsmen)\b")
+_CLUSTERS = re.compile(r"\bclusters?\b")
 
 
 def sure(utt: Utterance) -> bool:
@@ -93,11 +96,10 @@ def sure(utt: Utterance) -> bool:
     ke ghar ghoomne ka plan": the classifier reads the craft as a heritage question.
     """
     norm = utt.norm
-    said = bool(_SURE_ROUTE.search(norm)) or bool(_ROUTE.search(norm) and re.search(
-        r"\b(?:makers|artisans|weavers|painters|potters|karigars|workshops|craftsmen)\b", norm))
-    if _ABOUT.search(norm) or re.search(r"\bclusters?\b", norm):
+    if _ABOUT.search(norm) or _CLUSTERS.search(norm):
         return False  # "where are the dokra clusters? want to visit the artisans": the map first
-    return said and bool(fill(utt, SkillContext("", "buyer")))
+    said = _SURE_ROUTE.search(norm) or (_ROUTE.search(norm) and _MAKERS.search(norm))
+    return bool(said) and bool(fill(utt, SkillContext("", "buyer")))
 
 
 SKILL = Skill(tool="heritage_trail", fill=fill, describe=describe, cued=cued, sure=sure)

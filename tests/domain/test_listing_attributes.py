@@ -35,6 +35,13 @@ def test_dimensions(text: str, dims: dict[str, float]) -> None:
     assert extract(text).dimensions_cm == dims
 
 
+def test_a_size_after_for_is_a_size_not_a_price() -> None:
+    """"for a box 14 x 10 x 6 inches": the 14 is the first side, not ₹14."""
+    said = extract("a listing for a box 14 x 10 x 6 inches, selling it for 900")
+    assert said.dimensions_cm == {"length": 35.56, "width": 25.4, "height": 15.24}
+    assert said.price == 900.0
+
+
 @pytest.mark.parametrize(
     ("text", "hours"),
     [
